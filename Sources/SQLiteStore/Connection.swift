@@ -1,0 +1,118 @@
+import CSQLite
+
+/// How much a commit waits for the disk.
+public enum Durability: String, Sendable, CaseIterable {
+    /// An acknowledged commit survives power loss: the WAL is synced on every commit.
+    case full
+    /// An acknowledged commit survives a crash of the process; power loss may lose the last commits.
+    case normal
+}
+
+/// One SQLite connection, opened the same way every time. Not `Sendable`: it is owned by one thread at a time.
+public final class Connection {
+    let handle: OpaquePointer
+    private var statements: [String: Statement] = [:]
+
+    /// Opens (creating when `readOnly` is false) the database at `path`; closes the handle again if configuration fails.
+    public init(path: String, readOnly: Bool = false, durability: Durability = .full) throws {
+        var handle: OpaquePointer?
+        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        let code = sqlite3_open_v2(path, &handle, flags, nil)
+        guard code == SQLITE_OK, let handle else {
+            let error = SQLiteError(connection: handle, code: code)
+            sqlite3_close_v2(handle)
+            throw error
+        }
+        self.handle = handle
+        do {
+            try configure(readOnly: readOnly, durability: durability)
+        } catch {
+            statements.removeAll()
+            sqlite3_close_v2(handle)
+            throw error
+        }
+    }
+
+    deinit {
+        statements.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    private func configure(readOnly: Bool, durability: Durability) throws {
+        sqlite3_extended_result_codes(handle, 1)
+        sqlite3_busy_timeout(handle, 5_000)
+        try check(tenure_sqlite3_enable_defensive(handle), handle)
+        try check(tenure_sqlite3_disable_double_quoted_strings(handle), handle)
+        try execute("PRAGMA foreign_keys = ON")
+        if readOnly {
+            try execute("PRAGMA query_only = ON")
+        } else {
+            try execute("PRAGMA journal_mode = WAL")
+            try execute("PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
+        }
+    }
+
+    /// Runs one or more statements without parameters (schema, pragmas, transaction control).
+    public func execute(_ sql: String) throws {
+        var error: UnsafeMutablePointer<CChar>?
+        let code = sqlite3_exec(handle, sql, nil, nil, &error)
+        if let error {
+            let message = String(cString: error)
+            sqlite3_free(error)
+            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: message, sql: sql)
+        }
+        try check(code, handle, sql: sql)
+    }
+
+    /// Runs a statement and returns its rows; the statement is prepared once per connection and reused.
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [any SQLiteBindable] = []) throws -> [Row] {
+        let statement = try cachedStatement(sql)
+        try statement.bind(parameters)
+        return try statement.rows()
+    }
+
+    /// The first row of `query`, if any.
+    public func first(_ sql: String, _ parameters: [any SQLiteBindable] = []) throws -> Row? {
+        try query(sql, parameters).first
+    }
+
+    /// Rows changed by the last INSERT, UPDATE or DELETE.
+    public var changes: Int { Int(sqlite3_changes64(handle)) }
+
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// Runs `body` between `BEGIN IMMEDIATE` and `COMMIT`, rolling back when it throws.
+    public func immediateTransaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Runs `body` in a savepoint: its changes are undone alone when it throws, leaving the enclosing transaction intact.
+    public func savepoint<T>(_ body: () throws -> T) throws -> T {
+        try execute("SAVEPOINT job")
+        do {
+            let result = try body()
+            try execute("RELEASE job")
+            return result
+        } catch {
+            try? execute("ROLLBACK TO job")
+            try? execute("RELEASE job")
+            throw error
+        }
+    }
+
+    private func cachedStatement(_ sql: String) throws -> Statement {
+        if let statement = statements[sql] { return statement }
+        let statement = try Statement(connection: self, sql: sql, persistent: true)
+        statements[sql] = statement
+        return statement
+    }
+}

@@ -1,0 +1,47 @@
+/// One result row, read by column name.
+public struct Row: Sendable {
+    let columns: [String: Int]
+    public let values: [SQLiteValue]
+
+    public subscript(_ column: String) -> SQLiteValue {
+        columns[column].map { values[$0] } ?? .null
+    }
+
+    public func string(_ column: String) -> String? {
+        switch self[column] {
+        case .text(let text): text
+        case .integer(let int): String(int)
+        case .real(let real): String(real)
+        case .blob(let bytes): String(decoding: bytes, as: UTF8.self)
+        case .null: nil
+        }
+    }
+
+    public func int(_ column: String) -> Int? {
+        switch self[column] {
+        case .integer(let int): Int(int)
+        case .real(let real): Int(exactly: real)
+        case .text(let text): Int(text)
+        default: nil
+        }
+    }
+
+    public func double(_ column: String) -> Double? {
+        switch self[column] {
+        case .integer(let int): Double(int)
+        case .real(let real): real
+        case .text(let text): Double(text)
+        default: nil
+        }
+    }
+
+    public func bool(_ column: String) -> Bool? { int(column).map { $0 != 0 } }
+
+    public func blob(_ column: String) -> [UInt8]? {
+        switch self[column] {
+        case .blob(let bytes): bytes
+        case .text(let text): Array(text.utf8)
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Hummingbird
+import Logging
+import SQLiteStore
+import ServiceLifecycle
+import TenurePersistence
+import TenureServices
+
+/// What a Tenure server is started with; the executable's flags and the tests' settings both conform.
+public protocol AppArguments: Sendable {
+    var host: String { get }
+    var port: Int { get }
+    var databasePath: String { get }
+    var durability: Durability { get }
+    var currency: String { get }
+    /// Apply pending migrations on start (`--no-migrate` refuses to start instead).
+    var migrate: Bool { get }
+    var bootstrapAdminKey: String? { get }
+    var logLevel: Logger.Level { get }
+    var clock: Clock { get }
+}
+
+extension AppArguments {
+    public var clock: Clock { .system }
+}
+
+/// Builds the whole server: storage (migrated), services, routes and middleware. Used by `tenure serve` and by the tests.
+public func buildApplication(_ arguments: some AppArguments) async throws -> some ApplicationProtocol {
+    var logger = Logger(label: "tenure")
+    logger.logLevel = arguments.logLevel
+    let storage = try await SQLiteStorage(
+        path: arguments.databasePath, durability: arguments.durability, migrate: arguments.migrate, logger: logger)
+    let services = Services(storage: storage, clock: arguments.clock)
+    if let secret = arguments.bootstrapAdminKey, !secret.isEmpty, try await services.keys.bootstrapAdmin(secret: secret) {
+        logger.notice("keys.bootstrap_admin_created")
+    }
+    let router = buildRouter(services, metrics: Metrics.registry)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(arguments.host, port: arguments.port), serverName: "Tenure"),
+        services: [StorageService(storage: storage, logger: logger)],
+        logger: logger
+    )
+}
+
+func buildRouter(_ services: Services, metrics: MetricsRegistry) -> Router<AppRequestContext> {
+    Metrics.bootstrap()
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: ProblemMiddleware())
+    router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: MetricsMiddleware())
+    let endpoints = Endpoints(router: router, services: services)
+    PlatformController(metrics: metrics).register(on: endpoints)
+    AccountController().register(on: endpoints)
+    ContactController().register(on: endpoints)
+    ActivityController().register(on: endpoints)
+    endpoints.finish()
+    return router
+}
+
+/// Closes the database after the HTTP server has stopped: queued writes finish and the WAL is checkpointed.
+struct StorageService: Service {
+    let storage: SQLiteStorage
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await storage.close()
+        logger.info("db.closed")
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import TenureCore
+import TenureServices
+
+/// `/v1/accounts`, `/v1/accounts/{id}`, merge and timeline.
+struct AccountController {
+    struct CreateRequest: Decodable {
+        var name: String?
+        var domain: String?
+        var segment: String?
+        var industry: String?
+        var employeeCount: Int?
+        var owner: String?
+        var externalId: String?
+        var stripeCustomerId: String?
+    }
+
+    struct UpdateRequest: Decodable {
+        var name: FieldUpdate<String>
+        var domain: FieldUpdate<String>
+        var segment: FieldUpdate<String>
+        var industry: FieldUpdate<String>
+        var employeeCount: FieldUpdate<Int>
+        var owner: FieldUpdate<String>
+        var externalId: FieldUpdate<String>
+        var stripeCustomerId: FieldUpdate<String>
+    }
+
+    struct MergeRequest: Decodable {
+        var sourceId: String?
+    }
+
+    func register(on endpoints: Endpoints) {
+        let accounts = endpoints.services.accounts
+        endpoints.post("/v1/accounts", .scope(.write)) { call in
+            let input = try call.decode(CreateRequest.self)
+            let fields = try AccountFields.validated(
+                name: input.name, domain: input.domain, segment: input.segment, industry: input.industry,
+                employeeCount: input.employeeCount, owner: input.owner, externalID: input.externalId, stripeCustomerID: input.stripeCustomerId)
+            let view = try await accounts.create(fields, by: call.actor)
+            return try .json(AccountResource(view), status: .created, location: "/v1/accounts/\(view.account.id)")
+        }
+        endpoints.get("/v1/accounts", .scope(.read)) { call in
+            let query = call.query
+            let filter = AccountFilter(
+                segment: try query.enumValue("segment", Segment.self), owner: query["owner"], query: query["q"],
+                externalID: query["external_id"])
+            let page = try await accounts.list(
+                filter, stage: try query.enumValue("lifecycle_stage", LifecycleStage.self), page: try query.page(), asOf: try query.asOf())
+            return try .json(ListBody(page, AccountResource.init))
+        }
+        endpoints.get("/v1/accounts/{id}", .scope(.read)) { call in
+            try .json(AccountResource(try await accounts.get(try call.parameter("id"), asOf: try call.query.asOf())))
+        }
+        endpoints.patch("/v1/accounts/{id}", .scope(.write)) { call in
+            let input = try call.decode(UpdateRequest.self)
+            var changes = AccountChanges()
+            changes.name = input.name
+            changes.domain = input.domain
+            changes.segment = input.segment
+            changes.industry = input.industry
+            changes.employeeCount = input.employeeCount
+            changes.owner = input.owner
+            changes.externalID = input.externalId
+            changes.stripeCustomerID = input.stripeCustomerId
+            return try .json(AccountResource(try await accounts.update(try call.parameter("id"), changes, by: call.actor)))
+        }
+        endpoints.post("/v1/accounts/{id}/merge", .scope(.write)) { call in
+            let input = try call.decode(MergeRequest.self)
+            guard let sourceID = input.sourceId else { throw ValidationError("source_id", "is required") }
+            return try .json(AccountResource(try await accounts.merge(sourceID, into: try call.parameter("id"), by: call.actor)))
+        }
+        endpoints.get("/v1/accounts/{id}/timeline", .scope(.read)) { call in
+            let page = try await accounts.timeline(try call.parameter("id"), page: try call.query.page())
+            return try .json(ListBody(page, TimelineItemResource.init))
+        }
+    }
+}
+
+struct AccountResource: Encodable, Sendable {
+    var id: String
+    var object = "account"
+    var name: String
+    @Nullable var domain: String?
+    @Nullable var segment: String?
+    @Nullable var industry: String?
+    @Nullable var employeeCount: Int?
+    @Nullable var owner: String?
+    @Nullable var externalId: String?
+    @Nullable var stripeCustomerId: String?
+    @Nullable var mergedInto: String?
+    var lifecycleStage: String
+    @Nullable var customerSince: Date?
+    var mrr: Int
+    @Nullable var health: HealthSummary?
+    @Nullable var renewalDate: String?
+    var openFlags: [String]
+    var createdAt: Date
+    var updatedAt: Date
+
+    struct HealthSummary: Encodable, Sendable {
+        var score: Int
+        var band: String
+    }
+
+    init(_ view: AccountView) {
+        let account = view.account
+        id = account.id
+        name = account.name
+        domain = account.domain
+        segment = account.segment?.rawValue
+        industry = account.industry
+        employeeCount = account.employeeCount
+        owner = account.owner
+        externalId = account.externalID
+        stripeCustomerId = account.stripeCustomerID
+        mergedInto = account.mergedInto
+        lifecycleStage = view.lifecycleStage.rawValue
+        customerSince = view.customerSince
+        mrr = view.mrr
+        health = nil
+        renewalDate = view.renewalDate.map(Timestamp.formatDate)
+        openFlags = []
+        createdAt = account.createdAt
+        updatedAt = account.updatedAt
+    }
+}
+
+struct TimelineItemResource: Encodable, Sendable {
+    var at: Date
+    var kind: String
+    var summary: String
+    var ref: Reference
+
+    struct Reference: Encodable, Sendable {
+        var type: String
+        var id: String
+    }
+
+    init(_ item: TimelineItem) {
+        at = item.at
+        kind = item.kind
+        summary = item.summary
+        ref = Reference(type: item.refType, id: item.refID)
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import TenureCore
+import TenureServices
+
+/// `/v1/activities` and `/v1/activities/batch`.
+struct ActivityController {
+    struct CreateRequest: Decodable {
+        var accountId: String?
+        var type: String?
+        var occurredAt: String?
+        var contactId: String?
+        var opportunityId: String?
+        var direction: String?
+        var subject: String?
+
+        var input: ActivityInput {
+            ActivityInput(
+                accountID: accountId, type: type, occurredAt: occurredAt, contactID: contactId, opportunityID: opportunityId,
+                direction: direction, subject: subject)
+        }
+    }
+
+    struct BatchRequest: Decodable {
+        var activities: [CreateRequest]
+    }
+
+    func register(on endpoints: Endpoints) {
+        let activities = endpoints.services.activities
+        endpoints.post("/v1/activities", .scope(.write)) { call in
+            let activity = try await activities.create(try call.decode(CreateRequest.self).input, by: call.actor)
+            return try .json(ActivityResource(activity), status: .created, location: "/v1/activities/\(activity.id)")
+        }
+        endpoints.post("/v1/activities/batch", .scope(.write), bodyLimit: Endpoints.bulkBodyLimit) { call in
+            let created = try await activities.createBatch(try call.decode(BatchRequest.self).activities.map(\.input), by: call.actor)
+            return try .json(ListBody(data: created.map(ActivityResource.init), nextCursor: nil), status: .created)
+        }
+        endpoints.get("/v1/activities", .scope(.read)) { call in
+            let query = call.query
+            let filter = ActivityFilter(
+                accountID: query["account_id"], contactID: query["contact_id"], opportunityID: query["opportunity_id"],
+                from: try query.instant("from"), to: try query.instant("to"))
+            return try .json(ListBody(try await activities.list(filter, page: try query.page()), ActivityResource.init))
+        }
+    }
+}
+
+struct ActivityResource: Encodable, Sendable {
+    var id: String
+    var object = "activity"
+    var accountId: String
+    var type: String
+    var occurredAt: Date
+    @Nullable var contactId: String?
+    @Nullable var opportunityId: String?
+    @Nullable var direction: String?
+    @Nullable var subject: String?
+    var createdAt: Date
+
+    init(_ activity: Activity) {
+        id = activity.id
+        accountId = activity.accountID
+        type = activity.type.rawValue
+        occurredAt = activity.occurredAt
+        contactId = activity.contactID
+        opportunityId = activity.opportunityID
+        direction = activity.direction?.rawValue
+        subject = activity.subject
+        createdAt = activity.createdAt
+    }
+}

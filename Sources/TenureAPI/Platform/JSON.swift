@@ -1,0 +1,127 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import TenureCore
+
+/// Tenure's JSON: snake_case keys, RFC 3339 instants, explicit `null`s.
+enum JSON {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(Timestamp.format(date))
+        }
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return decoder
+    }()
+
+    /// Decodes a request body; malformed JSON and wrong types are a 400 naming the field.
+    static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
+        guard !bytes.isEmpty else { throw Problem.badRequest("The request body must be a JSON object.") }
+        do {
+            return try decoder.decode(T.self, from: Data(bytes))
+        } catch let error as DecodingError {
+            throw problem(for: error)
+        }
+    }
+
+    private static func problem(for error: DecodingError) -> any Error {
+        switch error {
+        case .typeMismatch(let expected, let context):
+            return Problem.badRequest("must be \(describe(expected))", field: path(context.codingPath))
+        case .valueNotFound(let expected, let context):
+            return Problem.badRequest("must be \(describe(expected)), not null", field: path(context.codingPath))
+        case .keyNotFound(let key, let context):
+            return ValidationError(path(context.codingPath + [key]), "is required")
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            return Problem.badRequest("The request body is not valid JSON.")
+        case .dataCorrupted(let context):
+            return Problem.badRequest("has an invalid value", field: path(context.codingPath))
+        @unknown default:
+            return Problem.badRequest("The request body could not be read.")
+        }
+    }
+
+    /// `activities[3].account_id` from a decoding path.
+    static func path(_ keys: [any CodingKey]) -> String {
+        keys.reduce("") { path, key in
+            if let index = key.intValue { return path + "[\(index)]" }
+            let name = snakeCase(key.stringValue)
+            return path.isEmpty ? name : path + "." + name
+        }
+    }
+
+    static func snakeCase(_ name: String) -> String {
+        name.reduce(into: "") { result, character in
+            if character.isUppercase {
+                result += "_" + character.lowercased()
+            } else {
+                result.append(character)
+            }
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type, is String?.Type: "a string"
+        case is Int.Type, is Int?.Type, is Int64.Type: "an integer"
+        case is Double.Type, is Double?.Type: "a number"
+        case is Bool.Type, is Bool?.Type: "a boolean"
+        default: "a value of another type"
+        }
+    }
+}
+
+/// Encodes `nil` as an explicit JSON `null` (plain optionals are left out by `JSONEncoder`).
+@propertyWrapper
+struct Nullable<Value: Encodable & Sendable>: Encodable, Sendable {
+    var wrappedValue: Value?
+
+    init(wrappedValue: Value?) { self.wrappedValue = wrappedValue }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if let value = wrappedValue { try container.encode(value) } else { try container.encodeNil() }
+    }
+}
+
+extension FieldUpdate: Decodable where Value: Decodable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        self = container.decodeNil() ? .clear : .set(try container.decode(Value.self))
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// A field missing from a PATCH body is left as it is.
+    func decode<T: Decodable>(_ type: FieldUpdate<T>.Type, forKey key: Key) throws -> FieldUpdate<T> {
+        try decodeIfPresent(type, forKey: key) ?? .keep
+    }
+}
+
+/// A JSON response with a status and headers.
+struct JSONResponse<Body: Encodable & Sendable>: ResponseGenerator {
+    var status: HTTPResponse.Status = .ok
+    var headers: HTTPFields = [:]
+    var body: Body
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var headers = self.headers
+        headers[.contentType] = "application/json"
+        let data = try JSON.encoder.encode(body)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// `{"data": [...], "next_cursor": ...}`.
+struct ListBody<Item: Encodable & Sendable>: Encodable, Sendable {
+    var data: [Item]
+    @Nullable var nextCursor: String?
+}

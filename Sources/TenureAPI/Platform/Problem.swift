@@ -1,0 +1,73 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import TenureCore
+import TenureServices
+
+/// An RFC 9457 problem: the one shape of every error Tenure answers.
+struct Problem: Error, Encodable, Sendable {
+    var type: String
+    var title: String
+    var status: Int
+    var detail: String?
+    var errors: [FieldError]?
+    var existingId: String?
+    var requestId: String?
+    /// Extra response headers (`Allow` on a 405).
+    var headers: HTTPFields = [:]
+
+    enum CodingKeys: String, CodingKey { case type, title, status, detail, errors, existingId, requestId }
+
+    init(_ status: HTTPResponse.Status, _ slug: String, detail: String?, errors: [FieldError]? = nil, existingID: String? = nil) {
+        self.type = "https://tenure.dev/problems/\(slug)"
+        self.title = status.reasonPhrase
+        self.status = status.code
+        self.detail = detail
+        self.errors = errors
+        self.existingId = existingID
+    }
+
+    static func badRequest(_ detail: String, field: String? = nil) -> Problem {
+        Problem(.badRequest, "malformed-request", detail: field.map { "\($0) \(detail)." } ?? detail, errors: field.map { [FieldError($0, detail)] })
+    }
+}
+
+extension Problem {
+    /// Every error becomes a problem here, and only here. Unknown errors are a 500 that says nothing of their internals.
+    init(from error: any Error) {
+        switch error {
+        case let problem as Problem:
+            self = problem
+        case let error as ValidationError:
+            self.init(.unprocessableContent, "validation", detail: "The request has invalid fields.", errors: error.errors)
+        case ServiceError.notFound(let resource, let id):
+            self.init(.notFound, "not-found", detail: "No \(resource) has the id \(id).")
+        case ServiceError.conflict(let detail, let existingID):
+            self.init(.conflict, "conflict", detail: detail, existingID: existingID)
+        case let error as StorageUnavailable:
+            _ = error
+            self.init(.serviceUnavailable, "storage-unavailable", detail: "Storage is unavailable; retry later.")
+            headers[.retryAfter] = "1"
+        case is NIOTooManyBytesError:
+            self.init(.contentTooLarge, "body-too-large", detail: "The request body is larger than this endpoint accepts.")
+        case let error as HTTPError where error.status == .notFound:
+            self.init(.notFound, "not-found", detail: "No endpoint at this path.")
+        case let error as HTTPError:
+            self.init(error.status, "http", detail: error.body)
+        default:
+            self.init(.internalServerError, "internal", detail: "An unexpected error occurred.")
+        }
+    }
+
+    var isServerError: Bool { status >= 500 }
+
+    func response(requestID: String) -> Response {
+        var problem = self
+        problem.requestId = requestID
+        var headers = self.headers
+        headers[.contentType] = "application/problem+json"
+        let body = (try? JSON.encoder.encode(problem)) ?? Data()
+        return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import Hummingbird
+import TenureCore
+import TenureServices
+
+/// Typed access to the query string; a malformed parameter is a 400 naming it.
+struct Query {
+    let request: Request
+    let now: Date
+
+    subscript(_ name: String) -> String? { request.uri.queryParameters[Substring(name)].map(String.init) }
+
+    func enumValue<T: RawRepresentable & CaseIterable>(_ name: String, _ type: T.Type) throws -> T? where T.RawValue == String {
+        guard let text = self[name] else { return nil }
+        guard let value = T(rawValue: text) else {
+            throw Problem.badRequest("must be one of " + T.allCases.map(\.rawValue).joined(separator: ", "), field: name)
+        }
+        return value
+    }
+
+    func bool(_ name: String) throws -> Bool? {
+        guard let text = self[name] else { return nil }
+        guard let value = Bool(text) else { throw Problem.badRequest("must be true or false", field: name) }
+        return value
+    }
+
+    func instant(_ name: String) throws -> Date? {
+        guard let text = self[name] else { return nil }
+        guard let date = Timestamp.parseInstantOrDate(text) else {
+            throw Problem.badRequest("must be an RFC 3339 instant or a YYYY-MM-DD date", field: name)
+        }
+        return date
+    }
+
+    /// `?as_of=`: now when absent, refused (422) in the future.
+    func asOf() throws -> Date {
+        guard let asOf = try instant("as_of") else { return now }
+        guard asOf <= now else { throw ValidationError("as_of", "must not be in the future") }
+        return asOf
+    }
+
+    /// `?limit=` (1–500, default 50) and `?cursor=`.
+    func page() throws -> PageRequest {
+        var page = PageRequest()
+        if let text = self["limit"] {
+            guard let limit = Int(text), (1...500).contains(limit) else { throw Problem.badRequest("must be an integer from 1 to 500", field: "limit") }
+            page.limit = limit
+        }
+        if let cursor = self["cursor"] {
+            guard let decoded = Cursor.decode(cursor) else { throw Problem.badRequest("is not a cursor this server issued", field: "cursor") }
+            page.after = decoded
+        }
+        return page
+    }
+}
+
+/// Opaque cursors: base64url of `key.seq`.
+enum Cursor {
+    static func encode(_ cursor: PageCursor?) -> String? {
+        guard let cursor else { return nil }
+        return Data("\(cursor.key).\(cursor.seq)".utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    static func decode(_ text: String) -> PageCursor? {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard text.count <= 64, let data = Data(base64Encoded: base64) else { return nil }
+        let parts = String(decoding: data, as: UTF8.self).split(separator: ".")
+        guard parts.count == 2, let key = Int64(parts[0]), let seq = Int64(parts[1]) else { return nil }
+        return PageCursor(key: key, seq: seq)
+    }
+}
+
+extension ListBody {
+    init<T>(_ page: Page<T>, _ transform: (T) -> Item) {
+        self.init(data: page.items.map(transform), nextCursor: Cursor.encode(page.next))
+    }
+}

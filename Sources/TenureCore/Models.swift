@@ -1,0 +1,132 @@
+import Foundation
+
+/// A company we sell to. `domain` is stored normalized; a merged account stays as a tombstone (`mergedInto`).
+public struct Account: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var domain: String?
+    public var segment: Segment?
+    public var industry: String?
+    public var employeeCount: Int?
+    public var owner: String?
+    public var externalID: String?
+    public var stripeCustomerID: String?
+    public var mergedInto: String?
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(
+        id: String, name: String, domain: String? = nil, segment: Segment? = nil, industry: String? = nil, employeeCount: Int? = nil,
+        owner: String? = nil, externalID: String? = nil, stripeCustomerID: String? = nil, mergedInto: String? = nil, createdAt: Date,
+        updatedAt: Date
+    ) {
+        self.id = id
+        self.name = name
+        self.domain = domain
+        self.segment = segment
+        self.industry = industry
+        self.employeeCount = employeeCount
+        self.owner = owner
+        self.externalID = externalID
+        self.stripeCustomerID = stripeCustomerID
+        self.mergedInto = mergedInto
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+/// A person at an account.
+public struct Contact: Sendable, Equatable {
+    public var id: String
+    public var accountID: String
+    public var name: String
+    public var email: String?
+    public var title: String?
+    public var role: ContactRole
+    public var relationshipStrength: RelationshipStrength
+    public var externalID: String?
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(
+        id: String, accountID: String, name: String, email: String?, title: String?, role: ContactRole,
+        relationshipStrength: RelationshipStrength, externalID: String?, createdAt: Date, updatedAt: Date
+    ) {
+        self.id = id
+        self.accountID = accountID
+        self.name = name
+        self.email = email
+        self.title = title
+        self.role = role
+        self.relationshipStrength = relationshipStrength
+        self.externalID = externalID
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+/// A logged touch with an account.
+public struct Activity: Sendable, Equatable {
+    public var id: String
+    public var accountID: String
+    public var type: ActivityType
+    public var occurredAt: Date
+    public var contactID: String?
+    public var opportunityID: String?
+    public var direction: ActivityDirection?
+    public var subject: String?
+    public var createdAt: Date
+
+    public init(
+        id: String, accountID: String, type: ActivityType, occurredAt: Date, contactID: String?, opportunityID: String?,
+        direction: ActivityDirection?, subject: String?, createdAt: Date
+    ) {
+        self.id = id
+        self.accountID = accountID
+        self.type = type
+        self.occurredAt = occurredAt
+        self.contactID = contactID
+        self.opportunityID = opportunityID
+        self.direction = direction
+        self.subject = subject
+        self.createdAt = createdAt
+    }
+}
+
+/// A change to one field of a PATCH: left alone, cleared with `null`, or set.
+public enum FieldUpdate<Value: Sendable>: Sendable {
+    case keep
+    case clear
+    case set(Value)
+
+    /// The field's value after the update.
+    public func applied(to current: Value?) -> Value? {
+        switch self {
+        case .keep: current
+        case .clear: nil
+        case .set(let value): value
+        }
+    }
+
+    public var isKept: Bool {
+        if case .keep = self { return true }
+        return false
+    }
+
+    public func map<T>(_ transform: (Value) -> T?) -> FieldUpdate<T> {
+        switch self {
+        case .keep: .keep
+        case .clear: .clear
+        case .set(let value): transform(value).map { .set($0) } ?? .clear
+        }
+    }
+}
+
+/// Opaque, server-generated identifiers: a type prefix and 20 random base-32 characters.
+public enum Identifier {
+    public static func make(_ prefix: String) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("0123456789abcdefghjkmnpqrstvwxyz")
+        return prefix + "_" + String((0..<20).map { _ in alphabet[Int(generator.next() % 32)] })
+    }
+}

@@ -1,0 +1,59 @@
+/// One problem with one field of a request.
+public struct FieldError: Error, Equatable, Sendable, Codable {
+    public let field: String
+    public let message: String
+
+    public init(_ field: String, _ message: String) {
+        self.field = field
+        self.message = message
+    }
+}
+
+/// A request whose fields are well-formed but break the rules; carries every problem found, not just the first.
+public struct ValidationError: Error, Equatable, Sendable {
+    public let errors: [FieldError]
+
+    public init(_ errors: [FieldError]) { self.errors = errors }
+    public init(_ field: String, _ message: String) { self.errors = [FieldError(field, message)] }
+
+    /// Throws when `errors` is not empty.
+    public static func check(_ errors: [FieldError]) throws {
+        if !errors.isEmpty { throw ValidationError(errors) }
+    }
+
+    /// The same errors with their fields nested under `prefix` (`activities[3].type`).
+    public func nested(under prefix: String) -> ValidationError {
+        ValidationError(errors.map { FieldError("\(prefix).\($0.field)", $0.message) })
+    }
+}
+
+/// Collects field errors while a request is checked.
+public struct Validator {
+    public private(set) var errors: [FieldError] = []
+
+    public init() {}
+
+    public mutating func add(_ field: String, _ message: String) { errors.append(FieldError(field, message)) }
+
+    /// Requires a present, non-blank value.
+    public mutating func required<T>(_ value: T?, _ field: String) {
+        if value == nil { add(field, "is required") }
+        if let text = value as? String, text.trimmingWhitespace().isEmpty { add(field, "must not be blank") }
+    }
+
+    public mutating func maxLength(_ value: String?, _ field: String, _ limit: Int = 1_000) {
+        if let value, value.count > limit { add(field, "must be at most \(limit) characters") }
+    }
+
+    public mutating func range<T: Comparable>(_ value: T?, _ field: String, _ range: ClosedRange<T>) {
+        if let value, !range.contains(value) { add(field, "must be between \(range.lowerBound) and \(range.upperBound)") }
+    }
+
+    public func check() throws { try ValidationError.check(errors) }
+}
+
+extension String {
+    public func trimmingWhitespace() -> String {
+        String(self.drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import SQLiteStore
+import TenureCore
+import TenureServices
+
+struct SQLiteAPIKeyRecords: APIKeyRecords {
+    let db: Connection
+
+    func insert(_ key: APIKey, secretHash: String) throws {
+        try db.query(
+            "INSERT INTO api_keys (id, name, scope, secret_hash, prefix, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [key.id, key.name, key.scope.rawValue, secretHash, key.prefix, key.createdAt.stored, key.revokedAt?.stored])
+    }
+
+    func find(secretHash: String) throws -> APIKey? {
+        try db.first("SELECT * FROM api_keys WHERE secret_hash = ?", [secretHash]).map(decode)
+    }
+
+    func list() throws -> [APIKey] {
+        try db.query("SELECT * FROM api_keys ORDER BY seq").map(decode)
+    }
+
+    func revoke(idOrName: String, at: Date) throws -> Bool {
+        try db.query("UPDATE api_keys SET revoked_at = ? WHERE (id = ? OR name = ?) AND revoked_at IS NULL", [at.stored, idOrName, idOrName])
+        return db.changes > 0
+    }
+
+    func count() throws -> Int {
+        try db.first("SELECT count(*) AS n FROM api_keys")?.int("n") ?? 0
+    }
+
+    private func decode(_ row: Row) -> APIKey {
+        APIKey(
+            id: row.string("id") ?? "", name: row.string("name") ?? "", scope: row.string("scope").flatMap(Scope.init(rawValue:)) ?? .read,
+            prefix: row.string("prefix") ?? "", createdAt: row.date("created_at") ?? .distantPast, revokedAt: row.date("revoked_at"))
+    }
+}
+
+struct SQLiteAuditRecords: AuditRecords {
+    let db: Connection
+
+    func append(_ entry: AuditEntry) throws {
+        try db.query(
+            "INSERT INTO audit_log (at, key_name, action, resource, resource_id) VALUES (?, ?, ?, ?, ?)",
+            [entry.at.stored, entry.keyName, entry.action, entry.resource, entry.resourceID])
+    }
+
+    func list(_ request: PageRequest) throws -> Page<AuditEntry> {
+        let rows = try db.query(
+            "SELECT * FROM audit_log WHERE seq < ? ORDER BY seq DESC LIMIT ?", [request.after?.seq ?? Int64.max, request.limit + 1])
+        let items = rows.prefix(request.limit).map { row in
+            AuditEntry(
+                at: row.date("at") ?? .distantPast, keyName: row.string("key_name") ?? "", action: row.string("action") ?? "",
+                resource: row.string("resource") ?? "", resourceID: row.string("resource_id"))
+        }
+        let next = rows.count > request.limit ? rows[request.limit - 1].int("seq").map { PageCursor(seq: Int64($0)) } : nil
+        return Page(items: items, next: next)
+    }
+}
+
+struct SQLiteIdempotencyRecords: IdempotencyRecords {
+    let db: Connection
+
+    func claim(_ key: IdempotencyKey, requestHash: String, at: Date) throws -> StoredIdempotentRequest? {
+        if let row = try db.first(
+            "SELECT request_hash, response_status, response_headers, response_body FROM idempotency_keys WHERE key_id = ? AND idempotency_key = ?",
+            [key.apiKeyID, key.key])
+        {
+            let response = row.int("response_status").map { status in
+                StoredResponse(
+                    status: status,
+                    headers: (try? JSONDecoder().decode([String: String].self, from: Data((row.string("response_headers") ?? "{}").utf8))) ?? [:],
+                    body: row.blob("response_body") ?? [])
+            }
+            return StoredIdempotentRequest(requestHash: row.string("request_hash") ?? "", response: response)
+        }
+        try db.query(
+            "INSERT INTO idempotency_keys (key_id, idempotency_key, request_hash, created_at) VALUES (?, ?, ?, ?)",
+            [key.apiKeyID, key.key, requestHash, at.stored])
+        return nil
+    }
+
+    func complete(_ key: IdempotencyKey, response: StoredResponse) throws {
+        let headers = String(decoding: (try? JSONEncoder().encode(response.headers)) ?? Data("{}".utf8), as: UTF8.self)
+        try db.query(
+            "UPDATE idempotency_keys SET response_status = ?, response_headers = ?, response_body = ? WHERE key_id = ? AND idempotency_key = ?",
+            [response.status, headers, response.body, key.apiKeyID, key.key])
+    }
+
+    func release(_ key: IdempotencyKey) throws {
+        try db.query("DELETE FROM idempotency_keys WHERE key_id = ? AND idempotency_key = ?", [key.apiKeyID, key.key])
+    }
+
+    func purge(before: Date) throws {
+        try db.query("DELETE FROM idempotency_keys WHERE created_at < ?", [before.stored])
+    }
+}

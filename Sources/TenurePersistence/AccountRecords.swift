@@ -1,0 +1,87 @@
+import Foundation
+import SQLiteStore
+import TenureCore
+import TenureServices
+
+struct SQLiteAccountRecords: AccountRecords {
+    let db: Connection
+
+    private static let columns =
+        "seq, id, name, domain, segment, industry, employee_count, owner, external_id, stripe_customer_id, merged_into, created_at, updated_at"
+
+    func insert(_ account: Account) throws {
+        try db.query(
+            """
+            INSERT INTO accounts (id, name, domain, segment, industry, employee_count, owner, external_id, stripe_customer_id,
+                                  merged_into, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [account.id] + values(account) + [account.createdAt.stored, account.updatedAt.stored])
+    }
+
+    func update(_ account: Account) throws {
+        try db.query(
+            """
+            UPDATE accounts SET name = ?, domain = ?, segment = ?, industry = ?, employee_count = ?, owner = ?, external_id = ?,
+                                stripe_customer_id = ?, merged_into = ?, updated_at = ?
+            WHERE id = ?
+            """, values(account) + [account.updatedAt.stored, account.id])
+    }
+
+    func find(id: String) throws -> Account? {
+        try db.first("SELECT \(Self.columns) FROM accounts WHERE id = ?", [id]).map(decode)
+    }
+
+    func find(domain: String) throws -> Account? {
+        try db.first("SELECT \(Self.columns) FROM accounts WHERE domain = ? AND merged_into IS NULL", [domain]).map(decode)
+    }
+
+    func find(externalID: String) throws -> Account? {
+        try db.first("SELECT \(Self.columns) FROM accounts WHERE external_id = ? AND merged_into IS NULL", [externalID]).map(decode)
+    }
+
+    func list(_ filter: AccountFilter, _ request: PageRequest) throws -> Page<Account> {
+        var conditions = Conditions()
+        if !filter.includeMerged { conditions.add("merged_into IS NULL") }
+        conditions.add("segment = ?", ifPresent: filter.segment?.rawValue)
+        conditions.add("owner = ?", ifPresent: filter.owner)
+        conditions.add("external_id = ?", ifPresent: filter.externalID)
+        if let query = filter.query {
+            let pattern = "%" + query.lowercased().replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                .replacingOccurrences(of: "_", with: "\\_") + "%"
+            conditions.add("(lower(name) LIKE ? ESCAPE '\\' OR domain LIKE ? ESCAPE '\\')", pattern, pattern)
+        }
+        return try page(db, select: "SELECT \(Self.columns) FROM accounts", conditions: conditions, request, decode: decode)
+    }
+
+    func moveRecords(from source: String, to target: String) throws {
+        // A source contact whose email the target already has becomes that contact: its activities follow it.
+        try db.query(
+            """
+            UPDATE activities SET contact_id = (
+                SELECT t.id FROM contacts s JOIN contacts t ON t.account_id = ? AND t.email = s.email WHERE s.id = activities.contact_id)
+            WHERE account_id = ? AND contact_id IN (
+                SELECT s.id FROM contacts s JOIN contacts t ON t.account_id = ? AND t.email = s.email WHERE s.account_id = ?)
+            """, [target, source, target, source])
+        try db.query(
+            "DELETE FROM contacts WHERE account_id = ? AND email IN (SELECT email FROM contacts WHERE account_id = ? AND email IS NOT NULL)",
+            [source, target])
+        try db.query("UPDATE contacts SET account_id = ? WHERE account_id = ?", [target, source])
+        try db.query("UPDATE activities SET account_id = ? WHERE account_id = ?", [target, source])
+    }
+
+    private func values(_ account: Account) -> [any SQLiteBindable] {
+        [
+            account.name, account.domain, account.segment?.rawValue, account.industry, account.employeeCount, account.owner,
+            account.externalID, account.stripeCustomerID, account.mergedInto,
+        ]
+    }
+
+    private func decode(_ row: Row) -> Account {
+        Account(
+            id: row.string("id") ?? "", name: row.string("name") ?? "", domain: row.string("domain"),
+            segment: row.string("segment").flatMap(Segment.init(rawValue:)), industry: row.string("industry"),
+            employeeCount: row.int("employee_count"), owner: row.string("owner"), externalID: row.string("external_id"),
+            stripeCustomerID: row.string("stripe_customer_id"), mergedInto: row.string("merged_into"),
+            createdAt: row.date("created_at") ?? .distantPast, updatedAt: row.date("updated_at") ?? .distantPast)
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import SQLiteStore
+import TenureCore
+import TenureServices
+
+struct SQLiteActivityRecords: ActivityRecords {
+    let db: Connection
+
+    private static let columns = "seq, id, account_id, type, occurred_at, contact_id, opportunity_id, direction, subject, created_at"
+
+    func insert(_ activities: [Activity]) throws {
+        for activity in activities {
+            try db.query(
+                """
+                INSERT INTO activities (id, account_id, type, occurred_at, contact_id, opportunity_id, direction, subject, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    activity.id, activity.accountID, activity.type.rawValue, activity.occurredAt.stored, activity.contactID,
+                    activity.opportunityID, activity.direction?.rawValue, activity.subject, activity.createdAt.stored,
+                ])
+        }
+    }
+
+    func list(_ filter: ActivityFilter, _ request: PageRequest) throws -> Page<Activity> {
+        var conditions = Conditions()
+        conditions.add("account_id = ?", ifPresent: filter.accountID)
+        conditions.add("contact_id = ?", ifPresent: filter.contactID)
+        conditions.add("opportunity_id = ?", ifPresent: filter.opportunityID)
+        conditions.add("occurred_at >= ?", ifPresent: filter.from?.stored)
+        conditions.add("occurred_at < ?", ifPresent: filter.to?.stored)
+        return try page(db, select: "SELECT \(Self.columns) FROM activities", conditions: conditions, request, decode: decode)
+    }
+
+    func timeline(accountID: String, _ request: PageRequest) throws -> Page<TimelineItem> {
+        var conditions = Conditions()
+        conditions.add("account_id = ?", accountID)
+        if let after = request.after { conditions.add("(at < ? OR (at = ? AND seq < ?))", after.key, after.key, after.seq) }
+        let rows = try db.query(
+            "SELECT at, seq, kind, summary, ref_type, ref_id FROM account_timeline \(conditions.sql) ORDER BY at DESC, seq DESC LIMIT ?",
+            conditions.parameters + [request.limit + 1])
+        let items = rows.prefix(request.limit).map { row in
+            TimelineItem(
+                at: row.date("at") ?? .distantPast, kind: row.string("kind") ?? "", summary: row.string("summary") ?? "",
+                refType: row.string("ref_type") ?? "", refID: row.string("ref_id") ?? "")
+        }
+        let last = rows.count > request.limit ? rows[request.limit - 1] : nil
+        return Page(items: items, next: last.map { PageCursor(key: Int64($0.int("at") ?? 0), seq: Int64($0.int("seq") ?? 0)) })
+    }
+
+    private func decode(_ row: Row) -> Activity {
+        Activity(
+            id: row.string("id") ?? "", accountID: row.string("account_id") ?? "",
+            type: row.string("type").flatMap(ActivityType.init(rawValue:)) ?? .note, occurredAt: row.date("occurred_at") ?? .distantPast,
+            contactID: row.string("contact_id"), opportunityID: row.string("opportunity_id"),
+            direction: row.string("direction").flatMap(ActivityDirection.init(rawValue:)), subject: row.string("subject"),
+            createdAt: row.date("created_at") ?? .distantPast)
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import SQLiteStore
+import TenureCore
+import TenureServices
+
+struct SQLiteContactRecords: ContactRecords {
+    let db: Connection
+
+    private static let columns = "seq, id, account_id, name, email, title, role, relationship_strength, external_id, created_at, updated_at"
+
+    func insert(_ contact: Contact) throws {
+        try db.query(
+            """
+            INSERT INTO contacts (id, account_id, name, email, title, role, relationship_strength, external_id, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                contact.id, contact.accountID, contact.name, contact.email, contact.title, contact.role.rawValue,
+                contact.relationshipStrength.rawValue, contact.externalID, contact.createdAt.stored, contact.updatedAt.stored,
+            ])
+    }
+
+    func update(_ contact: Contact) throws {
+        try db.query(
+            """
+            UPDATE contacts SET account_id = ?, name = ?, email = ?, title = ?, role = ?, relationship_strength = ?, external_id = ?,
+                                updated_at = ?
+            WHERE id = ?
+            """,
+            [
+                contact.accountID, contact.name, contact.email, contact.title, contact.role.rawValue, contact.relationshipStrength.rawValue,
+                contact.externalID, contact.updatedAt.stored, contact.id,
+            ])
+    }
+
+    func find(id: String) throws -> Contact? {
+        try db.first("SELECT \(Self.columns) FROM contacts WHERE id = ?", [id]).map(decode)
+    }
+
+    func find(accountID: String, email: String) throws -> Contact? {
+        try db.first("SELECT \(Self.columns) FROM contacts WHERE account_id = ? AND email = ?", [accountID, email]).map(decode)
+    }
+
+    func list(_ filter: ContactFilter, _ request: PageRequest) throws -> Page<Contact> {
+        var conditions = Conditions()
+        conditions.add("account_id = ?", ifPresent: filter.accountID)
+        conditions.add("role = ?", ifPresent: filter.role?.rawValue)
+        conditions.add("email = ?", ifPresent: filter.email)
+        conditions.add("external_id = ?", ifPresent: filter.externalID)
+        return try page(db, select: "SELECT \(Self.columns) FROM contacts", conditions: conditions, request, decode: decode)
+    }
+
+    func lastContacted(_ contactIDs: [String], asOf: Date) throws -> [String: Date] {
+        var result: [String: Date] = [:]
+        for id in contactIDs {
+            let row = try db.first("SELECT max(occurred_at) AS at FROM activities WHERE contact_id = ? AND occurred_at <= ?", [id, asOf.stored])
+            result[id] = row?.date("at")
+        }
+        return result
+    }
+
+    private func decode(_ row: Row) -> Contact {
+        Contact(
+            id: row.string("id") ?? "", accountID: row.string("account_id") ?? "", name: row.string("name") ?? "", email: row.string("email"),
+            title: row.string("title"), role: row.string("role").flatMap(ContactRole.init(rawValue:)) ?? .user,
+            relationshipStrength: row.string("relationship_strength").flatMap(RelationshipStrength.init(rawValue:)) ?? .none,
+            externalID: row.string("external_id"), createdAt: row.date("created_at") ?? .distantPast,
+            updatedAt: row.date("updated_at") ?? .distantPast)
+    }
+}

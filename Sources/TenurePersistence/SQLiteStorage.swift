@@ -1,0 +1,109 @@
+import Foundation
+import Logging
+import SQLiteStore
+import TenureCore
+import TenureMigrations
+import TenureServices
+
+/// Tenure's storage on one SQLite file: the `Storage` seam implemented over `SQLiteStore.Database`.
+public final class SQLiteStorage: Storage {
+    public let database: Database
+    let migrator = SQLiteStorage.migrator
+
+    /// Every migration this binary knows, in order.
+    public static let migrator = Migrator(migrations: TenureMigrations.all.map { Migration(name: $0.name, sql: $0.sql) })
+
+    /// Opens the database; with `migrate` applies pending migrations, otherwise refuses to open an out-of-date schema.
+    public init(path: String, durability: Durability, migrate: Bool, logger: Logger) async throws {
+        database = try Database(path: path, durability: durability, logger: logger)
+        let migrator = self.migrator
+        do {
+            let applied = try await database.withWriterConnection { connection in
+                if migrate { return try migrator.migrate(on: connection) }
+                let pending = try migrator.pending(on: connection)
+                if !pending.isEmpty { throw MigrationError.pending(pending.map(\.name)) }
+                return []
+            }
+            if !applied.isEmpty { logger.info("db.migrated", metadata: ["db.migrations": "\(applied.joined(separator: ","))"]) }
+        } catch {
+            await database.close()
+            throw error
+        }
+    }
+
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any Transaction) throws -> T) async throws -> T {
+        try await translatingErrors { try await database.read { try body(SQLiteTransaction(connection: $0)) } }
+    }
+
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any Transaction) throws -> T) async throws -> T {
+        try await translatingErrors { try await database.write { try body(SQLiteTransaction(connection: $0)) } }
+    }
+
+    public func isReady() async -> Bool {
+        let migrator = self.migrator
+        let pending = try? await database.read { connection in try migrator.pending(on: connection).count }
+        return pending == 0
+    }
+
+    public func close() async { await database.close() }
+
+    /// SQLite's errors stop here: storage failures become `StorageUnavailable` (503), a unique violation a conflict (409).
+    private func translatingErrors<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as SQLiteError where error.isStorageFailure {
+            throw StorageUnavailable(reason: error.description)
+        } catch let error as SQLiteError where error.isUniqueViolation {
+            throw ServiceError.conflict("a record with the same unique value already exists")
+        }
+    }
+}
+
+/// The records of one transaction on one connection.
+struct SQLiteTransaction: Transaction {
+    let connection: Connection
+
+    var accounts: any AccountRecords { SQLiteAccountRecords(db: connection) }
+    var contacts: any ContactRecords { SQLiteContactRecords(db: connection) }
+    var activities: any ActivityRecords { SQLiteActivityRecords(db: connection) }
+    var apiKeys: any APIKeyRecords { SQLiteAPIKeyRecords(db: connection) }
+    var auditLog: any AuditRecords { SQLiteAuditRecords(db: connection) }
+    var idempotency: any IdempotencyRecords { SQLiteIdempotencyRecords(db: connection) }
+}
+
+extension Row {
+    func date(_ column: String) -> Date? { int(column).map { Date(unixMilliseconds: Int64($0)) } }
+}
+
+extension Date {
+    var stored: Int64 { unixMilliseconds }
+}
+
+/// Builds `WHERE` clauses from optional filters.
+struct Conditions {
+    private(set) var clauses: [String] = []
+    private(set) var parameters: [any SQLiteBindable] = []
+
+    mutating func add(_ clause: String, _ values: any SQLiteBindable...) {
+        clauses.append(clause)
+        parameters.append(contentsOf: values)
+    }
+
+    mutating func add(_ clause: String, ifPresent value: (any SQLiteBindable)?) {
+        if let value { add(clause, value) }
+    }
+
+    var sql: String { clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ") }
+}
+
+/// Reads one page in insertion order: one row more than the limit tells whether a next page exists.
+func page<T>(
+    _ db: Connection, select: String, conditions: Conditions, _ request: PageRequest, decode: (Row) throws -> T
+) throws -> Page<T> {
+    var conditions = conditions
+    if let after = request.after { conditions.add("seq > ?", after.seq) }
+    let rows = try db.query("\(select) \(conditions.sql) ORDER BY seq LIMIT ?", conditions.parameters + [request.limit + 1])
+    let items = try rows.prefix(request.limit).map(decode)
+    let next = rows.count > request.limit ? rows[request.limit - 1].int("seq").map { PageCursor(seq: Int64($0)) } : nil
+    return Page(items: items, next: next)
+}

@@ -1,0 +1,119 @@
+import Foundation
+import TenureCore
+
+/// An account with what is derived from its history at `asOf`.
+public struct AccountView: Sendable {
+    public var account: Account
+    public var lifecycleStage: LifecycleStage
+    public var customerSince: Date?
+    public var mrr: Int
+    public var renewalDate: Date?
+}
+
+/// Creating, finding, changing and merging accounts.
+public struct AccountService: Sendable {
+    let storage: any Storage
+    let clock: Clock
+
+    public init(storage: any Storage, clock: Clock) {
+        self.storage = storage
+        self.clock = clock
+    }
+
+    /// Creates an account; a live account with the same domain or external id is a conflict naming it.
+    public func create(_ fields: AccountFields, by actor: Actor) async throws -> AccountView {
+        let now = clock.now()
+        let account = try await storage.write { tx in
+            try checkUnique(fields, except: nil, in: tx)
+            let account = Account(id: Identifier.make("acc"), fields: fields, at: now)
+            try tx.accounts.insert(account)
+            try tx.audit(actor, "account.create", "account", account.id, at: now)
+            return account
+        }
+        return view(account)
+    }
+
+    public func get(_ id: String, asOf: Date) async throws -> AccountView {
+        let account = try await storage.read { tx in try tx.accounts.find(id: id) }
+        guard let account else { throw ServiceError.notFound(resource: "account", id: id) }
+        return view(account)
+    }
+
+    public func list(_ filter: AccountFilter, stage: LifecycleStage?, page: PageRequest, asOf: Date) async throws -> Page<AccountView> {
+        let accounts = try await storage.read { tx in try tx.accounts.list(filter, page) }
+        return accounts.map(view).filtered { stage == nil || $0.lifecycleStage == stage }
+    }
+
+    public func update(_ id: String, _ changes: AccountChanges, by actor: Actor) async throws -> AccountView {
+        let now = clock.now()
+        let account = try await storage.write { tx in
+            guard var account = try tx.accounts.find(id: id) else { throw ServiceError.notFound(resource: "account", id: id) }
+            if let target = account.mergedInto { throw ServiceError.conflict("account \(id) was merged into \(target)", existingID: target) }
+            let fields = try changes.applied(to: account)
+            try checkUnique(fields, except: id, in: tx)
+            account.apply(fields, at: now)
+            try tx.accounts.update(account)
+            try tx.audit(actor, "account.update", "account", id, at: now)
+            return account
+        }
+        return view(account)
+    }
+
+    /// Moves everything of `sourceID` onto `targetID`; the source stays as a tombstone pointing at the target.
+    /// Fields the target lacks are taken from the source.
+    public func merge(_ sourceID: String, into targetID: String, by actor: Actor) async throws -> AccountView {
+        let now = clock.now()
+        let account = try await storage.write { tx in
+            guard sourceID != targetID else { throw ValidationError("source_id", "must differ from the account merged into") }
+            guard var target = try tx.accounts.find(id: targetID) else { throw ServiceError.notFound(resource: "account", id: targetID) }
+            guard var source = try tx.accounts.find(id: sourceID) else { throw ValidationError("source_id", "no account has this id") }
+            for merged in [target, source] where merged.mergedInto != nil {
+                throw ServiceError.conflict("account \(merged.id) was already merged into \(merged.mergedInto ?? "")")
+            }
+            source.mergedInto = targetID
+            source.updatedAt = now
+            try tx.accounts.update(source)
+            target.domain = target.domain ?? source.domain
+            target.segment = target.segment ?? source.segment
+            target.industry = target.industry ?? source.industry
+            target.employeeCount = target.employeeCount ?? source.employeeCount
+            target.owner = target.owner ?? source.owner
+            target.externalID = target.externalID ?? source.externalID
+            target.stripeCustomerID = target.stripeCustomerID ?? source.stripeCustomerID
+            target.updatedAt = now
+            try tx.accounts.update(target)
+            try tx.accounts.moveRecords(from: sourceID, to: targetID)
+            try tx.audit(actor, "account.merge", "account", targetID, at: now)
+            return target
+        }
+        return view(account)
+    }
+
+    public func timeline(_ id: String, page: PageRequest) async throws -> Page<TimelineItem> {
+        try await storage.read { tx in
+            guard try tx.accounts.find(id: id) != nil else { throw ServiceError.notFound(resource: "account", id: id) }
+            return try tx.activities.timeline(accountID: id, page)
+        }
+    }
+
+    /// Until opportunities, payments and contracts exist, nothing can convert an account, so every account is a prospect.
+    private func view(_ account: Account) -> AccountView {
+        AccountView(account: account, lifecycleStage: .prospect, customerSince: nil, mrr: 0, renewalDate: nil)
+    }
+
+    private func checkUnique(_ fields: AccountFields, except id: String?, in tx: any Transaction) throws {
+        if let domain = fields.domain, let existing = try tx.accounts.find(domain: domain), existing.id != id {
+            throw ServiceError.conflict("an account with domain \(domain) already exists", existingID: existing.id)
+        }
+        if let externalID = fields.externalID, let existing = try tx.accounts.find(externalID: externalID), existing.id != id {
+            throw ServiceError.conflict("an account with external_id \(externalID) already exists", existingID: existing.id)
+        }
+    }
+}
+
+extension Page {
+    /// Keeps the items that pass; the cursor still points after the page's last stored item, so no item is skipped.
+    func filtered(_ isIncluded: (Item) -> Bool) -> Page {
+        Page(items: items.filter(isIncluded), next: next)
+    }
+}

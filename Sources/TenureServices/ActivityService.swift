@@ -1,0 +1,108 @@
+import Foundation
+import TenureCore
+
+/// The fields a client sends for an activity.
+public struct ActivityInput: Sendable {
+    public var accountID: String?
+    public var type: String?
+    public var occurredAt: String?
+    public var contactID: String?
+    public var opportunityID: String?
+    public var direction: String?
+    public var subject: String?
+
+    public init(
+        accountID: String?, type: String?, occurredAt: String?, contactID: String?, opportunityID: String?, direction: String?,
+        subject: String?
+    ) {
+        self.accountID = accountID
+        self.type = type
+        self.occurredAt = occurredAt
+        self.contactID = contactID
+        self.opportunityID = opportunityID
+        self.direction = direction
+        self.subject = subject
+    }
+}
+
+public struct ActivityService: Sendable {
+    /// The most activities one batch may hold.
+    public static let maxBatch = 10_000
+
+    let storage: any Storage
+    let clock: Clock
+
+    public init(storage: any Storage, clock: Clock) {
+        self.storage = storage
+        self.clock = clock
+    }
+
+    public func create(_ input: ActivityInput, by actor: Actor) async throws -> Activity {
+        try await createBatch([input], by: actor, fieldPrefix: nil)[0]
+    }
+
+    /// Stores every activity or none: the first invalid one fails the batch with its index in the field names.
+    public func createBatch(_ inputs: [ActivityInput], by actor: Actor) async throws -> [Activity] {
+        guard !inputs.isEmpty else { throw ValidationError("activities", "must hold at least one activity") }
+        guard inputs.count <= Self.maxBatch else { throw ValidationError("activities", "must hold at most \(Self.maxBatch) activities") }
+        return try await createBatch(inputs, by: actor, fieldPrefix: "activities")
+    }
+
+    public func list(_ filter: ActivityFilter, page: PageRequest) async throws -> Page<Activity> {
+        try await storage.read { tx in try tx.activities.list(filter, page) }
+    }
+
+    private func createBatch(_ inputs: [ActivityInput], by actor: Actor, fieldPrefix: String?) async throws -> [Activity] {
+        let now = clock.now()
+        let activities = try inputs.enumerated().map { index, input in
+            do {
+                return try validated(input, now: now)
+            } catch let error as ValidationError {
+                throw fieldPrefix.map { error.nested(under: "\($0)[\(index)]") } ?? error
+            }
+        }
+        try await storage.write { tx in
+            var knownAccounts: Set<String> = []
+            for (index, activity) in activities.enumerated() {
+                do {
+                    try checkReferences(activity, knownAccounts: &knownAccounts, in: tx)
+                } catch let error as ValidationError {
+                    throw fieldPrefix.map { error.nested(under: "\($0)[\(index)]") } ?? error
+                }
+            }
+            try tx.activities.insert(activities)
+            let action = fieldPrefix == nil ? "activity.create" : "activity.batch_create"
+            try tx.audit(actor, action, "activity", activities.count == 1 ? activities[0].id : nil, at: now)
+        }
+        return activities
+    }
+
+    private func validated(_ input: ActivityInput, now: Date) throws -> Activity {
+        var validator = Validator()
+        validator.required(input.accountID, "account_id")
+        validator.required(input.type, "type")
+        let type = ActivityType.parse(input.type, "type", &validator)
+        let direction = ActivityDirection.parse(input.direction, "direction", &validator)
+        let occurredAt = pastInstant(input.occurredAt, "occurred_at", now: now, validator: &validator) ?? now
+        validator.maxLength(input.subject, "subject", 2_000)
+        try validator.check()
+        return Activity(
+            id: Identifier.make("act"), accountID: input.accountID ?? "", type: type ?? .note, occurredAt: occurredAt,
+            contactID: input.contactID, opportunityID: input.opportunityID, direction: direction, subject: input.subject, createdAt: now)
+    }
+
+    private func checkReferences(_ activity: Activity, knownAccounts: inout Set<String>, in tx: any Transaction) throws {
+        if !knownAccounts.contains(activity.accountID) {
+            try requireLiveAccount(activity.accountID, in: tx)
+            knownAccounts.insert(activity.accountID)
+        }
+        if let contactID = activity.contactID {
+            guard let contact = try tx.contacts.find(id: contactID) else { throw ValidationError("contact_id", "no contact has this id") }
+            guard contact.accountID == activity.accountID else { throw ValidationError("contact_id", "belongs to another account") }
+        }
+        if activity.opportunityID != nil {
+            // Opportunities arrive with the pipeline; until then no id can name one.
+            throw ValidationError("opportunity_id", "no opportunity has this id")
+        }
+    }
+}

@@ -1,0 +1,133 @@
+import Crypto
+import Foundation
+import TenureCore
+
+/// API keys: secrets are shown once and stored as SHA-256 hashes.
+public struct KeyService: Sendable {
+    let storage: any Storage
+    let clock: Clock
+
+    public init(storage: any Storage, clock: Clock) {
+        self.storage = storage
+        self.clock = clock
+    }
+
+    /// Creates a key and returns it with its secret, which is not stored.
+    public func create(name: String, scope: Scope, secret: String = KeyService.newSecret()) async throws -> (key: APIKey, secret: String) {
+        var validator = Validator()
+        validator.required(name, "name")
+        validator.maxLength(name, "name", 200)
+        if secret.count < 16 { validator.add("secret", "must be at least 16 characters") }
+        try validator.check()
+        let key = APIKey(
+            id: Identifier.make("key"), name: name, scope: scope, prefix: String(secret.prefix(8)), createdAt: clock.now(), revokedAt: nil)
+        try await storage.write { tx in
+            try tx.apiKeys.insert(key, secretHash: Self.hash(secret))
+            try tx.audit(.system, "api_key.create", "api_key", key.id, at: key.createdAt)
+        }
+        return (key, secret)
+    }
+
+    /// Makes `secret` an admin key when no key exists yet (`TENURE_BOOTSTRAP_ADMIN_KEY`); true when it did.
+    public func bootstrapAdmin(secret: String) async throws -> Bool {
+        let now = clock.now()
+        let key = APIKey(id: Identifier.make("key"), name: "bootstrap", scope: .admin, prefix: String(secret.prefix(8)), createdAt: now, revokedAt: nil)
+        guard secret.count >= 16 else { throw ValidationError("TENURE_BOOTSTRAP_ADMIN_KEY", "must be at least 16 characters") }
+        return try await storage.write { tx in
+            guard try tx.apiKeys.count() == 0 else { return false }
+            try tx.apiKeys.insert(key, secretHash: Self.hash(secret))
+            try tx.audit(.system, "api_key.bootstrap", "api_key", key.id, at: now)
+            return true
+        }
+    }
+
+    /// The active key with this secret.
+    public func authenticate(secret: String) async throws -> APIKey? {
+        let hash = Self.hash(secret)
+        let key = try await storage.read { tx in try tx.apiKeys.find(secretHash: hash) }
+        return key?.revokedAt == nil ? key : nil
+    }
+
+    public func list() async throws -> [APIKey] {
+        try await storage.read { tx in try tx.apiKeys.list() }
+    }
+
+    /// Revokes the active key with this id or name.
+    public func revoke(_ idOrName: String) async throws {
+        let now = clock.now()
+        try await storage.write { tx in
+            guard try tx.apiKeys.revoke(idOrName: idOrName, at: now) else { throw ServiceError.notFound(resource: "api_key", id: idOrName) }
+            try tx.audit(.system, "api_key.revoke", "api_key", idOrName, at: now)
+        }
+    }
+
+    /// 32 random bytes, hex, behind a recognisable prefix.
+    public static func newSecret() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return "tnr_" + (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+
+    static func hash(_ secret: String) -> String {
+        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// The audit log, newest first.
+public struct AuditService: Sendable {
+    let storage: any Storage
+
+    public init(storage: any Storage) { self.storage = storage }
+
+    public func list(page: PageRequest) async throws -> Page<AuditEntry> {
+        try await storage.read { tx in try tx.auditLog.list(page) }
+    }
+}
+
+/// `Idempotency-Key`: the first request with a key runs; a repeat with the same body gets the first response again,
+/// one with another body (or while the first still runs) is a conflict. Keys are kept 24 hours.
+public struct IdempotencyService: Sendable {
+    public static let retention: TimeInterval = 24 * 3600
+
+    public enum Outcome: Sendable {
+        /// First use: run the request, then `finish` or `abandon`.
+        case proceed
+        case replay(StoredResponse)
+    }
+
+    let storage: any Storage
+    let clock: Clock
+
+    public init(storage: any Storage, clock: Clock) {
+        self.storage = storage
+        self.clock = clock
+    }
+
+    public func begin(_ key: IdempotencyKey, requestBody: [UInt8], method: String, path: String) async throws -> Outcome {
+        var digest = SHA256()
+        digest.update(data: Data("\(method) \(path)\n".utf8))
+        digest.update(data: requestBody)
+        let hash = digest.finalize().map { String(format: "%02x", $0) }.joined()
+        let now = clock.now()
+        let earlier = try await storage.write { tx in
+            try tx.idempotency.purge(before: now.addingTimeInterval(-Self.retention))
+            return try tx.idempotency.claim(key, requestHash: hash, at: now)
+        }
+        guard let earlier else { return .proceed }
+        guard earlier.requestHash == hash else {
+            throw ServiceError.conflict("Idempotency-Key \(key.key) was used with a different request")
+        }
+        guard let response = earlier.response else {
+            throw ServiceError.conflict("a request with Idempotency-Key \(key.key) is still in progress")
+        }
+        return .replay(response)
+    }
+
+    public func finish(_ key: IdempotencyKey, response: StoredResponse) async throws {
+        try await storage.write { tx in try tx.idempotency.complete(key, response: response) }
+    }
+
+    /// Forgets the key after a failure the client should retry (5xx), so the retry runs.
+    public func abandon(_ key: IdempotencyKey) async throws {
+        try await storage.write { tx in try tx.idempotency.release(key) }
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+import TenureCore
+
+/// The persistence seam: services see these protocols, never SQLite. A backend runs each closure in one transaction;
+/// `write` closures are serialized and their effects are durable when `write` returns.
+public protocol Storage: Sendable {
+    func read<T: Sendable>(_ body: @escaping @Sendable (any Transaction) throws -> T) async throws -> T
+    func write<T: Sendable>(_ body: @escaping @Sendable (any Transaction) throws -> T) async throws -> T
+    /// True when the storage answers and its schema is current.
+    func isReady() async -> Bool
+}
+
+/// The records reachable inside one transaction.
+public protocol Transaction {
+    var accounts: any AccountRecords { get }
+    var contacts: any ContactRecords { get }
+    var activities: any ActivityRecords { get }
+    var apiKeys: any APIKeyRecords { get }
+    var auditLog: any AuditRecords { get }
+    var idempotency: any IdempotencyRecords { get }
+}
+
+/// Failures of the storage itself, which clients should retry (503).
+public struct StorageUnavailable: Error, CustomStringConvertible {
+    public let reason: String
+    public init(reason: String) { self.reason = reason }
+    public var description: String { "storage unavailable: \(reason)" }
+}
+
+/// A page of a list in insertion (or stated) order, and where the next page starts.
+public struct Page<Item: Sendable>: Sendable {
+    public var items: [Item]
+    public var next: PageCursor?
+
+    public init(items: [Item], next: PageCursor?) {
+        self.items = items
+        self.next = next
+    }
+
+    public func map<T>(_ transform: (Item) throws -> T) rethrows -> Page<T> {
+        Page<T>(items: try items.map(transform), next: next)
+    }
+}
+
+/// The position after the last item of a page: its sort key and its insertion sequence.
+public struct PageCursor: Sendable, Equatable {
+    public var key: Int64
+    public var seq: Int64
+
+    public init(key: Int64 = 0, seq: Int64) {
+        self.key = key
+        self.seq = seq
+    }
+}
+
+/// Which page to read.
+public struct PageRequest: Sendable {
+    public var limit: Int
+    public var after: PageCursor?
+
+    public init(limit: Int = 50, after: PageCursor? = nil) {
+        self.limit = limit
+        self.after = after
+    }
+}
+
+public struct AccountFilter: Sendable {
+    public var segment: Segment?
+    public var owner: String?
+    public var query: String?
+    public var externalID: String?
+    public var includeMerged = false
+
+    public init(segment: Segment? = nil, owner: String? = nil, query: String? = nil, externalID: String? = nil) {
+        self.segment = segment
+        self.owner = owner
+        self.query = query
+        self.externalID = externalID
+    }
+}
+
+public protocol AccountRecords {
+    func insert(_ account: Account) throws
+    func update(_ account: Account) throws
+    func find(id: String) throws -> Account?
+    /// The live (not merged) account with this normalized domain.
+    func find(domain: String) throws -> Account?
+    /// The live (not merged) account with this external id.
+    func find(externalID: String) throws -> Account?
+    func list(_ filter: AccountFilter, _ page: PageRequest) throws -> Page<Account>
+    /// Moves every record of `source` onto `target` (contacts with the same email become one).
+    func moveRecords(from source: String, to target: String) throws
+}
+
+public struct ContactFilter: Sendable {
+    public var accountID: String?
+    public var role: ContactRole?
+    public var email: String?
+    public var externalID: String?
+
+    public init(accountID: String? = nil, role: ContactRole? = nil, email: String? = nil, externalID: String? = nil) {
+        self.accountID = accountID
+        self.role = role
+        self.email = email
+        self.externalID = externalID
+    }
+}
+
+public protocol ContactRecords {
+    func insert(_ contact: Contact) throws
+    func update(_ contact: Contact) throws
+    func find(id: String) throws -> Contact?
+    func find(accountID: String, email: String) throws -> Contact?
+    func list(_ filter: ContactFilter, _ page: PageRequest) throws -> Page<Contact>
+    /// The latest activity linked to each contact, at or before `asOf`.
+    func lastContacted(_ contactIDs: [String], asOf: Date) throws -> [String: Date]
+}
+
+public struct ActivityFilter: Sendable {
+    public var accountID: String?
+    public var contactID: String?
+    public var opportunityID: String?
+    public var from: Date?
+    public var to: Date?
+
+    public init(accountID: String? = nil, contactID: String? = nil, opportunityID: String? = nil, from: Date? = nil, to: Date? = nil) {
+        self.accountID = accountID
+        self.contactID = contactID
+        self.opportunityID = opportunityID
+        self.from = from
+        self.to = to
+    }
+}
+
+/// One entry of an account's timeline.
+public struct TimelineItem: Sendable, Equatable {
+    public var at: Date
+    public var kind: String
+    public var summary: String
+    public var refType: String
+    public var refID: String
+
+    public init(at: Date, kind: String, summary: String, refType: String, refID: String) {
+        self.at = at
+        self.kind = kind
+        self.summary = summary
+        self.refType = refType
+        self.refID = refID
+    }
+}
+
+public protocol ActivityRecords {
+    func insert(_ activities: [Activity]) throws
+    func list(_ filter: ActivityFilter, _ page: PageRequest) throws -> Page<Activity>
+    /// Newest first; the cursor key is the item's time in milliseconds.
+    func timeline(accountID: String, _ page: PageRequest) throws -> Page<TimelineItem>
+}
+
+public protocol APIKeyRecords {
+    func insert(_ key: APIKey, secretHash: String) throws
+    func find(secretHash: String) throws -> APIKey?
+    func list() throws -> [APIKey]
+    /// Revokes the key with this id or name; false when none is active.
+    func revoke(idOrName: String, at: Date) throws -> Bool
+    func count() throws -> Int
+}
+
+public protocol AuditRecords {
+    func append(_ entry: AuditEntry) throws
+    /// Newest first.
+    func list(_ page: PageRequest) throws -> Page<AuditEntry>
+}
+
+public protocol IdempotencyRecords {
+    /// Claims `key` for a request; returns the earlier claim instead when there is one.
+    func claim(_ key: IdempotencyKey, requestHash: String, at: Date) throws -> StoredIdempotentRequest?
+    func complete(_ key: IdempotencyKey, response: StoredResponse) throws
+    func release(_ key: IdempotencyKey) throws
+    func purge(before: Date) throws
+}

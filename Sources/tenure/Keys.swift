@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TenureCore
+import TenurePersistence
+import TenureServices
+
+/// `tenure keys create|list|revoke`.
+struct Keys: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Manage API keys (secrets are shown once and stored hashed).", subcommands: [Create.self, List.self, Revoke.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a key and print its secret once.")
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "A name that says who uses the key.") var name: String
+        @Option(help: "read, write or admin.") var scope: Scope
+
+        func run() async throws {
+            let (key, secret) = try await withServices(database.db) { try await $0.create(name: name, scope: scope) }
+            print("Created key \(key.id) (\(key.name), scope \(key.scope.rawValue)). Its secret, shown only now:\n\(secret)")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List keys (never their secrets).")
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let keys = try await withServices(database.db) { try await $0.list() }
+            for key in keys {
+                let state = key.revokedAt.map { "revoked \(Timestamp.format($0))" } ?? "active"
+                print("\(key.id)  \(key.name)  \(key.scope.rawValue)  \(key.prefix)…  created \(Timestamp.format(key.createdAt))  \(state)")
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a key by id or name; it stops working at once.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The key's id or name.") var key: String
+
+        func run() async throws {
+            try await withServices(database.db) { try await $0.revoke(key) }
+            print("Revoked \(key).")
+        }
+    }
+}
+
+extension Scope: ExpressibleByArgument {}
+
+/// Opens the database (migrating it), runs `body` with the key service and closes the database again.
+func withServices<T: Sendable>(_ path: String, _ body: (KeyService) async throws -> T) async throws -> T {
+    let storage = try await SQLiteStorage(path: path, durability: .full, migrate: true, logger: Logger(label: "tenure"))
+    do {
+        let result = try await body(KeyService(storage: storage, clock: .system))
+        await storage.close()
+        return result
+    } catch {
+        await storage.close()
+        throw error
+    }
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import SQLiteStore
+import TenureAPI
+import TenurePersistence
+
+/// `tenure serve`: runs the HTTP server until SIGTERM or SIGINT.
+struct Serve: AsyncParsableCommand, AppArguments {
+    static let configuration = CommandConfiguration(abstract: "Run the HTTP server (applies pending migrations first).")
+
+    @Option(help: "Address to listen on (env TENURE_HOST).")
+    var host: String = environment("TENURE_HOST", "127.0.0.1")
+
+    @Option(help: "Port to listen on (env TENURE_PORT).")
+    var port: Int = Int(environment("TENURE_PORT", "8080")) ?? 8080
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "Reporting currency, lowercase ISO 4217 (env TENURE_CURRENCY).")
+    var currency: String = environment("TENURE_CURRENCY", "usd")
+
+    @Option(help: "full: an acknowledged write survives power loss; normal: it survives a crash (env TENURE_DURABILITY).")
+    var durability: Durability = Durability(rawValue: environment("TENURE_DURABILITY", "full")) ?? .full
+
+    @Flag(name: .customLong("no-migrate"), help: "Refuse to start when migrations are pending instead of applying them (env TENURE_NO_MIGRATE=1).")
+    var noMigrate: Bool = environment("TENURE_NO_MIGRATE", "0") == "1"
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (env TENURE_LOG_LEVEL).")
+    var logLevelName: String = environment("TENURE_LOG_LEVEL", "info")
+
+    var databasePath: String { database.db }
+    var migrate: Bool { !noMigrate }
+    var logLevel: Logger.Level { Logger.Level(rawValue: logLevelName) ?? .info }
+    var bootstrapAdminKey: String? { ProcessInfo.processInfo.environment["TENURE_BOOTSTRAP_ADMIN_KEY"] }
+
+    func validate() throws {
+        guard currency.count == 3, currency == currency.lowercased() else { throw ValidationError("--currency must be a lowercase ISO 4217 code") }
+        guard Logger.Level(rawValue: logLevelName) != nil else { throw ValidationError("--log-level is not a log level") }
+    }
+
+    func run() async throws {
+        let app = try await buildApplication(self)
+        try await app.runService()
+    }
+}
+
+/// `tenure migrate`: applies pending migrations and exits.
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending database migrations and exit.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let applied = try SQLiteStorage.migrator.migrate(on: Connection(path: database.db))
+        print(applied.isEmpty ? "Database is up to date." : "Applied: " + applied.joined(separator: ", "))
+    }
+}
+
+/// `tenure backup --db SRC DEST`: an online, consistent copy.
+struct Backup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Copy the database consistently while the server keeps running.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Argument(help: "Destination file (must not exist).")
+    var destination: String
+
+    func run() throws {
+        guard !FileManager.default.fileExists(atPath: destination) else { throw ValidationError("\(destination) already exists") }
+        try Database.backup(from: database.db, to: destination)
+        print("Backed up \(database.db) to \(destination).")
+    }
+}

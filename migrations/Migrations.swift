@@ -1,0 +1,7 @@
+/// The SQL of every migration, compiled into the binary (`Package.swift` embeds each `NNNN_name.sql` of this folder).
+/// SwiftPM names an embedded file after its name with a leading digit dropped: `0001_x.sql` → `_001_x_sql`.
+public enum TenureMigrations {
+    public static let all: [(name: String, sql: String)] = [
+        ("0001_foundation", PackageResources._001_foundation_sql)
+    ].map { ($0.0, String(decoding: $0.1, as: UTF8.self)) }
+}
