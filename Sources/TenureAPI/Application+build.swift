@@ -16,6 +16,8 @@ public protocol AppArguments: Sendable {
     /// Apply pending migrations on start (`--no-migrate` refuses to start instead).
     var migrate: Bool { get }
     var bootstrapAdminKey: String? { get }
+    /// Requests a second allowed per API key (0: unlimited).
+    var rateLimit: Int { get }
     var logLevel: Logger.Level { get }
     var clock: Clock { get }
 }
@@ -34,7 +36,7 @@ public func buildApplication(_ arguments: some AppArguments) async throws -> som
     if let secret = arguments.bootstrapAdminKey, !secret.isEmpty, try await services.keys.bootstrapAdmin(secret: secret) {
         logger.notice("keys.bootstrap_admin_created")
     }
-    let router = buildRouter(services, metrics: Metrics.registry)
+    let router = buildRouter(services, rateLimiter: RateLimiter(perSecond: arguments.rateLimit))
     return Application(
         router: router,
         configuration: .init(address: .hostname(arguments.host, port: arguments.port), serverName: "Tenure"),
@@ -43,14 +45,14 @@ public func buildApplication(_ arguments: some AppArguments) async throws -> som
     )
 }
 
-func buildRouter(_ services: Services, metrics: MetricsRegistry) -> Router<AppRequestContext> {
+func buildRouter(_ services: Services, rateLimiter: RateLimiter) -> Router<AppRequestContext> {
     Metrics.bootstrap()
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: MetricsMiddleware())
-    let endpoints = Endpoints(router: router, services: services)
-    PlatformController(metrics: metrics).register(on: endpoints)
+    let endpoints = Endpoints(router: router, services: services, rateLimiter: rateLimiter)
+    PlatformController(metrics: Metrics.registry).register(on: endpoints)
     AccountController().register(on: endpoints)
     ContactController().register(on: endpoints)
     ActivityController().register(on: endpoints)

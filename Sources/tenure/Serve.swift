@@ -27,6 +27,9 @@ struct Serve: AsyncParsableCommand, AppArguments {
     @Flag(name: .customLong("no-migrate"), help: "Refuse to start when migrations are pending instead of applying them (env TENURE_NO_MIGRATE=1).")
     var noMigrate: Bool = environment("TENURE_NO_MIGRATE", "0") == "1"
 
+    @Option(name: .customLong("rate-limit"), help: "Requests a second allowed per API key, 0 for no limit (env TENURE_RATE_LIMIT).")
+    var rateLimit: Int = Int(environment("TENURE_RATE_LIMIT", "1000")) ?? 1000
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (env TENURE_LOG_LEVEL).")
     var logLevelName: String = environment("TENURE_LOG_LEVEL", "info")
 

@@ -61,11 +61,13 @@ final class Endpoints {
 
     let router: Router<AppRequestContext>
     let services: Services
+    let rateLimiter: RateLimiter
     private var methods: [(path: String, methods: [HTTPRequest.Method])] = []
 
-    init(router: Router<AppRequestContext>, services: Services) {
+    init(router: Router<AppRequestContext>, services: Services, rateLimiter: RateLimiter) {
         self.router = router
         self.services = services
+        self.rateLimiter = rateLimiter
     }
 
     func get(_ path: String, _ access: Access, _ handler: @escaping Handler) {
@@ -105,9 +107,15 @@ final class Endpoints {
             methods.append((path, [method]))
         }
         let services = self.services
+        let rateLimiter = self.rateLimiter
         router.on(RouterPath(path), method: method) { request, context -> Reply in
             let now = services.clock.now()
             let actor = try await Self.authorize(request, access, keys: services.keys)
+            if case .scope = access, !rateLimiter.allow(actor.keyID) {
+                var problem = Problem(.tooManyRequests, "rate-limited", detail: "This key sent more than \(rateLimiter.perSecond) requests a second.")
+                problem.headers[.retryAfter] = "1"
+                throw problem
+            }
             let body = try await Self.readBody(request, limit: bodyLimit)
             let call = Call(request: request, context: context, body: body, actor: actor, now: now)
             guard method == .post, let key = request.headers[.idempotencyKey], case .scope = access else {
