@@ -45,9 +45,10 @@ struct TestApp: Sendable {
 
     /// Builds the real application over a new database and runs `body` against its router (or a live server).
     static func run(
-        _ setup: TestingSetup = .router, arguments: TestArguments = TestArguments(), _ body: @Sendable (TestApp) async throws -> Void
+        _ setup: TestingSetup = .router, arguments: TestArguments = TestArguments(), withKeys: Bool = true,
+        _ body: @Sendable (TestApp) async throws -> Void
     ) async throws {
-        try await createKeys(at: arguments.databasePath)
+        if withKeys { try await createKeys(at: arguments.databasePath) }
         let app = try await buildApplication(arguments)
         try await app.test(setup) { client in
             try await body(TestApp(client: client, databasePath: arguments.databasePath))

@@ -102,7 +102,8 @@ extension FieldUpdate: Decodable where Value: Decodable {
 extension KeyedDecodingContainer {
     /// A field missing from a PATCH body is left as it is.
     func decode<T: Decodable>(_ type: FieldUpdate<T>.Type, forKey key: Key) throws -> FieldUpdate<T> {
-        try decodeIfPresent(type, forKey: key) ?? .keep
+        guard contains(key) else { return .keep }
+        return try decodeNil(forKey: key) ? .clear : .set(decode(T.self, forKey: key))
     }
 }
 
