@@ -1,0 +1,58 @@
+import TenureCore
+import Testing
+
+@Suite struct ContactRoleTests {
+    @Test(arguments: [
+        ("VP of Engineering", ContactRole.executive),
+        ("Senior Software Engineer", .user),
+        ("Head of Customer Success", .executive),
+        ("Directory Services Admin", .user),
+        ("Director of IT", .executive),
+        ("Sr. Director, Procurement", .executive),
+        ("Vice President, Sales", .executive),
+        ("SVP Operations", .executive),
+        ("EVP & General Counsel", .executive),
+        ("President", .executive),
+        ("Chief Revenue Officer", .executive),
+        ("CEO", .executive),
+        ("cfo", .executive),
+        ("Co-Founder & CTO", .executive),
+        ("Founder", .executive),
+        ("Owner", .executive),
+        ("Managing Partner", .executive),
+        ("General Manager, EMEA", .executive),
+        ("Product Manager", .user),
+        ("Customer Success Manager", .user),
+        ("Headcount Planner", .user),
+        ("Chiefly Curious Intern", .user),
+        ("Executive Assistant", .user),
+        ("Data Analyst", .user),
+        ("", .user),
+    ])
+    func roleIsDerivedFromTitleWords(title: String, role: ContactRole) {
+        #expect(ContactRole.derived(fromTitle: title) == role)
+    }
+
+    @Test func missingTitleIsAUser() {
+        #expect(ContactRole.derived(fromTitle: nil) == .user)
+    }
+}
+
+@Suite struct DomainNameTests {
+    @Test(arguments: [
+        ("acme.com", "acme.com"),
+        ("WWW.Acme.com", "acme.com"),
+        ("https://www.acme.com/pricing?x=1", "acme.com"),
+        ("acme.com.", "acme.com"),
+        ("shop.acme.co.uk", "shop.acme.co.uk"),
+        ("acme.com:8443", "acme.com"),
+    ])
+    func domainsAreNormalized(input: String, normalized: String) {
+        #expect(DomainName.normalize(input) == normalized)
+    }
+
+    @Test(arguments: ["acme", "not a domain", "-acme.com", "acme..com", "", "www."])
+    func implausibleDomainsAreRefused(input: String) {
+        #expect(DomainName.normalize(input) == nil)
+    }
+}
