@@ -75,7 +75,10 @@ let package = Package(
         .testTarget(name: "TenureCoreTests", dependencies: ["TenureCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TenureAPITests",
-            dependencies: ["TenureAPI", "SQLiteStore", "TenurePersistence", "TenureServices", "TenureMigrations", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: [
+                "TenureAPI", "SQLiteStore", "TenurePersistence", "TenureServices", "TenureMigrations",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

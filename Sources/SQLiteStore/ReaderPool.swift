@@ -12,7 +12,7 @@ final class ReaderPool: Sendable {
             let owner = ConnectionOwner(connection: connection)
             let thread = Thread { [queue] in
                 while let jobs = queue.take(upTo: 1) {
-                    jobs.forEach { $0(owner.connection) }
+                    for job in jobs { job(owner.connection) }
                 }
             }
             thread.name = "tenure-db-reader-\(index)"

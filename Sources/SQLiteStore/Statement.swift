@@ -31,7 +31,11 @@ final class Statement {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
         guard values.count == Int(sqlite3_bind_parameter_count(handle)) else {
-            throw SQLiteError(code: SQLITE_RANGE, message: "expected \(sqlite3_bind_parameter_count(handle)) parameters, got \(values.count)", sql: sql)
+            throw SQLiteError(
+                code: SQLITE_RANGE,
+                message: "expected \(sqlite3_bind_parameter_count(handle)) parameters, got \(values.count)",
+                sql: sql
+            )
         }
         for (offset, value) in values.enumerated() {
             let index = Int32(offset + 1)

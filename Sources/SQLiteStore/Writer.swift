@@ -87,7 +87,7 @@ final class Writer: @unchecked Sendable {
             try connection.execute("BEGIN IMMEDIATE")
         } catch {
             logger.error("db.write.begin_failed", metadata: ["db.error": "\(error)"])
-            batch.forEach { $0.fail(error) }
+            for job in batch { job.fail(error) }
             return
         }
         var succeeded: [(job: Job, answer: @Sendable () -> Void)] = []
@@ -103,11 +103,11 @@ final class Writer: @unchecked Sendable {
         } catch {
             try? connection.execute("ROLLBACK")
             logger.error("db.write.commit_failed", metadata: ["db.error": "\(error)", "db.batch": "\(batch.count)"])
-            succeeded.forEach { $0.job.fail(error) }
+            for (job, _) in succeeded { job.fail(error) }
             return
         }
         batchSize.record(batch.count)
         batchDuration.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - start))
-        succeeded.forEach { $0.answer() }
+        for (_, answer) in succeeded { answer() }
     }
 }

@@ -31,7 +31,11 @@ public func buildApplication(_ arguments: some AppArguments) async throws -> som
     var logger = Logger(label: "tenure")
     logger.logLevel = arguments.logLevel
     let storage = try await SQLiteStorage(
-        path: arguments.databasePath, durability: arguments.durability, migrate: arguments.migrate, logger: logger)
+        path: arguments.databasePath,
+        durability: arguments.durability,
+        migrate: arguments.migrate,
+        logger: logger
+    )
     let services = Services(storage: storage, clock: arguments.clock)
     if let secret = arguments.bootstrapAdminKey, !secret.isEmpty, try await services.keys.bootstrapAdmin(secret: secret) {
         logger.notice("keys.bootstrap_admin_created")
@@ -52,12 +56,17 @@ func buildRouter(_ services: Services, rateLimiter: RateLimiter) -> Router<AppRe
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: MetricsMiddleware())
     let endpoints = Endpoints(router: router, services: services, rateLimiter: rateLimiter)
+    registerRoutes(on: endpoints)
+    endpoints.finish()
+    return router
+}
+
+/// Every controller's routes.
+func registerRoutes(on endpoints: Endpoints) {
     PlatformController(metrics: Metrics.registry).register(on: endpoints)
     AccountController().register(on: endpoints)
     ContactController().register(on: endpoints)
     ActivityController().register(on: endpoints)
-    endpoints.finish()
-    return router
 }
 
 /// Closes the database after the HTTP server has stopped: queued writes finish and the WAL is checkpointed.

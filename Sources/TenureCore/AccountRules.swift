@@ -12,8 +12,14 @@ public struct AccountFields: Sendable, Equatable {
     public var stripeCustomerID: String?
 
     public init(
-        name: String, domain: String? = nil, segment: Segment? = nil, industry: String? = nil, employeeCount: Int? = nil,
-        owner: String? = nil, externalID: String? = nil, stripeCustomerID: String? = nil
+        name: String,
+        domain: String? = nil,
+        segment: Segment? = nil,
+        industry: String? = nil,
+        employeeCount: Int? = nil,
+        owner: String? = nil,
+        externalID: String? = nil,
+        stripeCustomerID: String? = nil
     ) {
         self.name = name
         self.domain = domain
@@ -27,8 +33,14 @@ public struct AccountFields: Sendable, Equatable {
 
     /// Checks every field at once; a domain is stored in its normalized form.
     public static func validated(
-        name: String?, domain: String?, segment: String?, industry: String?, employeeCount: Int?, owner: String?,
-        externalID: String?, stripeCustomerID: String?
+        name: String?,
+        domain: String?,
+        segment: String?,
+        industry: String?,
+        employeeCount: Int?,
+        owner: String?,
+        externalID: String?,
+        stripeCustomerID: String?
     ) throws -> AccountFields {
         var validator = Validator()
         validator.required(name, "name")

@@ -1,11 +1,15 @@
 /// An account's market segment.
 public enum Segment: String, Codable, CaseIterable, Sendable {
-    case smb, midMarket = "mid_market", enterprise
+    case smb
+    case midMarket = "mid_market"
+    case enterprise
 }
 
 /// Where an account is in its life with us, always derived (`METRICS.md`).
 public enum LifecycleStage: String, Codable, CaseIterable, Sendable {
-    case prospect, pendingPayment = "pending_payment", customer, churned
+    case prospect
+    case pendingPayment = "pending_payment"
+    case customer, churned
 }
 
 /// A contact's role for relationship scoring (`HEALTH.md`).
@@ -14,7 +18,8 @@ public enum ContactRole: String, Codable, CaseIterable, Sendable {
 }
 
 public enum RelationshipStrength: String, Codable, CaseIterable, Sendable, Comparable {
-    case none, weak, medium, strong, veryStrong = "very_strong"
+    case none, weak, medium, strong
+    case veryStrong = "very_strong"
 
     /// `strong` and `very_strong` count as strong relationships.
     public var isStrong: Bool { self >= .strong }

@@ -16,8 +16,17 @@ public struct Account: Sendable, Equatable {
     public var updatedAt: Date
 
     public init(
-        id: String, name: String, domain: String? = nil, segment: Segment? = nil, industry: String? = nil, employeeCount: Int? = nil,
-        owner: String? = nil, externalID: String? = nil, stripeCustomerID: String? = nil, mergedInto: String? = nil, createdAt: Date,
+        id: String,
+        name: String,
+        domain: String? = nil,
+        segment: Segment? = nil,
+        industry: String? = nil,
+        employeeCount: Int? = nil,
+        owner: String? = nil,
+        externalID: String? = nil,
+        stripeCustomerID: String? = nil,
+        mergedInto: String? = nil,
+        createdAt: Date,
         updatedAt: Date
     ) {
         self.id = id
@@ -49,8 +58,16 @@ public struct Contact: Sendable, Equatable {
     public var updatedAt: Date
 
     public init(
-        id: String, accountID: String, name: String, email: String?, title: String?, role: ContactRole,
-        relationshipStrength: RelationshipStrength, externalID: String?, createdAt: Date, updatedAt: Date
+        id: String,
+        accountID: String,
+        name: String,
+        email: String?,
+        title: String?,
+        role: ContactRole,
+        relationshipStrength: RelationshipStrength,
+        externalID: String?,
+        createdAt: Date,
+        updatedAt: Date
     ) {
         self.id = id
         self.accountID = accountID
@@ -78,8 +95,15 @@ public struct Activity: Sendable, Equatable {
     public var createdAt: Date
 
     public init(
-        id: String, accountID: String, type: ActivityType, occurredAt: Date, contactID: String?, opportunityID: String?,
-        direction: ActivityDirection?, subject: String?, createdAt: Date
+        id: String,
+        accountID: String,
+        type: ActivityType,
+        occurredAt: Date,
+        contactID: String?,
+        opportunityID: String?,
+        direction: ActivityDirection?,
+        subject: String?,
+        createdAt: Date
     ) {
         self.id = id
         self.accountID = accountID

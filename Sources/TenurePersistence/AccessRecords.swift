@@ -9,7 +9,8 @@ struct SQLiteAPIKeyRecords: APIKeyRecords {
     func insert(_ key: APIKey, secretHash: String) throws {
         try db.query(
             "INSERT INTO api_keys (id, name, scope, secret_hash, prefix, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [key.id, key.name, key.scope.rawValue, secretHash, key.prefix, key.createdAt.stored, key.revokedAt?.stored])
+            [key.id, key.name, key.scope.rawValue, secretHash, key.prefix, key.createdAt.stored, key.revokedAt?.stored]
+        )
     }
 
     func find(secretHash: String) throws -> APIKey? {
@@ -31,8 +32,13 @@ struct SQLiteAPIKeyRecords: APIKeyRecords {
 
     private func decode(_ row: Row) -> APIKey {
         APIKey(
-            id: row.string("id") ?? "", name: row.string("name") ?? "", scope: row.string("scope").flatMap(Scope.init(rawValue:)) ?? .read,
-            prefix: row.string("prefix") ?? "", createdAt: row.date("created_at") ?? .distantPast, revokedAt: row.date("revoked_at"))
+            id: row.string("id") ?? "",
+            name: row.string("name") ?? "",
+            scope: row.string("scope").flatMap(Scope.init(rawValue:)) ?? .read,
+            prefix: row.string("prefix") ?? "",
+            createdAt: row.date("created_at") ?? .distantPast,
+            revokedAt: row.date("revoked_at")
+        )
     }
 }
 
@@ -42,16 +48,23 @@ struct SQLiteAuditRecords: AuditRecords {
     func append(_ entry: AuditEntry) throws {
         try db.query(
             "INSERT INTO audit_log (at, key_name, action, resource, resource_id) VALUES (?, ?, ?, ?, ?)",
-            [entry.at.stored, entry.keyName, entry.action, entry.resource, entry.resourceID])
+            [entry.at.stored, entry.keyName, entry.action, entry.resource, entry.resourceID]
+        )
     }
 
     func list(_ request: PageRequest) throws -> Page<AuditEntry> {
         let rows = try db.query(
-            "SELECT * FROM audit_log WHERE seq < ? ORDER BY seq DESC LIMIT ?", [request.after?.seq ?? Int64.max, request.limit + 1])
+            "SELECT * FROM audit_log WHERE seq < ? ORDER BY seq DESC LIMIT ?",
+            [request.after?.seq ?? Int64.max, request.limit + 1]
+        )
         let items = rows.prefix(request.limit).map { row in
             AuditEntry(
-                at: row.date("at") ?? .distantPast, keyName: row.string("key_name") ?? "", action: row.string("action") ?? "",
-                resource: row.string("resource") ?? "", resourceID: row.string("resource_id"))
+                at: row.date("at") ?? .distantPast,
+                keyName: row.string("key_name") ?? "",
+                action: row.string("action") ?? "",
+                resource: row.string("resource") ?? "",
+                resourceID: row.string("resource_id")
+            )
         }
         let next = rows.count > request.limit ? rows[request.limit - 1].int("seq").map { PageCursor(seq: Int64($0)) } : nil
         return Page(items: items, next: next)
@@ -64,19 +77,21 @@ struct SQLiteIdempotencyRecords: IdempotencyRecords {
     func claim(_ key: IdempotencyKey, requestHash: String, at: Date) throws -> StoredIdempotentRequest? {
         if let row = try db.first(
             "SELECT request_hash, response_status, response_headers, response_body FROM idempotency_keys WHERE key_id = ? AND idempotency_key = ?",
-            [key.apiKeyID, key.key])
-        {
+            [key.apiKeyID, key.key]
+        ) {
             let response = row.int("response_status").map { status in
                 StoredResponse(
                     status: status,
                     headers: (try? JSONDecoder().decode([String: String].self, from: Data((row.string("response_headers") ?? "{}").utf8))) ?? [:],
-                    body: row.blob("response_body") ?? [])
+                    body: row.blob("response_body") ?? []
+                )
             }
             return StoredIdempotentRequest(requestHash: row.string("request_hash") ?? "", response: response)
         }
         try db.query(
             "INSERT INTO idempotency_keys (key_id, idempotency_key, request_hash, created_at) VALUES (?, ?, ?, ?)",
-            [key.apiKeyID, key.key, requestHash, at.stored])
+            [key.apiKeyID, key.key, requestHash, at.stored]
+        )
         return nil
     }
 
@@ -84,7 +99,8 @@ struct SQLiteIdempotencyRecords: IdempotencyRecords {
         let headers = String(decoding: (try? JSONEncoder().encode(response.headers)) ?? Data("{}".utf8), as: UTF8.self)
         try db.query(
             "UPDATE idempotency_keys SET response_status = ?, response_headers = ?, response_body = ? WHERE key_id = ? AND idempotency_key = ?",
-            [response.status, headers, response.body, key.apiKeyID, key.key])
+            [response.status, headers, response.body, key.apiKeyID, key.key]
+        )
     }
 
     func release(_ key: IdempotencyKey) throws {

@@ -15,7 +15,9 @@ struct SQLiteAccountRecords: AccountRecords {
             INSERT INTO accounts (id, name, domain, segment, industry, employee_count, owner, external_id, stripe_customer_id,
                                   merged_into, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [account.id] + values(account) + [account.createdAt.stored, account.updatedAt.stored])
+            """,
+            [account.id] + values(account) + [account.createdAt.stored, account.updatedAt.stored]
+        )
     }
 
     func update(_ account: Account) throws {
@@ -24,7 +26,9 @@ struct SQLiteAccountRecords: AccountRecords {
             UPDATE accounts SET name = ?, domain = ?, segment = ?, industry = ?, employee_count = ?, owner = ?, external_id = ?,
                                 stripe_customer_id = ?, merged_into = ?, updated_at = ?
             WHERE id = ?
-            """, values(account) + [account.updatedAt.stored, account.id])
+            """,
+            values(account) + [account.updatedAt.stored, account.id]
+        )
     }
 
     func find(id: String) throws -> Account? {
@@ -46,7 +50,9 @@ struct SQLiteAccountRecords: AccountRecords {
         conditions.add("owner = ?", ifPresent: filter.owner)
         conditions.add("external_id = ?", ifPresent: filter.externalID)
         if let query = filter.query {
-            let pattern = "%" + query.lowercased().replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            let pattern =
+                "%"
+                + query.lowercased().replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
                 .replacingOccurrences(of: "_", with: "\\_") + "%"
             conditions.add("(lower(name) LIKE ? ESCAPE '\\' OR domain LIKE ? ESCAPE '\\')", pattern, pattern)
         }
@@ -61,10 +67,13 @@ struct SQLiteAccountRecords: AccountRecords {
                 SELECT t.id FROM contacts s JOIN contacts t ON t.account_id = ? AND t.email = s.email WHERE s.id = activities.contact_id)
             WHERE account_id = ? AND contact_id IN (
                 SELECT s.id FROM contacts s JOIN contacts t ON t.account_id = ? AND t.email = s.email WHERE s.account_id = ?)
-            """, [target, source, target, source])
+            """,
+            [target, source, target, source]
+        )
         try db.query(
             "DELETE FROM contacts WHERE account_id = ? AND email IN (SELECT email FROM contacts WHERE account_id = ? AND email IS NOT NULL)",
-            [source, target])
+            [source, target]
+        )
         try db.query("UPDATE contacts SET account_id = ? WHERE account_id = ?", [target, source])
         try db.query("UPDATE activities SET account_id = ? WHERE account_id = ?", [target, source])
     }
@@ -78,10 +87,18 @@ struct SQLiteAccountRecords: AccountRecords {
 
     private func decode(_ row: Row) -> Account {
         Account(
-            id: row.string("id") ?? "", name: row.string("name") ?? "", domain: row.string("domain"),
-            segment: row.string("segment").flatMap(Segment.init(rawValue:)), industry: row.string("industry"),
-            employeeCount: row.int("employee_count"), owner: row.string("owner"), externalID: row.string("external_id"),
-            stripeCustomerID: row.string("stripe_customer_id"), mergedInto: row.string("merged_into"),
-            createdAt: row.date("created_at") ?? .distantPast, updatedAt: row.date("updated_at") ?? .distantPast)
+            id: row.string("id") ?? "",
+            name: row.string("name") ?? "",
+            domain: row.string("domain"),
+            segment: row.string("segment").flatMap(Segment.init(rawValue:)),
+            industry: row.string("industry"),
+            employeeCount: row.int("employee_count"),
+            owner: row.string("owner"),
+            externalID: row.string("external_id"),
+            stripeCustomerID: row.string("stripe_customer_id"),
+            mergedInto: row.string("merged_into"),
+            createdAt: row.date("created_at") ?? .distantPast,
+            updatedAt: row.date("updated_at") ?? .distantPast
+        )
     }
 }

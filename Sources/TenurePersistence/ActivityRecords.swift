@@ -18,7 +18,8 @@ struct SQLiteActivityRecords: ActivityRecords {
                 [
                     activity.id, activity.accountID, activity.type.rawValue, activity.occurredAt.stored, activity.contactID,
                     activity.opportunityID, activity.direction?.rawValue, activity.subject, activity.createdAt.stored,
-                ])
+                ]
+            )
         }
     }
 
@@ -38,11 +39,16 @@ struct SQLiteActivityRecords: ActivityRecords {
         if let after = request.after { conditions.add("(at < ? OR (at = ? AND seq < ?))", after.key, after.key, after.seq) }
         let rows = try db.query(
             "SELECT at, seq, kind, summary, ref_type, ref_id FROM account_timeline \(conditions.sql) ORDER BY at DESC, seq DESC LIMIT ?",
-            conditions.parameters + [request.limit + 1])
+            conditions.parameters + [request.limit + 1]
+        )
         let items = rows.prefix(request.limit).map { row in
             TimelineItem(
-                at: row.date("at") ?? .distantPast, kind: row.string("kind") ?? "", summary: row.string("summary") ?? "",
-                refType: row.string("ref_type") ?? "", refID: row.string("ref_id") ?? "")
+                at: row.date("at") ?? .distantPast,
+                kind: row.string("kind") ?? "",
+                summary: row.string("summary") ?? "",
+                refType: row.string("ref_type") ?? "",
+                refID: row.string("ref_id") ?? ""
+            )
         }
         let last = rows.count > request.limit ? rows[request.limit - 1] : nil
         return Page(items: items, next: last.map { PageCursor(key: Int64($0.int("at") ?? 0), seq: Int64($0.int("seq") ?? 0)) })
@@ -50,10 +56,15 @@ struct SQLiteActivityRecords: ActivityRecords {
 
     private func decode(_ row: Row) -> Activity {
         Activity(
-            id: row.string("id") ?? "", accountID: row.string("account_id") ?? "",
-            type: row.string("type").flatMap(ActivityType.init(rawValue:)) ?? .note, occurredAt: row.date("occurred_at") ?? .distantPast,
-            contactID: row.string("contact_id"), opportunityID: row.string("opportunity_id"),
-            direction: row.string("direction").flatMap(ActivityDirection.init(rawValue:)), subject: row.string("subject"),
-            createdAt: row.date("created_at") ?? .distantPast)
+            id: row.string("id") ?? "",
+            accountID: row.string("account_id") ?? "",
+            type: row.string("type").flatMap(ActivityType.init(rawValue:)) ?? .note,
+            occurredAt: row.date("occurred_at") ?? .distantPast,
+            contactID: row.string("contact_id"),
+            opportunityID: row.string("opportunity_id"),
+            direction: row.string("direction").flatMap(ActivityDirection.init(rawValue:)),
+            subject: row.string("subject"),
+            createdAt: row.date("created_at") ?? .distantPast
+        )
     }
 }

@@ -17,7 +17,8 @@ struct SQLiteContactRecords: ContactRecords {
             [
                 contact.id, contact.accountID, contact.name, contact.email, contact.title, contact.role.rawValue,
                 contact.relationshipStrength.rawValue, contact.externalID, contact.createdAt.stored, contact.updatedAt.stored,
-            ])
+            ]
+        )
     }
 
     func update(_ contact: Contact) throws {
@@ -30,7 +31,8 @@ struct SQLiteContactRecords: ContactRecords {
             [
                 contact.accountID, contact.name, contact.email, contact.title, contact.role.rawValue, contact.relationshipStrength.rawValue,
                 contact.externalID, contact.updatedAt.stored, contact.id,
-            ])
+            ]
+        )
     }
 
     func find(id: String) throws -> Contact? {
@@ -61,10 +63,16 @@ struct SQLiteContactRecords: ContactRecords {
 
     private func decode(_ row: Row) -> Contact {
         Contact(
-            id: row.string("id") ?? "", accountID: row.string("account_id") ?? "", name: row.string("name") ?? "", email: row.string("email"),
-            title: row.string("title"), role: row.string("role").flatMap(ContactRole.init(rawValue:)) ?? .user,
+            id: row.string("id") ?? "",
+            accountID: row.string("account_id") ?? "",
+            name: row.string("name") ?? "",
+            email: row.string("email"),
+            title: row.string("title"),
+            role: row.string("role").flatMap(ContactRole.init(rawValue:)) ?? .user,
             relationshipStrength: row.string("relationship_strength").flatMap(RelationshipStrength.init(rawValue:)) ?? .none,
-            externalID: row.string("external_id"), createdAt: row.date("created_at") ?? .distantPast,
-            updatedAt: row.date("updated_at") ?? .distantPast)
+            externalID: row.string("external_id"),
+            createdAt: row.date("created_at") ?? .distantPast,
+            updatedAt: row.date("updated_at") ?? .distantPast
+        )
     }
 }

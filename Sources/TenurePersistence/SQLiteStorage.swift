@@ -98,7 +98,11 @@ struct Conditions {
 
 /// Reads one page in insertion order: one row more than the limit tells whether a next page exists.
 func page<T>(
-    _ db: Connection, select: String, conditions: Conditions, _ request: PageRequest, decode: (Row) throws -> T
+    _ db: Connection,
+    select: String,
+    conditions: Conditions,
+    _ request: PageRequest,
+    decode: (Row) throws -> T
 ) throws -> Page<T> {
     var conditions = conditions
     if let after = request.after { conditions.add("seq > ?", after.seq) }

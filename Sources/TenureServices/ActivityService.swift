@@ -12,7 +12,12 @@ public struct ActivityInput: Sendable {
     public var subject: String?
 
     public init(
-        accountID: String?, type: String?, occurredAt: String?, contactID: String?, opportunityID: String?, direction: String?,
+        accountID: String?,
+        type: String?,
+        occurredAt: String?,
+        contactID: String?,
+        opportunityID: String?,
+        direction: String?,
         subject: String?
     ) {
         self.accountID = accountID
@@ -87,8 +92,16 @@ public struct ActivityService: Sendable {
         validator.maxLength(input.subject, "subject", 2_000)
         try validator.check()
         return Activity(
-            id: Identifier.make("act"), accountID: input.accountID ?? "", type: type ?? .note, occurredAt: occurredAt,
-            contactID: input.contactID, opportunityID: input.opportunityID, direction: direction, subject: input.subject, createdAt: now)
+            id: Identifier.make("act"),
+            accountID: input.accountID ?? "",
+            type: type ?? .note,
+            occurredAt: occurredAt,
+            contactID: input.contactID,
+            opportunityID: input.opportunityID,
+            direction: direction,
+            subject: input.subject,
+            createdAt: now
+        )
     }
 
     private func checkReferences(_ activity: Activity, knownAccounts: inout Set<String>, in tx: any Transaction) throws {

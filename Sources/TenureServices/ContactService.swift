@@ -18,7 +18,13 @@ public struct ContactInput: Sendable {
     public var externalID: String?
 
     public init(
-        accountID: String?, name: String?, email: String?, title: String?, role: String?, relationshipStrength: String?, externalID: String?
+        accountID: String?,
+        name: String?,
+        email: String?,
+        title: String?,
+        role: String?,
+        relationshipStrength: String?,
+        externalID: String?
     ) {
         self.accountID = accountID
         self.name = name
@@ -62,8 +68,17 @@ public struct ContactService: Sendable {
         try validator.check()
         let now = clock.now()
         let contact = Contact(
-            id: Identifier.make("con"), accountID: input.accountID ?? "", name: (input.name ?? "").trimmingWhitespace(), email: email,
-            title: input.title, role: role, relationshipStrength: strength, externalID: input.externalID, createdAt: now, updatedAt: now)
+            id: Identifier.make("con"),
+            accountID: input.accountID ?? "",
+            name: (input.name ?? "").trimmingWhitespace(),
+            email: email,
+            title: input.title,
+            role: role,
+            relationshipStrength: strength,
+            externalID: input.externalID,
+            createdAt: now,
+            updatedAt: now
+        )
         try await storage.write { tx in
             try requireLiveAccount(contact.accountID, in: tx)
             try checkEmailIsFree(contact, in: tx)

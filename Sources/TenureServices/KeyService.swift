@@ -20,7 +20,13 @@ public struct KeyService: Sendable {
         if secret.count < 16 { validator.add("secret", "must be at least 16 characters") }
         try validator.check()
         let key = APIKey(
-            id: Identifier.make("key"), name: name, scope: scope, prefix: String(secret.prefix(8)), createdAt: clock.now(), revokedAt: nil)
+            id: Identifier.make("key"),
+            name: name,
+            scope: scope,
+            prefix: String(secret.prefix(8)),
+            createdAt: clock.now(),
+            revokedAt: nil
+        )
         try await storage.write { tx in
             try tx.apiKeys.insert(key, secretHash: Self.hash(secret))
             try tx.audit(.system, "api_key.create", "api_key", key.id, at: key.createdAt)
@@ -31,7 +37,14 @@ public struct KeyService: Sendable {
     /// Makes `secret` an admin key when no key exists yet (`TENURE_BOOTSTRAP_ADMIN_KEY`); true when it did.
     public func bootstrapAdmin(secret: String) async throws -> Bool {
         let now = clock.now()
-        let key = APIKey(id: Identifier.make("key"), name: "bootstrap", scope: .admin, prefix: String(secret.prefix(8)), createdAt: now, revokedAt: nil)
+        let key = APIKey(
+            id: Identifier.make("key"),
+            name: "bootstrap",
+            scope: .admin,
+            prefix: String(secret.prefix(8)),
+            createdAt: now,
+            revokedAt: nil
+        )
         guard secret.count >= 16 else { throw ValidationError("TENURE_BOOTSTRAP_ADMIN_KEY", "must be at least 16 characters") }
         return try await storage.write { tx in
             guard try tx.apiKeys.count() == 0 else { return false }

@@ -27,16 +27,27 @@ struct DemoCompany {
             let slug = company.lowercased().replacingOccurrences(of: " ", with: "")
             let segment = pick([Segment.smb, .smb, .midMarket, .enterprise])
             let fields = AccountFields(
-                name: "\(company) \(index + 1)", domain: "\(slug)\(index + 1).example", segment: segment,
-                industry: pick(Self.industries), employeeCount: Int(random.next(in: 10...5_000)), owner: pick(Self.owners),
-                externalID: "crm-\(index + 1)")
+                name: "\(company) \(index + 1)",
+                domain: "\(slug)\(index + 1).example",
+                segment: segment,
+                industry: pick(Self.industries),
+                employeeCount: Int(random.next(in: 10...5_000)),
+                owner: pick(Self.owners),
+                externalID: "crm-\(index + 1)"
+            )
             let account = try await accounts.create(fields, by: actor).account
             var people: [Contact] = []
             for (title, strength) in [(pick(Self.userTitles), "strong"), (pick(Self.userTitles), "medium"), (pick(Self.executiveTitles), "strong")] {
                 let first = pick(Self.firstNames)
                 let input = ContactInput(
-                    accountID: account.id, name: "\(first) \(pick(Self.lastNames))", email: "\(first.lowercased()).\(people.count)@\(fields.domain ?? "")",
-                    title: title, role: nil, relationshipStrength: strength, externalID: nil)
+                    accountID: account.id,
+                    name: "\(first) \(pick(Self.lastNames))",
+                    email: "\(first.lowercased()).\(people.count)@\(fields.domain ?? "")",
+                    title: title,
+                    role: nil,
+                    relationshipStrength: strength,
+                    externalID: nil
+                )
                 people.append(try await contacts.create(input, by: actor).contact)
             }
             contactCount += people.count
@@ -44,8 +55,14 @@ struct DemoCompany {
                 let contact = pick(people)
                 let occurredAt = now.addingTimeInterval(-Double(random.next(in: 3_600...(730 * 86_400))))
                 return ActivityInput(
-                    accountID: account.id, type: pick(["email", "call", "meeting", "note"]), occurredAt: Timestamp.format(occurredAt),
-                    contactID: contact.id, opportunityID: nil, direction: pick(["inbound", "outbound"]), subject: pick(Self.subjects))
+                    accountID: account.id,
+                    type: pick(["email", "call", "meeting", "note"]),
+                    occurredAt: Timestamp.format(occurredAt),
+                    contactID: contact.id,
+                    opportunityID: nil,
+                    direction: pick(["inbound", "outbound"]),
+                    subject: pick(Self.subjects)
+                )
             }
             activityCount += try await activities.createBatch(touches, by: actor).count
         }

@@ -8,7 +8,9 @@ import TenureServices
 /// `tenure keys create|list|revoke`.
 struct Keys: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Manage API keys (secrets are shown once and stored hashed).", subcommands: [Create.self, List.self, Revoke.self])
+        abstract: "Manage API keys (secrets are shown once and stored hashed).",
+        subcommands: [Create.self, List.self, Revoke.self]
+    )
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a key and print its secret once.")

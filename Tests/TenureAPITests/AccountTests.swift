@@ -6,8 +6,10 @@ import Testing
     @Test func createNormalizesTheDomainAndDerivesAProspect() async throws {
         try await TestApp.run { app in
             let reply = try await app.send(
-                .post, "/v1/accounts",
-                #"{"name": " Acme Corp ", "domain": "https://WWW.Acme.com/pricing", "segment": "enterprise", "employee_count": 1200, "unknown_field": 1}"#)
+                .post,
+                "/v1/accounts",
+                #"{"name": " Acme Corp ", "domain": "https://WWW.Acme.com/pricing", "segment": "enterprise", "employee_count": 1200, "unknown_field": 1}"#
+            )
             #expect(reply.status == .created)
             #expect(reply.json["name"] as? String == "Acme Corp")
             #expect(reply.json["domain"] as? String == "acme.com")
@@ -21,7 +23,11 @@ import Testing
     @Test func listFiltersBySegmentOwnerQueryAndExternalId() async throws {
         try await TestApp.run { app in
             try await app.send(.post, "/v1/accounts", #"{"name": "Acme", "domain": "acme.com", "segment": "smb", "owner": "dana"}"#)
-            try await app.send(.post, "/v1/accounts", #"{"name": "Globex", "domain": "globex.io", "segment": "enterprise", "owner": "sam", "external_id": "crm-2"}"#)
+            try await app.send(
+                .post,
+                "/v1/accounts",
+                #"{"name": "Globex", "domain": "globex.io", "segment": "enterprise", "owner": "sam", "external_id": "crm-2"}"#
+            )
             try await app.send(.post, "/v1/accounts", #"{"name": "Initech 100%", "segment": "enterprise", "owner": "dana"}"#)
             func names(_ query: String) async throws -> [String] {
                 try await app.send(.get, "/v1/accounts?\(query)").data.compactMap { $0["name"] as? String }
@@ -98,10 +104,18 @@ import Testing
         try await TestApp.run { app in
             let id = try await app.createAccount("Acme")
             for day in 1...5 {
-                try await app.send(.post, "/v1/activities", #"{"account_id": "\#(id)", "type": "email", "direction": "outbound", "subject": "Day \#(day)", "occurred_at": "2026-03-0\#(day)T10:00:00Z"}"#)
+                try await app.send(
+                    .post,
+                    "/v1/activities",
+                    #"{"account_id": "\#(id)", "type": "email", "direction": "outbound", "subject": "Day \#(day)", "occurred_at": "2026-03-0\#(day)T10:00:00Z"}"#
+                )
             }
             let first = try await app.send(.get, "/v1/accounts/\(id)/timeline?limit=3")
-            #expect(first.data.compactMap { $0["summary"] as? String } == ["email (outbound): Day 5", "email (outbound): Day 4", "email (outbound): Day 3"])
+            #expect(
+                first.data.compactMap { $0["summary"] as? String } == [
+                    "email (outbound): Day 5", "email (outbound): Day 4", "email (outbound): Day 3",
+                ]
+            )
             #expect(first.data.first?["at"] as? String == "2026-03-05T10:00:00Z")
             #expect((first.data.first?["ref"] as? [String: Any])?["type"] as? String == "activity")
             let cursor = try #require(first.json["next_cursor"] as? String)

@@ -9,7 +9,11 @@ import Testing
             let vp = try await app.send(.post, "/v1/contacts", #"{"account_id": "\#(account)", "name": "Ann", "title": "VP of Engineering"}"#)
             #expect(vp.json["role"] as? String == "executive")
             #expect(vp.json["relationship_strength"] as? String == "none")
-            let engineer = try await app.send(.post, "/v1/contacts", #"{"account_id": "\#(account)", "name": "Bo", "title": "Senior Software Engineer"}"#)
+            let engineer = try await app.send(
+                .post,
+                "/v1/contacts",
+                #"{"account_id": "\#(account)", "name": "Bo", "title": "Senior Software Engineer"}"#
+            )
             #expect(engineer.json["role"] as? String == "user")
             let other = try await app.send(.post, "/v1/contacts", #"{"account_id": "\#(account)", "name": "Cy", "title": "CEO", "role": "other"}"#)
             #expect(other.json["role"] as? String == "other")
@@ -28,7 +32,10 @@ import Testing
             let duplicate = try await app.send(.post, "/v1/contacts", #"{"account_id": "\#(acme)", "name": "D", "email": "DANA@Acme.com"}"#)
             #expect(duplicate.status == .conflict)
             #expect(duplicate.json["existing_id"] as? String == first.json["id"] as? String)
-            #expect(try await app.send(.post, "/v1/contacts", #"{"account_id": "\#(globex)", "name": "Dana", "email": "dana@acme.com"}"#).status == .created)
+            #expect(
+                try await app.send(.post, "/v1/contacts", #"{"account_id": "\#(globex)", "name": "Dana", "email": "dana@acme.com"}"#).status
+                    == .created
+            )
         }
     }
 
@@ -36,7 +43,11 @@ import Testing
         try await TestApp.run { app in
             let account = try await app.createAccount("Acme")
             let before = try app.snapshot()
-            let invalid = try await app.send(.post, "/v1/contacts", #"{"account_id": "\#(account)", "email": "nope", "relationship_strength": "besties"}"#)
+            let invalid = try await app.send(
+                .post,
+                "/v1/contacts",
+                #"{"account_id": "\#(account)", "email": "nope", "relationship_strength": "besties"}"#
+            )
             #expect(invalid.status == .unprocessableContent)
             #expect(Set(invalid.errorFields) == ["name", "email", "relationship_strength"])
             let unknownAccount = try await app.send(.post, "/v1/contacts", #"{"account_id": "acc_missing", "name": "X"}"#)
@@ -53,7 +64,11 @@ import Testing
             let id = try #require(contact.json["id"] as? String)
             #expect(contact.json["last_contacted_at"] is NSNull)
             for day in ["2026-01-10", "2026-02-20"] {
-                try await app.send(.post, "/v1/activities", #"{"account_id": "\#(account)", "contact_id": "\#(id)", "type": "call", "occurred_at": "\#(day)T09:00:00Z"}"#)
+                try await app.send(
+                    .post,
+                    "/v1/activities",
+                    #"{"account_id": "\#(account)", "contact_id": "\#(id)", "type": "call", "occurred_at": "\#(day)T09:00:00Z"}"#
+                )
             }
             #expect(try await app.send(.get, "/v1/contacts/\(id)").json["last_contacted_at"] as? String == "2026-02-20T09:00:00Z")
             #expect(try await app.send(.get, "/v1/contacts/\(id)?as_of=2026-02-01").json["last_contacted_at"] as? String == "2026-01-10T09:00:00Z")
@@ -71,14 +86,27 @@ import Testing
             let contact = try await app.send(.post, "/v1/contacts", #"{"account_id": "\#(other)", "name": "Dana"}"#)
             let before = try app.snapshot()
             let invalid = try await app.send(
-                .post, "/v1/activities", #"{"account_id": "\#(account)", "type": "fax", "direction": "sideways", "occurred_at": "2999-01-01T00:00:00Z"}"#)
+                .post,
+                "/v1/activities",
+                #"{"account_id": "\#(account)", "type": "fax", "direction": "sideways", "occurred_at": "2999-01-01T00:00:00Z"}"#
+            )
             #expect(Set(invalid.errorFields) == ["type", "direction", "occurred_at"])
             let foreignContact = try await app.send(
-                .post, "/v1/activities", #"{"account_id": "\#(account)", "type": "call", "contact_id": "\#(contact.json["id"] as? String ?? "")"}"#)
+                .post,
+                "/v1/activities",
+                #"{"account_id": "\#(account)", "type": "call", "contact_id": "\#(contact.json["id"] as? String ?? "")"}"#
+            )
             #expect(foreignContact.errorFields == ["contact_id"])
-            #expect(try await app.send(.post, "/v1/activities", #"{"account_id": "\#(account)", "type": "call", "opportunity_id": "opp_1"}"#).errorFields == ["opportunity_id"])
+            #expect(
+                try await app.send(.post, "/v1/activities", #"{"account_id": "\#(account)", "type": "call", "opportunity_id": "opp_1"}"#).errorFields
+                    == ["opportunity_id"]
+            )
             #expect(try app.snapshot() == before)
-            let created = try await app.send(.post, "/v1/activities", #"{"account_id": "\#(account)", "type": "meeting", "occurred_at": "2026-03-01T09:30:00+02:00"}"#)
+            let created = try await app.send(
+                .post,
+                "/v1/activities",
+                #"{"account_id": "\#(account)", "type": "meeting", "occurred_at": "2026-03-01T09:30:00+02:00"}"#
+            )
             #expect(created.status == .created)
             #expect(created.json["occurred_at"] as? String == "2026-03-01T07:30:00Z")
         }
@@ -114,7 +142,11 @@ import Testing
         try await TestApp.run { app in
             let account = try await app.createAccount("Acme")
             for day in 1...4 {
-                try await app.send(.post, "/v1/activities", #"{"account_id": "\#(account)", "type": "note", "occurred_at": "2026-05-0\#(day)T00:00:00Z"}"#)
+                try await app.send(
+                    .post,
+                    "/v1/activities",
+                    #"{"account_id": "\#(account)", "type": "note", "occurred_at": "2026-05-0\#(day)T00:00:00Z"}"#
+                )
             }
             let window = try await app.send(.get, "/v1/activities?account_id=\(account)&from=2026-05-02&to=2026-05-04")
             #expect(window.data.compactMap { $0["occurred_at"] as? String } == ["2026-05-02T00:00:00Z", "2026-05-03T00:00:00Z"])

@@ -45,7 +45,9 @@ struct TestApp: Sendable {
 
     /// Builds the real application over a new database and runs `body` against its router (or a live server).
     static func run(
-        _ setup: TestingSetup = .router, arguments: TestArguments = TestArguments(), withKeys: Bool = true,
+        _ setup: TestingSetup = .router,
+        arguments: TestArguments = TestArguments(),
+        withKeys: Bool = true,
         _ body: @Sendable (TestApp) async throws -> Void
     ) async throws {
         if withKeys { try await createKeys(at: arguments.databasePath) }
@@ -67,8 +69,12 @@ struct TestApp: Sendable {
     /// Sends a request with the admin key unless told otherwise; `body` is sent as given (JSON unless `contentType` says otherwise).
     @discardableResult
     func send(
-        _ method: HTTPRequest.Method, _ path: String, _ body: String? = nil, key: String? = TestApp.adminKey,
-        contentType: String = "application/json", headers extra: HTTPFields = [:]
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        _ body: String? = nil,
+        key: String? = TestApp.adminKey,
+        contentType: String = "application/json",
+        headers extra: HTTPFields = [:]
     ) async throws -> TestReply {
         var headers = extra
         if let key { headers[.authorization] = "Bearer \(key)" }

@@ -15,7 +15,9 @@ import Testing
         #expect(Timestamp.parseInstant(text)?.unixMilliseconds == millis)
     }
 
-    @Test(arguments: ["2026-02-29T00:00:00Z", "2026-03-01 09:30:00Z", "2026-03-01T24:00:00Z", "2026-03-01T09:30:00", "2026-03-01T09:30:00.Z", "yesterday"])
+    @Test(arguments: [
+        "2026-02-29T00:00:00Z", "2026-03-01 09:30:00Z", "2026-03-01T24:00:00Z", "2026-03-01T09:30:00", "2026-03-01T09:30:00.Z", "yesterday",
+    ])
     func invalidInstantsAreRefused(text: String) {
         #expect(Timestamp.parseInstant(text) == nil)
     }

@@ -35,18 +35,32 @@ struct AccountController {
         endpoints.post("/v1/accounts", .scope(.write)) { call in
             let input = try call.decode(CreateRequest.self)
             let fields = try AccountFields.validated(
-                name: input.name, domain: input.domain, segment: input.segment, industry: input.industry,
-                employeeCount: input.employeeCount, owner: input.owner, externalID: input.externalId, stripeCustomerID: input.stripeCustomerId)
+                name: input.name,
+                domain: input.domain,
+                segment: input.segment,
+                industry: input.industry,
+                employeeCount: input.employeeCount,
+                owner: input.owner,
+                externalID: input.externalId,
+                stripeCustomerID: input.stripeCustomerId
+            )
             let view = try await accounts.create(fields, by: call.actor)
             return try .json(AccountResource(view), status: .created, location: "/v1/accounts/\(view.account.id)")
         }
         endpoints.get("/v1/accounts", .scope(.read)) { call in
             let query = call.query
             let filter = AccountFilter(
-                segment: try query.enumValue("segment", Segment.self), owner: query["owner"], query: query["q"],
-                externalID: query["external_id"])
+                segment: try query.enumValue("segment", Segment.self),
+                owner: query["owner"],
+                query: query["q"],
+                externalID: query["external_id"]
+            )
             let page = try await accounts.list(
-                filter, stage: try query.enumValue("lifecycle_stage", LifecycleStage.self), page: try query.page(), asOf: try query.asOf())
+                filter,
+                stage: try query.enumValue("lifecycle_stage", LifecycleStage.self),
+                page: try query.page(),
+                asOf: try query.asOf()
+            )
             return try .json(ListBody(page, AccountResource.init))
         }
         endpoints.get("/v1/accounts/{id}", .scope(.read)) { call in

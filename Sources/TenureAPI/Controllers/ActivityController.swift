@@ -15,8 +15,14 @@ struct ActivityController {
 
         var input: ActivityInput {
             ActivityInput(
-                accountID: accountId, type: type, occurredAt: occurredAt, contactID: contactId, opportunityID: opportunityId,
-                direction: direction, subject: subject)
+                accountID: accountId,
+                type: type,
+                occurredAt: occurredAt,
+                contactID: contactId,
+                opportunityID: opportunityId,
+                direction: direction,
+                subject: subject
+            )
         }
     }
 
@@ -37,8 +43,12 @@ struct ActivityController {
         endpoints.get("/v1/activities", .scope(.read)) { call in
             let query = call.query
             let filter = ActivityFilter(
-                accountID: query["account_id"], contactID: query["contact_id"], opportunityID: query["opportunity_id"],
-                from: try query.instant("from"), to: try query.instant("to"))
+                accountID: query["account_id"],
+                contactID: query["contact_id"],
+                opportunityID: query["opportunity_id"],
+                from: try query.instant("from"),
+                to: try query.instant("to")
+            )
             return try .json(ListBody(try await activities.list(filter, page: try query.page()), ActivityResource.init))
         }
     }

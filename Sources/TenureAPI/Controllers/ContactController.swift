@@ -29,16 +29,26 @@ struct ContactController {
             let input = try call.decode(CreateRequest.self)
             let view = try await contacts.create(
                 ContactInput(
-                    accountID: input.accountId, name: input.name, email: input.email, title: input.title, role: input.role,
-                    relationshipStrength: input.relationshipStrength, externalID: input.externalId),
-                by: call.actor)
+                    accountID: input.accountId,
+                    name: input.name,
+                    email: input.email,
+                    title: input.title,
+                    role: input.role,
+                    relationshipStrength: input.relationshipStrength,
+                    externalID: input.externalId
+                ),
+                by: call.actor
+            )
             return try .json(ContactResource(view), status: .created, location: "/v1/contacts/\(view.contact.id)")
         }
         endpoints.get("/v1/contacts", .scope(.read)) { call in
             let query = call.query
             let filter = ContactFilter(
-                accountID: query["account_id"], role: try query.enumValue("role", ContactRole.self),
-                email: query["email"].map { EmailAddress.normalize($0) ?? $0 }, externalID: query["external_id"])
+                accountID: query["account_id"],
+                role: try query.enumValue("role", ContactRole.self),
+                email: query["email"].map { EmailAddress.normalize($0) ?? $0 },
+                externalID: query["external_id"]
+            )
             let page = try await contacts.list(filter, page: try query.page(), asOf: try query.asOf())
             return try .json(ListBody(page, ContactResource.init))
         }

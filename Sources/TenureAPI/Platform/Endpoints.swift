@@ -62,7 +62,8 @@ final class Endpoints {
     let router: Router<AppRequestContext>
     let services: Services
     let rateLimiter: RateLimiter
-    private var methods: [(path: String, methods: [HTTPRequest.Method])] = []
+    /// Every registered path with its methods, in registration order.
+    private(set) var methods: [(path: String, methods: [HTTPRequest.Method])] = []
 
     init(router: Router<AppRequestContext>, services: Services, rateLimiter: RateLimiter) {
         self.router = router
@@ -135,7 +136,11 @@ final class Endpoints {
             throw unauthorized("The API key is unknown or revoked.")
         }
         guard key.scope.allows(needed) else {
-            throw Problem(.forbidden, "forbidden", detail: "This endpoint needs a key with scope \(needed.rawValue); this key has \(key.scope.rawValue).")
+            throw Problem(
+                .forbidden,
+                "forbidden",
+                detail: "This endpoint needs a key with scope \(needed.rawValue); this key has \(key.scope.rawValue)."
+            )
         }
         return Actor(keyID: key.id, keyName: key.name)
     }
@@ -165,7 +170,11 @@ final class Endpoints {
         let key = IdempotencyKey(apiKeyID: call.actor.keyID, key: text)
         switch try await idempotency.begin(key, requestBody: call.body, method: call.request.method.rawValue, path: call.request.uri.path) {
         case .replay(let stored):
-            return Reply(status: .init(code: stored.status), headers: stored.headers.merging(["Idempotent-Replayed": "true"]) { $1 }, body: stored.body)
+            return Reply(
+                status: .init(code: stored.status),
+                headers: stored.headers.merging(["Idempotent-Replayed": "true"]) { $1 },
+                body: stored.body
+            )
         case .proceed:
             break
         }
@@ -179,7 +188,10 @@ final class Endpoints {
                 try? await idempotency.abandon(key)
             } else {
                 let body = Array((try? JSON.encoder.encode(problem)) ?? Data())
-                try await idempotency.finish(key, response: StoredResponse(status: problem.status, headers: ["Content-Type": "application/problem+json"], body: body))
+                try await idempotency.finish(
+                    key,
+                    response: StoredResponse(status: problem.status, headers: ["Content-Type": "application/problem+json"], body: body)
+                )
             }
             throw problem
         }

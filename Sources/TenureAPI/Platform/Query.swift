@@ -43,7 +43,9 @@ struct Query {
     func page() throws -> PageRequest {
         var page = PageRequest()
         if let text = self["limit"] {
-            guard let limit = Int(text), (1...500).contains(limit) else { throw Problem.badRequest("must be an integer from 1 to 500", field: "limit") }
+            guard let limit = Int(text), (1...500).contains(limit) else {
+                throw Problem.badRequest("must be an integer from 1 to 500", field: "limit")
+            }
             page.limit = limit
         }
         if let cursor = self["cursor"] {

@@ -1,0 +1,47 @@
+import Foundation
+import Hummingbird
+import Logging
+import TenurePersistence
+import TenureServices
+import Testing
+
+@testable import TenureAPI
+
+@Suite struct OpenAPITests {
+    /// `openapi.yaml` must describe exactly the routes the server registers (paths and methods).
+    @Test func openAPIDescribesEveryRouteAndNoOther() async throws {
+        let storage = try await SQLiteStorage(
+            path: TestApp.temporaryDatabasePath(),
+            durability: .normal,
+            migrate: true,
+            logger: Logger(label: "test")
+        )
+        let endpoints = Endpoints(
+            router: Router(context: AppRequestContext.self),
+            services: Services(storage: storage, clock: .system),
+            rateLimiter: RateLimiter(perSecond: 0)
+        )
+        registerRoutes(on: endpoints)
+        await storage.close()
+        let served = Set(endpoints.methods.flatMap { route in route.methods.map { "\($0.rawValue) \(route.path)" } })
+        #expect(served == (try Self.documentedOperations()))
+    }
+
+    /// `METHOD /path` for every operation under `paths:` (two-space path keys, four-space method keys).
+    static func documentedOperations() throws -> Set<String> {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../openapi.yaml").standardized
+        var operations: Set<String> = []
+        var path: String?
+        var inPaths = false
+        for line in try String(contentsOf: file, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false) {
+            if !line.hasPrefix(" ") { inPaths = line == "paths:" }
+            guard inPaths else { continue }
+            if line.hasPrefix("  /") { path = String(line.dropFirst(2).dropLast()) }
+            let methods = ["get", "post", "put", "patch", "delete"]
+            if line.hasPrefix("    "), !line.hasPrefix("     "), let path, let method = methods.first(where: { line == "    \($0):" }) {
+                operations.insert("\(method.uppercased()) \(path)")
+            }
+        }
+        return operations
+    }
+}
