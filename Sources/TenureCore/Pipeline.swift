@@ -1,0 +1,133 @@
+import Foundation
+
+/// The stages of a deal, in pipeline order (`PRODUCT.md`).
+public enum PipelineStage: String, Codable, CaseIterable, Sendable {
+    case prospecting, discovery
+    case solutionFit = "solution_fit"
+    case proposal
+    case closedWon = "closed_won"
+    case closedLost = "closed_lost"
+
+    public static let open: [PipelineStage] = [.prospecting, .discovery, .solutionFit, .proposal]
+
+    public var isClosed: Bool { self == .closedWon || self == .closedLost }
+
+    /// Position in prospecting < discovery < solution_fit < proposal < closed_won; `closed_lost` is no stage reached.
+    public var progress: Int? { self == .closedLost ? nil : PipelineStage.allCases.firstIndex(of: self) }
+}
+
+public enum OpportunityType: String, Codable, CaseIterable, Sendable {
+    case newBusiness = "new_business"
+    case renewal, expansion
+}
+
+/// `GET/PUT /v1/settings/pipeline`.
+public struct PipelineSettings: Sendable, Equatable, Codable {
+    public var stageProbabilities: [PipelineStage: Double]
+    public var stallDays: Int
+
+    public init(stageProbabilities: [PipelineStage: Double], stallDays: Int) {
+        self.stageProbabilities = stageProbabilities
+        self.stallDays = stallDays
+    }
+
+    public static let defaults = PipelineSettings(
+        stageProbabilities: [.prospecting: 0.1, .discovery: 0.2, .solutionFit: 0.4, .proposal: 0.7, .closedWon: 1, .closedLost: 0],
+        stallDays: 21
+    )
+
+    public func probability(_ stage: PipelineStage) -> Double { stageProbabilities[stage] ?? 0 }
+
+    /// Checks a whole settings object as sent to PUT: every stage a probability in 0…1, `stall_days` 1…3650.
+    public static func validated(stageProbabilities: [String: Double]?, stallDays: Int?) throws -> PipelineSettings {
+        var validator = Validator()
+        var probabilities: [PipelineStage: Double] = [:]
+        if let stageProbabilities {
+            for (name, value) in stageProbabilities {
+                guard let stage = PipelineStage(rawValue: name) else {
+                    validator.add("stage_probabilities.\(name)", "is not a stage")
+                    continue
+                }
+                validator.range(value, "stage_probabilities.\(name)", 0...1)
+                probabilities[stage] = value
+            }
+            for stage in PipelineStage.allCases where probabilities[stage] == nil {
+                validator.add("stage_probabilities.\(stage.rawValue)", "is required")
+            }
+        } else {
+            validator.add("stage_probabilities", "is required")
+        }
+        validator.required(stallDays, "stall_days")
+        validator.range(stallDays, "stall_days", 1...3650)
+        try validator.check()
+        return PipelineSettings(stageProbabilities: probabilities, stallDays: stallDays ?? defaults.stallDays)
+    }
+}
+
+/// One recorded move of a deal into a stage. `order` breaks ties between moves at the same instant.
+public struct StageChange: Sendable, Equatable {
+    public var stage: PipelineStage
+    public var at: Date
+    public var order: String
+    public var lostReason: String?
+
+    public init(stage: PipelineStage, at: Date, order: String = "", lostReason: String? = nil) {
+        self.stage = stage
+        self.at = at
+        self.order = order
+        self.lostReason = lostReason
+    }
+}
+
+/// A step of the presented history: `from` is the stage before (nil for the first).
+public struct StageTransition: Sendable, Equatable {
+    public var from: PipelineStage?
+    public var to: PipelineStage
+    public var at: Date
+    public var lostReason: String?
+
+    public init(from: PipelineStage?, to: PipelineStage, at: Date, lostReason: String? = nil) {
+        self.from = from
+        self.to = to
+        self.at = at
+        self.lostReason = lostReason
+    }
+}
+
+/// Everything Tenure knows of one deal's movement: when it was created and every recorded stage change.
+/// The history is the changes sorted by time (then `order`), with repeats of the stage already in effect dropped, so
+/// the same changes give the same history whatever order they were recorded in.
+public struct StageHistory: Sendable, Equatable {
+    public var transitions: [StageTransition]
+
+    public init(changes: [StageChange]) {
+        var transitions: [StageTransition] = []
+        for change in changes.sorted(by: { ($0.at, $0.order) < ($1.at, $1.order) }) where change.stage != transitions.last?.to {
+            transitions.append(StageTransition(from: transitions.last?.to, to: change.stage, at: change.at, lostReason: change.lostReason))
+        }
+        self.transitions = transitions
+    }
+
+    /// The history as it was known at `instant`: only changes at or before it.
+    public func asOf(_ instant: Date) -> StageHistory {
+        var copy = self
+        copy.transitions = transitions.filter { $0.at <= instant }
+        return copy
+    }
+
+    public var current: StageTransition? { transitions.last }
+    public var stage: PipelineStage? { current?.to }
+
+    /// The first move into `stage`, if any.
+    public func entered(_ stage: PipelineStage) -> StageTransition? { transitions.first { $0.to == stage } }
+
+    /// The furthest stage ever entered, in pipeline order (`closed_lost` does not count).
+    public var furthestProgress: Int? { transitions.compactMap(\.to.progress).max() }
+
+    /// Each stay in a stage: its stage, when it started, and when it ended (nil while it lasts).
+    public var stays: [(stage: PipelineStage, start: Date, end: Date?)] {
+        transitions.enumerated().map { index, transition in
+            (transition.to, transition.at, index + 1 < transitions.count ? transitions[index + 1].at : nil)
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+
+/// What the pipeline metrics need of one deal.
+public struct PipelineFacts: Sendable {
+    public var amount: Int
+    public var createdAt: Date
+    public var history: StageHistory
+    /// The latest linked activity at or before `as_of`.
+    public var lastActivityAt: Date?
+
+    public init(amount: Int, createdAt: Date, history: StageHistory, lastActivityAt: Date?) {
+        self.amount = amount
+        self.createdAt = createdAt
+        self.history = history
+        self.lastActivityAt = lastActivityAt
+    }
+}
+
+/// `GET /v1/metrics/pipeline` (`METRICS.md`, Pipeline): every field, from the facts dated up to `asOf`.
+public struct PipelineMetrics: Sendable, Equatable {
+    public struct Conversion: Sendable, Equatable {
+        public var from: PipelineStage
+        public var to: PipelineStage
+        public var reached: Int
+        public var advanced: Int
+        public var rate: Double?
+    }
+
+    public struct LostReason: Sendable, Equatable {
+        public var reason: String
+        public var count: Int
+
+        public init(reason: String, count: Int) {
+            self.reason = reason
+            self.count = count
+        }
+    }
+
+    public var openCount = 0
+    public var openPipelineValue = 0
+    public var weightedPipelineValue = 0.0
+    public var wonCount = 0
+    public var lostCount = 0
+    public var winRate: Double?
+    public var winRateStage3Plus: Double?
+    public var avgDealSize: Double?
+    public var avgSalesCycleDays: Double?
+    public var pipelineVelocityPerDay: Double?
+    public var stageConversion: [Conversion] = []
+    public var avgDaysInStage: [PipelineStage: Double?] = [:]
+    public var lostReasons: [LostReason] = []
+    public var stalledCount = 0
+
+    /// Computes the metrics of the window `[from, to)` as of `asOf`.
+    public init(_ deals: [PipelineFacts], from: Date, to: Date, asOf: Date, settings: PipelineSettings) {
+        var wonAmounts: [Int] = []
+        var cycleDays: [Double] = []
+        var lostAfterStage3 = 0
+        var reasons: [String: Int] = [:]
+        var furthest: [Int] = []
+        var stays: [PipelineStage: [Double]] = [:]
+        let window = from..<to
+        for deal in deals where deal.createdAt <= asOf {
+            let history = deal.history.asOf(asOf)
+            if let state = OpportunityState(
+                history: deal.history,
+                createdAt: deal.createdAt,
+                lastActivityAt: deal.lastActivityAt,
+                asOf: asOf,
+                settings: settings
+            ),
+                state.isOpen
+            {
+                openCount += 1
+                openPipelineValue += deal.amount
+                weightedPipelineValue += Double(deal.amount) * state.probability
+                if state.stalled { stalledCount += 1 }
+            }
+            if let won = history.entered(.closedWon), window.contains(won.at) {
+                wonAmounts.append(deal.amount)
+                cycleDays.append(won.at.timeIntervalSince(deal.createdAt) / 86_400)
+            }
+            if let lost = history.entered(.closedLost), window.contains(lost.at) {
+                lostCount += 1
+                reasons[lost.lostReason ?? "unknown", default: 0] += 1
+                if history.transitions.contains(where: { $0.at <= lost.at && ($0.to == .solutionFit || $0.to == .proposal) }) {
+                    lostAfterStage3 += 1
+                }
+            }
+            if window.contains(deal.createdAt), let progress = history.furthestProgress { furthest.append(progress) }
+            for stay in history.stays where !stay.stage.isClosed {
+                if let end = stay.end, window.contains(end) { stays[stay.stage, default: []].append(end.timeIntervalSince(stay.start) / 86_400) }
+            }
+        }
+        wonCount = wonAmounts.count
+        winRate = ratio(wonCount, wonCount + lostCount)
+        winRateStage3Plus = ratio(wonCount, wonCount + lostAfterStage3)
+        avgDealSize = mean(wonAmounts.map(Double.init))
+        avgSalesCycleDays = mean(cycleDays)
+        if let avgDealSize, let winRate, let avgSalesCycleDays, avgSalesCycleDays > 0 {
+            pipelineVelocityPerDay = Double(openCount) * avgDealSize * winRate / avgSalesCycleDays
+        }
+        let ordered: [PipelineStage] = [.prospecting, .discovery, .solutionFit, .proposal, .closedWon]
+        stageConversion = zip(ordered, ordered.dropFirst()).map { from, to in
+            let reachedFrom = furthest.filter { $0 >= from.progress ?? 0 }.count
+            let reachedTo = furthest.filter { $0 >= to.progress ?? 0 }.count
+            return Conversion(from: from, to: to, reached: reachedFrom, advanced: reachedTo, rate: ratio(reachedTo, reachedFrom))
+        }
+        for stage in PipelineStage.open { avgDaysInStage[stage] = mean(stays[stage] ?? []) }
+        lostReasons = reasons.map { LostReason(reason: $0.key, count: $0.value) }
+            .sorted { ($1.count, $0.reason) < ($0.count, $1.reason) }
+    }
+}
+
+/// `numerator ÷ denominator`, or nil when the denominator is 0.
+public func ratio(_ numerator: Int, _ denominator: Int) -> Double? {
+    denominator == 0 ? nil : Double(numerator) / Double(denominator)
+}
+
+/// The arithmetic mean, or nil for no values.
+public func mean(_ values: [Double]) -> Double? {
+    values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
+}
