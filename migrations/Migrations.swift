@@ -2,6 +2,7 @@
 /// SwiftPM names an embedded file after its name with a leading digit dropped: `0001_x.sql` → `_001_x_sql`.
 public enum TenureMigrations {
     public static let all: [(name: String, sql: String)] = [
-        ("0001_foundation", PackageResources._001_foundation_sql)
+        ("0001_foundation", PackageResources._001_foundation_sql),
+        ("0002_pipeline", PackageResources._002_pipeline_sql),
     ].map { ($0.0, String(decoding: $0.1, as: UTF8.self)) }
 }

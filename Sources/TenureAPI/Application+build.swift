@@ -18,6 +18,7 @@ public protocol AppArguments: Sendable {
     var bootstrapAdminKey: String? { get }
     /// Requests a second allowed per API key (0: unlimited).
     var rateLimit: Int { get }
+    var webhookSecrets: WebhookSecrets { get }
     var logLevel: Logger.Level { get }
     var clock: Clock { get }
 }
@@ -36,7 +37,7 @@ public func buildApplication(_ arguments: some AppArguments) async throws -> som
         migrate: arguments.migrate,
         logger: logger
     )
-    let services = Services(storage: storage, clock: arguments.clock)
+    let services = Services(storage: storage, clock: arguments.clock, currency: arguments.currency, webhookSecrets: arguments.webhookSecrets)
     if let secret = arguments.bootstrapAdminKey, !secret.isEmpty, try await services.keys.bootstrapAdmin(secret: secret) {
         logger.notice("keys.bootstrap_admin_created")
     }
@@ -67,6 +68,10 @@ func registerRoutes(on endpoints: Endpoints) {
     AccountController().register(on: endpoints)
     ContactController().register(on: endpoints)
     ActivityController().register(on: endpoints)
+    OpportunityController().register(on: endpoints)
+    PipelineMetricsController().register(on: endpoints)
+    SettingsController().register(on: endpoints)
+    WebhookController().register(on: endpoints)
 }
 
 /// Closes the database after the HTTP server has stopped: queued writes finish and the WAL is checkpointed.

@@ -10,8 +10,11 @@ struct Services: Sendable {
     let keys: KeyService
     let audit: AuditService
     let idempotency: IdempotencyService
+    let pipeline: PipelineService
+    let webhooks: WebhookService
+    let webhookSecrets: WebhookSecrets
 
-    init(storage: any Storage, clock: Clock) {
+    init(storage: any Storage, clock: Clock, currency: String = "usd", webhookSecrets: WebhookSecrets = WebhookSecrets()) {
         self.storage = storage
         self.clock = clock
         accounts = AccountService(storage: storage, clock: clock)
@@ -20,5 +23,19 @@ struct Services: Sendable {
         keys = KeyService(storage: storage, clock: clock)
         audit = AuditService(storage: storage)
         idempotency = IdempotencyService(storage: storage, clock: clock)
+        pipeline = PipelineService(storage: storage, clock: clock, currency: currency)
+        webhooks = WebhookService(storage: storage, clock: clock, handlers: [.crm: CRMEventHandler(currency: currency, clock: clock)])
+        self.webhookSecrets = webhookSecrets
+    }
+}
+
+/// The signing secrets of each webhook source; several may be active at once (rotation).
+public struct WebhookSecrets: Sendable {
+    public var crm: [String]
+    public var stripe: [String]
+
+    public init(crm: [String] = [], stripe: [String] = []) {
+        self.crm = crm
+        self.stripe = stripe
     }
 }

@@ -14,6 +14,8 @@ public struct Account: Sendable, Equatable {
     public var mergedInto: String?
     public var createdAt: Date
     public var updatedAt: Date
+    /// The `occurred_at` of the latest CRM event applied to the fields; older events leave them alone.
+    public var crmSyncedAt: Date?
 
     public init(
         id: String,
@@ -27,8 +29,10 @@ public struct Account: Sendable, Equatable {
         stripeCustomerID: String? = nil,
         mergedInto: String? = nil,
         createdAt: Date,
-        updatedAt: Date
+        updatedAt: Date,
+        crmSyncedAt: Date? = nil
     ) {
+        self.crmSyncedAt = crmSyncedAt
         self.id = id
         self.name = name
         self.domain = domain

@@ -7,7 +7,7 @@ struct SQLiteAccountRecords: AccountRecords {
     let db: Connection
 
     private static let columns =
-        "seq, id, name, domain, segment, industry, employee_count, owner, external_id, stripe_customer_id, merged_into, created_at, updated_at"
+        "seq, id, name, domain, segment, industry, employee_count, owner, external_id, stripe_customer_id, merged_into, created_at, updated_at, crm_synced_at"
 
     func insert(_ account: Account) throws {
         try db.query(
@@ -76,6 +76,7 @@ struct SQLiteAccountRecords: AccountRecords {
         )
         try db.query("UPDATE contacts SET account_id = ? WHERE account_id = ?", [target, source])
         try db.query("UPDATE activities SET account_id = ? WHERE account_id = ?", [target, source])
+        try SQLiteOpportunityRecords(db: db).moveAccount(from: source, to: target)
     }
 
     private func values(_ account: Account) -> [any SQLiteBindable] {

@@ -69,6 +69,11 @@ struct SQLiteTransaction: Transaction {
     var apiKeys: any APIKeyRecords { SQLiteAPIKeyRecords(db: connection) }
     var auditLog: any AuditRecords { SQLiteAuditRecords(db: connection) }
     var idempotency: any IdempotencyRecords { SQLiteIdempotencyRecords(db: connection) }
+    var opportunities: any OpportunityRecords { SQLiteOpportunityRecords(db: connection) }
+    var settings: any SettingsRecords { SQLiteSettingsRecords(db: connection) }
+    var webhookEvents: any WebhookEventRecords { SQLiteWebhookEventRecords(db: connection) }
+
+    func nested<T>(_ body: () throws -> T) throws -> T { try connection.savepoint(body) }
 }
 
 extension Row {
@@ -107,7 +112,7 @@ func page<T>(
     var conditions = conditions
     if let after = request.after { conditions.add("seq > ?", after.seq) }
     let rows = try db.query("\(select) \(conditions.sql) ORDER BY seq LIMIT ?", conditions.parameters + [request.limit + 1])
-    let items = try rows.prefix(request.limit).map(decode)
-    let next = rows.count > request.limit ? rows[request.limit - 1].int("seq").map { PageCursor(seq: Int64($0)) } : nil
-    return Page(items: items, next: next)
+    let kept = rows.prefix(request.limit)
+    let positions = kept.map { PageCursor(seq: Int64($0.int("seq") ?? 0)) }
+    return Page(items: try kept.map(decode), next: rows.count > request.limit ? positions.last : nil, positions: positions)
 }

@@ -113,9 +113,11 @@ public struct ActivityService: Sendable {
             guard let contact = try tx.contacts.find(id: contactID) else { throw ValidationError("contact_id", "no contact has this id") }
             guard contact.accountID == activity.accountID else { throw ValidationError("contact_id", "belongs to another account") }
         }
-        if activity.opportunityID != nil {
-            // Opportunities arrive with the pipeline; until then no id can name one.
-            throw ValidationError("opportunity_id", "no opportunity has this id")
+        if let opportunityID = activity.opportunityID {
+            guard let opportunity = try tx.opportunities.find(id: opportunityID) else {
+                throw ValidationError("opportunity_id", "no opportunity has this id")
+            }
+            guard opportunity.accountID == activity.accountID else { throw ValidationError("opportunity_id", "belongs to another account") }
         }
     }
 }

@@ -18,6 +18,11 @@ public protocol Transaction {
     var apiKeys: any APIKeyRecords { get }
     var auditLog: any AuditRecords { get }
     var idempotency: any IdempotencyRecords { get }
+    var opportunities: any OpportunityRecords { get }
+    var settings: any SettingsRecords { get }
+    var webhookEvents: any WebhookEventRecords { get }
+    /// Runs `body` so that a throw undoes only its own changes, keeping the rest of the transaction.
+    func nested<T>(_ body: () throws -> T) throws -> T
 }
 
 /// Failures of the storage itself, which clients should retry (503).
@@ -31,14 +36,17 @@ public struct StorageUnavailable: Error, CustomStringConvertible {
 public struct Page<Item: Sendable>: Sendable {
     public var items: [Item]
     public var next: PageCursor?
+    /// Where each item stands, for a reader that stops inside the page (when the backend gives them).
+    public var positions: [PageCursor]
 
-    public init(items: [Item], next: PageCursor?) {
+    public init(items: [Item], next: PageCursor?, positions: [PageCursor] = []) {
         self.items = items
         self.next = next
+        self.positions = positions
     }
 
     public func map<T>(_ transform: (Item) throws -> T) rethrows -> Page<T> {
-        Page<T>(items: try items.map(transform), next: next)
+        Page<T>(items: try items.map(transform), next: next, positions: positions)
     }
 }
 
@@ -177,4 +185,60 @@ public protocol IdempotencyRecords {
     func complete(_ key: IdempotencyKey, response: StoredResponse) throws
     func release(_ key: IdempotencyKey) throws
     func purge(before: Date) throws
+}
+
+public struct OpportunityFilter: Sendable {
+    public var accountID: String?
+    public var owner: String?
+    public var externalID: String?
+    /// Only deals that existed at this instant.
+    public var createdBefore: Date?
+
+    public init(accountID: String? = nil, owner: String? = nil, externalID: String? = nil, createdBefore: Date? = nil) {
+        self.accountID = accountID
+        self.owner = owner
+        self.externalID = externalID
+        self.createdBefore = createdBefore
+    }
+}
+
+public protocol OpportunityRecords {
+    func insert(_ opportunity: Opportunity) throws
+    func update(_ opportunity: Opportunity) throws
+    func find(id: String) throws -> Opportunity?
+    func find(externalID: String) throws -> Opportunity?
+    func list(_ filter: OpportunityFilter, _ page: PageRequest) throws -> Page<Opportunity>
+    /// Every deal that existed at `asOf` (for metrics).
+    func all(createdBefore asOf: Date) throws -> [Opportunity]
+    func addChange(_ change: StageChange, to opportunityID: String) throws
+    /// The recorded stage changes of each deal (all of them when `ids` is nil).
+    func changes(of ids: [String]?) throws -> [String: [StageChange]]
+    /// The latest linked activity of each deal at or before `asOf` (all deals when `ids` is nil).
+    func lastActivities(of ids: [String]?, asOf: Date) throws -> [String: Date]
+}
+
+public protocol SettingsRecords {
+    func value(_ name: String) throws -> [UInt8]?
+    func setValue(_ name: String, _ value: [UInt8]) throws
+}
+
+public struct WebhookEventFilter: Sendable {
+    public var source: WebhookSource?
+    public var status: WebhookStatus?
+    public var type: String?
+
+    public init(source: WebhookSource? = nil, status: WebhookStatus? = nil, type: String? = nil) {
+        self.source = source
+        self.status = status
+        self.type = type
+    }
+}
+
+public protocol WebhookEventRecords {
+    func insert(_ event: WebhookEvent) throws
+    func update(_ event: WebhookEvent) throws
+    func find(id: String) throws -> WebhookEvent?
+    func find(source: WebhookSource, eventID: String) throws -> WebhookEvent?
+    /// Newest first.
+    func list(_ filter: WebhookEventFilter, _ page: PageRequest) throws -> Page<WebhookEvent>
 }

@@ -30,12 +30,20 @@ struct Serve: AsyncParsableCommand, AppArguments {
     @Option(name: .customLong("rate-limit"), help: "Requests a second allowed per API key, 0 for no limit (env TENURE_RATE_LIMIT).")
     var rateLimit: Int = Int(environment("TENURE_RATE_LIMIT", "1000")) ?? 1000
 
+    @Option(name: .customLong("crm-webhook-secrets"), help: "Comma-separated whsec_ secrets of CRM deliveries (env TENURE_CRM_WEBHOOK_SECRETS).")
+    var crmSecrets: String = environment("TENURE_CRM_WEBHOOK_SECRETS", "")
+
+    @Option(name: .customLong("stripe-webhook-secrets"), help: "Comma-separated Stripe endpoint secrets (env TENURE_STRIPE_WEBHOOK_SECRETS).")
+    var stripeSecrets: String = environment("TENURE_STRIPE_WEBHOOK_SECRETS", "")
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (env TENURE_LOG_LEVEL).")
     var logLevelName: String = environment("TENURE_LOG_LEVEL", "info")
 
     var databasePath: String { database.db }
     var migrate: Bool { !noMigrate }
     var logLevel: Logger.Level { Logger.Level(rawValue: logLevelName) ?? .info }
+    var webhookSecrets: WebhookSecrets { WebhookSecrets(crm: Self.list(crmSecrets), stripe: Self.list(stripeSecrets)) }
+    static func list(_ text: String) -> [String] { text.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
     var bootstrapAdminKey: String? { ProcessInfo.processInfo.environment["TENURE_BOOTSTRAP_ADMIN_KEY"] }
 
     func validate() throws {

@@ -21,6 +21,7 @@ struct TestArguments: AppArguments {
     var bootstrapAdminKey: String?
     var logLevel = Logger.Level.error
     var rateLimit = 0
+    var webhookSecrets = WebhookSecrets(crm: [TestApp.crmSecret, TestApp.rotatedCRMSecret])
     var clock = Clock.system
 
     init(databasePath: String = TestApp.temporaryDatabasePath()) {
@@ -33,6 +34,9 @@ struct TestApp: Sendable {
     static let adminKey = "tnr_test_admin_key_0123456789"
     static let writeKey = "tnr_test_write_key_0123456789"
     static let readKey = "tnr_test_read_key_01234567890"
+    /// Two active CRM secrets, as during a rotation.
+    static let crmSecret = "whsec_" + Data("tenure-test-crm-secret-one".utf8).base64EncodedString()
+    static let rotatedCRMSecret = "whsec_" + Data("tenure-test-crm-secret-two".utf8).base64EncodedString()
 
     let client: any TestClientProtocol
     let databasePath: String

@@ -1,0 +1,128 @@
+import Foundation
+import TenureCore
+import TenureServices
+
+/// `/v1/opportunities`, `/v1/opportunities/{id}` and `/v1/opportunities/{id}/stage`.
+struct OpportunityController {
+    struct CreateRequest: Decodable {
+        var accountId: String?
+        var name: String?
+        var amount: Int?
+        var currency: String?
+        var stage: String?
+        var closeDate: String?
+        var owner: String?
+        var type: String?
+        var externalId: String?
+        var createdAt: String?
+        var lostReason: String?
+    }
+
+    struct UpdateRequest: Decodable {
+        var name: FieldUpdate<String>
+        var amount: FieldUpdate<Int>
+        var closeDate: FieldUpdate<String>
+        var owner: FieldUpdate<String>
+        var type: FieldUpdate<String>
+        var stage: FieldUpdate<String>
+    }
+
+    struct StageRequest: Decodable {
+        var stage: String?
+        var at: String?
+        var lostReason: String?
+    }
+
+    func register(on endpoints: Endpoints) {
+        let pipeline = endpoints.services.pipeline
+        endpoints.post("/v1/opportunities", .scope(.write)) { call in
+            let input = try call.decode(CreateRequest.self)
+            let view = try await pipeline.create(
+                OpportunityInput(
+                    accountID: input.accountId, name: input.name, amount: input.amount, currency: input.currency, stage: input.stage,
+                    closeDate: input.closeDate, owner: input.owner, type: input.type, externalID: input.externalId, createdAt: input.createdAt,
+                    lostReason: input.lostReason),
+                by: call.actor)
+            return try .json(OpportunityResource(view, withHistory: true), status: .created, location: "/v1/opportunities/\(view.opportunity.id)")
+        }
+        endpoints.get("/v1/opportunities", .scope(.read)) { call in
+            let query = call.query
+            var filters = OpportunityQuery()
+            filters.filter = OpportunityFilter(accountID: query["account_id"], owner: query["owner"], externalID: query["external_id"])
+            filters.stage = try query.enumValue("stage", PipelineStage.self)
+            filters.open = try query.bool("open")
+            filters.stalled = try query.bool("stalled")
+            let page = try await pipeline.list(filters, page: try query.page(), asOf: try query.asOf())
+            return try .json(ListBody(page) { OpportunityResource($0, withHistory: false) })
+        }
+        endpoints.get("/v1/opportunities/{id}", .scope(.read)) { call in
+            try .json(OpportunityResource(try await pipeline.get(try call.parameter("id"), asOf: try call.query.asOf()), withHistory: true))
+        }
+        endpoints.patch("/v1/opportunities/{id}", .scope(.write)) { call in
+            let input = try call.decode(UpdateRequest.self)
+            guard input.stage.isKept else { throw ValidationError("stage", "changes only through POST /v1/opportunities/{id}/stage") }
+            var changes = OpportunityChanges()
+            changes.name = input.name
+            changes.amount = input.amount
+            changes.closeDate = input.closeDate
+            changes.owner = input.owner
+            changes.type = input.type
+            return try .json(OpportunityResource(try await pipeline.update(try call.parameter("id"), changes, by: call.actor), withHistory: true))
+        }
+        endpoints.post("/v1/opportunities/{id}/stage", .scope(.write)) { call in
+            let input = try call.decode(StageRequest.self)
+            let view = try await pipeline.moveStage(try call.parameter("id"), to: input.stage, at: input.at, lostReason: input.lostReason, by: call.actor)
+            return try .json(OpportunityResource(view, withHistory: true))
+        }
+    }
+}
+
+struct OpportunityResource: Encodable, Sendable {
+    var id: String
+    var object = "opportunity"
+    var accountId: String
+    var name: String
+    var amount: Int
+    var currency: String
+    var stage: String
+    var probability: Double
+    @Nullable var closeDate: String?
+    @Nullable var owner: String?
+    var type: String
+    @Nullable var externalId: String?
+    @Nullable var lostReason: String?
+    var daysInStage: Double
+    var stalled: Bool
+    @Nullable var lastActivityAt: Date?
+    var createdAt: Date
+    var updatedAt: Date
+    var stageHistory: [Transition]?
+
+    struct Transition: Encodable, Sendable {
+        @Nullable var from: String?
+        var to: String
+        var at: Date
+    }
+
+    init(_ view: OpportunityView, withHistory: Bool) {
+        let opportunity = view.opportunity
+        id = opportunity.id
+        accountId = opportunity.accountID
+        name = opportunity.name
+        amount = opportunity.amount
+        currency = opportunity.currency
+        stage = view.state.stage.rawValue
+        probability = view.state.probability
+        closeDate = opportunity.closeDate
+        owner = opportunity.owner
+        type = opportunity.type.rawValue
+        externalId = opportunity.externalID
+        lostReason = view.state.stage == .closedLost ? view.history.current?.lostReason : nil
+        daysInStage = view.state.daysInStage
+        stalled = view.state.stalled
+        lastActivityAt = view.state.lastActivityAt
+        createdAt = opportunity.createdAt
+        updatedAt = opportunity.updatedAt
+        stageHistory = withHistory ? view.history.transitions.map { Transition(from: $0.from?.rawValue, to: $0.to.rawValue, at: $0.at) } : nil
+    }
+}

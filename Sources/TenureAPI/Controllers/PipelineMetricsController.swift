@@ -1,0 +1,78 @@
+import Foundation
+import TenureCore
+import TenureServices
+
+/// `GET /v1/metrics/pipeline?from&to&as_of`.
+struct PipelineMetricsController {
+    /// Without `from`, the window is the 90 days before `to`.
+    static let defaultWindow: TimeInterval = 90 * 86_400
+
+    func register(on endpoints: Endpoints) {
+        let pipeline = endpoints.services.pipeline
+        endpoints.get("/v1/metrics/pipeline", .scope(.read)) { call in
+            let query = call.query
+            let to = try query.instant("to") ?? call.now
+            let from = try query.instant("from") ?? to.addingTimeInterval(-Self.defaultWindow)
+            guard from < to else { throw ValidationError("from", "must be before to") }
+            // as_of defaults to the earlier of `to` and now.
+            let asOf = query["as_of"] == nil ? min(to, call.now) : try query.asOf()
+            let metrics = try await pipeline.metrics(from: from, to: to, asOf: asOf)
+            return try .json(PipelineMetricsResource(metrics, from: from, to: to, asOf: asOf))
+        }
+    }
+}
+
+struct PipelineMetricsResource: Encodable, Sendable {
+    var from: Date
+    var to: Date
+    var asOf: Date
+    var openCount: Int
+    var openPipelineValue: Int
+    var weightedPipelineValue: Double
+    var wonCount: Int
+    var lostCount: Int
+    @Nullable var winRate: Double?
+    @Nullable var winRateStage3Plus: Double?
+    @Nullable var avgDealSize: Double?
+    @Nullable var avgSalesCycleDays: Double?
+    @Nullable var pipelineVelocityPerDay: Double?
+    var stageConversion: [Conversion]
+    var avgDaysInStage: [String: Nullable<Double>]
+    var lostReasons: [LostReason]
+    var stalledCount: Int
+
+    struct Conversion: Encodable, Sendable {
+        var from: String
+        var to: String
+        var reached: Int
+        var advanced: Int
+        @Nullable var rate: Double?
+    }
+
+    struct LostReason: Encodable, Sendable {
+        var reason: String
+        var count: Int
+    }
+
+    init(_ metrics: PipelineMetrics, from: Date, to: Date, asOf: Date) {
+        self.from = from
+        self.to = to
+        self.asOf = asOf
+        openCount = metrics.openCount
+        openPipelineValue = metrics.openPipelineValue
+        weightedPipelineValue = metrics.weightedPipelineValue
+        wonCount = metrics.wonCount
+        lostCount = metrics.lostCount
+        winRate = metrics.winRate
+        winRateStage3Plus = metrics.winRateStage3Plus
+        avgDealSize = metrics.avgDealSize
+        avgSalesCycleDays = metrics.avgSalesCycleDays
+        pipelineVelocityPerDay = metrics.pipelineVelocityPerDay
+        stageConversion = metrics.stageConversion.map {
+            Conversion(from: $0.from.rawValue, to: $0.to.rawValue, reached: $0.reached, advanced: $0.advanced, rate: $0.rate)
+        }
+        avgDaysInStage = Dictionary(uniqueKeysWithValues: PipelineStage.open.map { ($0.rawValue, Nullable(wrappedValue: metrics.avgDaysInStage[$0] ?? nil)) })
+        lostReasons = metrics.lostReasons.map { LostReason(reason: $0.reason, count: $0.count) }
+        stalledCount = metrics.stalledCount
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import HTTPTypes
+import Metrics
+import TenureCore
+import TenureServices
+
+/// `POST /v1/webhooks/crm`, and the delivery log: `GET /v1/webhook-events`, `POST /v1/webhook-events/{id}/replay`.
+struct WebhookController {
+    /// Just enough of a body to record it (`WEBHOOKS.md`, rule 2); the handler reads the rest.
+    struct Envelope: Decodable {
+        var type: String?
+        var occurredAt: String?
+    }
+
+    func register(on endpoints: Endpoints) {
+        let webhooks = endpoints.services.webhooks
+        let secrets = endpoints.services.webhookSecrets
+        endpoints.post("/v1/webhooks/crm", .open) { call in
+            let headers = call.request.headers
+            do {
+                try StandardWebhookSignature.verify(
+                    id: headers[.webhookID], timestamp: headers[.webhookTimestamp], signature: headers[.webhookSignature], body: call.body,
+                    secrets: secrets.crm, now: call.now)
+            } catch let rejection as WebhookRejection {
+                Self.count(.crm, "rejected")
+                throw Problem(.unauthorized, "invalid-signature", detail: rejection.reason)
+            }
+            let envelope = try? JSONDecoder.snakeCase.decode(Envelope.self, from: Data(call.body))
+            guard let type = envelope?.type, !type.isEmpty else { throw Problem.badRequest("The body must be a JSON object with a type.") }
+            let delivery = WebhookDelivery(
+                source: .crm, eventID: headers[.webhookID] ?? "", type: type,
+                occurredAt: envelope?.occurredAt.flatMap(Timestamp.parseInstant), payload: call.body)
+            return try Self.reply(to: try await webhooks.receive(delivery), source: .crm)
+        }
+        endpoints.get("/v1/webhook-events", .scope(.admin)) { call in
+            let query = call.query
+            let filter = WebhookEventFilter(
+                source: try query.enumValue("source", WebhookSource.self), status: try query.enumValue("status", WebhookStatus.self), type: query["type"])
+            return try .json(ListBody(try await webhooks.list(filter, page: try query.page()), WebhookEventResource.init))
+        }
+        endpoints.get("/v1/webhook-events/{id}", .scope(.admin)) { call in
+            try .json(WebhookEventResource(try await webhooks.get(try call.parameter("id"))))
+        }
+        endpoints.post("/v1/webhook-events/{id}/replay", .scope(.admin)) { call in
+            try .json(WebhookEventResource(try await webhooks.replay(try call.parameter("id"))))
+        }
+    }
+
+    /// 200 with the status, or 422 for a failed (stored) event.
+    static func reply(to outcome: WebhookService.Outcome, source: WebhookSource) throws -> Reply {
+        switch outcome {
+        case .duplicate:
+            count(source, "duplicate")
+            return try .json(["status": "duplicate"])
+        case .applied(let event):
+            count(source, event.status.rawValue)
+            return try .json(["status": event.status.rawValue])
+        case .failed(_, let error):
+            count(source, "failed")
+            throw error
+        }
+    }
+
+    static func count(_ source: WebhookSource, _ outcome: String) {
+        Counter(label: "tenure_webhook_events", dimensions: [("source", source.rawValue), ("outcome", outcome)]).increment()
+    }
+}
+
+struct WebhookEventResource: Encodable, Sendable {
+    var id: String
+    var object = "webhook_event"
+    var source: String
+    var eventId: String
+    var type: String
+    var status: String
+    @Nullable var error: String?
+    @Nullable var occurredAt: Date?
+    var receivedAt: Date
+    var attempts: Int
+
+    init(_ event: WebhookEvent) {
+        id = event.id
+        source = event.source.rawValue
+        eventId = event.eventID
+        type = event.type
+        status = event.status.rawValue
+        error = event.error
+        occurredAt = event.occurredAt
+        receivedAt = event.receivedAt
+        attempts = event.attempts
+    }
+}
+
+extension HTTPField.Name {
+    static let webhookID = Self("webhook-id")!
+    static let webhookTimestamp = Self("webhook-timestamp")!
+    static let webhookSignature = Self("webhook-signature")!
+}
+
+extension JSONDecoder {
+    static let snakeCase: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return decoder
+    }()
+}

@@ -1,0 +1,266 @@
+import Foundation
+import TenureCore
+
+/// An opportunity as of an instant: its history up to then and what is derived from it.
+public struct OpportunityView: Sendable {
+    public var opportunity: Opportunity
+    public var history: StageHistory
+    public var state: OpportunityState
+}
+
+/// The fields a client sends to create an opportunity.
+public struct OpportunityInput: Sendable {
+    public var accountID: String?
+    public var name: String?
+    public var amount: Int?
+    public var currency: String?
+    public var stage: String?
+    public var closeDate: String?
+    public var owner: String?
+    public var type: String?
+    public var externalID: String?
+    public var createdAt: String?
+    public var lostReason: String?
+
+    public init(
+        accountID: String?, name: String?, amount: Int?, currency: String?, stage: String?, closeDate: String?, owner: String?, type: String?,
+        externalID: String?, createdAt: String?, lostReason: String?
+    ) {
+        self.accountID = accountID
+        self.name = name
+        self.amount = amount
+        self.currency = currency
+        self.stage = stage
+        self.closeDate = closeDate
+        self.owner = owner
+        self.type = type
+        self.externalID = externalID
+        self.createdAt = createdAt
+        self.lostReason = lostReason
+    }
+}
+
+public struct OpportunityChanges: Sendable {
+    public var name: FieldUpdate<String> = .keep
+    public var amount: FieldUpdate<Int> = .keep
+    public var closeDate: FieldUpdate<String> = .keep
+    public var owner: FieldUpdate<String> = .keep
+    public var type: FieldUpdate<String> = .keep
+
+    public init() {}
+}
+
+/// Which opportunities to list; `stage`, `open` and `stalled` are judged as of `asOf`.
+public struct OpportunityQuery: Sendable {
+    public var filter = OpportunityFilter()
+    public var stage: PipelineStage?
+    public var open: Bool?
+    public var stalled: Bool?
+
+    public init() {}
+}
+
+/// Opportunities, their stage history, pipeline settings and metrics.
+public struct PipelineService: Sendable {
+    static let settingsName = "pipeline"
+
+    let storage: any Storage
+    let clock: Clock
+    let currency: String
+
+    public init(storage: any Storage, clock: Clock, currency: String) {
+        self.storage = storage
+        self.clock = clock
+        self.currency = currency
+    }
+
+    public func create(_ input: OpportunityInput, by actor: Actor) async throws -> OpportunityView {
+        let now = clock.now()
+        var validator = Validator()
+        validator.required(input.accountID, "account_id")
+        let fields = OpportunityFields.validated(
+            name: input.name, amount: input.amount, currency: input.currency, reportingCurrency: currency, closeDate: input.closeDate,
+            owner: input.owner, type: input.type, validator: &validator)
+        let stage = PipelineStage.parse(input.stage, "stage", &validator) ?? .prospecting
+        let createdAt = pastInstant(input.createdAt, "created_at", now: now, validator: &validator) ?? now
+        if stage == .closedLost, input.lostReason?.trimmingWhitespace().isEmpty ?? true { validator.add("lost_reason", "is required for closed_lost") }
+        validator.maxLength(input.externalID, "external_id", 255)
+        try validator.check()
+        let opportunity = Opportunity(
+            id: Identifier.make("opp"), accountID: input.accountID ?? "", name: fields.name, amount: fields.amount, currency: currency,
+            closeDate: fields.closeDate, owner: fields.owner, type: fields.type, externalID: input.externalID, createdAt: createdAt, updatedAt: now)
+        let first = StageChange(stage: stage, at: createdAt, lostReason: stage == .closedLost ? input.lostReason : nil)
+        return try await storage.write { tx in
+            try requireLiveAccount(opportunity.accountID, in: tx)
+            if let externalID = opportunity.externalID, let existing = try tx.opportunities.find(externalID: externalID) {
+                throw ServiceError.conflict("an opportunity with external_id \(externalID) already exists", existingID: existing.id)
+            }
+            try tx.opportunities.insert(opportunity)
+            try tx.opportunities.addChange(first, to: opportunity.id)
+            try tx.audit(actor, "opportunity.create", "opportunity", opportunity.id, at: now)
+            return try view(opportunity, asOf: now, in: tx)
+        }
+    }
+
+    public func get(_ id: String, asOf: Date) async throws -> OpportunityView {
+        try await storage.read { tx in
+            guard let opportunity = try tx.opportunities.find(id: id), opportunity.createdAt <= asOf else {
+                throw ServiceError.notFound(resource: "opportunity", id: id)
+            }
+            return try view(opportunity, asOf: asOf, in: tx)
+        }
+    }
+
+    /// Pages through deals in insertion order, keeping those whose state at `asOf` passes the query.
+    public func list(_ query: OpportunityQuery, page: PageRequest, asOf: Date) async throws -> Page<OpportunityView> {
+        try await storage.read { tx in
+            var filter = query.filter
+            filter.createdBefore = asOf
+            let settings = try pipelineSettings(in: tx)
+            var views: [OpportunityView] = []
+            var request = PageRequest(limit: 500, after: page.after)
+            while true {
+                let candidates = try tx.opportunities.list(filter, request)
+                let changes = try tx.opportunities.changes(of: candidates.items.map(\.id))
+                let activities = try tx.opportunities.lastActivities(of: candidates.items.map(\.id), asOf: asOf)
+                for (index, opportunity) in candidates.items.enumerated() {
+                    let history = StageHistory(changes: changes[opportunity.id] ?? [])
+                    guard
+                        let state = OpportunityState(
+                            history: history, createdAt: opportunity.createdAt, lastActivityAt: activities[opportunity.id], asOf: asOf, settings: settings),
+                        query.stage.map({ $0 == state.stage }) ?? true, query.open.map({ $0 == state.isOpen }) ?? true,
+                        query.stalled.map({ $0 == state.stalled }) ?? true
+                    else { continue }
+                    views.append(OpportunityView(opportunity: opportunity, history: history.asOf(asOf), state: state))
+                    if views.count == page.limit {
+                        let more = index + 1 < candidates.items.count || candidates.next != nil
+                        return Page(items: views, next: more ? candidates.positions[index] : nil)
+                    }
+                }
+                guard let next = candidates.next else { return Page(items: views, next: nil) }
+                request.after = next
+            }
+        }
+    }
+
+    public func update(_ id: String, _ changes: OpportunityChanges, by actor: Actor) async throws -> OpportunityView {
+        let now = clock.now()
+        return try await storage.write { tx in
+            guard var opportunity = try tx.opportunities.find(id: id) else { throw ServiceError.notFound(resource: "opportunity", id: id) }
+            var validator = Validator()
+            for (field, isCleared) in [("name", changes.name.isCleared), ("amount", changes.amount.isCleared), ("type", changes.type.isCleared)]
+            where isCleared {
+                validator.add(field, "must not be null")
+            }
+            let fields = OpportunityFields.validated(
+                name: changes.name.applied(to: opportunity.name), amount: changes.amount.applied(to: opportunity.amount), currency: currency,
+                reportingCurrency: currency, closeDate: changes.closeDate.applied(to: opportunity.closeDate), owner: changes.owner.applied(to: opportunity.owner),
+                type: changes.type.applied(to: opportunity.type.rawValue), validator: &validator)
+            try validator.check()
+            opportunity.name = fields.name
+            opportunity.amount = fields.amount
+            opportunity.closeDate = fields.closeDate
+            opportunity.owner = fields.owner
+            opportunity.type = fields.type
+            opportunity.updatedAt = now
+            try tx.opportunities.update(opportunity)
+            try tx.audit(actor, "opportunity.update", "opportunity", id, at: now)
+            return try view(opportunity, asOf: now, in: tx)
+        }
+    }
+
+    /// Records a move a person makes now (`API.md`): closed stages are final, `closed_lost` needs a reason, `at` is
+    /// not before the latest change nor in the future.
+    public func moveStage(_ id: String, to stageName: String?, at atText: String?, lostReason: String?, by actor: Actor) async throws -> OpportunityView {
+        let now = clock.now()
+        var validator = Validator()
+        validator.required(stageName, "stage")
+        let stage = PipelineStage.parse(stageName, "stage", &validator)
+        let at = pastInstant(atText, "at", now: now, validator: &validator) ?? now
+        validator.maxLength(lostReason, "lost_reason", 500)
+        try validator.check()
+        return try await storage.write { tx in
+            guard let opportunity = try tx.opportunities.find(id: id), let stage else { throw ServiceError.notFound(resource: "opportunity", id: id) }
+            let history = StageHistory(changes: try tx.opportunities.changes(of: [id])[id] ?? [])
+            let outcome: StageMoveRule.Outcome
+            do {
+                outcome = try StageMoveRule.check(history: history, to: stage, at: at, lostReason: lostReason, now: now)
+            } catch let error as ClosedStageError {
+                throw ServiceError.conflict("the opportunity is \(error.stage.rawValue); a closed deal is reopened by creating a new opportunity")
+            }
+            if case .move(let change) = outcome {
+                try tx.opportunities.addChange(change, to: id)
+                try tx.audit(actor, "opportunity.stage", "opportunity", id, at: now)
+            }
+            return try view(opportunity, asOf: now, in: tx)
+        }
+    }
+
+    public func settings() async throws -> PipelineSettings {
+        try await storage.read { tx in try pipelineSettings(in: tx) }
+    }
+
+    public func updateSettings(_ settings: PipelineSettings, by actor: Actor) async throws -> PipelineSettings {
+        let now = clock.now()
+        let encoded = Array(try JSONEncoder().encode(StoredPipelineSettings(settings)))
+        try await storage.write { tx in
+            try tx.settings.setValue(Self.settingsName, encoded)
+            try tx.audit(actor, "settings.pipeline.update", "settings", Self.settingsName, at: now)
+        }
+        return settings
+    }
+
+    /// `GET /v1/metrics/pipeline`: the window `[from, to)` as of `asOf`.
+    public func metrics(from: Date, to: Date, asOf: Date) async throws -> PipelineMetrics {
+        try await storage.read { tx in
+            let settings = try pipelineSettings(in: tx)
+            let changes = try tx.opportunities.changes(of: nil)
+            let activities = try tx.opportunities.lastActivities(of: nil, asOf: asOf)
+            let facts = try tx.opportunities.all(createdBefore: asOf).map { opportunity in
+                PipelineFacts(
+                    amount: opportunity.amount, createdAt: opportunity.createdAt, history: StageHistory(changes: changes[opportunity.id] ?? []),
+                    lastActivityAt: activities[opportunity.id])
+            }
+            return PipelineMetrics(facts, from: from, to: to, asOf: asOf, settings: settings)
+        }
+    }
+
+    func view(_ opportunity: Opportunity, asOf: Date, in tx: any Transaction) throws -> OpportunityView {
+        let history = StageHistory(changes: try tx.opportunities.changes(of: [opportunity.id])[opportunity.id] ?? [])
+        let lastActivity = try tx.opportunities.lastActivities(of: [opportunity.id], asOf: asOf)[opportunity.id]
+        guard
+            let state = OpportunityState(
+                history: history, createdAt: opportunity.createdAt, lastActivityAt: lastActivity, asOf: asOf, settings: try pipelineSettings(in: tx))
+        else { throw ServiceError.notFound(resource: "opportunity", id: opportunity.id) }
+        return OpportunityView(opportunity: opportunity, history: history.asOf(asOf), state: state)
+    }
+}
+
+func pipelineSettings(in tx: any Transaction) throws -> PipelineSettings {
+    guard let stored = try tx.settings.value(PipelineService.settingsName) else { return .defaults }
+    return try JSONDecoder().decode(StoredPipelineSettings.self, from: Data(stored)).settings
+}
+
+/// The stored form of the pipeline settings (stage names as keys).
+struct StoredPipelineSettings: Codable {
+    var stageProbabilities: [String: Double]
+    var stallDays: Int
+
+    init(_ settings: PipelineSettings) {
+        stageProbabilities = Dictionary(uniqueKeysWithValues: settings.stageProbabilities.map { ($0.key.rawValue, $0.value) })
+        stallDays = settings.stallDays
+    }
+
+    var settings: PipelineSettings {
+        PipelineSettings(
+            stageProbabilities: Dictionary(uniqueKeysWithValues: stageProbabilities.compactMap { key, value in PipelineStage(rawValue: key).map { ($0, value) } }),
+            stallDays: stallDays)
+    }
+}
+
+extension FieldUpdate {
+    var isCleared: Bool {
+        if case .clear = self { return true }
+        return false
+    }
+}

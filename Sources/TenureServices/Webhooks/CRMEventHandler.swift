@@ -1,0 +1,194 @@
+import Foundation
+import TenureCore
+
+/// The body of a CRM delivery (`WEBHOOKS.md`, CRM events). Every field is optional here; `CRMEventHandler` says
+/// which ones an event needs.
+struct CRMEvent: Decodable {
+    struct Account: Decodable {
+        var externalId: String?
+        var name: String?
+        var domain: String?
+        var segment: String?
+        var industry: String?
+        var owner: String?
+    }
+
+    struct Opportunity: Decodable {
+        var externalId: String?
+        var name: String?
+        var amount: Int?
+        var currency: String?
+        var createdAt: String?
+        var owner: String?
+        var type: String?
+        var closeDate: String?
+        var lostReason: String?
+    }
+
+    struct Billing: Decodable {
+        var stripeCustomerId: String?
+    }
+
+    var type: String
+    var occurredAt: String?
+    var stage: String?
+    var account: Account?
+    var opportunity: Opportunity?
+    var billing: Billing?
+}
+
+/// Applies CRM events: upserts the account and the opportunity and records the stage change at `occurred_at`.
+/// Changes are placed in the history by their own time, so the CRM is mirrored whatever order deliveries arrive in.
+public struct CRMEventHandler: WebhookEventHandler {
+    static let actor = Actor(keyID: "crm", keyName: "crm-webhook")
+
+    let currency: String
+    let clock: Clock
+
+    public init(currency: String, clock: Clock) {
+        self.currency = currency
+        self.clock = clock
+    }
+
+    public func apply(_ event: WebhookEvent, in tx: any Transaction) throws -> (WebhookStatus, reason: String?) {
+        let body: CRMEvent
+        do {
+            let decoder = JSONDecoder()
+            decoder.keyDecodingStrategy = .convertFromSnakeCase
+            body = try decoder.decode(CRMEvent.self, from: Data(event.payload))
+        } catch {
+            throw ValidationError("body", "does not have the shape of a CRM event")
+        }
+        let stage: PipelineStage
+        switch body.type {
+        case "opportunity.closed_won": stage = .closedWon
+        case "opportunity.closed_lost": stage = .closedLost
+        case "opportunity.stage_changed":
+            guard let name = body.stage else { throw ValidationError("stage", "is required") }
+            guard let open = PipelineStage(rawValue: name), !open.isClosed else {
+                throw ValidationError("stage", "must be one of " + PipelineStage.open.map(\.rawValue).joined(separator: ", "))
+            }
+            stage = open
+        default:
+            return (.ignored, "Tenure does not handle \(body.type) events")
+        }
+        var validator = Validator()
+        let occurredAt = body.occurredAt.flatMap(Timestamp.parseInstant)
+        if body.occurredAt == nil {
+            validator.add("occurred_at", "is required")
+        } else if occurredAt == nil {
+            validator.add("occurred_at", "must be an RFC 3339 instant")
+        }
+        validator.required(body.account, "account")
+        validator.required(body.opportunity?.externalId, "opportunity.external_id")
+        let lostReason = body.opportunity?.lostReason?.trimmingWhitespace()
+        if stage == .closedLost, lostReason?.isEmpty ?? true { validator.add("opportunity.lost_reason", "is required for closed_lost") }
+        try validator.check()
+        guard let occurredAt, let accountBlock = body.account, let opportunityBlock = body.opportunity else { return (.failed, nil) }
+        if let currency = opportunityBlock.currency, currency != self.currency {
+            return (.ignored, "the opportunity's currency \(currency) is not the reporting currency \(self.currency)")
+        }
+        let account = try upsertAccount(accountBlock, billing: body.billing, at: occurredAt, in: tx)
+        let opportunity = try upsertOpportunity(opportunityBlock, accountID: account.id, at: occurredAt, in: tx)
+        let change = StageChange(stage: stage, at: occurredAt, order: event.eventID, lostReason: stage == .closedLost ? lostReason : nil)
+        try tx.opportunities.addChange(change, to: opportunity.id)
+        try tx.audit(Self.actor, "opportunity.stage", "opportunity", opportunity.id, at: clock.now())
+        return (.processed, nil)
+    }
+
+    /// By `external_id`, then by domain; `external_id` wins when they name different accounts. Fields take the values
+    /// of the latest `occurred_at`.
+    private func upsertAccount(_ block: CRMEvent.Account, billing: CRMEvent.Billing?, at occurredAt: Date, in tx: any Transaction) throws -> Account {
+        var validator = Validator()
+        let domain = block.domain.flatMap { domain in
+            DomainName.normalize(domain) ?? {
+                validator.add("account.domain", "must be a domain name")
+                return nil
+            }()
+        }
+        let segment = Segment.parse(block.segment, "account.segment", &validator)
+        if block.externalId == nil, domain == nil { validator.add("account.external_id", "or account.domain is required") }
+        try validator.check()
+        let existing = try block.externalId.flatMap { try tx.accounts.find(externalID: $0) } ?? domain.flatMap { try tx.accounts.find(domain: $0) }
+        let now = clock.now()
+        guard var account = existing else {
+            guard let name = block.name?.trimmingWhitespace(), !name.isEmpty else { throw ValidationError("account.name", "is required to create an account") }
+            var account = Account(
+                id: Identifier.make("acc"),
+                fields: AccountFields(
+                    name: name, domain: domain, segment: segment, industry: block.industry, owner: block.owner, externalID: block.externalId,
+                    stripeCustomerID: billing?.stripeCustomerId),
+                at: now)
+            account.crmSyncedAt = occurredAt
+            try tx.accounts.insert(account)
+            try tx.audit(Self.actor, "account.create", "account", account.id, at: now)
+            return account
+        }
+        if account.stripeCustomerID == nil, let customer = billing?.stripeCustomerId { account.stripeCustomerID = customer }
+        if account.crmSyncedAt.map({ occurredAt >= $0 }) ?? true {
+            account.name = block.name?.trimmingWhitespace().nilIfEmpty ?? account.name
+            if let domain, try tx.accounts.find(domain: domain).map({ $0.id == account.id }) ?? true { account.domain = domain }
+            account.segment = segment ?? account.segment
+            account.industry = block.industry ?? account.industry
+            account.owner = block.owner ?? account.owner
+            if let externalID = block.externalId, try tx.accounts.find(externalID: externalID) == nil { account.externalID = externalID }
+            account.stripeCustomerID = billing?.stripeCustomerId ?? account.stripeCustomerID
+            account.crmSyncedAt = occurredAt
+        }
+        account.updatedAt = now
+        try tx.accounts.update(account)
+        return account
+    }
+
+    /// By `external_id`; a new deal starts in `prospecting` at its `created_at`.
+    private func upsertOpportunity(_ block: CRMEvent.Opportunity, accountID: String, at occurredAt: Date, in tx: any Transaction) throws -> Opportunity {
+        let now = clock.now()
+        var validator = Validator()
+        let createdAt = min(block.createdAt.flatMap(Timestamp.parseInstant) ?? occurredAt, occurredAt)
+        if let text = block.createdAt, Timestamp.parseInstant(text) == nil { validator.add("opportunity.created_at", "must be an RFC 3339 instant") }
+        if let existing = try block.externalId.flatMap({ try tx.opportunities.find(externalID: $0) }) {
+            var opportunity = existing
+            opportunity.accountID = accountID
+            if opportunity.crmSyncedAt.map({ occurredAt >= $0 }) ?? true {
+                let fields = OpportunityFields.validated(
+                    name: block.name ?? opportunity.name, amount: block.amount ?? opportunity.amount, currency: currency, reportingCurrency: currency,
+                    closeDate: block.closeDate ?? opportunity.closeDate, owner: block.owner ?? opportunity.owner,
+                    type: block.type ?? opportunity.type.rawValue, validator: &validator)
+                try validator.nested(under: "opportunity").check()
+                opportunity.name = fields.name
+                opportunity.amount = fields.amount
+                opportunity.closeDate = fields.closeDate
+                opportunity.owner = fields.owner
+                opportunity.type = fields.type
+                opportunity.crmSyncedAt = occurredAt
+            }
+            opportunity.updatedAt = now
+            try tx.opportunities.update(opportunity)
+            return opportunity
+        }
+        let fields = OpportunityFields.validated(
+            name: block.name, amount: block.amount, currency: block.currency ?? currency, reportingCurrency: currency, closeDate: block.closeDate,
+            owner: block.owner, type: block.type, validator: &validator)
+        try validator.nested(under: "opportunity").check()
+        let opportunity = Opportunity(
+            id: Identifier.make("opp"), accountID: accountID, name: fields.name, amount: fields.amount, currency: currency, closeDate: fields.closeDate,
+            owner: fields.owner, type: fields.type, externalID: block.externalId, createdAt: createdAt, updatedAt: now, crmSyncedAt: occurredAt)
+        try tx.opportunities.insert(opportunity)
+        try tx.opportunities.addChange(StageChange(stage: .prospecting, at: createdAt), to: opportunity.id)
+        try tx.audit(Self.actor, "opportunity.create", "opportunity", opportunity.id, at: now)
+        return opportunity
+    }
+}
+
+extension Validator {
+    /// The same checks with field names under `prefix` (the validator's fields are relative to a block of the body).
+    func nested(under prefix: String) -> Validator {
+        var nested = Validator()
+        for error in errors { nested.add(error.field.hasPrefix(prefix + ".") ? error.field : "\(prefix).\(error.field)", error.message) }
+        return nested
+    }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}

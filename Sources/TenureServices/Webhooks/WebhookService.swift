@@ -1,0 +1,108 @@
+import Foundation
+import TenureCore
+
+/// Applies one source's events inside the delivery's transaction.
+public protocol WebhookEventHandler: Sendable {
+    /// Applies `event`; returns `processed`, `ignored` (with a reason) or `pending`. Throws `ValidationError` for
+    /// invalid content, whose effects are then rolled back and the event stored as `failed`.
+    func apply(_ event: WebhookEvent, in tx: any Transaction) throws -> (WebhookStatus, reason: String?)
+}
+
+/// One verified delivery, before it is recorded.
+public struct WebhookDelivery: Sendable {
+    public var source: WebhookSource
+    public var eventID: String
+    public var type: String
+    public var occurredAt: Date?
+    public var payload: [UInt8]
+
+    public init(source: WebhookSource, eventID: String, type: String, occurredAt: Date?, payload: [UInt8]) {
+        self.source = source
+        self.eventID = eventID
+        self.type = type
+        self.occurredAt = occurredAt
+        self.payload = payload
+    }
+}
+
+/// The delivery log shared by every source (`WEBHOOKS.md`, rules 3–5): each (source, event id) is recorded once and
+/// applied in the same transaction; repeats are duplicates; a failed event is tried again when delivered again.
+public struct WebhookService: Sendable {
+    public enum Outcome: Sendable {
+        case applied(WebhookEvent)
+        case duplicate(WebhookEvent)
+        /// Stored as failed; nothing of it was applied.
+        case failed(WebhookEvent, ValidationError)
+    }
+
+    let storage: any Storage
+    let clock: Clock
+    let handlers: [WebhookSource: any WebhookEventHandler]
+
+    public init(storage: any Storage, clock: Clock, handlers: [WebhookSource: any WebhookEventHandler]) {
+        self.storage = storage
+        self.clock = clock
+        self.handlers = handlers
+    }
+
+    public func receive(_ delivery: WebhookDelivery) async throws -> Outcome {
+        let now = clock.now()
+        return try await storage.write { tx in
+            if let existing = try tx.webhookEvents.find(source: delivery.source, eventID: delivery.eventID) {
+                guard existing.status == .failed else { return .duplicate(existing) }
+                var retried = existing
+                retried.attempts += 1
+                return try apply(retried, in: tx, insert: false)
+            }
+            let event = WebhookEvent(
+                id: Identifier.make("evt"), source: delivery.source, eventID: delivery.eventID, type: delivery.type, occurredAt: delivery.occurredAt,
+                receivedAt: now, status: .pending, error: nil, attempts: 1, payload: delivery.payload)
+            return try apply(event, in: tx, insert: true)
+        }
+    }
+
+    /// Processes a stored event again; a no-op for one already `processed` or `ignored`.
+    public func replay(_ id: String) async throws -> WebhookEvent {
+        try await storage.write { tx in
+            guard var event = try tx.webhookEvents.find(id: id) else { throw ServiceError.notFound(resource: "webhook event", id: id) }
+            guard event.status == .failed || event.status == .pending else { return event }
+            event.attempts += 1
+            switch try apply(event, in: tx, insert: false) {
+            case .applied(let event), .duplicate(let event), .failed(let event, _): return event
+            }
+        }
+    }
+
+    public func list(_ filter: WebhookEventFilter, page: PageRequest) async throws -> Page<WebhookEvent> {
+        try await storage.read { tx in try tx.webhookEvents.list(filter, page) }
+    }
+
+    public func get(_ id: String) async throws -> WebhookEvent {
+        let event = try await storage.read { tx in try tx.webhookEvents.find(id: id) }
+        guard let event else { throw ServiceError.notFound(resource: "webhook event", id: id) }
+        return event
+    }
+
+    private func apply(_ event: WebhookEvent, in tx: any Transaction, insert: Bool) throws -> Outcome {
+        var event = event
+        if insert { try tx.webhookEvents.insert(event) }
+        var failure: ValidationError?
+        do {
+            if let handler = handlers[event.source] {
+                let stored = event
+                let result: (WebhookStatus, reason: String?) = try tx.nested { try handler.apply(stored, in: tx) }
+                event.status = result.0
+                event.error = result.reason
+            } else {
+                event.status = .ignored
+                event.error = "no handler for \(event.source.rawValue) events"
+            }
+        } catch let error as ValidationError {
+            event.status = .failed
+            event.error = error.errors.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
+            failure = error
+        }
+        try tx.webhookEvents.update(event)
+        return failure.map { .failed(event, $0) } ?? .applied(event)
+    }
+}
