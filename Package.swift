@@ -71,6 +71,7 @@ let package = Package(
         ),
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore"], swiftSettings: swiftSettings),
         .testTarget(name: "TenureCoreTests", dependencies: ["TenureCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "TenureServicesTests", dependencies: ["TenureServices"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TenureAPITests",
             dependencies: [

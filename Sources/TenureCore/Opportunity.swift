@@ -17,8 +17,18 @@ public struct Opportunity: Sendable, Equatable {
     public var crmSyncedAt: Date?
 
     public init(
-        id: String, accountID: String, name: String, amount: Int, currency: String, closeDate: String?, owner: String?,
-        type: OpportunityType, externalID: String?, createdAt: Date, updatedAt: Date, crmSyncedAt: Date? = nil
+        id: String,
+        accountID: String,
+        name: String,
+        amount: Int,
+        currency: String,
+        closeDate: String?,
+        owner: String?,
+        type: OpportunityType,
+        externalID: String?,
+        createdAt: Date,
+        updatedAt: Date,
+        crmSyncedAt: Date? = nil
     ) {
         self.id = id
         self.accountID = accountID
@@ -53,7 +63,13 @@ public struct OpportunityFields: Sendable, Equatable {
 
     /// Checks name, amount (≥ 0 minor units), close date (`YYYY-MM-DD`), type, and the currency against the reporting one.
     public static func validated(
-        name: String?, amount: Int?, currency: String?, reportingCurrency: String, closeDate: String?, owner: String?, type: String?,
+        name: String?,
+        amount: Int?,
+        currency: String?,
+        reportingCurrency: String,
+        closeDate: String?,
+        owner: String?,
+        type: String?,
         validator: inout Validator
     ) -> OpportunityFields {
         validator.required(name, "name")

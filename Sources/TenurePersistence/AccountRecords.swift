@@ -13,8 +13,8 @@ struct SQLiteAccountRecords: AccountRecords {
         try db.query(
             """
             INSERT INTO accounts (id, name, domain, segment, industry, employee_count, owner, external_id, stripe_customer_id,
-                                  merged_into, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  merged_into, crm_synced_at, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [account.id] + values(account) + [account.createdAt.stored, account.updatedAt.stored]
         )
@@ -24,7 +24,7 @@ struct SQLiteAccountRecords: AccountRecords {
         try db.query(
             """
             UPDATE accounts SET name = ?, domain = ?, segment = ?, industry = ?, employee_count = ?, owner = ?, external_id = ?,
-                                stripe_customer_id = ?, merged_into = ?, updated_at = ?
+                                stripe_customer_id = ?, merged_into = ?, crm_synced_at = ?, updated_at = ?
             WHERE id = ?
             """,
             values(account) + [account.updatedAt.stored, account.id]
@@ -82,7 +82,7 @@ struct SQLiteAccountRecords: AccountRecords {
     private func values(_ account: Account) -> [any SQLiteBindable] {
         [
             account.name, account.domain, account.segment?.rawValue, account.industry, account.employeeCount, account.owner,
-            account.externalID, account.stripeCustomerID, account.mergedInto,
+            account.externalID, account.stripeCustomerID, account.mergedInto, account.crmSyncedAt?.stored,
         ]
     }
 
@@ -99,7 +99,8 @@ struct SQLiteAccountRecords: AccountRecords {
             stripeCustomerID: row.string("stripe_customer_id"),
             mergedInto: row.string("merged_into"),
             createdAt: row.date("created_at") ?? .distantPast,
-            updatedAt: row.date("updated_at") ?? .distantPast
+            updatedAt: row.date("updated_at") ?? .distantPast,
+            crmSyncedAt: row.date("crm_synced_at")
         )
     }
 }

@@ -15,7 +15,9 @@ struct SQLiteOpportunityRecords: OpportunityRecords {
             INSERT INTO opportunities (id, account_id, name, amount, currency, close_date, owner, type, external_id, created_at,
                                        updated_at, crm_synced_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [opportunity.id] + values(opportunity) + [opportunity.createdAt.stored, opportunity.updatedAt.stored, opportunity.crmSyncedAt?.stored])
+            """,
+            [opportunity.id] + values(opportunity) + [opportunity.createdAt.stored, opportunity.updatedAt.stored, opportunity.crmSyncedAt?.stored]
+        )
     }
 
     func update(_ opportunity: Opportunity) throws {
@@ -24,7 +26,9 @@ struct SQLiteOpportunityRecords: OpportunityRecords {
             UPDATE opportunities SET account_id = ?, name = ?, amount = ?, currency = ?, close_date = ?, owner = ?, type = ?,
                                      external_id = ?, updated_at = ?, crm_synced_at = ?
             WHERE id = ?
-            """, values(opportunity) + [opportunity.updatedAt.stored, opportunity.crmSyncedAt?.stored, opportunity.id])
+            """,
+            values(opportunity) + [opportunity.updatedAt.stored, opportunity.crmSyncedAt?.stored, opportunity.id]
+        )
     }
 
     func find(id: String) throws -> Opportunity? {
@@ -51,7 +55,8 @@ struct SQLiteOpportunityRecords: OpportunityRecords {
     func addChange(_ change: StageChange, to opportunityID: String) throws {
         try db.query(
             "INSERT INTO stage_changes (opportunity_id, stage, at, tiebreak, lost_reason) VALUES (?, ?, ?, ?, ?)",
-            [opportunityID, change.stage.rawValue, change.at.stored, change.order, change.lostReason])
+            [opportunityID, change.stage.rawValue, change.at.stored, change.order, change.lostReason]
+        )
     }
 
     func changes(of ids: [String]?) throws -> [String: [StageChange]] {
@@ -67,7 +72,13 @@ struct SQLiteOpportunityRecords: OpportunityRecords {
         for row in rows {
             guard let id = row.string("opportunity_id"), let stage = row.string("stage").flatMap(PipelineStage.init(rawValue:)) else { continue }
             changes[id, default: []].append(
-                StageChange(stage: stage, at: row.date("at") ?? .distantPast, order: row.string("tiebreak") ?? "", lostReason: row.string("lost_reason")))
+                StageChange(
+                    stage: stage,
+                    at: row.date("at") ?? .distantPast,
+                    order: row.string("tiebreak") ?? "",
+                    lostReason: row.string("lost_reason")
+                )
+            )
         }
         return changes
     }
@@ -78,7 +89,8 @@ struct SQLiteOpportunityRecords: OpportunityRecords {
             try ids.map { ids in try ids.compactMap { try db.first(sql, [$0, asOf.stored]) } }
             ?? db.query(
                 "SELECT opportunity_id, max(occurred_at) AS at FROM activities WHERE opportunity_id IS NOT NULL AND occurred_at <= ? GROUP BY opportunity_id",
-                [asOf.stored])
+                [asOf.stored]
+            )
         var latest: [String: Date] = [:]
         for row in rows { if let id = row.string("opportunity_id"), let at = row.date("at") { latest[id] = at } }
         return latest
@@ -97,11 +109,19 @@ struct SQLiteOpportunityRecords: OpportunityRecords {
 
     private func decode(_ row: Row) -> Opportunity {
         Opportunity(
-            id: row.string("id") ?? "", accountID: row.string("account_id") ?? "", name: row.string("name") ?? "", amount: row.int("amount") ?? 0,
-            currency: row.string("currency") ?? "", closeDate: row.string("close_date"), owner: row.string("owner"),
-            type: row.string("type").flatMap(OpportunityType.init(rawValue:)) ?? .newBusiness, externalID: row.string("external_id"),
-            createdAt: row.date("created_at") ?? .distantPast, updatedAt: row.date("updated_at") ?? .distantPast,
-            crmSyncedAt: row.date("crm_synced_at"))
+            id: row.string("id") ?? "",
+            accountID: row.string("account_id") ?? "",
+            name: row.string("name") ?? "",
+            amount: row.int("amount") ?? 0,
+            currency: row.string("currency") ?? "",
+            closeDate: row.string("close_date"),
+            owner: row.string("owner"),
+            type: row.string("type").flatMap(OpportunityType.init(rawValue:)) ?? .newBusiness,
+            externalID: row.string("external_id"),
+            createdAt: row.date("created_at") ?? .distantPast,
+            updatedAt: row.date("updated_at") ?? .distantPast,
+            crmSyncedAt: row.date("crm_synced_at")
+        )
     }
 }
 
@@ -115,7 +135,8 @@ struct SQLiteSettingsRecords: SettingsRecords {
     func setValue(_ name: String, _ value: [UInt8]) throws {
         try db.query(
             "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-            [name, String(decoding: value, as: UTF8.self)])
+            [name, String(decoding: value, as: UTF8.self)]
+        )
     }
 }
 
@@ -131,13 +152,15 @@ struct SQLiteWebhookEventRecords: WebhookEventRecords {
             [
                 event.id, event.source.rawValue, event.eventID, event.type, event.occurredAt?.stored, event.receivedAt.stored, event.status.rawValue,
                 event.error, event.attempts, event.payload,
-            ])
+            ]
+        )
     }
 
     func update(_ event: WebhookEvent) throws {
         try db.query(
             "UPDATE webhook_events SET status = ?, error = ?, attempts = ?, occurred_at = ? WHERE id = ?",
-            [event.status.rawValue, event.error, event.attempts, event.occurredAt?.stored, event.id])
+            [event.status.rawValue, event.error, event.attempts, event.occurredAt?.stored, event.id]
+        )
     }
 
     func find(id: String) throws -> WebhookEvent? {
@@ -154,16 +177,26 @@ struct SQLiteWebhookEventRecords: WebhookEventRecords {
         conditions.add("status = ?", ifPresent: filter.status?.rawValue)
         conditions.add("type = ?", ifPresent: filter.type)
         conditions.add("seq < ?", request.after?.seq ?? Int64.max)
-        let rows = try db.query("SELECT * FROM webhook_events \(conditions.sql) ORDER BY seq DESC LIMIT ?", conditions.parameters + [request.limit + 1])
+        let rows = try db.query(
+            "SELECT * FROM webhook_events \(conditions.sql) ORDER BY seq DESC LIMIT ?",
+            conditions.parameters + [request.limit + 1]
+        )
         let next = rows.count > request.limit ? rows[request.limit - 1].int("seq").map { PageCursor(seq: Int64($0)) } : nil
         return Page(items: rows.prefix(request.limit).map(decode), next: next)
     }
 
     private func decode(_ row: Row) -> WebhookEvent {
         WebhookEvent(
-            id: row.string("id") ?? "", source: row.string("source").flatMap(WebhookSource.init(rawValue:)) ?? .crm,
-            eventID: row.string("event_id") ?? "", type: row.string("type") ?? "", occurredAt: row.date("occurred_at"),
-            receivedAt: row.date("received_at") ?? .distantPast, status: row.string("status").flatMap(WebhookStatus.init(rawValue:)) ?? .failed,
-            error: row.string("error"), attempts: row.int("attempts") ?? 1, payload: row.blob("payload") ?? [])
+            id: row.string("id") ?? "",
+            source: row.string("source").flatMap(WebhookSource.init(rawValue:)) ?? .crm,
+            eventID: row.string("event_id") ?? "",
+            type: row.string("type") ?? "",
+            occurredAt: row.date("occurred_at"),
+            receivedAt: row.date("received_at") ?? .distantPast,
+            status: row.string("status").flatMap(WebhookStatus.init(rawValue:)) ?? .failed,
+            error: row.string("error"),
+            attempts: row.int("attempts") ?? 1,
+            payload: row.blob("payload") ?? []
+        )
     }
 }

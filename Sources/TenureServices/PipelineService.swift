@@ -23,8 +23,17 @@ public struct OpportunityInput: Sendable {
     public var lostReason: String?
 
     public init(
-        accountID: String?, name: String?, amount: Int?, currency: String?, stage: String?, closeDate: String?, owner: String?, type: String?,
-        externalID: String?, createdAt: String?, lostReason: String?
+        accountID: String?,
+        name: String?,
+        amount: Int?,
+        currency: String?,
+        stage: String?,
+        closeDate: String?,
+        owner: String?,
+        type: String?,
+        externalID: String?,
+        createdAt: String?,
+        lostReason: String?
     ) {
         self.accountID = accountID
         self.name = name
@@ -79,16 +88,35 @@ public struct PipelineService: Sendable {
         var validator = Validator()
         validator.required(input.accountID, "account_id")
         let fields = OpportunityFields.validated(
-            name: input.name, amount: input.amount, currency: input.currency, reportingCurrency: currency, closeDate: input.closeDate,
-            owner: input.owner, type: input.type, validator: &validator)
+            name: input.name,
+            amount: input.amount,
+            currency: input.currency,
+            reportingCurrency: currency,
+            closeDate: input.closeDate,
+            owner: input.owner,
+            type: input.type,
+            validator: &validator
+        )
         let stage = PipelineStage.parse(input.stage, "stage", &validator) ?? .prospecting
         let createdAt = pastInstant(input.createdAt, "created_at", now: now, validator: &validator) ?? now
-        if stage == .closedLost, input.lostReason?.trimmingWhitespace().isEmpty ?? true { validator.add("lost_reason", "is required for closed_lost") }
+        if stage == .closedLost, input.lostReason?.trimmingWhitespace().isEmpty ?? true {
+            validator.add("lost_reason", "is required for closed_lost")
+        }
         validator.maxLength(input.externalID, "external_id", 255)
         try validator.check()
         let opportunity = Opportunity(
-            id: Identifier.make("opp"), accountID: input.accountID ?? "", name: fields.name, amount: fields.amount, currency: currency,
-            closeDate: fields.closeDate, owner: fields.owner, type: fields.type, externalID: input.externalID, createdAt: createdAt, updatedAt: now)
+            id: Identifier.make("opp"),
+            accountID: input.accountID ?? "",
+            name: fields.name,
+            amount: fields.amount,
+            currency: currency,
+            closeDate: fields.closeDate,
+            owner: fields.owner,
+            type: fields.type,
+            externalID: input.externalID,
+            createdAt: createdAt,
+            updatedAt: now
+        )
         let first = StageChange(stage: stage, at: createdAt, lostReason: stage == .closedLost ? input.lostReason : nil)
         return try await storage.write { tx in
             try requireLiveAccount(opportunity.accountID, in: tx)
@@ -127,7 +155,12 @@ public struct PipelineService: Sendable {
                     let history = StageHistory(changes: changes[opportunity.id] ?? [])
                     guard
                         let state = OpportunityState(
-                            history: history, createdAt: opportunity.createdAt, lastActivityAt: activities[opportunity.id], asOf: asOf, settings: settings),
+                            history: history,
+                            createdAt: opportunity.createdAt,
+                            lastActivityAt: activities[opportunity.id],
+                            asOf: asOf,
+                            settings: settings
+                        ),
                         query.stage.map({ $0 == state.stage }) ?? true, query.open.map({ $0 == state.isOpen }) ?? true,
                         query.stalled.map({ $0 == state.stalled }) ?? true
                     else { continue }
@@ -153,9 +186,15 @@ public struct PipelineService: Sendable {
                 validator.add(field, "must not be null")
             }
             let fields = OpportunityFields.validated(
-                name: changes.name.applied(to: opportunity.name), amount: changes.amount.applied(to: opportunity.amount), currency: currency,
-                reportingCurrency: currency, closeDate: changes.closeDate.applied(to: opportunity.closeDate), owner: changes.owner.applied(to: opportunity.owner),
-                type: changes.type.applied(to: opportunity.type.rawValue), validator: &validator)
+                name: changes.name.applied(to: opportunity.name),
+                amount: changes.amount.applied(to: opportunity.amount),
+                currency: currency,
+                reportingCurrency: currency,
+                closeDate: changes.closeDate.applied(to: opportunity.closeDate),
+                owner: changes.owner.applied(to: opportunity.owner),
+                type: changes.type.applied(to: opportunity.type.rawValue),
+                validator: &validator
+            )
             try validator.check()
             opportunity.name = fields.name
             opportunity.amount = fields.amount
@@ -171,7 +210,13 @@ public struct PipelineService: Sendable {
 
     /// Records a move a person makes now (`API.md`): closed stages are final, `closed_lost` needs a reason, `at` is
     /// not before the latest change nor in the future.
-    public func moveStage(_ id: String, to stageName: String?, at atText: String?, lostReason: String?, by actor: Actor) async throws -> OpportunityView {
+    public func moveStage(
+        _ id: String,
+        to stageName: String?,
+        at atText: String?,
+        lostReason: String?,
+        by actor: Actor
+    ) async throws -> OpportunityView {
         let now = clock.now()
         var validator = Validator()
         validator.required(stageName, "stage")
@@ -218,8 +263,11 @@ public struct PipelineService: Sendable {
             let activities = try tx.opportunities.lastActivities(of: nil, asOf: asOf)
             let facts = try tx.opportunities.all(createdBefore: asOf).map { opportunity in
                 PipelineFacts(
-                    amount: opportunity.amount, createdAt: opportunity.createdAt, history: StageHistory(changes: changes[opportunity.id] ?? []),
-                    lastActivityAt: activities[opportunity.id])
+                    amount: opportunity.amount,
+                    createdAt: opportunity.createdAt,
+                    history: StageHistory(changes: changes[opportunity.id] ?? []),
+                    lastActivityAt: activities[opportunity.id]
+                )
             }
             return PipelineMetrics(facts, from: from, to: to, asOf: asOf, settings: settings)
         }
@@ -230,7 +278,12 @@ public struct PipelineService: Sendable {
         let lastActivity = try tx.opportunities.lastActivities(of: [opportunity.id], asOf: asOf)[opportunity.id]
         guard
             let state = OpportunityState(
-                history: history, createdAt: opportunity.createdAt, lastActivityAt: lastActivity, asOf: asOf, settings: try pipelineSettings(in: tx))
+                history: history,
+                createdAt: opportunity.createdAt,
+                lastActivityAt: lastActivity,
+                asOf: asOf,
+                settings: try pipelineSettings(in: tx)
+            )
         else { throw ServiceError.notFound(resource: "opportunity", id: opportunity.id) }
         return OpportunityView(opportunity: opportunity, history: history.asOf(asOf), state: state)
     }
@@ -253,8 +306,11 @@ struct StoredPipelineSettings: Codable {
 
     var settings: PipelineSettings {
         PipelineSettings(
-            stageProbabilities: Dictionary(uniqueKeysWithValues: stageProbabilities.compactMap { key, value in PipelineStage(rawValue: key).map { ($0, value) } }),
-            stallDays: stallDays)
+            stageProbabilities: Dictionary(
+                uniqueKeysWithValues: stageProbabilities.compactMap { key, value in PipelineStage(rawValue: key).map { ($0, value) } }
+            ),
+            stallDays: stallDays
+        )
     }
 }
 

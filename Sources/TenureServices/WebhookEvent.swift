@@ -30,8 +30,16 @@ public struct WebhookEvent: Sendable, Equatable {
     public var payload: [UInt8]
 
     public init(
-        id: String, source: WebhookSource, eventID: String, type: String, occurredAt: Date?, receivedAt: Date, status: WebhookStatus,
-        error: String?, attempts: Int, payload: [UInt8]
+        id: String,
+        source: WebhookSource,
+        eventID: String,
+        type: String,
+        occurredAt: Date?,
+        receivedAt: Date,
+        status: WebhookStatus,
+        error: String?,
+        attempts: Int,
+        payload: [UInt8]
     ) {
         self.id = id
         self.source = source

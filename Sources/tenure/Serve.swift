@@ -43,7 +43,9 @@ struct Serve: AsyncParsableCommand, AppArguments {
     var migrate: Bool { !noMigrate }
     var logLevel: Logger.Level { Logger.Level(rawValue: logLevelName) ?? .info }
     var webhookSecrets: WebhookSecrets { WebhookSecrets(crm: Self.list(crmSecrets), stripe: Self.list(stripeSecrets)) }
-    static func list(_ text: String) -> [String] { text.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+    static func list(_ text: String) -> [String] {
+        text.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
     var bootstrapAdminKey: String? { ProcessInfo.processInfo.environment["TENURE_BOOTSTRAP_ADMIN_KEY"] }
 
     func validate() throws {

@@ -48,15 +48,16 @@ struct TestApp: Sendable {
     }
 
     /// Builds the real application over a new database and runs `body` against its router (or a live server).
-    static func run(
+    @discardableResult
+    static func run<T: Sendable>(
         _ setup: TestingSetup = .router,
         arguments: TestArguments = TestArguments(),
         withKeys: Bool = true,
-        _ body: @Sendable (TestApp) async throws -> Void
-    ) async throws {
+        _ body: @Sendable (TestApp) async throws -> T
+    ) async throws -> T {
         if withKeys { try await createKeys(at: arguments.databasePath) }
         let app = try await buildApplication(arguments)
-        try await app.test(setup) { client in
+        return try await app.test(setup) { client in
             try await body(TestApp(client: client, databasePath: arguments.databasePath))
         }
     }

@@ -39,10 +39,20 @@ struct OpportunityController {
             let input = try call.decode(CreateRequest.self)
             let view = try await pipeline.create(
                 OpportunityInput(
-                    accountID: input.accountId, name: input.name, amount: input.amount, currency: input.currency, stage: input.stage,
-                    closeDate: input.closeDate, owner: input.owner, type: input.type, externalID: input.externalId, createdAt: input.createdAt,
-                    lostReason: input.lostReason),
-                by: call.actor)
+                    accountID: input.accountId,
+                    name: input.name,
+                    amount: input.amount,
+                    currency: input.currency,
+                    stage: input.stage,
+                    closeDate: input.closeDate,
+                    owner: input.owner,
+                    type: input.type,
+                    externalID: input.externalId,
+                    createdAt: input.createdAt,
+                    lostReason: input.lostReason
+                ),
+                by: call.actor
+            )
             return try .json(OpportunityResource(view, withHistory: true), status: .created, location: "/v1/opportunities/\(view.opportunity.id)")
         }
         endpoints.get("/v1/opportunities", .scope(.read)) { call in
@@ -71,7 +81,13 @@ struct OpportunityController {
         }
         endpoints.post("/v1/opportunities/{id}/stage", .scope(.write)) { call in
             let input = try call.decode(StageRequest.self)
-            let view = try await pipeline.moveStage(try call.parameter("id"), to: input.stage, at: input.at, lostReason: input.lostReason, by: call.actor)
+            let view = try await pipeline.moveStage(
+                try call.parameter("id"),
+                to: input.stage,
+                at: input.at,
+                lostReason: input.lostReason,
+                by: call.actor
+            )
             return try .json(OpportunityResource(view, withHistory: true))
         }
     }

@@ -71,7 +71,9 @@ struct PipelineMetricsResource: Encodable, Sendable {
         stageConversion = metrics.stageConversion.map {
             Conversion(from: $0.from.rawValue, to: $0.to.rawValue, reached: $0.reached, advanced: $0.advanced, rate: $0.rate)
         }
-        avgDaysInStage = Dictionary(uniqueKeysWithValues: PipelineStage.open.map { ($0.rawValue, Nullable(wrappedValue: metrics.avgDaysInStage[$0] ?? nil)) })
+        avgDaysInStage = Dictionary(
+            uniqueKeysWithValues: PipelineStage.open.map { ($0.rawValue, Nullable(wrappedValue: metrics.avgDaysInStage[$0] ?? nil)) }
+        )
         lostReasons = metrics.lostReasons.map { LostReason(reason: $0.reason, count: $0.count) }
         stalledCount = metrics.stalledCount
     }

@@ -19,8 +19,13 @@ struct WebhookController {
             let headers = call.request.headers
             do {
                 try StandardWebhookSignature.verify(
-                    id: headers[.webhookID], timestamp: headers[.webhookTimestamp], signature: headers[.webhookSignature], body: call.body,
-                    secrets: secrets.crm, now: call.now)
+                    id: headers[.webhookID],
+                    timestamp: headers[.webhookTimestamp],
+                    signature: headers[.webhookSignature],
+                    body: call.body,
+                    secrets: secrets.crm,
+                    now: call.now
+                )
             } catch let rejection as WebhookRejection {
                 Self.count(.crm, "rejected")
                 throw Problem(.unauthorized, "invalid-signature", detail: rejection.reason)
@@ -28,14 +33,21 @@ struct WebhookController {
             let envelope = try? JSONDecoder.snakeCase.decode(Envelope.self, from: Data(call.body))
             guard let type = envelope?.type, !type.isEmpty else { throw Problem.badRequest("The body must be a JSON object with a type.") }
             let delivery = WebhookDelivery(
-                source: .crm, eventID: headers[.webhookID] ?? "", type: type,
-                occurredAt: envelope?.occurredAt.flatMap(Timestamp.parseInstant), payload: call.body)
+                source: .crm,
+                eventID: headers[.webhookID] ?? "",
+                type: type,
+                occurredAt: envelope?.occurredAt.flatMap(Timestamp.parseInstant),
+                payload: call.body
+            )
             return try Self.reply(to: try await webhooks.receive(delivery), source: .crm)
         }
         endpoints.get("/v1/webhook-events", .scope(.admin)) { call in
             let query = call.query
             let filter = WebhookEventFilter(
-                source: try query.enumValue("source", WebhookSource.self), status: try query.enumValue("status", WebhookStatus.self), type: query["type"])
+                source: try query.enumValue("source", WebhookSource.self),
+                status: try query.enumValue("status", WebhookStatus.self),
+                type: query["type"]
+            )
             return try .json(ListBody(try await webhooks.list(filter, page: try query.page()), WebhookEventResource.init))
         }
         endpoints.get("/v1/webhook-events/{id}", .scope(.admin)) { call in

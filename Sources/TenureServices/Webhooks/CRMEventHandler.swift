@@ -101,10 +101,11 @@ public struct CRMEventHandler: WebhookEventHandler {
     private func upsertAccount(_ block: CRMEvent.Account, billing: CRMEvent.Billing?, at occurredAt: Date, in tx: any Transaction) throws -> Account {
         var validator = Validator()
         let domain = block.domain.flatMap { domain in
-            DomainName.normalize(domain) ?? {
-                validator.add("account.domain", "must be a domain name")
-                return nil
-            }()
+            DomainName.normalize(domain)
+                ?? {
+                    validator.add("account.domain", "must be a domain name")
+                    return nil
+                }()
         }
         let segment = Segment.parse(block.segment, "account.segment", &validator)
         if block.externalId == nil, domain == nil { validator.add("account.external_id", "or account.domain is required") }
@@ -112,13 +113,22 @@ public struct CRMEventHandler: WebhookEventHandler {
         let existing = try block.externalId.flatMap { try tx.accounts.find(externalID: $0) } ?? domain.flatMap { try tx.accounts.find(domain: $0) }
         let now = clock.now()
         guard var account = existing else {
-            guard let name = block.name?.trimmingWhitespace(), !name.isEmpty else { throw ValidationError("account.name", "is required to create an account") }
+            guard let name = block.name?.trimmingWhitespace(), !name.isEmpty else {
+                throw ValidationError("account.name", "is required to create an account")
+            }
             var account = Account(
                 id: Identifier.make("acc"),
                 fields: AccountFields(
-                    name: name, domain: domain, segment: segment, industry: block.industry, owner: block.owner, externalID: block.externalId,
-                    stripeCustomerID: billing?.stripeCustomerId),
-                at: now)
+                    name: name,
+                    domain: domain,
+                    segment: segment,
+                    industry: block.industry,
+                    owner: block.owner,
+                    externalID: block.externalId,
+                    stripeCustomerID: billing?.stripeCustomerId
+                ),
+                at: now
+            )
             account.crmSyncedAt = occurredAt
             try tx.accounts.insert(account)
             try tx.audit(Self.actor, "account.create", "account", account.id, at: now)
@@ -141,7 +151,12 @@ public struct CRMEventHandler: WebhookEventHandler {
     }
 
     /// By `external_id`; a new deal starts in `prospecting` at its `created_at`.
-    private func upsertOpportunity(_ block: CRMEvent.Opportunity, accountID: String, at occurredAt: Date, in tx: any Transaction) throws -> Opportunity {
+    private func upsertOpportunity(
+        _ block: CRMEvent.Opportunity,
+        accountID: String,
+        at occurredAt: Date,
+        in tx: any Transaction
+    ) throws -> Opportunity {
         let now = clock.now()
         var validator = Validator()
         let createdAt = min(block.createdAt.flatMap(Timestamp.parseInstant) ?? occurredAt, occurredAt)
@@ -151,9 +166,15 @@ public struct CRMEventHandler: WebhookEventHandler {
             opportunity.accountID = accountID
             if opportunity.crmSyncedAt.map({ occurredAt >= $0 }) ?? true {
                 let fields = OpportunityFields.validated(
-                    name: block.name ?? opportunity.name, amount: block.amount ?? opportunity.amount, currency: currency, reportingCurrency: currency,
-                    closeDate: block.closeDate ?? opportunity.closeDate, owner: block.owner ?? opportunity.owner,
-                    type: block.type ?? opportunity.type.rawValue, validator: &validator)
+                    name: block.name ?? opportunity.name,
+                    amount: block.amount ?? opportunity.amount,
+                    currency: currency,
+                    reportingCurrency: currency,
+                    closeDate: block.closeDate ?? opportunity.closeDate,
+                    owner: block.owner ?? opportunity.owner,
+                    type: block.type ?? opportunity.type.rawValue,
+                    validator: &validator
+                )
                 try validator.nested(under: "opportunity").check()
                 opportunity.name = fields.name
                 opportunity.amount = fields.amount
@@ -167,12 +188,30 @@ public struct CRMEventHandler: WebhookEventHandler {
             return opportunity
         }
         let fields = OpportunityFields.validated(
-            name: block.name, amount: block.amount, currency: block.currency ?? currency, reportingCurrency: currency, closeDate: block.closeDate,
-            owner: block.owner, type: block.type, validator: &validator)
+            name: block.name,
+            amount: block.amount,
+            currency: block.currency ?? currency,
+            reportingCurrency: currency,
+            closeDate: block.closeDate,
+            owner: block.owner,
+            type: block.type,
+            validator: &validator
+        )
         try validator.nested(under: "opportunity").check()
         let opportunity = Opportunity(
-            id: Identifier.make("opp"), accountID: accountID, name: fields.name, amount: fields.amount, currency: currency, closeDate: fields.closeDate,
-            owner: fields.owner, type: fields.type, externalID: block.externalId, createdAt: createdAt, updatedAt: now, crmSyncedAt: occurredAt)
+            id: Identifier.make("opp"),
+            accountID: accountID,
+            name: fields.name,
+            amount: fields.amount,
+            currency: currency,
+            closeDate: fields.closeDate,
+            owner: fields.owner,
+            type: fields.type,
+            externalID: block.externalId,
+            createdAt: createdAt,
+            updatedAt: now,
+            crmSyncedAt: occurredAt
+        )
         try tx.opportunities.insert(opportunity)
         try tx.opportunities.addChange(StageChange(stage: .prospecting, at: createdAt), to: opportunity.id)
         try tx.audit(Self.actor, "opportunity.create", "opportunity", opportunity.id, at: now)

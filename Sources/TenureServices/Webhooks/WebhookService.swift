@@ -55,8 +55,17 @@ public struct WebhookService: Sendable {
                 return try apply(retried, in: tx, insert: false)
             }
             let event = WebhookEvent(
-                id: Identifier.make("evt"), source: delivery.source, eventID: delivery.eventID, type: delivery.type, occurredAt: delivery.occurredAt,
-                receivedAt: now, status: .pending, error: nil, attempts: 1, payload: delivery.payload)
+                id: Identifier.make("evt"),
+                source: delivery.source,
+                eventID: delivery.eventID,
+                type: delivery.type,
+                occurredAt: delivery.occurredAt,
+                receivedAt: now,
+                status: .pending,
+                error: nil,
+                attempts: 1,
+                payload: delivery.payload
+            )
             return try apply(event, in: tx, insert: true)
         }
     }
