@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import SQLiteStore
 import TenureServices
 import Testing
 
@@ -179,6 +180,18 @@ import Testing
             #expect(replay.json["attempts"] as? Int == 3)
             let unknownStage = try await Self.deliver(app, Self.closedWon(type: "opportunity.stage_changed", stage: "negotiation"))
             #expect(unknownStage.errorFields == ["stage"])
+        }
+    }
+
+    @Test func storageFailureIs503SoTheSenderRetriesAndTheRetryApplies() async throws {
+        try await TestApp.run { app in
+            let blocker = try Connection(path: app.databasePath)
+            try blocker.execute("BEGIN EXCLUSIVE")
+            let refused = try await Self.deliver(app, Self.closedWon(), id: "msg_retry")
+            try blocker.execute("ROLLBACK")
+            #expect(refused.status == .serviceUnavailable)
+            #expect(try await app.send(.get, "/v1/webhook-events").data.isEmpty, "a 503 stored nothing")
+            #expect(try await Self.deliver(app, Self.closedWon(), id: "msg_retry").json["status"] as? String == "processed")
         }
     }
 
