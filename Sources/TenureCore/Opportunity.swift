@@ -45,6 +45,35 @@ public struct Opportunity: Sendable, Equatable {
     }
 }
 
+extension Opportunity {
+    /// A new deal with checked fields.
+    public init(id: String, accountID: String, fields: OpportunityFields, currency: String, externalID: String?, createdAt: Date, at now: Date) {
+        self.init(
+            id: id,
+            accountID: accountID,
+            name: fields.name,
+            amount: fields.amount,
+            currency: currency,
+            closeDate: fields.closeDate,
+            owner: fields.owner,
+            type: fields.type,
+            externalID: externalID,
+            createdAt: createdAt,
+            updatedAt: now
+        )
+    }
+
+    /// Takes the checked fields.
+    public mutating func apply(_ fields: OpportunityFields, at now: Date) {
+        name = fields.name
+        amount = fields.amount
+        closeDate = fields.closeDate
+        owner = fields.owner
+        type = fields.type
+        updatedAt = now
+    }
+}
+
 /// The writable fields of an opportunity, checked.
 public struct OpportunityFields: Sendable, Equatable {
     public var name: String

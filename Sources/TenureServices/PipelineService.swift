@@ -107,15 +107,11 @@ public struct PipelineService: Sendable {
         let opportunity = Opportunity(
             id: Identifier.make("opp"),
             accountID: input.accountID ?? "",
-            name: fields.name,
-            amount: fields.amount,
+            fields: fields,
             currency: currency,
-            closeDate: fields.closeDate,
-            owner: fields.owner,
-            type: fields.type,
             externalID: input.externalID,
             createdAt: createdAt,
-            updatedAt: now
+            at: now
         )
         let first = StageChange(stage: stage, at: createdAt, lostReason: stage == .closedLost ? input.lostReason : nil)
         return try await storage.write { tx in
@@ -123,9 +119,7 @@ public struct PipelineService: Sendable {
             if let externalID = opportunity.externalID, let existing = try tx.opportunities.find(externalID: externalID) {
                 throw ServiceError.conflict("an opportunity with external_id \(externalID) already exists", existingID: existing.id)
             }
-            try tx.opportunities.insert(opportunity)
-            try tx.opportunities.addChange(first, to: opportunity.id)
-            try tx.audit(actor, "opportunity.create", "opportunity", opportunity.id, at: now)
+            try tx.insert(opportunity, startingWith: first, by: actor, at: now)
             return try view(opportunity, asOf: now, in: tx)
         }
     }
@@ -196,12 +190,7 @@ public struct PipelineService: Sendable {
                 validator: &validator
             )
             try validator.check()
-            opportunity.name = fields.name
-            opportunity.amount = fields.amount
-            opportunity.closeDate = fields.closeDate
-            opportunity.owner = fields.owner
-            opportunity.type = fields.type
-            opportunity.updatedAt = now
+            opportunity.apply(fields, at: now)
             try tx.opportunities.update(opportunity)
             try tx.audit(actor, "opportunity.update", "opportunity", id, at: now)
             return try view(opportunity, asOf: now, in: tx)
@@ -286,6 +275,15 @@ public struct PipelineService: Sendable {
             )
         else { throw ServiceError.notFound(resource: "opportunity", id: opportunity.id) }
         return OpportunityView(opportunity: opportunity, history: history.asOf(asOf), state: state)
+    }
+}
+
+extension Transaction {
+    /// Stores a new deal with its first stage (the one it was created in, at its `created_at`).
+    func insert(_ opportunity: Opportunity, startingWith first: StageChange, by actor: Actor, at now: Date) throws {
+        try opportunities.insert(opportunity)
+        try opportunities.addChange(first, to: opportunity.id)
+        try audit(actor, "opportunity.create", "opportunity", opportunity.id, at: now)
     }
 }
 

@@ -176,11 +176,7 @@ public struct CRMEventHandler: WebhookEventHandler {
                     validator: &validator
                 )
                 try validator.nested(under: "opportunity").check()
-                opportunity.name = fields.name
-                opportunity.amount = fields.amount
-                opportunity.closeDate = fields.closeDate
-                opportunity.owner = fields.owner
-                opportunity.type = fields.type
+                opportunity.apply(fields, at: now)
                 opportunity.crmSyncedAt = occurredAt
             }
             opportunity.updatedAt = now
@@ -198,23 +194,17 @@ public struct CRMEventHandler: WebhookEventHandler {
             validator: &validator
         )
         try validator.nested(under: "opportunity").check()
-        let opportunity = Opportunity(
+        var opportunity = Opportunity(
             id: Identifier.make("opp"),
             accountID: accountID,
-            name: fields.name,
-            amount: fields.amount,
+            fields: fields,
             currency: currency,
-            closeDate: fields.closeDate,
-            owner: fields.owner,
-            type: fields.type,
             externalID: block.externalId,
             createdAt: createdAt,
-            updatedAt: now,
-            crmSyncedAt: occurredAt
+            at: now
         )
-        try tx.opportunities.insert(opportunity)
-        try tx.opportunities.addChange(StageChange(stage: .prospecting, at: createdAt), to: opportunity.id)
-        try tx.audit(Self.actor, "opportunity.create", "opportunity", opportunity.id, at: now)
+        opportunity.crmSyncedAt = occurredAt
+        try tx.insert(opportunity, startingWith: StageChange(stage: .prospecting, at: createdAt), by: Self.actor, at: now)
         return opportunity
     }
 }
