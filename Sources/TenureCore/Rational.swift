@@ -1,0 +1,67 @@
+/// An exact fraction, so money is computed without rounding until the one rounding at the end (`WEBHOOKS.md`).
+public struct Rational: Sendable, Equatable, Comparable, CustomStringConvertible {
+    public let numerator: Int128
+    public let denominator: Int128
+
+    public init(_ numerator: Int128, _ denominator: Int128 = 1) {
+        precondition(denominator != 0, "a rational needs a non-zero denominator")
+        let divisor = Rational.gcd(numerator.magnitude, denominator.magnitude)
+        let sign: Int128 = denominator < 0 ? -1 : 1
+        self.numerator = sign * numerator / Int128(divisor)
+        self.denominator = sign * denominator / Int128(divisor)
+    }
+
+    public init(_ value: Int) { self.init(Int128(value)) }
+
+    /// A decimal string such as `"2000"`, `"12.5"` or `"-0.0003"`; nil when it is not one.
+    public init?(decimal text: String) {
+        let trimmed = text.trimmingWhitespace()
+        let negative = trimmed.hasPrefix("-")
+        let digits = negative ? trimmed.dropFirst() : Substring(trimmed)
+        let parts = digits.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+            !parts[0].isEmpty || parts.count == 2, parts.count == 1 || !parts[1].isEmpty, digits.count <= 30,
+            let whole = Int128(parts[0].isEmpty ? "0" : String(parts[0]))
+        else { return nil }
+        let fraction = parts.count == 2 ? String(parts[1]) : ""
+        var scale: Int128 = 1
+        for _ in fraction { scale *= 10 }
+        let value = whole * scale + (fraction.isEmpty ? 0 : Int128(fraction) ?? 0)
+        self.init(negative ? -value : value, scale)
+    }
+
+    public static let zero = Rational(0)
+
+    public static func + (lhs: Rational, rhs: Rational) -> Rational {
+        Rational(lhs.numerator * rhs.denominator + rhs.numerator * lhs.denominator, lhs.denominator * rhs.denominator)
+    }
+
+    public static func - (lhs: Rational, rhs: Rational) -> Rational { lhs + Rational(-rhs.numerator, rhs.denominator) }
+
+    public static func * (lhs: Rational, rhs: Rational) -> Rational {
+        Rational(lhs.numerator * rhs.numerator, lhs.denominator * rhs.denominator)
+    }
+
+    public static func / (lhs: Rational, rhs: Rational) -> Rational {
+        Rational(lhs.numerator * rhs.denominator, lhs.denominator * rhs.numerator)
+    }
+
+    public static func < (lhs: Rational, rhs: Rational) -> Bool {
+        lhs.numerator * rhs.denominator < rhs.numerator * lhs.denominator
+    }
+
+    /// The nearest integer, halves away from zero.
+    public func roundedHalfAwayFromZero() -> Int {
+        let twice = 2 * numerator.magnitude + denominator.magnitude
+        let rounded = Int128(twice / (2 * denominator.magnitude))
+        return Int(numerator < 0 ? -rounded : rounded)
+    }
+
+    public var description: String { denominator == 1 ? "\(numerator)" : "\(numerator)/\(denominator)" }
+
+    private static func gcd(_ a: UInt128, _ b: UInt128) -> UInt128 {
+        var (a, b) = (a, b)
+        while b != 0 { (a, b) = (b, a % b) }
+        return a == 0 ? 1 : a
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+
+/// The period length of a revenue series.
+public enum RevenueInterval: String, Codable, CaseIterable, Sendable {
+    case month, quarter, year
+
+    var months: Int {
+        switch self {
+        case .month: 1
+        case .quarter: 3
+        case .year: 12
+        }
+    }
+
+    /// The first month of the period containing `month`.
+    func periodStart(of month: CalendarMonth) -> CalendarMonth {
+        CalendarMonth(year: month.year, month: month.month - (month.month - 1) % months)
+    }
+
+    func label(_ start: CalendarMonth) -> String {
+        switch self {
+        case .month: start.description
+        case .quarter: "\(start.year)-Q\(start.quarter)"
+        case .year: "\(start.year)"
+        }
+    }
+}
+
+/// One row of `GET /v1/metrics/revenue` (`METRICS.md`, Revenue series).
+public struct RevenuePeriod: Sendable, Equatable {
+    public var period: String
+    public var start: Date
+    public var end: Date
+    public var partial: Bool
+    public var mrrStart = 0
+    public var mrrEnd = 0
+    public var new = 0
+    public var expansion = 0
+    public var reactivation = 0
+    public var contraction = 0
+    public var churn = 0
+    public var customersStart = 0
+    public var customersEnd = 0
+    public var newCustomers = 0
+    public var reactivatedCustomers = 0
+    public var churnedCustomers = 0
+    public var nrr: Double?
+    public var grr: Double?
+
+    public var netNewMRR: Int { new + expansion + reactivation + contraction + churn }
+    public var customerChurnRate: Double? { ratio(churnedCustomers, customersStart) }
+    public var grossMRRChurnRate: Double? { ratio(-(churn + contraction), mrrStart) }
+    public var netMRRChurnRate: Double? { ratio(-(churn + contraction + expansion + reactivation), mrrStart) }
+    public var quickRatio: Double? { ratio(new + expansion + reactivation, -(churn + contraction)) }
+    public var arpaEnd: Double? { ratio(mrrEnd, customersEnd) }
+}
+
+/// Company revenue from every account's movements.
+public struct RevenueLedger: Sendable {
+    public let movements: [String: [Movement]]
+
+    public init(movements: [String: [Movement]]) { self.movements = movements }
+
+    /// Company MRR at `instant` (or just before it).
+    public func mrr(at instant: Date, before: Bool = false) -> Int {
+        movements.values.reduce(0) { $0 + $1.mrr(at: instant, before: before) }
+    }
+
+    /// Accounts with MRR > 0 at `instant` (or just before it).
+    public func payingAccounts(at instant: Date, before: Bool = false) -> Int {
+        movements.values.filter { $0.mrr(at: instant, before: before) > 0 }.count
+    }
+
+    /// One row per period from the one containing `from` to the one containing `to`; a period still open at `asOf`
+    /// ends at `asOf` (inclusive of facts at it) and is partial; later periods are left out.
+    public func series(from: CalendarMonth, to: CalendarMonth, interval: RevenueInterval, asOf: Date) -> [RevenuePeriod] {
+        var rows: [RevenuePeriod] = []
+        var start = interval.periodStart(of: from)
+        while start <= to, start.start <= asOf {
+            let next = start.adding(interval.months)
+            let partial = next.start > asOf
+            rows.append(period(interval.label(start), start: start.start, end: partial ? asOf : next.start, partial: partial))
+            start = next
+        }
+        return rows
+    }
+
+    /// The row of `[start, end)`; with `partial`, `end` is included.
+    public func period(_ label: String, start: Date, end: Date, partial: Bool) -> RevenuePeriod {
+        var row = RevenuePeriod(period: label, start: start, end: end, partial: partial)
+        var startSum = 0
+        var endSumOfStartAccounts = 0
+        var retainedSum = 0
+        for account in movements.values {
+            let before = account.mrr(at: start, before: true)
+            let after = account.mrr(at: end, before: !partial)
+            row.mrrStart += before
+            row.mrrEnd += after
+            if before > 0 { row.customersStart += 1 }
+            if after > 0 { row.customersEnd += 1 }
+            let inPeriod = account.filter { $0.at >= start && (partial ? $0.at <= end : $0.at < end) }
+            for movement in inPeriod {
+                switch movement.kind {
+                case .new:
+                    row.new += movement.amount
+                    row.newCustomers += 1
+                case .expansion: row.expansion += movement.amount
+                case .reactivation:
+                    row.reactivation += movement.amount
+                    row.reactivatedCustomers += 1
+                case .contraction: row.contraction += movement.amount
+                case .churn: row.churn += movement.amount
+                }
+            }
+            if before > 0 {
+                startSum += before
+                endSumOfStartAccounts += after
+                retainedSum += min(after, before)
+                if inPeriod.contains(where: { $0.kind == .churn }) { row.churnedCustomers += 1 }
+            }
+        }
+        row.nrr = ratio(endSumOfStartAccounts, startSum)
+        row.grr = ratio(retainedSum, startSum)
+        return row
+    }
+}
