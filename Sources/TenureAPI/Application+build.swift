@@ -71,6 +71,7 @@ func registerRoutes(on endpoints: Endpoints) {
     OpportunityController().register(on: endpoints)
     PipelineMetricsController().register(on: endpoints)
     SettingsController().register(on: endpoints)
+    RevenueController().register(on: endpoints)
     WebhookController().register(on: endpoints)
 }
 

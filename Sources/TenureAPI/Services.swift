@@ -4,6 +4,7 @@ import TenureServices
 struct Services: Sendable {
     let storage: any Storage
     let clock: Clock
+    let currency: String
     let accounts: AccountService
     let contacts: ContactService
     let activities: ActivityService
@@ -11,20 +12,25 @@ struct Services: Sendable {
     let audit: AuditService
     let idempotency: IdempotencyService
     let pipeline: PipelineService
+    let lifecycle: LifecycleService
     let webhooks: WebhookService
     let webhookSecrets: WebhookSecrets
 
     init(storage: any Storage, clock: Clock, currency: String = "usd", webhookSecrets: WebhookSecrets = WebhookSecrets()) {
         self.storage = storage
         self.clock = clock
-        accounts = AccountService(storage: storage, clock: clock)
+        self.currency = currency
+        accounts = AccountService(storage: storage, clock: clock, currency: currency)
+        lifecycle = LifecycleService(storage: storage, clock: clock, currency: currency)
         contacts = ContactService(storage: storage, clock: clock)
         activities = ActivityService(storage: storage, clock: clock)
         keys = KeyService(storage: storage, clock: clock)
         audit = AuditService(storage: storage)
         idempotency = IdempotencyService(storage: storage, clock: clock)
         pipeline = PipelineService(storage: storage, clock: clock, currency: currency)
-        webhooks = WebhookService(storage: storage, clock: clock, handlers: [.crm: CRMEventHandler(currency: currency, clock: clock)])
+        webhooks = WebhookService(storage: storage, clock: clock, handlers: [
+                .crm: CRMEventHandler(currency: currency, clock: clock), .stripe: StripeEventHandler(currency: currency, clock: clock),
+            ])
         self.webhookSecrets = webhookSecrets
     }
 }

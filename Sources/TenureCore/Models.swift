@@ -16,6 +16,10 @@ public struct Account: Sendable, Equatable {
     public var updatedAt: Date
     /// The `occurred_at` of the latest CRM event applied to the fields; older events leave them alone.
     public var crmSyncedAt: Date?
+    /// Derived with the revenue ledger: the earliest Closed Won, the earliest verified payment, max of both.
+    public var wonAt: Date?
+    public var paidAt: Date?
+    public var convertedAt: Date?
 
     public init(
         id: String,

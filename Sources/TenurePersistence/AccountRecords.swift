@@ -7,7 +7,7 @@ struct SQLiteAccountRecords: AccountRecords {
     let db: Connection
 
     private static let columns =
-        "seq, id, name, domain, segment, industry, employee_count, owner, external_id, stripe_customer_id, merged_into, created_at, updated_at, crm_synced_at"
+        "seq, id, name, domain, segment, industry, employee_count, owner, external_id, stripe_customer_id, merged_into, created_at, updated_at, crm_synced_at, won_at, paid_at, converted_at"
 
     func insert(_ account: Account) throws {
         try db.query(
@@ -43,12 +43,18 @@ struct SQLiteAccountRecords: AccountRecords {
         try db.first("SELECT \(Self.columns) FROM accounts WHERE external_id = ? AND merged_into IS NULL", [externalID]).map(decode)
     }
 
+    func find(stripeCustomerID: String) throws -> Account? {
+        try db.first("SELECT \(Self.columns) FROM accounts WHERE stripe_customer_id = ? AND merged_into IS NULL ORDER BY seq LIMIT 1", [stripeCustomerID])
+            .map(decode)
+    }
+
     func list(_ filter: AccountFilter, _ request: PageRequest) throws -> Page<Account> {
         var conditions = Conditions()
         if !filter.includeMerged { conditions.add("merged_into IS NULL") }
         conditions.add("segment = ?", ifPresent: filter.segment?.rawValue)
         conditions.add("owner = ?", ifPresent: filter.owner)
         conditions.add("external_id = ?", ifPresent: filter.externalID)
+        if let stage = filter.lifecycleStage { Self.stageCondition(stage, asOf: filter.asOf, into: &conditions) }
         if let query = filter.query {
             let pattern =
                 "%"
@@ -77,6 +83,7 @@ struct SQLiteAccountRecords: AccountRecords {
         try db.query("UPDATE contacts SET account_id = ? WHERE account_id = ?", [target, source])
         try db.query("UPDATE activities SET account_id = ? WHERE account_id = ?", [target, source])
         try SQLiteOpportunityRecords(db: db).moveAccount(from: source, to: target)
+        for table in ["contracts", "payments"] { try db.query("UPDATE \(table) SET account_id = ? WHERE account_id = ?", [target, source]) }
     }
 
     private func values(_ account: Account) -> [any SQLiteBindable] {
@@ -87,7 +94,7 @@ struct SQLiteAccountRecords: AccountRecords {
     }
 
     private func decode(_ row: Row) -> Account {
-        Account(
+        var account = Account(
             id: row.string("id") ?? "",
             name: row.string("name") ?? "",
             domain: row.string("domain"),
@@ -102,5 +109,22 @@ struct SQLiteAccountRecords: AccountRecords {
             updatedAt: row.date("updated_at") ?? .distantPast,
             crmSyncedAt: row.date("crm_synced_at")
         )
+        account.wonAt = row.date("won_at")
+        account.paidAt = row.date("paid_at")
+        account.convertedAt = row.date("converted_at")
+        return account
+    }
+}
+
+extension SQLiteAccountRecords {
+    /// Accounts whose lifecycle stage at `asOf` is `stage`, judged in SQL from the derived instants and the ledger.
+    static func stageCondition(_ stage: LifecycleStage, asOf: Date, into conditions: inout Conditions) {
+        let latestKind = "(SELECT kind FROM mrr_movements m WHERE m.account_id = accounts.id AND m.at <= ? ORDER BY m.at DESC, m.seq DESC LIMIT 1)"
+        switch stage {
+        case .prospect: conditions.add("(won_at IS NULL OR won_at > ?)", asOf.stored)
+        case .pendingPayment: conditions.add("won_at <= ? AND (paid_at IS NULL OR paid_at > ?)", asOf.stored, asOf.stored)
+        case .customer: conditions.add("won_at <= ? AND paid_at <= ? AND COALESCE(\(latestKind), '') != 'churn'", asOf.stored, asOf.stored, asOf.stored)
+        case .churned: conditions.add("won_at <= ? AND paid_at <= ? AND \(latestKind) = 'churn'", asOf.stored, asOf.stored, asOf.stored)
+        }
     }
 }

@@ -96,6 +96,14 @@ struct SQLiteOpportunityRecords: OpportunityRecords {
         return latest
     }
 
+    func setContractEndDate(_ date: Date?, of opportunityID: String) throws {
+        try db.query("UPDATE opportunities SET contract_end_date = ? WHERE id = ?", [date?.stored, opportunityID])
+    }
+
+    func contractEndDate(account accountID: String) throws -> Date? {
+        try db.first("SELECT max(contract_end_date) AS at FROM opportunities WHERE account_id = ?", [accountID])?.date("at")
+    }
+
     func moveAccount(from source: String, to target: String) throws {
         try db.query("UPDATE opportunities SET account_id = ? WHERE account_id = ?", [target, source])
     }
@@ -158,8 +166,8 @@ struct SQLiteWebhookEventRecords: WebhookEventRecords {
 
     func update(_ event: WebhookEvent) throws {
         try db.query(
-            "UPDATE webhook_events SET status = ?, error = ?, attempts = ?, occurred_at = ? WHERE id = ?",
-            [event.status.rawValue, event.error, event.attempts, event.occurredAt?.stored, event.id]
+            "UPDATE webhook_events SET status = ?, error = ?, attempts = ?, occurred_at = ?, waiting_for = ? WHERE id = ?",
+            [event.status.rawValue, event.error, event.attempts, event.occurredAt?.stored, event.waitingFor, event.id]
         )
     }
 
@@ -185,8 +193,12 @@ struct SQLiteWebhookEventRecords: WebhookEventRecords {
         return Page(items: rows.prefix(request.limit).map(decode), next: next)
     }
 
+    func pending(waitingFor key: String) throws -> [WebhookEvent] {
+        try db.query("SELECT * FROM webhook_events WHERE waiting_for = ? AND status = 'pending' ORDER BY occurred_at, event_id", [key]).map(decode)
+    }
+
     private func decode(_ row: Row) -> WebhookEvent {
-        WebhookEvent(
+        var event = WebhookEvent(
             id: row.string("id") ?? "",
             source: row.string("source").flatMap(WebhookSource.init(rawValue:)) ?? .crm,
             eventID: row.string("event_id") ?? "",
@@ -198,5 +210,7 @@ struct SQLiteWebhookEventRecords: WebhookEventRecords {
             attempts: row.int("attempts") ?? 1,
             payload: row.blob("payload") ?? []
         )
+        event.waitingFor = row.string("waiting_for")
+        return event
     }
 }

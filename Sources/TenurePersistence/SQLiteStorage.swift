@@ -72,6 +72,10 @@ struct SQLiteTransaction: Transaction {
     var opportunities: any OpportunityRecords { SQLiteOpportunityRecords(db: connection) }
     var settings: any SettingsRecords { SQLiteSettingsRecords(db: connection) }
     var webhookEvents: any WebhookEventRecords { SQLiteWebhookEventRecords(db: connection) }
+    var contracts: any ContractRecords { SQLiteContractRecords(db: connection) }
+    var payments: any PaymentRecords { SQLitePaymentRecords(db: connection) }
+    var acquisitionSpend: any AcquisitionSpendRecords { SQLiteAcquisitionSpendRecords(db: connection) }
+    var ledger: any LedgerRecords { SQLiteLedgerRecords(db: connection) }
 
     func nested<T>(_ body: () throws -> T) throws -> T { try connection.savepoint(body) }
 }

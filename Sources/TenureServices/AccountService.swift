@@ -14,10 +14,12 @@ public struct AccountView: Sendable {
 public struct AccountService: Sendable {
     let storage: any Storage
     let clock: Clock
+    let stripe: StripeEventHandler
 
-    public init(storage: any Storage, clock: Clock) {
+    public init(storage: any Storage, clock: Clock, currency: String) {
         self.storage = storage
         self.clock = clock
+        self.stripe = StripeEventHandler(currency: currency, clock: clock)
     }
 
     /// Creates an account; a live account with the same domain or external id is a conflict naming it.
@@ -28,20 +30,31 @@ public struct AccountService: Sendable {
             let account = Account(id: Identifier.make("acc"), fields: fields, at: now)
             try tx.accounts.insert(account)
             try tx.audit(actor, "account.create", "account", account.id, at: now)
-            return account
+            try StripeLink.applyPendingEvents(of: account.stripeCustomerID, in: tx, handler: stripe)
+            return try accountView(try tx.accounts.find(id: account.id) ?? account, asOf: now, in: tx)
         }
-        return view(account)
+        return account
     }
 
     public func get(_ id: String, asOf: Date) async throws -> AccountView {
-        let account = try await storage.read { tx in try tx.accounts.find(id: id) }
-        guard let account else { throw ServiceError.notFound(resource: "account", id: id) }
-        return view(account)
+        try await storage.read { tx in
+            guard let account = try tx.accounts.find(id: id) else { throw ServiceError.notFound(resource: "account", id: id) }
+            return try accountView(account, asOf: asOf, in: tx)
+        }
     }
 
-    public func list(_ filter: AccountFilter, stage: LifecycleStage?, page: PageRequest, asOf: Date) async throws -> Page<AccountView> {
-        let accounts = try await storage.read { tx in try tx.accounts.list(filter, page) }
-        return accounts.map(view).filtered { stage == nil || $0.lifecycleStage == stage }
+    /// Accounts passing `filter` (its lifecycle stage judged at `asOf`).
+    public func list(_ filter: AccountFilter, page: PageRequest, asOf: Date) async throws -> Page<AccountView> {
+        var filter = filter
+        filter.asOf = asOf
+        return try await storage.read { [filter] tx in try tx.accounts.list(filter, page).map { try accountView($0, asOf: asOf, in: tx) } }
+    }
+
+    /// Accounts whose lifecycle stage is `customer` at `asOf`.
+    public func customers(_ filter: AccountFilter, page: PageRequest, asOf: Date) async throws -> Page<AccountView> {
+        var filter = filter
+        filter.lifecycleStage = .customer
+        return try await list(filter, page: page, asOf: asOf)
     }
 
     public func update(_ id: String, _ changes: AccountChanges, by actor: Actor) async throws -> AccountView {
@@ -51,12 +64,14 @@ public struct AccountService: Sendable {
             if let target = account.mergedInto { throw ServiceError.conflict("account \(id) was merged into \(target)", existingID: target) }
             let fields = try changes.applied(to: account)
             try checkUnique(fields, except: id, in: tx)
+            let linksStripe = fields.stripeCustomerID != nil && fields.stripeCustomerID != account.stripeCustomerID
             account.apply(fields, at: now)
             try tx.accounts.update(account)
             try tx.audit(actor, "account.update", "account", id, at: now)
-            return account
+            if linksStripe { try StripeLink.applyPendingEvents(of: account.stripeCustomerID, in: tx, handler: stripe) }
+            return try accountView(try tx.accounts.find(id: id) ?? account, asOf: now, in: tx)
         }
-        return view(account)
+        return account
     }
 
     /// Moves everything of `sourceID` onto `targetID`; the source stays as a tombstone pointing at the target.
@@ -83,10 +98,12 @@ public struct AccountService: Sendable {
             target.updatedAt = now
             try tx.accounts.update(target)
             try tx.accounts.moveRecords(from: sourceID, to: targetID)
+            try RevenueBook.refresh(sourceID, in: tx)
+            try RevenueBook.refresh(targetID, in: tx)
             try tx.audit(actor, "account.merge", "account", targetID, at: now)
-            return target
+            return try accountView(try tx.accounts.find(id: targetID) ?? target, asOf: now, in: tx)
         }
-        return view(account)
+        return account
     }
 
     public func timeline(_ id: String, page: PageRequest) async throws -> Page<TimelineItem> {
@@ -94,11 +111,6 @@ public struct AccountService: Sendable {
             guard try tx.accounts.find(id: id) != nil else { throw ServiceError.notFound(resource: "account", id: id) }
             return try tx.activities.timeline(accountID: id, page)
         }
-    }
-
-    /// Until opportunities, payments and contracts exist, nothing can convert an account, so every account is a prospect.
-    private func view(_ account: Account) -> AccountView {
-        AccountView(account: account, lifecycleStage: .prospect, customerSince: nil, mrr: 0, renewalDate: nil)
     }
 
     private func checkUnique(_ fields: AccountFields, except id: String?, in tx: any Transaction) throws {

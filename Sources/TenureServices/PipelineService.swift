@@ -224,6 +224,7 @@ public struct PipelineService: Sendable {
             }
             if case .move(let change) = outcome {
                 try tx.opportunities.addChange(change, to: id)
+                if change.stage == .closedWon { try RevenueBook.refresh(opportunity.accountID, in: tx) }
                 try tx.audit(actor, "opportunity.stage", "opportunity", id, at: now)
             }
             return try view(opportunity, asOf: now, in: tx)
@@ -283,6 +284,7 @@ extension Transaction {
     func insert(_ opportunity: Opportunity, startingWith first: StageChange, by actor: Actor, at now: Date) throws {
         try opportunities.insert(opportunity)
         try opportunities.addChange(first, to: opportunity.id)
+        if first.stage == .closedWon { try RevenueBook.refresh(opportunity.accountID, in: self) }
         try audit(actor, "opportunity.create", "opportunity", opportunity.id, at: now)
     }
 }

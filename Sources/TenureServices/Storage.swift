@@ -21,6 +21,10 @@ public protocol Transaction {
     var opportunities: any OpportunityRecords { get }
     var settings: any SettingsRecords { get }
     var webhookEvents: any WebhookEventRecords { get }
+    var contracts: any ContractRecords { get }
+    var payments: any PaymentRecords { get }
+    var acquisitionSpend: any AcquisitionSpendRecords { get }
+    var ledger: any LedgerRecords { get }
     /// Runs `body` so that a throw undoes only its own changes, keeping the rest of the transaction.
     func nested<T>(_ body: () throws -> T) throws -> T
 }
@@ -78,6 +82,9 @@ public struct AccountFilter: Sendable {
     public var query: String?
     public var externalID: String?
     public var includeMerged = false
+    /// Only accounts in this lifecycle stage at `asOf`.
+    public var lifecycleStage: LifecycleStage?
+    public var asOf = Date()
 
     public init(segment: Segment? = nil, owner: String? = nil, query: String? = nil, externalID: String? = nil) {
         self.segment = segment
@@ -95,6 +102,8 @@ public protocol AccountRecords {
     func find(domain: String) throws -> Account?
     /// The live (not merged) account with this external id.
     func find(externalID: String) throws -> Account?
+    /// The live (not merged) account linked to this Stripe customer.
+    func find(stripeCustomerID: String) throws -> Account?
     func list(_ filter: AccountFilter, _ page: PageRequest) throws -> Page<Account>
     /// Moves every record of `source` onto `target` (contacts with the same email become one).
     func moveRecords(from source: String, to target: String) throws
@@ -215,6 +224,10 @@ public protocol OpportunityRecords {
     func changes(of ids: [String]?) throws -> [String: [StageChange]]
     /// The latest linked activity of each deal at or before `asOf` (all deals when `ids` is nil).
     func lastActivities(of ids: [String]?, asOf: Date) throws -> [String: Date]
+    /// The CRM contract block's `end_date` for a deal billed through Stripe.
+    func setContractEndDate(_ date: Date?, of opportunityID: String) throws
+    /// The latest such date among the account's deals.
+    func contractEndDate(account accountID: String) throws -> Date?
 }
 
 public protocol SettingsRecords {
@@ -241,4 +254,82 @@ public protocol WebhookEventRecords {
     func find(source: WebhookSource, eventID: String) throws -> WebhookEvent?
     /// Newest first.
     func list(_ filter: WebhookEventFilter, _ page: PageRequest) throws -> Page<WebhookEvent>
+    /// Pending events waiting for `key`, oldest event first.
+    func pending(waitingFor key: String) throws -> [WebhookEvent]
+}
+
+/// A Stripe subscription object as one event described it.
+public struct StoredSnapshot: Sendable, Equatable {
+    public var contractID: String
+    public var eventID: String
+    public var effectiveAt: Date
+    public var order: String
+    public var object: [UInt8]
+
+    public init(contractID: String, eventID: String, effectiveAt: Date, order: String, object: [UInt8]) {
+        self.contractID = contractID
+        self.eventID = eventID
+        self.effectiveAt = effectiveAt
+        self.order = order
+        self.object = object
+    }
+}
+
+public struct ContractFilter: Sendable {
+    public var accountID: String?
+    public var source: ContractSource?
+
+    public init(accountID: String? = nil, source: ContractSource? = nil) {
+        self.accountID = accountID
+        self.source = source
+    }
+}
+
+public protocol ContractRecords {
+    func insert(_ contract: Contract) throws
+    func update(_ contract: Contract) throws
+    func find(id: String) throws -> Contract?
+    func find(stripeSubscription id: String) throws -> Contract?
+    func find(manualFor opportunityID: String) throws -> Contract?
+    func list(_ filter: ContractFilter, _ page: PageRequest) throws -> Page<Contract>
+    func of(account accountID: String) throws -> [Contract]
+    func addSnapshot(_ snapshot: StoredSnapshot) throws
+    func snapshots(of contractID: String) throws -> [StoredSnapshot]
+}
+
+public struct PaymentFilter: Sendable {
+    public var accountID: String?
+    public var status: PaymentStatus?
+
+    public init(accountID: String? = nil, status: PaymentStatus? = nil) {
+        self.accountID = accountID
+        self.status = status
+    }
+}
+
+public protocol PaymentRecords {
+    func insert(_ payment: Payment) throws
+    func update(_ payment: Payment) throws
+    /// The Stripe payment of this status for an invoice or charge id.
+    func find(stripe status: PaymentStatus, externalID: String) throws -> Payment?
+    func list(_ filter: PaymentFilter, _ page: PageRequest) throws -> Page<Payment>
+    func of(account accountID: String) throws -> [Payment]
+}
+
+public protocol AcquisitionSpendRecords {
+    func insert(id: String, period: CalendarMonth, amount: Int, currency: String, channel: String?, at: Date) throws
+    /// Spend summed per month.
+    func byMonth() throws -> [CalendarMonth: Int]
+}
+
+/// The materialized MRR ledger and the lifecycle instants derived with it.
+public protocol LedgerRecords {
+    /// The earliest move to `closed_won` of any of the account's opportunities.
+    func wonAt(account accountID: String) throws -> Date?
+    func replace(account accountID: String, movements: [Movement], wonAt: Date?, paidAt: Date?, convertedAt: Date?) throws
+    /// Movements in time order per account (every account when `accountIDs` is nil), those at or before `asOf`.
+    func movements(of accountIDs: [String]?, asOf: Date) throws -> [String: [Movement]]
+    /// Accounts converted at or before `asOf` whose latest movement at or before it is not a churn.
+    func customers(asOf: Date, _ page: PageRequest) throws -> Page<String>
+    func accountsWithRevenueFacts() throws -> [String]
 }

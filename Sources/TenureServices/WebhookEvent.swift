@@ -28,6 +28,8 @@ public struct WebhookEvent: Sendable, Equatable {
     public var error: String?
     public var attempts: Int
     public var payload: [UInt8]
+    /// For a pending event, the key whose appearance applies it (a Stripe customer id).
+    public var waitingFor: String?
 
     public init(
         id: String,
@@ -51,5 +53,6 @@ public struct WebhookEvent: Sendable, Equatable {
         self.error = error
         self.attempts = attempts
         self.payload = payload
+        self.waitingFor = nil
     }
 }

@@ -16,7 +16,7 @@ struct DemoCompany {
 
     mutating func load(accounts count: Int) async throws -> String {
         let clock = Clock { [now] in now }
-        let accounts = AccountService(storage: storage, clock: clock)
+        let accounts = AccountService(storage: storage, clock: clock, currency: "usd")
         let contacts = ContactService(storage: storage, clock: clock)
         let activities = ActivityService(storage: storage, clock: clock)
         let actor = Actor(keyID: "demo", keyName: "demo")

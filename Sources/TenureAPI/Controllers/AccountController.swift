@@ -49,18 +49,20 @@ struct AccountController {
         }
         endpoints.get("/v1/accounts", .scope(.read)) { call in
             let query = call.query
-            let filter = AccountFilter(
+            var filter = AccountFilter(
                 segment: try query.enumValue("segment", Segment.self),
                 owner: query["owner"],
                 query: query["q"],
                 externalID: query["external_id"]
             )
-            let page = try await accounts.list(
-                filter,
-                stage: try query.enumValue("lifecycle_stage", LifecycleStage.self),
-                page: try query.page(),
-                asOf: try query.asOf()
-            )
+            filter.lifecycleStage = try query.enumValue("lifecycle_stage", LifecycleStage.self)
+            let page = try await accounts.list(filter, page: try query.page(), asOf: try query.asOf())
+            return try .json(ListBody(page, AccountResource.init))
+        }
+        endpoints.get("/v1/customers", .scope(.read)) { call in
+            let query = call.query
+            let filter = AccountFilter(segment: try query.enumValue("segment", Segment.self), owner: query["owner"])
+            let page = try await accounts.customers(filter, page: try query.page(), asOf: try query.asOf())
             return try .json(ListBody(page, AccountResource.init))
         }
         endpoints.get("/v1/accounts/{id}", .scope(.read)) { call in

@@ -41,6 +41,20 @@ struct WebhookController {
             )
             return try Self.reply(to: try await webhooks.receive(delivery), source: .crm)
         }
+        endpoints.post("/v1/webhooks/stripe", .open) { call in
+            do {
+                try StripeSignature.verify(header: call.request.headers[.stripeSignature], body: call.body, secrets: secrets.stripe, now: call.now)
+            } catch let rejection as WebhookRejection {
+                Self.count(.stripe, "rejected")
+                throw Problem(.unauthorized, "invalid-signature", detail: rejection.reason)
+            }
+            let event = JSONValue.parse(call.body)
+            guard let id = event?["id"].string, !id.isEmpty, let type = event?["type"].string, !type.isEmpty else {
+                throw Problem.badRequest("The body must be a Stripe event with an id and a type.")
+            }
+            let delivery = WebhookDelivery(source: .stripe, eventID: id, type: type, occurredAt: event?["created"].date, payload: call.body)
+            return try Self.reply(to: try await webhooks.receive(delivery), source: .stripe)
+        }
         endpoints.get("/v1/webhook-events", .scope(.admin)) { call in
             let query = call.query
             let filter = WebhookEventFilter(
@@ -107,6 +121,7 @@ extension HTTPField.Name {
     static let webhookID = Self("webhook-id")!
     static let webhookTimestamp = Self("webhook-timestamp")!
     static let webhookSignature = Self("webhook-signature")!
+    static let stripeSignature = Self("Stripe-Signature")!
 }
 
 extension JSONDecoder {

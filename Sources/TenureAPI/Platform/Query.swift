@@ -24,6 +24,21 @@ struct Query {
         return value
     }
 
+    func integer(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {
+        guard let text = self[name] else { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            throw Problem.badRequest("must be an integer from \(range.lowerBound) to \(range.upperBound)", field: name)
+        }
+        return value
+    }
+
+    /// A month, `YYYY-MM`.
+    func month(_ name: String) throws -> CalendarMonth? {
+        guard let text = self[name] else { return nil }
+        guard let month = CalendarMonth(text) else { throw Problem.badRequest("must be a month, YYYY-MM", field: name) }
+        return month
+    }
+
     func instant(_ name: String) throws -> Date? {
         guard let text = self[name] else { return nil }
         guard let date = Timestamp.parseInstantOrDate(text) else {

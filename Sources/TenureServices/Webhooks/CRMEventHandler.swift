@@ -29,12 +29,21 @@ struct CRMEvent: Decodable {
         var stripeCustomerId: String?
     }
 
+    struct ContractTerms: Decodable {
+        var startDate: String?
+        var endDate: String?
+        var billingInterval: String?
+        var recurringAmount: Int?
+        var autoRenew: Bool?
+    }
+
     var type: String
     var occurredAt: String?
     var stage: String?
     var account: Account?
     var opportunity: Opportunity?
     var billing: Billing?
+    var contract: ContractTerms?
 }
 
 /// Applies CRM events: upserts the account and the opportunity and records the stage change at `occurred_at`.
@@ -50,7 +59,7 @@ public struct CRMEventHandler: WebhookEventHandler {
         self.clock = clock
     }
 
-    public func apply(_ event: WebhookEvent, in tx: any Transaction) throws -> (WebhookStatus, reason: String?) {
+    public func apply(_ event: WebhookEvent, in tx: any Transaction) throws -> WebhookApplication {
         let body: CRMEvent
         do {
             let decoder = JSONDecoder()
@@ -70,7 +79,7 @@ public struct CRMEventHandler: WebhookEventHandler {
             }
             stage = open
         default:
-            return (.ignored, "Tenure does not handle \(body.type) events")
+            return .ignored("Tenure does not handle \(body.type) events")
         }
         var validator = Validator()
         let occurredAt = body.occurredAt.flatMap(Timestamp.parseInstant)
@@ -84,16 +93,22 @@ public struct CRMEventHandler: WebhookEventHandler {
         let lostReason = body.opportunity?.lostReason?.trimmingWhitespace()
         if stage == .closedLost, lostReason?.isEmpty ?? true { validator.add("opportunity.lost_reason", "is required for closed_lost") }
         try validator.check()
-        guard let occurredAt, let accountBlock = body.account, let opportunityBlock = body.opportunity else { return (.failed, nil) }
+        guard let occurredAt, let accountBlock = body.account, let opportunityBlock = body.opportunity else { throw ValidationError("body", "is incomplete") }
         if let currency = opportunityBlock.currency, currency != self.currency {
-            return (.ignored, "the opportunity's currency \(currency) is not the reporting currency \(self.currency)")
+            return .ignored("the opportunity's currency \(currency) is not the reporting currency \(self.currency)")
         }
         let account = try upsertAccount(accountBlock, billing: body.billing, at: occurredAt, in: tx)
-        let opportunity = try upsertOpportunity(opportunityBlock, accountID: account.id, at: occurredAt, in: tx)
+        let (opportunity, previousAccount) = try upsertOpportunity(opportunityBlock, accountID: account.id, at: occurredAt, in: tx)
         let change = StageChange(stage: stage, at: occurredAt, order: event.eventID, lostReason: stage == .closedLost ? lostReason : nil)
         try tx.opportunities.addChange(change, to: opportunity.id)
+        if stage == .closedWon, let terms = body.contract {
+            try applyContract(terms, billedThroughStripe: body.billing?.stripeCustomerId != nil, opportunity: opportunity, in: tx)
+        }
         try tx.audit(Self.actor, "opportunity.stage", "opportunity", opportunity.id, at: clock.now())
-        return (.processed, nil)
+        if let previousAccount, previousAccount != account.id { try RevenueBook.refresh(previousAccount, in: tx) }
+        try RevenueBook.refresh(account.id, in: tx)
+        try StripeLink.applyPendingEvents(of: body.billing?.stripeCustomerId, in: tx, handler: StripeEventHandler(currency: currency, clock: clock))
+        return .processed
     }
 
     /// By `external_id`, then by domain; `external_id` wins when they name different accounts. Fields take the values
@@ -150,13 +165,50 @@ public struct CRMEventHandler: WebhookEventHandler {
         return account
     }
 
-    /// By `external_id`; a new deal starts in `prospecting` at its `created_at`.
+    /// The Closed Won's contract block: the deal's manual contract (created, or updated on a repeated Closed Won) —
+    /// unless the deal is billed through Stripe, where it only records the renewal date.
+    private func applyContract(_ terms: CRMEvent.ContractTerms, billedThroughStripe: Bool, opportunity: Opportunity, in tx: any Transaction) throws {
+        var validator = Validator()
+        let start = terms.startDate.flatMap(Timestamp.parseDate)
+        let end = terms.endDate.flatMap(Timestamp.parseDate)
+        if terms.endDate != nil, end == nil { validator.add("contract.end_date", "must be a YYYY-MM-DD date") }
+        if billedThroughStripe {
+            try validator.check()
+            try tx.opportunities.setContractEndDate(end, of: opportunity.id)
+            return
+        }
+        if start == nil { validator.add("contract.start_date", "is required as a YYYY-MM-DD date") }
+        let interval = BillingInterval.parse(terms.billingInterval, "contract.billing_interval", &validator)
+        if terms.billingInterval == nil { validator.add("contract.billing_interval", "is required") }
+        if (terms.recurringAmount ?? -1) < 0 { validator.add("contract.recurring_amount", "is required, >= 0") }
+        try validator.check()
+        let now = clock.now()
+        let existing = try tx.contracts.find(manualFor: opportunity.id)
+        var contract =
+            existing
+            ?? Contract(
+                id: Identifier.make("ctr"), accountID: opportunity.accountID, opportunityID: opportunity.id, source: .manual, externalID: nil,
+                startDate: nil, endDate: nil, billingInterval: nil, recurringAmount: nil, currency: currency, autoRenew: true, cancelEffective: nil,
+                createdAt: now, updatedAt: now)
+        contract.accountID = opportunity.accountID
+        contract.startDate = start
+        contract.endDate = end
+        contract.billingInterval = interval
+        contract.recurringAmount = terms.recurringAmount
+        contract.autoRenew = terms.autoRenew ?? true
+        contract.updatedAt = now
+        if existing == nil {
+            try tx.contracts.insert(contract)
+            try tx.audit(Self.actor, "contract.create", "contract", contract.id, at: now)
+        } else {
+            try tx.contracts.update(contract)
+        }
+    }
+
+    /// By `external_id`; a new deal starts in `prospecting` at its `created_at`. Also answers the deal's previous account.
     private func upsertOpportunity(
-        _ block: CRMEvent.Opportunity,
-        accountID: String,
-        at occurredAt: Date,
-        in tx: any Transaction
-    ) throws -> Opportunity {
+        _ block: CRMEvent.Opportunity, accountID: String, at occurredAt: Date, in tx: any Transaction
+    ) throws -> (Opportunity, previousAccount: String?) {
         let now = clock.now()
         var validator = Validator()
         let createdAt = min(block.createdAt.flatMap(Timestamp.parseInstant) ?? occurredAt, occurredAt)
@@ -181,7 +233,7 @@ public struct CRMEventHandler: WebhookEventHandler {
             }
             opportunity.updatedAt = now
             try tx.opportunities.update(opportunity)
-            return opportunity
+            return (opportunity, existing.accountID)
         }
         let fields = OpportunityFields.validated(
             name: block.name,
@@ -205,7 +257,7 @@ public struct CRMEventHandler: WebhookEventHandler {
         )
         opportunity.crmSyncedAt = occurredAt
         try tx.insert(opportunity, startingWith: StageChange(stage: .prospecting, at: createdAt), by: Self.actor, at: now)
-        return opportunity
+        return (opportunity, nil)
     }
 }
 

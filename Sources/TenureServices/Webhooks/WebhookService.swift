@@ -1,11 +1,30 @@
 import Foundation
 import TenureCore
 
+/// What applying an event did.
+public struct WebhookApplication: Sendable {
+    public var status: WebhookStatus
+    /// Why it was ignored, or what it waits for.
+    public var reason: String?
+    /// For a pending event, the key whose appearance applies it (a Stripe customer id).
+    public var waitingFor: String?
+
+    public static let processed = WebhookApplication(status: .processed)
+
+    public init(status: WebhookStatus, reason: String? = nil, waitingFor: String? = nil) {
+        self.status = status
+        self.reason = reason
+        self.waitingFor = waitingFor
+    }
+
+    public static func ignored(_ reason: String) -> WebhookApplication { WebhookApplication(status: .ignored, reason: reason) }
+}
+
 /// Applies one source's events inside the delivery's transaction.
 public protocol WebhookEventHandler: Sendable {
-    /// Applies `event`; returns `processed`, `ignored` (with a reason) or `pending`. Throws `ValidationError` for
-    /// invalid content, whose effects are then rolled back and the event stored as `failed`.
-    func apply(_ event: WebhookEvent, in tx: any Transaction) throws -> (WebhookStatus, reason: String?)
+    /// Applies `event`: `processed`, `ignored` (with a reason) or `pending`. Throws `ValidationError` for invalid
+    /// content, whose effects are then rolled back and the event stored as `failed`.
+    func apply(_ event: WebhookEvent, in tx: any Transaction) throws -> WebhookApplication
 }
 
 /// One verified delivery, before it is recorded.
@@ -93,22 +112,31 @@ public struct WebhookService: Sendable {
     }
 
     private func apply(_ event: WebhookEvent, in tx: any Transaction, insert: Bool) throws -> Outcome {
-        var event = event
         if insert { try tx.webhookEvents.insert(event) }
+        guard let handler = handlers[event.source] else {
+            var ignored = event
+            ignored.status = .ignored
+            ignored.error = "no handler for \(event.source.rawValue) events"
+            try tx.webhookEvents.update(ignored)
+            return .applied(ignored)
+        }
+        return try Self.apply(event, with: handler, in: tx)
+    }
+
+    /// Applies a recorded event in a nested transaction and stores its new status; invalid content leaves no effect.
+    static func apply(_ event: WebhookEvent, with handler: any WebhookEventHandler, in tx: any Transaction) throws -> Outcome {
+        var event = event
         var failure: ValidationError?
         do {
-            if let handler = handlers[event.source] {
-                let stored = event
-                let result: (WebhookStatus, reason: String?) = try tx.nested { try handler.apply(stored, in: tx) }
-                event.status = result.0
-                event.error = result.reason
-            } else {
-                event.status = .ignored
-                event.error = "no handler for \(event.source.rawValue) events"
-            }
+            let stored = event
+            let result = try tx.nested { try handler.apply(stored, in: tx) }
+            event.status = result.status
+            event.error = result.reason
+            event.waitingFor = result.status == .pending ? result.waitingFor : nil
         } catch let error as ValidationError {
             event.status = .failed
             event.error = error.errors.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
+            event.waitingFor = nil
             failure = error
         }
         try tx.webhookEvents.update(event)

@@ -1,0 +1,149 @@
+import Foundation
+import TenureCore
+import TenureServices
+
+/// Contracts, payments, acquisition spend, renewals, revenue and LTV metrics, revenue settings, the CLV calculator.
+struct RevenueController {
+    struct ContractRequest: Decodable {
+        var accountId: String?
+        var opportunityId: String?
+        var startDate: String?
+        var endDate: String?
+        var billingInterval: String?
+        var recurringAmount: Int?
+        var currency: String?
+        var autoRenew: Bool?
+    }
+
+    struct CancelRequest: Decodable {
+        var effectiveDate: String?
+    }
+
+    struct PaymentRequest: Decodable {
+        var accountId: String?
+        var amount: Int?
+        var currency: String?
+        var paidAt: String?
+        var reference: String?
+    }
+
+    struct SpendRequest: Decodable {
+        var period: String?
+        var amount: Int?
+        var currency: String?
+        var channel: String?
+    }
+
+    struct RevenueSettingsRequest: Decodable {
+        var grossMargin: Double?
+        var discountRate: Double?
+        var pastDueChurnDays: Int?
+        var reportingCurrency: String?
+    }
+
+    struct CalculatorRequest: Decodable {
+        struct Simple: Decodable {
+            var averagePurchaseValue: Double
+            var purchaseFrequency: Double
+            var periodsPerYear: Double
+            var lifespanYears: Double
+        }
+
+        struct Discounted: Decodable {
+            var cashFlows: [CLVCalculator.CashFlow]
+            var discountRate: Double
+        }
+
+        var simple: Simple?
+        var discounted: Discounted?
+        var cac: Double?
+    }
+
+    func register(on endpoints: Endpoints) {
+        let lifecycle = endpoints.services.lifecycle
+        let currency = endpoints.services.currency
+        endpoints.post("/v1/contracts", .scope(.write)) { call in
+            let input = try call.decode(ContractRequest.self)
+            let view = try await lifecycle.createContract(
+                ContractInput(
+                    accountID: input.accountId, opportunityID: input.opportunityId, startDate: input.startDate, endDate: input.endDate,
+                    billingInterval: input.billingInterval, recurringAmount: input.recurringAmount, currency: input.currency, autoRenew: input.autoRenew),
+                by: call.actor)
+            return try .json(ContractResource(view), status: .created, location: "/v1/contracts/\(view.contract.id)")
+        }
+        endpoints.get("/v1/contracts", .scope(.read)) { call in
+            let query = call.query
+            let filter = ContractFilter(accountID: query["account_id"], source: try query.enumValue("source", ContractSource.self))
+            let status = query["status"]
+            let page = try await lifecycle.listContracts(filter, status: status, page: try query.page(), asOf: try query.asOf())
+            return try .json(ListBody(page, ContractResource.init))
+        }
+        endpoints.post("/v1/contracts/{id}/cancel", .scope(.write)) { call in
+            let input = try call.decode(CancelRequest.self)
+            return try .json(ContractResource(try await lifecycle.cancelContract(try call.parameter("id"), effectiveDate: input.effectiveDate, by: call.actor)))
+        }
+        endpoints.post("/v1/payments", .scope(.write)) { call in
+            let input = try call.decode(PaymentRequest.self)
+            let payment = try await lifecycle.recordPayment(
+                accountID: input.accountId, amount: input.amount, currency: input.currency, paidAt: input.paidAt, reference: input.reference,
+                by: call.actor)
+            return try .json(PaymentResource(payment), status: .created, location: "/v1/payments/\(payment.id)")
+        }
+        endpoints.get("/v1/payments", .scope(.read)) { call in
+            let query = call.query
+            let filter = PaymentFilter(accountID: query["account_id"], status: try query.enumValue("status", PaymentStatus.self))
+            return try .json(ListBody(try await lifecycle.listPayments(filter, page: try query.page()), PaymentResource.init))
+        }
+        endpoints.post("/v1/acquisition-spend", .scope(.write)) { call in
+            let input = try call.decode(SpendRequest.self)
+            try await lifecycle.addAcquisitionSpend(period: input.period, amount: input.amount, currency: input.currency, channel: input.channel, by: call.actor)
+            return try .json(["period": input.period ?? "", "channel": input.channel ?? ""], status: .created)
+        }
+        endpoints.get("/v1/renewals", .scope(.read)) { call in
+            let query = call.query
+            let within = try query.integer("within_days", 0...3650) ?? 90
+            let renewals = try await lifecycle.renewals(withinDays: within, asOf: try query.asOf())
+            return try .json(["data": renewals.map { RenewalResource(contract: $0.0, account: $0.1) }])
+        }
+        endpoints.get("/v1/metrics/revenue", .scope(.read)) { call in
+            let query = call.query
+            let asOf = try query.asOf()
+            let to = try query.month("to") ?? CalendarMonth(containing: asOf)
+            let from = try query.month("from") ?? to.adding(-11)
+            guard from <= to else { throw ValidationError("from", "must not be after to") }
+            let interval = try query.enumValue("interval", RevenueInterval.self) ?? .month
+            let rows = try await lifecycle.revenueSeries(from: from, to: to, interval: interval, asOf: asOf)
+            return try .json(["data": rows.map(RevenuePeriodResource.init)])
+        }
+        endpoints.get("/v1/metrics/ltv", .scope(.read)) { call in
+            let asOf = try call.query.asOf()
+            return try .json(LTVResource(try await lifecycle.lifetimeValue(asOf: asOf), asOf: asOf))
+        }
+        endpoints.get("/v1/settings/revenue", .scope(.read)) { _ in
+            let settings = try await lifecycle.revenueSettings()
+            return try .json(RevenueSettingsResource(settings, currency: currency))
+        }
+        endpoints.put("/v1/settings/revenue", .scope(.admin)) { call in
+            let body = try call.decode(RevenueSettingsRequest.self)
+            if let reporting = body.reportingCurrency, reporting != currency {
+                throw ValidationError("reporting_currency", "is read-only; start the server with --currency to change it")
+            }
+            let settings = try RevenueSettings.validated(
+                grossMargin: body.grossMargin, discountRate: body.discountRate, pastDueChurnDays: body.pastDueChurnDays)
+            return try .json(RevenueSettingsResource(try await lifecycle.updateRevenueSettings(settings, by: call.actor), currency: currency))
+        }
+        endpoints.post("/v1/calculators/clv", .scope(.read)) { call in
+            let input = try call.decode(CalculatorRequest.self)
+            guard input.simple != nil || input.discounted != nil else { throw ValidationError("simple", "or discounted is required") }
+            if let cac = input.cac, cac < 0 { throw ValidationError("cac", "must be >= 0") }
+            let simple = input.simple.map {
+                CLVCalculator.simple(
+                    averagePurchaseValue: $0.averagePurchaseValue, purchaseFrequency: $0.purchaseFrequency, periodsPerYear: $0.periodsPerYear,
+                    lifespanYears: $0.lifespanYears)
+            }
+            let discounted = input.discounted.map { CLVCalculator.discounted($0.cashFlows, rate: $0.discountRate) }
+            return try .json(CLVResource(CLVCalculator.result(simple: simple, discounted: discounted, cac: input.cac)))
+        }
+    }
+}
+

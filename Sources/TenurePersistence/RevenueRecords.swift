@@ -1,0 +1,197 @@
+import Foundation
+import SQLiteStore
+import TenureCore
+import TenureServices
+
+struct SQLiteContractRecords: ContractRecords {
+    let db: Connection
+
+    func insert(_ contract: Contract) throws {
+        try db.query(
+            """
+            INSERT INTO contracts (account_id, opportunity_id, source, external_id, start_date, end_date, billing_interval, recurring_amount,
+                                   currency, auto_renew, cancel_effective, updated_at, id, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, values(contract) + [contract.id, contract.createdAt.stored])
+    }
+
+    func update(_ contract: Contract) throws {
+        try db.query(
+            """
+            UPDATE contracts SET account_id = ?, opportunity_id = ?, source = ?, external_id = ?, start_date = ?, end_date = ?,
+                billing_interval = ?, recurring_amount = ?, currency = ?, auto_renew = ?, cancel_effective = ?, updated_at = ?
+            WHERE id = ?
+            """, values(contract) + [contract.id])
+    }
+
+    func find(id: String) throws -> Contract? { try db.first("SELECT * FROM contracts WHERE id = ?", [id]).map(decode) }
+
+    func find(stripeSubscription id: String) throws -> Contract? {
+        try db.first("SELECT * FROM contracts WHERE source = 'stripe' AND external_id = ?", [id]).map(decode)
+    }
+
+    func find(manualFor opportunityID: String) throws -> Contract? {
+        try db.first("SELECT * FROM contracts WHERE source = 'manual' AND opportunity_id = ?", [opportunityID]).map(decode)
+    }
+
+    func list(_ filter: ContractFilter, _ request: PageRequest) throws -> Page<Contract> {
+        var conditions = Conditions()
+        conditions.add("account_id = ?", ifPresent: filter.accountID)
+        conditions.add("source = ?", ifPresent: filter.source?.rawValue)
+        return try page(db, select: "SELECT * FROM contracts", conditions: conditions, request, decode: decode)
+    }
+
+    func of(account accountID: String) throws -> [Contract] {
+        try db.query("SELECT * FROM contracts WHERE account_id = ? ORDER BY seq", [accountID]).map(decode)
+    }
+
+    func addSnapshot(_ snapshot: StoredSnapshot) throws {
+        try db.query(
+            """
+            INSERT INTO subscription_snapshots (contract_id, event_id, effective_at, order_key, object) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (event_id) DO NOTHING
+            """,
+            [snapshot.contractID, snapshot.eventID, snapshot.effectiveAt.stored, snapshot.order, snapshot.object])
+    }
+
+    func snapshots(of contractID: String) throws -> [StoredSnapshot] {
+        try db.query("SELECT * FROM subscription_snapshots WHERE contract_id = ? ORDER BY effective_at, order_key", [contractID]).map { row in
+            StoredSnapshot(
+                contractID: contractID, eventID: row.string("event_id") ?? "", effectiveAt: row.date("effective_at") ?? .distantPast,
+                order: row.string("order_key") ?? "", object: row.blob("object") ?? [])
+        }
+    }
+
+    private func values(_ contract: Contract) -> [any SQLiteBindable] {
+        [
+            contract.accountID, contract.opportunityID, contract.source.rawValue, contract.externalID, contract.startDate?.stored,
+            contract.endDate?.stored, contract.billingInterval?.rawValue, contract.recurringAmount, contract.currency, contract.autoRenew,
+            contract.cancelEffective?.stored, contract.updatedAt.stored,
+        ]
+    }
+
+    private func decode(_ row: Row) -> Contract {
+        Contract(
+            id: row.string("id") ?? "", accountID: row.string("account_id") ?? "", opportunityID: row.string("opportunity_id"),
+            source: row.string("source").flatMap(ContractSource.init(rawValue:)) ?? .manual, externalID: row.string("external_id"),
+            startDate: row.date("start_date"), endDate: row.date("end_date"),
+            billingInterval: row.string("billing_interval").flatMap(BillingInterval.init(rawValue:)), recurringAmount: row.int("recurring_amount"),
+            currency: row.string("currency") ?? "", autoRenew: row.bool("auto_renew") ?? true, cancelEffective: row.date("cancel_effective"),
+            createdAt: row.date("created_at") ?? .distantPast, updatedAt: row.date("updated_at") ?? .distantPast)
+    }
+}
+
+struct SQLitePaymentRecords: PaymentRecords {
+    let db: Connection
+
+    func insert(_ payment: Payment) throws {
+        try db.query(
+            "INSERT INTO payments (account_id, amount, currency, status, at, source, external_id, id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            values(payment) + [payment.id, payment.createdAt.stored])
+    }
+
+    func update(_ payment: Payment) throws {
+        try db.query(
+            "UPDATE payments SET account_id = ?, amount = ?, currency = ?, status = ?, at = ?, source = ?, external_id = ? WHERE id = ?",
+            values(payment) + [payment.id])
+    }
+
+    func find(stripe status: PaymentStatus, externalID: String) throws -> Payment? {
+        try db.first("SELECT * FROM payments WHERE source = 'stripe' AND status = ? AND external_id = ?", [status.rawValue, externalID]).map(decode)
+    }
+
+    func list(_ filter: PaymentFilter, _ request: PageRequest) throws -> Page<Payment> {
+        var conditions = Conditions()
+        conditions.add("account_id = ?", ifPresent: filter.accountID)
+        conditions.add("status = ?", ifPresent: filter.status?.rawValue)
+        return try page(db, select: "SELECT * FROM payments", conditions: conditions, request, decode: decode)
+    }
+
+    func of(account accountID: String) throws -> [Payment] {
+        try db.query("SELECT * FROM payments WHERE account_id = ? ORDER BY at, seq", [accountID]).map(decode)
+    }
+
+    private func values(_ payment: Payment) -> [any SQLiteBindable] {
+        [payment.accountID, payment.amount, payment.currency, payment.status.rawValue, payment.at.stored, payment.source.rawValue, payment.externalID]
+    }
+
+    private func decode(_ row: Row) -> Payment {
+        Payment(
+            id: row.string("id") ?? "", accountID: row.string("account_id") ?? "", amount: row.int("amount") ?? 0, currency: row.string("currency") ?? "",
+            status: row.string("status").flatMap(PaymentStatus.init(rawValue:)) ?? .paid, at: row.date("at") ?? .distantPast,
+            source: row.string("source").flatMap(ContractSource.init(rawValue:)) ?? .manual, externalID: row.string("external_id"),
+            createdAt: row.date("created_at") ?? .distantPast)
+    }
+}
+
+struct SQLiteAcquisitionSpendRecords: AcquisitionSpendRecords {
+    let db: Connection
+
+    func insert(id: String, period: CalendarMonth, amount: Int, currency: String, channel: String?, at: Date) throws {
+        try db.query(
+            "INSERT INTO acquisition_spend (id, period, amount, currency, channel, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            [id, period.description, amount, currency, channel, at.stored])
+    }
+
+    func byMonth() throws -> [CalendarMonth: Int] {
+        var spend: [CalendarMonth: Int] = [:]
+        for row in try db.query("SELECT period, sum(amount) AS amount FROM acquisition_spend GROUP BY period") {
+            if let month = row.string("period").flatMap(CalendarMonth.init) { spend[month] = row.int("amount") ?? 0 }
+        }
+        return spend
+    }
+}
+
+struct SQLiteLedgerRecords: LedgerRecords {
+    let db: Connection
+
+    func wonAt(account accountID: String) throws -> Date? {
+        try db.first(
+            """
+            SELECT min(c.at) AS at FROM stage_changes c JOIN opportunities o ON o.id = c.opportunity_id
+            WHERE o.account_id = ? AND c.stage = 'closed_won'
+            """, [accountID])?.date("at")
+    }
+
+    func replace(account accountID: String, movements: [Movement], wonAt: Date?, paidAt: Date?, convertedAt: Date?) throws {
+        try db.query("DELETE FROM mrr_movements WHERE account_id = ?", [accountID])
+        for movement in movements {
+            try db.query(
+                "INSERT INTO mrr_movements (account_id, kind, at, amount, from_mrr, to_mrr) VALUES (?, ?, ?, ?, ?, ?)",
+                [accountID, movement.kind.rawValue, movement.at.stored, movement.amount, movement.from, movement.to])
+        }
+        try db.query(
+            "UPDATE accounts SET won_at = ?, paid_at = ?, converted_at = ? WHERE id = ?", [wonAt?.stored, paidAt?.stored, convertedAt?.stored, accountID])
+    }
+
+    func movements(of accountIDs: [String]?, asOf: Date) throws -> [String: [Movement]] {
+        let select = "SELECT account_id, kind, at, amount, from_mrr, to_mrr FROM mrr_movements"
+        let rows =
+            try accountIDs.map { ids in
+                try ids.flatMap { try db.query("\(select) WHERE account_id = ? AND at <= ? ORDER BY at, seq", [$0, asOf.stored]) }
+            } ?? db.query("\(select) WHERE at <= ? ORDER BY at, seq", [asOf.stored])
+        var movements: [String: [Movement]] = [:]
+        for row in rows {
+            guard let account = row.string("account_id"), let kind = row.string("kind").flatMap(MovementKind.init(rawValue:)) else { continue }
+            movements[account, default: []].append(
+                Movement(kind: kind, at: row.date("at") ?? .distantPast, amount: row.int("amount") ?? 0, from: row.int("from_mrr") ?? 0, to: row.int("to_mrr") ?? 0))
+        }
+        return movements
+    }
+
+    func customers(asOf: Date, _ request: PageRequest) throws -> Page<String> {
+        var conditions = Conditions()
+        conditions.add("merged_into IS NULL")
+        SQLiteAccountRecords.stageCondition(.customer, asOf: asOf, into: &conditions)
+        return try page(db, select: "SELECT seq, id FROM accounts", conditions: conditions, request) { $0.string("id") ?? "" }
+    }
+
+    func accountsWithRevenueFacts() throws -> [String] {
+        try db.query(
+            """
+            SELECT id FROM accounts WHERE won_at IS NOT NULL OR paid_at IS NOT NULL
+            UNION SELECT account_id FROM contracts UNION SELECT account_id FROM payments
+            """
+        ).compactMap { $0.string("id") }
+    }
+}

@@ -1,0 +1,259 @@
+import Foundation
+import TenureCore
+
+/// A contract as of an instant.
+public struct ContractView: Sendable {
+    public var contract: Contract
+    public var status: String
+    public var mrr: Int
+    public var renewalDate: Date?
+    public var scheduledEnd: Date?
+    public var unpricedItems: [String]
+}
+
+/// The fields a client sends for a manual contract.
+public struct ContractInput: Sendable {
+    public var accountID: String?
+    public var opportunityID: String?
+    public var startDate: String?
+    public var endDate: String?
+    public var billingInterval: String?
+    public var recurringAmount: Int?
+    public var currency: String?
+    public var autoRenew: Bool?
+
+    public init(
+        accountID: String?, opportunityID: String?, startDate: String?, endDate: String?, billingInterval: String?, recurringAmount: Int?,
+        currency: String?, autoRenew: Bool?
+    ) {
+        self.accountID = accountID
+        self.opportunityID = opportunityID
+        self.startDate = startDate
+        self.endDate = endDate
+        self.billingInterval = billingInterval
+        self.recurringAmount = recurringAmount
+        self.currency = currency
+        self.autoRenew = autoRenew
+    }
+}
+
+/// Contracts, payments and the lifecycle they decide: the one door through which an account becomes a customer.
+public struct LifecycleService: Sendable {
+    let storage: any Storage
+    let clock: Clock
+    let currency: String
+
+    public init(storage: any Storage, clock: Clock, currency: String) {
+        self.storage = storage
+        self.clock = clock
+        self.currency = currency
+    }
+
+    public func createContract(_ input: ContractInput, by actor: Actor) async throws -> ContractView {
+        let now = clock.now()
+        var validator = Validator()
+        validator.required(input.accountID, "account_id")
+        validator.required(input.startDate, "start_date")
+        let start = date(input.startDate, "start_date", &validator)
+        let end = date(input.endDate, "end_date", &validator)
+        if let start, let end, end < start { validator.add("end_date", "must not be before start_date") }
+        validator.required(input.billingInterval, "billing_interval")
+        let interval = BillingInterval.parse(input.billingInterval, "billing_interval", &validator)
+        validator.required(input.recurringAmount, "recurring_amount")
+        if let amount = input.recurringAmount, amount < 0 { validator.add("recurring_amount", "must be >= 0") }
+        checkCurrency(input.currency, reportingCurrency: currency, &validator)
+        try validator.check()
+        let contract = Contract(
+            id: Identifier.make("ctr"), accountID: input.accountID ?? "", opportunityID: input.opportunityID, source: .manual, externalID: nil,
+            startDate: start, endDate: end, billingInterval: interval, recurringAmount: input.recurringAmount, currency: currency,
+            autoRenew: input.autoRenew ?? true, cancelEffective: nil, createdAt: now, updatedAt: now)
+        return try await storage.write { tx in
+            try requireLiveAccount(contract.accountID, in: tx)
+            if let opportunityID = contract.opportunityID {
+                guard let opportunity = try tx.opportunities.find(id: opportunityID), opportunity.accountID == contract.accountID else {
+                    throw ValidationError("opportunity_id", "no opportunity of this account has this id")
+                }
+                if let existing = try tx.contracts.find(manualFor: opportunityID) {
+                    throw ServiceError.conflict("opportunity \(opportunityID) already has contract \(existing.id)", existingID: existing.id)
+                }
+            }
+            try tx.contracts.insert(contract)
+            try RevenueBook.refresh(contract.accountID, in: tx)
+            try tx.audit(actor, "contract.create", "contract", contract.id, at: now)
+            return try contractView(contract, asOf: now, in: tx)
+        }
+    }
+
+    /// Revenue stops at 00:00Z of `effective_date`; a change of terms is a cancellation plus a new contract.
+    public func cancelContract(_ id: String, effectiveDate text: String?, by actor: Actor) async throws -> ContractView {
+        let now = clock.now()
+        var validator = Validator()
+        validator.required(text, "effective_date")
+        let effective = date(text, "effective_date", &validator)
+        try validator.check()
+        return try await storage.write { tx in
+            guard var contract = try tx.contracts.find(id: id) else { throw ServiceError.notFound(resource: "contract", id: id) }
+            guard contract.source == .manual else { throw ServiceError.conflict("a Stripe subscription is cancelled in Stripe") }
+            guard contract.cancelEffective == nil else { throw ServiceError.conflict("contract \(id) is already cancelled") }
+            if let effective, let start = contract.startDate, effective < start {
+                throw ValidationError("effective_date", "must not be before the contract's start_date")
+            }
+            contract.cancelEffective = effective
+            contract.updatedAt = now
+            try tx.contracts.update(contract)
+            try RevenueBook.refresh(contract.accountID, in: tx)
+            try tx.audit(actor, "contract.cancel", "contract", id, at: now)
+            return try contractView(contract, asOf: now, in: tx)
+        }
+    }
+
+    public func listContracts(_ filter: ContractFilter, status: String?, page: PageRequest, asOf: Date) async throws -> Page<ContractView> {
+        try await storage.read { tx in
+            try tx.contracts.list(filter, page).map { try contractView($0, asOf: asOf, in: tx) }.filtered { status == nil || $0.status == status }
+        }
+    }
+
+    /// A payment verified outside Stripe (wire, check): with a Closed Won, it makes a customer.
+    public func recordPayment(
+        accountID: String?, amount: Int?, currency paymentCurrency: String?, paidAt: String?, reference: String?, by actor: Actor
+    ) async throws -> Payment {
+        let now = clock.now()
+        var validator = Validator()
+        validator.required(accountID, "account_id")
+        validator.required(amount, "amount")
+        if let amount, amount <= 0 { validator.add("amount", "must be > 0") }
+        checkCurrency(paymentCurrency, reportingCurrency: currency, &validator)
+        validator.required(paidAt, "paid_at")
+        let at = pastInstant(paidAt, "paid_at", now: now, validator: &validator)
+        validator.required(reference, "reference")
+        validator.maxLength(reference, "reference", 255)
+        try validator.check()
+        let payment = Payment(
+            id: Identifier.make("pay"), accountID: accountID ?? "", amount: amount ?? 0, currency: currency, status: .paid, at: at ?? now,
+            source: .manual, externalID: reference, createdAt: now)
+        try await storage.write { tx in
+            try requireLiveAccount(payment.accountID, in: tx)
+            try tx.payments.insert(payment)
+            try RevenueBook.refresh(payment.accountID, in: tx)
+            try tx.audit(actor, "payment.create", "payment", payment.id, at: now)
+        }
+        return payment
+    }
+
+    public func listPayments(_ filter: PaymentFilter, page: PageRequest) async throws -> Page<Payment> {
+        try await storage.read { tx in try tx.payments.list(filter, page) }
+    }
+
+    public func addAcquisitionSpend(period: String?, amount: Int?, currency spendCurrency: String?, channel: String?, by actor: Actor) async throws {
+        let now = clock.now()
+        var validator = Validator()
+        validator.required(period, "period")
+        let month = period.flatMap(CalendarMonth.init)
+        if period != nil, month == nil { validator.add("period", "must be a month, YYYY-MM") }
+        validator.required(amount, "amount")
+        if let amount, amount < 0 { validator.add("amount", "must be >= 0") }
+        checkCurrency(spendCurrency, reportingCurrency: currency, &validator)
+        validator.maxLength(channel, "channel", 200)
+        try validator.check()
+        guard let month, let amount else { return }
+        try await storage.write { tx in
+            let id = Identifier.make("spd")
+            try tx.acquisitionSpend.insert(id: id, period: month, amount: amount, currency: currency, channel: channel, at: now)
+            try tx.audit(actor, "acquisition_spend.create", "acquisition_spend", id, at: now)
+        }
+    }
+
+    public func revenueSettings() async throws -> RevenueSettings {
+        try await storage.read { tx in try RevenueBook.settings(in: tx) }
+    }
+
+    /// Stores the settings; a new `past_due_churn_days` changes history, so every ledger is recomputed.
+    public func updateRevenueSettings(_ settings: RevenueSettings, by actor: Actor) async throws -> RevenueSettings {
+        let now = clock.now()
+        let encoded = Array(try JSONEncoder().encode(settings))
+        try await storage.write { tx in
+            let previous = try RevenueBook.settings(in: tx)
+            try tx.settings.setValue(RevenueBook.settingsName, encoded)
+            if previous.pastDueChurnDays != settings.pastDueChurnDays {
+                for account in try tx.ledger.accountsWithRevenueFacts() { try RevenueBook.refresh(account, in: tx) }
+            }
+            try tx.audit(actor, "settings.revenue.update", "settings", RevenueBook.settingsName, at: now)
+        }
+        return settings
+    }
+
+    public func revenueSeries(from: CalendarMonth, to: CalendarMonth, interval: RevenueInterval, asOf: Date) async throws -> [RevenuePeriod] {
+        try await storage.read { tx in
+            RevenueLedger(movements: try tx.ledger.movements(of: nil, asOf: asOf)).series(from: from, to: to, interval: interval, asOf: asOf)
+        }
+    }
+
+    public func lifetimeValue(asOf: Date) async throws -> LifetimeValue {
+        try await storage.read { tx in
+            LifetimeValue(
+                ledger: RevenueLedger(movements: try tx.ledger.movements(of: nil, asOf: asOf)), asOf: asOf, settings: try RevenueBook.settings(in: tx),
+                spend: try tx.acquisitionSpend.byMonth())
+        }
+    }
+
+    /// Live contracts whose renewal date is within `withinDays` of `asOf`.
+    public func renewals(withinDays: Int, asOf: Date) async throws -> [(ContractView, Account)] {
+        let horizon = asOf.addingTimeInterval(Double(withinDays) * 86_400)
+        return try await storage.read { tx in
+            var result: [(ContractView, Account)] = []
+            for accountID in try tx.ledger.accountsWithRevenueFacts() {
+                guard let account = try tx.accounts.find(id: accountID), account.mergedInto == nil else { continue }
+                for contract in try tx.contracts.of(account: accountID) {
+                    let view = try contractView(contract, asOf: asOf, in: tx)
+                    if let renewal = view.renewalDate, renewal >= asOf, renewal < horizon { result.append((view, account)) }
+                }
+            }
+            return result.sorted { ($0.0.renewalDate ?? .distantFuture) < ($1.0.renewalDate ?? .distantFuture) }
+        }
+    }
+
+    private func date(_ text: String?, _ field: String, _ validator: inout Validator) -> Date? {
+        guard let text else { return nil }
+        guard let date = Timestamp.parseDate(text) else {
+            validator.add(field, "must be a YYYY-MM-DD date")
+            return nil
+        }
+        return date
+    }
+}
+
+/// A contract as of `asOf`: status, MRR, renewal date and scheduled end (`METRICS.md`).
+func contractView(_ contract: Contract, asOf: Date, in tx: any Transaction) throws -> ContractView {
+    switch contract.source {
+    case .manual:
+        let terms = contract.manualTerms
+        let live = terms.map { asOf >= $0.startDate && ($0.stopsAt.map { asOf < $0 } ?? true) } ?? false
+        let ended = terms?.stopsAt.map { asOf >= $0 } ?? false
+        return ContractView(
+            contract: contract, status: ended ? "canceled" : "active", mrr: terms?.mrr(at: asOf) ?? 0,
+            renewalDate: live || !ended ? terms?.renewalDate(asOf: asOf) : nil, scheduledEnd: terms?.scheduledEnd(asOf: asOf), unpricedItems: [])
+    case .stripe:
+        let stream = try RevenueBook.stream(of: contract, pastDueChurnDays: try RevenueBook.settings(in: tx).pastDueChurnDays, in: tx)
+        guard let snapshot = stream.snapshot(at: asOf) else {
+            return ContractView(contract: contract, status: "incomplete", mrr: 0, renewalDate: nil, scheduledEnd: nil, unpricedItems: [])
+        }
+        let live = !snapshot.deleted
+        let yearly = snapshot.interval == "year" ? snapshot.currentPeriodEnd : nil
+        let crmEndDate = try tx.opportunities.contractEndDate(account: contract.accountID)
+        let renewal = live ? (yearly ?? crmEndDate) : nil
+        let end = snapshot.cancelAtPeriodEnd ? snapshot.currentPeriodEnd : snapshot.cancelAt
+        let scheduled = live ? end.flatMap { $0 > asOf && $0 <= asOf.addingTimeInterval(365 * 86_400) ? $0 : nil } : nil
+        return ContractView(
+            contract: contract, status: snapshot.deleted ? "canceled" : snapshot.status, mrr: stream.mrr(at: asOf), renewalDate: renewal,
+            scheduledEnd: scheduled, unpricedItems: snapshot.unpricedItems)
+    }
+}
+
+/// An account with what its facts say at `asOf`: lifecycle stage, customer since, MRR and the earliest renewal date.
+func accountView(_ account: Account, asOf: Date, in tx: any Transaction) throws -> AccountView {
+    let movements = try tx.ledger.movements(of: [account.id], asOf: asOf)[account.id] ?? []
+    let renewal = try tx.contracts.of(account: account.id).compactMap { try contractView($0, asOf: asOf, in: tx).renewalDate }.min()
+    return AccountView(
+        account: account, lifecycleStage: lifecycleStage(wonAt: account.wonAt, paidAt: account.paidAt, movements: movements, at: asOf),
+        customerSince: account.convertedAt.flatMap { $0 <= asOf ? $0 : nil }, mrr: movements.mrr(at: asOf), renewalDate: renewal)
+}

@@ -1,0 +1,40 @@
+import Foundation
+import TenureCore
+
+/// Keeps each account's MRR ledger equal to what its facts say: after any write that touches an account's
+/// Closed Won, payments or contracts, `refresh` recomputes its movements (pure `AccountRevenueFacts`) and stores them.
+enum RevenueBook {
+    static let settingsName = "revenue"
+
+    static func refresh(_ accountID: String, in tx: any Transaction) throws {
+        let facts = try self.facts(of: accountID, in: tx)
+        try tx.ledger.replace(
+            account: accountID, movements: facts.movements, wonAt: facts.wonAt, paidAt: facts.paidAt, convertedAt: facts.convertedAt)
+    }
+
+    static func facts(of accountID: String, in tx: any Transaction) throws -> AccountRevenueFacts {
+        let pastDueChurnDays = try settings(in: tx).pastDueChurnDays
+        let paidAt = try tx.payments.of(account: accountID).filter { $0.status == .paid && $0.amount > 0 }.map(\.at).min()
+        let streams: [any RevenueStream] = try tx.contracts.of(account: accountID).compactMap { contract in
+            switch contract.source {
+            case .manual: return contract.manualTerms
+            case .stripe: return try stream(of: contract, pastDueChurnDays: pastDueChurnDays, in: tx)
+            }
+        }
+        return AccountRevenueFacts(wonAt: try tx.ledger.wonAt(account: accountID), paidAt: paidAt, streams: streams)
+    }
+
+    static func stream(of contract: Contract, pastDueChurnDays: Int?, in tx: any Transaction) throws -> StripeSubscriptionStream {
+        StripeSubscriptionStream(snapshots: try tx.contracts.snapshots(of: contract.id).map(snapshot), pastDueChurnDays: pastDueChurnDays)
+    }
+
+    static func snapshot(_ stored: StoredSnapshot) -> SubscriptionSnapshot {
+        StripeSubscriptionParser.snapshot(
+            JSONValue.parse(stored.object) ?? .null, effectiveAt: stored.effectiveAt, order: stored.order, deleted: stored.order.hasPrefix("2"))
+    }
+
+    static func settings(in tx: any Transaction) throws -> RevenueSettings {
+        guard let stored = try tx.settings.value(settingsName) else { return .defaults }
+        return try JSONDecoder().decode(RevenueSettings.self, from: Data(stored))
+    }
+}

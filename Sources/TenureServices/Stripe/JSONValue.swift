@@ -1,0 +1,80 @@
+import Foundation
+import TenureCore
+
+/// Any JSON, read tolerantly: Stripe objects carry many fields Tenure ignores, and any of them may be absent or null.
+public enum JSONValue: Decodable, Sendable, Equatable {
+    case object([String: JSONValue])
+    case array([JSONValue])
+    case string(String)
+    case integer(Int64)
+    case number(Double)
+    case bool(Bool)
+    case null
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int64.self) {
+            self = .integer(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+
+    public static func parse(_ bytes: [UInt8]) -> JSONValue? { try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)) }
+
+    public subscript(_ key: String) -> JSONValue {
+        if case .object(let fields) = self { return fields[key] ?? .null }
+        return .null
+    }
+
+    public var string: String? {
+        if case .string(let value) = self { return value }
+        return nil
+    }
+
+    public var int: Int? {
+        switch self {
+        case .integer(let value): Int(exactly: value)
+        case .number(let value): Int(exactly: value)
+        default: nil
+        }
+    }
+
+    public var bool: Bool? {
+        if case .bool(let value) = self { return value }
+        return nil
+    }
+
+    public var array: [JSONValue] {
+        if case .array(let values) = self { return values }
+        return []
+    }
+
+    public var isObject: Bool {
+        if case .object = self { return true }
+        return false
+    }
+
+    /// A Unix timestamp in seconds.
+    public var date: Date? { int.map { Date(timeIntervalSince1970: Double($0)) } }
+
+    /// A number as an exact rational (a decimal string such as `unit_amount_decimal`, or an integer).
+    public var rational: Rational? {
+        switch self {
+        case .string(let text): Rational(decimal: text)
+        case .integer(let value): Rational(Int128(value))
+        case .number(let value): Rational(decimal: String(value))
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import TenureCore
+
+/// Applies Stripe events (`WEBHOOKS.md`, Stripe events): subscription snapshots, paid and failed invoices, refunds.
+/// An event whose customer is not linked to an account is `pending` until the link appears.
+public struct StripeEventHandler: WebhookEventHandler {
+    static let actor = Actor(keyID: "stripe", keyName: "stripe-webhook")
+    static let subscriptionTypes: Set<String> = [
+        "customer.subscription.created", "customer.subscription.updated", "customer.subscription.paused", "customer.subscription.resumed",
+        "customer.subscription.deleted",
+    ]
+
+    let currency: String
+    let clock: Clock
+
+    public init(currency: String, clock: Clock) {
+        self.currency = currency
+        self.clock = clock
+    }
+
+    public func apply(_ event: WebhookEvent, in tx: any Transaction) throws -> WebhookApplication {
+        guard let body = JSONValue.parse(event.payload), let created = body["created"].date else {
+            throw ValidationError("created", "is required")
+        }
+        let object = body["data"]["object"]
+        guard object.isObject else { throw ValidationError("data.object", "is required") }
+        if let objectCurrency = object["currency"].string, objectCurrency != currency {
+            return .ignored("the currency \(objectCurrency) is not the reporting currency \(currency)")
+        }
+        switch event.type {
+        case let type where Self.subscriptionTypes.contains(type):
+            return try link(object, in: tx) { account in try applySubscription(object, event: event, created: created, account: account, in: tx) }
+        case "invoice.paid", "invoice.payment_succeeded":
+            guard let paid = object["amount_paid"].int, paid > 0 else { return .ignored("an invoice of 0 verifies no payment") }
+            return try link(object, in: tx) { account in
+                try recordPayment(.paid, amount: paid, object: object, at: created, account: account, in: tx)
+            }
+        case "invoice.payment_failed":
+            return try link(object, in: tx) { account in
+                try recordPayment(.failed, amount: object["amount_due"].int ?? 0, object: object, at: created, account: account, in: tx)
+            }
+        case "charge.refunded":
+            guard object["customer"].string != nil || object["customer"]["id"].string != nil else { return .ignored("a refund with no customer") }
+            return try link(object, in: tx) { account in
+                try recordPayment(.refunded, amount: object["amount_refunded"].int ?? 0, object: object, at: created, account: account, in: tx)
+            }
+        default:
+            return .ignored("Tenure does not handle \(event.type) events")
+        }
+    }
+
+    /// Finds the account of the object's customer, or answers `pending` until one is linked.
+    private func link(_ object: JSONValue, in tx: any Transaction, _ apply: (Account) throws -> Void) throws -> WebhookApplication {
+        let customer = object["customer"].string ?? object["customer"]["id"].string
+        guard let customer else { throw ValidationError("data.object.customer", "is required") }
+        guard let account = try StripeLink.account(of: customer, object: object, in: tx, handler: self) else {
+            return WebhookApplication(status: .pending, reason: "waiting for Stripe customer \(customer) to be linked to an account", waitingFor: customer)
+        }
+        try apply(account)
+        return .processed
+    }
+
+    /// Upserts the subscription's contract and records this event's snapshot of it.
+    private func applySubscription(_ object: JSONValue, event: WebhookEvent, created: Date, account: Account, in tx: any Transaction) throws {
+        guard let subscriptionID = object["id"].string else { throw ValidationError("data.object.id", "is required") }
+        let now = clock.now()
+        var contract =
+            try tx.contracts.find(stripeSubscription: subscriptionID)
+            ?? Contract(
+                id: Identifier.make("ctr"), accountID: account.id, opportunityID: nil, source: .stripe, externalID: subscriptionID, startDate: nil,
+                endDate: nil, billingInterval: nil, recurringAmount: nil, currency: currency, autoRenew: true, cancelEffective: nil, createdAt: now,
+                updatedAt: now)
+        let previousAccount = contract.accountID
+        contract.accountID = account.id
+        contract.updatedAt = now
+        if try tx.contracts.find(id: contract.id) == nil {
+            contract.startDate = object["start_date"].date ?? created
+            try tx.contracts.insert(contract)
+            try tx.audit(Self.actor, "contract.create", "contract", contract.id, at: now)
+        } else {
+            try tx.contracts.update(contract)
+        }
+        let deleted = event.type == "customer.subscription.deleted"
+        let order = (event.type == "customer.subscription.created" ? "0" : deleted ? "2" : "1") + event.eventID
+        let effective = deleted ? StripeSubscriptionParser.deletionTime(object, eventCreated: created) : created
+        try tx.contracts.addSnapshot(
+            StoredSnapshot(contractID: contract.id, eventID: event.eventID, effectiveAt: effective, order: order, object: object.encoded))
+        if previousAccount != account.id { try RevenueBook.refresh(previousAccount, in: tx) }
+        try RevenueBook.refresh(account.id, in: tx)
+    }
+
+    /// One payment per invoice (paid, failed) or charge (refunded); a later event's amount and time win.
+    private func recordPayment(_ status: PaymentStatus, amount: Int, object: JSONValue, at: Date, account: Account, in tx: any Transaction) throws {
+        guard let objectID = object["id"].string else { throw ValidationError("data.object.id", "is required") }
+        let now = clock.now()
+        if var existing = try tx.payments.find(stripe: status, externalID: objectID) {
+            guard status != .paid, at >= existing.at else { return }
+            existing.amount = amount
+            existing.at = at
+            existing.accountID = account.id
+            try tx.payments.update(existing)
+        } else {
+            let payment = Payment(
+                id: Identifier.make("pay"), accountID: account.id, amount: amount, currency: currency, status: status, at: at, source: .stripe,
+                externalID: objectID, createdAt: now)
+            try tx.payments.insert(payment)
+            try tx.audit(Self.actor, "payment.create", "payment", payment.id, at: now)
+        }
+        try RevenueBook.refresh(account.id, in: tx)
+    }
+}
+
+/// Linking a Stripe customer to an account (`WEBHOOKS.md`): the account with that `stripe_customer_id`, else
+/// `metadata.tenure_account_id`, else `metadata.crm_account_id` as an external id — on the object, and on an invoice
+/// also in `parent.subscription_details.metadata`. A metadata match links the customer for every event, earlier or later.
+enum StripeLink {
+    static func account(of customer: String, object: JSONValue, in tx: any Transaction, handler: StripeEventHandler) throws -> Account? {
+        if let linked = try tx.accounts.find(stripeCustomerID: customer) { return linked }
+        for metadata in [object["metadata"], object["parent"]["subscription_details"]["metadata"]] {
+            let byID = try metadata["tenure_account_id"].string.flatMap { try tx.accounts.find(id: $0) }
+            let byCRM = try metadata["crm_account_id"].string.flatMap { try tx.accounts.find(externalID: $0) }
+            guard var account = byID ?? byCRM, account.mergedInto == nil else { continue }
+            account.stripeCustomerID = customer
+            account.updatedAt = handler.clock.now()
+            try tx.accounts.update(account)
+            try applyPendingEvents(of: customer, in: tx, handler: handler)
+            return try tx.accounts.find(id: account.id)
+        }
+        return nil
+    }
+
+    /// Applies, oldest first, the events that were waiting for `customer` to be linked.
+    static func applyPendingEvents(of customer: String?, in tx: any Transaction, handler: StripeEventHandler) throws {
+        guard let customer else { return }
+        for event in try tx.webhookEvents.pending(waitingFor: customer) {
+            _ = try WebhookService.apply(event, with: handler, in: tx)
+        }
+    }
+}
+
+extension JSONValue {
+    /// Back to JSON bytes, to store an object as it came.
+    var encoded: [UInt8] { Array((try? JSONSerialization.data(withJSONObject: foundationObject, options: [.fragmentsAllowed])) ?? Data("null".utf8)) }
+
+    private var foundationObject: Any {
+        switch self {
+        case .object(let fields): fields.mapValues(\.foundationObject)
+        case .array(let values): values.map(\.foundationObject)
+        case .string(let value): value
+        case .integer(let value): value
+        case .number(let value): value
+        case .bool(let value): value
+        case .null: NSNull()
+        }
+    }
+}
