@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(
             name: "TenureAPITests",
             dependencies: [
-                "TenureAPI", "SQLiteStore", "TenurePersistence", "TenureServices", "TenureMigrations",
+                "TenureAPI", "SQLiteStore", "TenureCore", "TenurePersistence", "TenureServices", "TenureMigrations",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

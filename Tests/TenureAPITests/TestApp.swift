@@ -21,7 +21,7 @@ struct TestArguments: AppArguments {
     var bootstrapAdminKey: String?
     var logLevel = Logger.Level.error
     var rateLimit = 0
-    var webhookSecrets = WebhookSecrets(crm: [TestApp.crmSecret, TestApp.rotatedCRMSecret])
+    var webhookSecrets = WebhookSecrets(crm: [TestApp.crmSecret, TestApp.rotatedCRMSecret], stripe: [TestApp.stripeSecret])
     var clock = Clock.system
 
     init(databasePath: String = TestApp.temporaryDatabasePath()) {
@@ -36,6 +36,7 @@ struct TestApp: Sendable {
     static let readKey = "tnr_test_read_key_01234567890"
     /// Two active CRM secrets, as during a rotation.
     static let crmSecret = "whsec_" + Data("tenure-test-crm-secret-one".utf8).base64EncodedString()
+    static let stripeSecret = "whsec_tenure_test_stripe_endpoint_secret"
     static let rotatedCRMSecret = "whsec_" + Data("tenure-test-crm-secret-two".utf8).base64EncodedString()
 
     let client: any TestClientProtocol
