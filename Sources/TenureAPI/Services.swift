@@ -28,9 +28,13 @@ struct Services: Sendable {
         audit = AuditService(storage: storage)
         idempotency = IdempotencyService(storage: storage, clock: clock)
         pipeline = PipelineService(storage: storage, clock: clock, currency: currency)
-        webhooks = WebhookService(storage: storage, clock: clock, handlers: [
+        webhooks = WebhookService(
+            storage: storage,
+            clock: clock,
+            handlers: [
                 .crm: CRMEventHandler(currency: currency, clock: clock), .stripe: StripeEventHandler(currency: currency, clock: clock),
-            ])
+            ]
+        )
         self.webhookSecrets = webhookSecrets
     }
 }

@@ -23,8 +23,19 @@ public struct Contract: Sendable, Equatable {
     public var updatedAt: Date
 
     public init(
-        id: String, accountID: String, opportunityID: String?, source: ContractSource, externalID: String?, startDate: Date?, endDate: Date?,
-        billingInterval: BillingInterval?, recurringAmount: Int?, currency: String, autoRenew: Bool, cancelEffective: Date?, createdAt: Date,
+        id: String,
+        accountID: String,
+        opportunityID: String?,
+        source: ContractSource,
+        externalID: String?,
+        startDate: Date?,
+        endDate: Date?,
+        billingInterval: BillingInterval?,
+        recurringAmount: Int?,
+        currency: String,
+        autoRenew: Bool,
+        cancelEffective: Date?,
+        createdAt: Date,
         updatedAt: Date
     ) {
         self.id = id
@@ -47,8 +58,13 @@ public struct Contract: Sendable, Equatable {
     public var manualTerms: ManualContract? {
         guard source == .manual, let startDate, let billingInterval, let recurringAmount else { return nil }
         return ManualContract(
-            startDate: startDate, endDate: endDate, interval: billingInterval, recurringAmount: recurringAmount, autoRenew: autoRenew,
-            cancelEffective: cancelEffective)
+            startDate: startDate,
+            endDate: endDate,
+            interval: billingInterval,
+            recurringAmount: recurringAmount,
+            autoRenew: autoRenew,
+            cancelEffective: cancelEffective
+        )
     }
 }
 
@@ -70,7 +86,14 @@ public struct Payment: Sendable, Equatable {
     public var createdAt: Date
 
     public init(
-        id: String, accountID: String, amount: Int, currency: String, status: PaymentStatus, at: Date, source: ContractSource, externalID: String?,
+        id: String,
+        accountID: String,
+        amount: Int,
+        currency: String,
+        status: PaymentStatus,
+        at: Date,
+        source: ContractSource,
+        externalID: String?,
         createdAt: Date
     ) {
         self.id = id

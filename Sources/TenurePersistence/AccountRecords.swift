@@ -44,8 +44,11 @@ struct SQLiteAccountRecords: AccountRecords {
     }
 
     func find(stripeCustomerID: String) throws -> Account? {
-        try db.first("SELECT \(Self.columns) FROM accounts WHERE stripe_customer_id = ? AND merged_into IS NULL ORDER BY seq LIMIT 1", [stripeCustomerID])
-            .map(decode)
+        try db.first(
+            "SELECT \(Self.columns) FROM accounts WHERE stripe_customer_id = ? AND merged_into IS NULL ORDER BY seq LIMIT 1",
+            [stripeCustomerID]
+        )
+        .map(decode)
     }
 
     func list(_ filter: AccountFilter, _ request: PageRequest) throws -> Page<Account> {
@@ -123,7 +126,8 @@ extension SQLiteAccountRecords {
         switch stage {
         case .prospect: conditions.add("(won_at IS NULL OR won_at > ?)", asOf.stored)
         case .pendingPayment: conditions.add("won_at <= ? AND (paid_at IS NULL OR paid_at > ?)", asOf.stored, asOf.stored)
-        case .customer: conditions.add("won_at <= ? AND paid_at <= ? AND COALESCE(\(latestKind), '') != 'churn'", asOf.stored, asOf.stored, asOf.stored)
+        case .customer:
+            conditions.add("won_at <= ? AND paid_at <= ? AND COALESCE(\(latestKind), '') != 'churn'", asOf.stored, asOf.stored, asOf.stored)
         case .churned: conditions.add("won_at <= ? AND paid_at <= ? AND \(latestKind) = 'churn'", asOf.stored, asOf.stored, asOf.stored)
         }
     }

@@ -12,7 +12,9 @@ struct SQLiteContractRecords: ContractRecords {
             INSERT INTO contracts (account_id, opportunity_id, source, external_id, start_date, end_date, billing_interval, recurring_amount,
                                    currency, auto_renew, cancel_effective, updated_at, id, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, values(contract) + [contract.id, contract.createdAt.stored])
+            """,
+            values(contract) + [contract.id, contract.createdAt.stored]
+        )
     }
 
     func update(_ contract: Contract) throws {
@@ -21,7 +23,9 @@ struct SQLiteContractRecords: ContractRecords {
             UPDATE contracts SET account_id = ?, opportunity_id = ?, source = ?, external_id = ?, start_date = ?, end_date = ?,
                 billing_interval = ?, recurring_amount = ?, currency = ?, auto_renew = ?, cancel_effective = ?, updated_at = ?
             WHERE id = ?
-            """, values(contract) + [contract.id])
+            """,
+            values(contract) + [contract.id]
+        )
     }
 
     func find(id: String) throws -> Contract? { try db.first("SELECT * FROM contracts WHERE id = ?", [id]).map(decode) }
@@ -51,14 +55,19 @@ struct SQLiteContractRecords: ContractRecords {
             INSERT INTO subscription_snapshots (contract_id, event_id, effective_at, order_key, object) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (event_id) DO NOTHING
             """,
-            [snapshot.contractID, snapshot.eventID, snapshot.effectiveAt.stored, snapshot.order, snapshot.object])
+            [snapshot.contractID, snapshot.eventID, snapshot.effectiveAt.stored, snapshot.order, snapshot.object]
+        )
     }
 
     func snapshots(of contractID: String) throws -> [StoredSnapshot] {
         try db.query("SELECT * FROM subscription_snapshots WHERE contract_id = ? ORDER BY effective_at, order_key", [contractID]).map { row in
             StoredSnapshot(
-                contractID: contractID, eventID: row.string("event_id") ?? "", effectiveAt: row.date("effective_at") ?? .distantPast,
-                order: row.string("order_key") ?? "", object: row.blob("object") ?? [])
+                contractID: contractID,
+                eventID: row.string("event_id") ?? "",
+                effectiveAt: row.date("effective_at") ?? .distantPast,
+                order: row.string("order_key") ?? "",
+                object: row.blob("object") ?? []
+            )
         }
     }
 
@@ -72,12 +81,21 @@ struct SQLiteContractRecords: ContractRecords {
 
     private func decode(_ row: Row) -> Contract {
         Contract(
-            id: row.string("id") ?? "", accountID: row.string("account_id") ?? "", opportunityID: row.string("opportunity_id"),
-            source: row.string("source").flatMap(ContractSource.init(rawValue:)) ?? .manual, externalID: row.string("external_id"),
-            startDate: row.date("start_date"), endDate: row.date("end_date"),
-            billingInterval: row.string("billing_interval").flatMap(BillingInterval.init(rawValue:)), recurringAmount: row.int("recurring_amount"),
-            currency: row.string("currency") ?? "", autoRenew: row.bool("auto_renew") ?? true, cancelEffective: row.date("cancel_effective"),
-            createdAt: row.date("created_at") ?? .distantPast, updatedAt: row.date("updated_at") ?? .distantPast)
+            id: row.string("id") ?? "",
+            accountID: row.string("account_id") ?? "",
+            opportunityID: row.string("opportunity_id"),
+            source: row.string("source").flatMap(ContractSource.init(rawValue:)) ?? .manual,
+            externalID: row.string("external_id"),
+            startDate: row.date("start_date"),
+            endDate: row.date("end_date"),
+            billingInterval: row.string("billing_interval").flatMap(BillingInterval.init(rawValue:)),
+            recurringAmount: row.int("recurring_amount"),
+            currency: row.string("currency") ?? "",
+            autoRenew: row.bool("auto_renew") ?? true,
+            cancelEffective: row.date("cancel_effective"),
+            createdAt: row.date("created_at") ?? .distantPast,
+            updatedAt: row.date("updated_at") ?? .distantPast
+        )
     }
 }
 
@@ -87,13 +105,15 @@ struct SQLitePaymentRecords: PaymentRecords {
     func insert(_ payment: Payment) throws {
         try db.query(
             "INSERT INTO payments (account_id, amount, currency, status, at, source, external_id, id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            values(payment) + [payment.id, payment.createdAt.stored])
+            values(payment) + [payment.id, payment.createdAt.stored]
+        )
     }
 
     func update(_ payment: Payment) throws {
         try db.query(
             "UPDATE payments SET account_id = ?, amount = ?, currency = ?, status = ?, at = ?, source = ?, external_id = ? WHERE id = ?",
-            values(payment) + [payment.id])
+            values(payment) + [payment.id]
+        )
     }
 
     func find(stripe status: PaymentStatus, externalID: String) throws -> Payment? {
@@ -112,15 +132,24 @@ struct SQLitePaymentRecords: PaymentRecords {
     }
 
     private func values(_ payment: Payment) -> [any SQLiteBindable] {
-        [payment.accountID, payment.amount, payment.currency, payment.status.rawValue, payment.at.stored, payment.source.rawValue, payment.externalID]
+        [
+            payment.accountID, payment.amount, payment.currency, payment.status.rawValue, payment.at.stored, payment.source.rawValue,
+            payment.externalID,
+        ]
     }
 
     private func decode(_ row: Row) -> Payment {
         Payment(
-            id: row.string("id") ?? "", accountID: row.string("account_id") ?? "", amount: row.int("amount") ?? 0, currency: row.string("currency") ?? "",
-            status: row.string("status").flatMap(PaymentStatus.init(rawValue:)) ?? .paid, at: row.date("at") ?? .distantPast,
-            source: row.string("source").flatMap(ContractSource.init(rawValue:)) ?? .manual, externalID: row.string("external_id"),
-            createdAt: row.date("created_at") ?? .distantPast)
+            id: row.string("id") ?? "",
+            accountID: row.string("account_id") ?? "",
+            amount: row.int("amount") ?? 0,
+            currency: row.string("currency") ?? "",
+            status: row.string("status").flatMap(PaymentStatus.init(rawValue:)) ?? .paid,
+            at: row.date("at") ?? .distantPast,
+            source: row.string("source").flatMap(ContractSource.init(rawValue:)) ?? .manual,
+            externalID: row.string("external_id"),
+            createdAt: row.date("created_at") ?? .distantPast
+        )
     }
 }
 
@@ -130,7 +159,8 @@ struct SQLiteAcquisitionSpendRecords: AcquisitionSpendRecords {
     func insert(id: String, period: CalendarMonth, amount: Int, currency: String, channel: String?, at: Date) throws {
         try db.query(
             "INSERT INTO acquisition_spend (id, period, amount, currency, channel, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            [id, period.description, amount, currency, channel, at.stored])
+            [id, period.description, amount, currency, channel, at.stored]
+        )
     }
 
     func byMonth() throws -> [CalendarMonth: Int] {
@@ -150,7 +180,9 @@ struct SQLiteLedgerRecords: LedgerRecords {
             """
             SELECT min(c.at) AS at FROM stage_changes c JOIN opportunities o ON o.id = c.opportunity_id
             WHERE o.account_id = ? AND c.stage = 'closed_won'
-            """, [accountID])?.date("at")
+            """,
+            [accountID]
+        )?.date("at")
     }
 
     func replace(account accountID: String, movements: [Movement], wonAt: Date?, paidAt: Date?, convertedAt: Date?) throws {
@@ -158,10 +190,13 @@ struct SQLiteLedgerRecords: LedgerRecords {
         for movement in movements {
             try db.query(
                 "INSERT INTO mrr_movements (account_id, kind, at, amount, from_mrr, to_mrr) VALUES (?, ?, ?, ?, ?, ?)",
-                [accountID, movement.kind.rawValue, movement.at.stored, movement.amount, movement.from, movement.to])
+                [accountID, movement.kind.rawValue, movement.at.stored, movement.amount, movement.from, movement.to]
+            )
         }
         try db.query(
-            "UPDATE accounts SET won_at = ?, paid_at = ?, converted_at = ? WHERE id = ?", [wonAt?.stored, paidAt?.stored, convertedAt?.stored, accountID])
+            "UPDATE accounts SET won_at = ?, paid_at = ?, converted_at = ? WHERE id = ?",
+            [wonAt?.stored, paidAt?.stored, convertedAt?.stored, accountID]
+        )
     }
 
     func movements(of accountIDs: [String]?, asOf: Date) throws -> [String: [Movement]] {
@@ -174,7 +209,14 @@ struct SQLiteLedgerRecords: LedgerRecords {
         for row in rows {
             guard let account = row.string("account_id"), let kind = row.string("kind").flatMap(MovementKind.init(rawValue:)) else { continue }
             movements[account, default: []].append(
-                Movement(kind: kind, at: row.date("at") ?? .distantPast, amount: row.int("amount") ?? 0, from: row.int("from_mrr") ?? 0, to: row.int("to_mrr") ?? 0))
+                Movement(
+                    kind: kind,
+                    at: row.date("at") ?? .distantPast,
+                    amount: row.int("amount") ?? 0,
+                    from: row.int("from_mrr") ?? 0,
+                    to: row.int("to_mrr") ?? 0
+                )
+            )
         }
         return movements
     }

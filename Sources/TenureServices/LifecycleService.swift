@@ -23,8 +23,14 @@ public struct ContractInput: Sendable {
     public var autoRenew: Bool?
 
     public init(
-        accountID: String?, opportunityID: String?, startDate: String?, endDate: String?, billingInterval: String?, recurringAmount: Int?,
-        currency: String?, autoRenew: Bool?
+        accountID: String?,
+        opportunityID: String?,
+        startDate: String?,
+        endDate: String?,
+        billingInterval: String?,
+        recurringAmount: Int?,
+        currency: String?,
+        autoRenew: Bool?
     ) {
         self.accountID = accountID
         self.opportunityID = opportunityID
@@ -64,9 +70,21 @@ public struct LifecycleService: Sendable {
         checkCurrency(input.currency, reportingCurrency: currency, &validator)
         try validator.check()
         let contract = Contract(
-            id: Identifier.make("ctr"), accountID: input.accountID ?? "", opportunityID: input.opportunityID, source: .manual, externalID: nil,
-            startDate: start, endDate: end, billingInterval: interval, recurringAmount: input.recurringAmount, currency: currency,
-            autoRenew: input.autoRenew ?? true, cancelEffective: nil, createdAt: now, updatedAt: now)
+            id: Identifier.make("ctr"),
+            accountID: input.accountID ?? "",
+            opportunityID: input.opportunityID,
+            source: .manual,
+            externalID: nil,
+            startDate: start,
+            endDate: end,
+            billingInterval: interval,
+            recurringAmount: input.recurringAmount,
+            currency: currency,
+            autoRenew: input.autoRenew ?? true,
+            cancelEffective: nil,
+            createdAt: now,
+            updatedAt: now
+        )
         return try await storage.write { tx in
             try requireLiveAccount(contract.accountID, in: tx)
             if let opportunityID = contract.opportunityID {
@@ -115,7 +133,12 @@ public struct LifecycleService: Sendable {
 
     /// A payment verified outside Stripe (wire, check): with a Closed Won, it makes a customer.
     public func recordPayment(
-        accountID: String?, amount: Int?, currency paymentCurrency: String?, paidAt: String?, reference: String?, by actor: Actor
+        accountID: String?,
+        amount: Int?,
+        currency paymentCurrency: String?,
+        paidAt: String?,
+        reference: String?,
+        by actor: Actor
     ) async throws -> Payment {
         let now = clock.now()
         var validator = Validator()
@@ -129,8 +152,16 @@ public struct LifecycleService: Sendable {
         validator.maxLength(reference, "reference", 255)
         try validator.check()
         let payment = Payment(
-            id: Identifier.make("pay"), accountID: accountID ?? "", amount: amount ?? 0, currency: currency, status: .paid, at: at ?? now,
-            source: .manual, externalID: reference, createdAt: now)
+            id: Identifier.make("pay"),
+            accountID: accountID ?? "",
+            amount: amount ?? 0,
+            currency: currency,
+            status: .paid,
+            at: at ?? now,
+            source: .manual,
+            externalID: reference,
+            createdAt: now
+        )
         try await storage.write { tx in
             try requireLiveAccount(payment.accountID, in: tx)
             try tx.payments.insert(payment)
@@ -191,8 +222,11 @@ public struct LifecycleService: Sendable {
     public func lifetimeValue(asOf: Date) async throws -> LifetimeValue {
         try await storage.read { tx in
             LifetimeValue(
-                ledger: RevenueLedger(movements: try tx.ledger.movements(of: nil, asOf: asOf)), asOf: asOf, settings: try RevenueBook.settings(in: tx),
-                spend: try tx.acquisitionSpend.byMonth())
+                ledger: RevenueLedger(movements: try tx.ledger.movements(of: nil, asOf: asOf)),
+                asOf: asOf,
+                settings: try RevenueBook.settings(in: tx),
+                spend: try tx.acquisitionSpend.byMonth()
+            )
         }
     }
 
@@ -230,8 +264,13 @@ func contractView(_ contract: Contract, asOf: Date, in tx: any Transaction) thro
         let live = terms.map { asOf >= $0.startDate && ($0.stopsAt.map { asOf < $0 } ?? true) } ?? false
         let ended = terms?.stopsAt.map { asOf >= $0 } ?? false
         return ContractView(
-            contract: contract, status: ended ? "canceled" : "active", mrr: terms?.mrr(at: asOf) ?? 0,
-            renewalDate: live || !ended ? terms?.renewalDate(asOf: asOf) : nil, scheduledEnd: terms?.scheduledEnd(asOf: asOf), unpricedItems: [])
+            contract: contract,
+            status: ended ? "canceled" : "active",
+            mrr: terms?.mrr(at: asOf) ?? 0,
+            renewalDate: live || !ended ? terms?.renewalDate(asOf: asOf) : nil,
+            scheduledEnd: terms?.scheduledEnd(asOf: asOf),
+            unpricedItems: []
+        )
     case .stripe:
         let stream = try RevenueBook.stream(of: contract, pastDueChurnDays: try RevenueBook.settings(in: tx).pastDueChurnDays, in: tx)
         guard let snapshot = stream.snapshot(at: asOf) else {
@@ -244,8 +283,13 @@ func contractView(_ contract: Contract, asOf: Date, in tx: any Transaction) thro
         let end = snapshot.cancelAtPeriodEnd ? snapshot.currentPeriodEnd : snapshot.cancelAt
         let scheduled = live ? end.flatMap { $0 > asOf && $0 <= asOf.addingTimeInterval(365 * 86_400) ? $0 : nil } : nil
         return ContractView(
-            contract: contract, status: snapshot.deleted ? "canceled" : snapshot.status, mrr: stream.mrr(at: asOf), renewalDate: renewal,
-            scheduledEnd: scheduled, unpricedItems: snapshot.unpricedItems)
+            contract: contract,
+            status: snapshot.deleted ? "canceled" : snapshot.status,
+            mrr: stream.mrr(at: asOf),
+            renewalDate: renewal,
+            scheduledEnd: scheduled,
+            unpricedItems: snapshot.unpricedItems
+        )
     }
 }
 
@@ -254,6 +298,10 @@ func accountView(_ account: Account, asOf: Date, in tx: any Transaction) throws 
     let movements = try tx.ledger.movements(of: [account.id], asOf: asOf)[account.id] ?? []
     let renewal = try tx.contracts.of(account: account.id).compactMap { try contractView($0, asOf: asOf, in: tx).renewalDate }.min()
     return AccountView(
-        account: account, lifecycleStage: lifecycleStage(wonAt: account.wonAt, paidAt: account.paidAt, movements: movements, at: asOf),
-        customerSince: account.convertedAt.flatMap { $0 <= asOf ? $0 : nil }, mrr: movements.mrr(at: asOf), renewalDate: renewal)
+        account: account,
+        lifecycleStage: lifecycleStage(wonAt: account.wonAt, paidAt: account.paidAt, movements: movements, at: asOf),
+        customerSince: account.convertedAt.flatMap { $0 <= asOf ? $0 : nil },
+        mrr: movements.mrr(at: asOf),
+        renewalDate: renewal
+    )
 }

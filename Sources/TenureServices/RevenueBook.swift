@@ -9,7 +9,12 @@ enum RevenueBook {
     static func refresh(_ accountID: String, in tx: any Transaction) throws {
         let facts = try self.facts(of: accountID, in: tx)
         try tx.ledger.replace(
-            account: accountID, movements: facts.movements, wonAt: facts.wonAt, paidAt: facts.paidAt, convertedAt: facts.convertedAt)
+            account: accountID,
+            movements: facts.movements,
+            wonAt: facts.wonAt,
+            paidAt: facts.paidAt,
+            convertedAt: facts.convertedAt
+        )
     }
 
     static func facts(of accountID: String, in tx: any Transaction) throws -> AccountRevenueFacts {
@@ -30,7 +35,11 @@ enum RevenueBook {
 
     static func snapshot(_ stored: StoredSnapshot) -> SubscriptionSnapshot {
         StripeSubscriptionParser.snapshot(
-            JSONValue.parse(stored.object) ?? .null, effectiveAt: stored.effectiveAt, order: stored.order, deleted: stored.order.hasPrefix("2"))
+            JSONValue.parse(stored.object) ?? .null,
+            effectiveAt: stored.effectiveAt,
+            order: stored.order,
+            deleted: stored.order.hasPrefix("2")
+        )
     }
 
     static func settings(in tx: any Transaction) throws -> RevenueSettings {

@@ -9,7 +9,10 @@ import Testing
         let customer = stripeCustomer.map { #", "stripe_customer_id": "\#($0)""# } ?? ""
         let account = try await app.send(.post, "/v1/accounts", #"{"name": "\#(name)"\#(customer)}"#).json["id"] as? String ?? ""
         let deal = try await app.send(
-            .post, "/v1/opportunities", #"{"account_id": "\#(account)", "name": "Deal", "amount": 120000, "currency": "usd", "created_at": "2026-01-02T00:00:00Z"}"#)
+            .post,
+            "/v1/opportunities",
+            #"{"account_id": "\#(account)", "name": "Deal", "amount": 120000, "currency": "usd", "created_at": "2026-01-02T00:00:00Z"}"#
+        )
         return (account, deal.json["id"] as? String ?? "")
     }
 
@@ -26,14 +29,20 @@ import Testing
         try await TestApp.run { app in
             let (account, deal) = try await Self.prospect(app)
             try await app.send(
-                .post, "/v1/contracts", #"{"account_id": "\#(account)", "start_date": "2026-02-01", "billing_interval": "year", "recurring_amount": 120000, "currency": "usd"}"#)
+                .post,
+                "/v1/contracts",
+                #"{"account_id": "\#(account)", "start_date": "2026-02-01", "billing_interval": "year", "recurring_amount": 120000, "currency": "usd"}"#
+            )
             #expect(try await Self.account(app, account)["lifecycle_stage"] as? String == "prospect")
             try await Self.win(app, deal, at: "2026-02-01T00:00:00Z")
             let pending = try await Self.account(app, account)
             #expect(pending["lifecycle_stage"] as? String == "pending_payment")
             #expect(pending["mrr"] as? Int == 0)
             let paid = try await app.send(
-                .post, "/v1/payments", #"{"account_id": "\#(account)", "amount": 120000, "currency": "usd", "paid_at": "2026-02-10T00:00:00Z", "reference": "wire 42"}"#)
+                .post,
+                "/v1/payments",
+                #"{"account_id": "\#(account)", "amount": 120000, "currency": "usd", "paid_at": "2026-02-10T00:00:00Z", "reference": "wire 42"}"#
+            )
             #expect(paid.status == .created)
             let customer = try await Self.account(app, account)
             #expect(customer["lifecycle_stage"] as? String == "customer")
@@ -51,7 +60,10 @@ import Testing
             try await TestApp.run { (app: TestApp) async throws -> [String] in
                 let (account, deal) = try await Self.prospect(app)
                 try await app.send(
-                    .post, "/v1/contracts", #"{"account_id": "\#(account)", "start_date": "2026-01-01", "billing_interval": "month", "recurring_amount": 5000, "currency": "usd"}"#)
+                    .post,
+                    "/v1/contracts",
+                    #"{"account_id": "\#(account)", "start_date": "2026-01-01", "billing_interval": "month", "recurring_amount": 5000, "currency": "usd"}"#
+                )
                 let pay = #"{"account_id": "\#(account)", "amount": 5000, "currency": "usd", "paid_at": "2026-01-05T00:00:00Z", "reference": "r"}"#
                 if paymentFirst {
                     try await app.send(.post, "/v1/payments", pay)
@@ -78,11 +90,18 @@ import Testing
             try await Self.win(app, dealA, at: "2026-01-10T00:00:00Z")
             try await Self.win(app, dealB, at: "2026-02-20T00:00:00Z")
             for (account, day) in [(a, "2026-01-10"), (b, "2026-02-20")] {
-                try await app.send(.post, "/v1/payments", #"{"account_id": "\#(account)", "amount": 100, "currency": "usd", "paid_at": "\#(day)T00:00:00Z", "reference": "r"}"#)
+                try await app.send(
+                    .post,
+                    "/v1/payments",
+                    #"{"account_id": "\#(account)", "amount": 100, "currency": "usd", "paid_at": "\#(day)T00:00:00Z", "reference": "r"}"#
+                )
             }
             func contract(_ account: String, _ start: String, _ amount: Int) async throws -> String {
                 let reply = try await app.send(
-                    .post, "/v1/contracts", #"{"account_id": "\#(account)", "start_date": "\#(start)", "billing_interval": "month", "recurring_amount": \#(amount), "currency": "usd"}"#)
+                    .post,
+                    "/v1/contracts",
+                    #"{"account_id": "\#(account)", "start_date": "\#(start)", "billing_interval": "month", "recurring_amount": \#(amount), "currency": "usd"}"#
+                )
                 return reply.json["id"] as? String ?? ""
             }
             let first = try await contract(a, "2026-01-10", 10000)
@@ -114,9 +133,16 @@ import Testing
             let (account, _) = try await Self.prospect(app)
             let before = try app.snapshot()
             let contract = try await app.send(
-                .post, "/v1/contracts", #"{"account_id": "\#(account)", "start_date": "2026-13-01", "billing_interval": "week", "recurring_amount": -1, "currency": "eur"}"#)
+                .post,
+                "/v1/contracts",
+                #"{"account_id": "\#(account)", "start_date": "2026-13-01", "billing_interval": "week", "recurring_amount": -1, "currency": "eur"}"#
+            )
             #expect(Set(contract.errorFields) == ["start_date", "billing_interval", "recurring_amount", "currency"])
-            let payment = try await app.send(.post, "/v1/payments", #"{"account_id": "\#(account)", "amount": 0, "currency": "usd", "paid_at": "2999-01-01T00:00:00Z"}"#)
+            let payment = try await app.send(
+                .post,
+                "/v1/payments",
+                #"{"account_id": "\#(account)", "amount": 0, "currency": "usd", "paid_at": "2999-01-01T00:00:00Z"}"#
+            )
             #expect(Set(payment.errorFields) == ["amount", "paid_at", "reference"])
             #expect(try await app.send(.post, "/v1/contracts/ctr_missing/cancel", #"{"effective_date": "2026-01-01"}"#).status == .notFound)
             #expect(try app.snapshot() == before)
@@ -126,9 +152,11 @@ import Testing
     @Test func calculatorReproducesTheCoffeeShop() async throws {
         try await TestApp.run { app in
             let reply = try await app.send(
-                .post, "/v1/calculators/clv",
+                .post,
+                "/v1/calculators/clv",
                 #"{"simple": {"average_purchase_value": 5.90, "purchase_frequency": 4.2, "periods_per_year": 52, "lifespan_years": 4.5}, "cac": 1000}"#,
-                key: TestApp.readKey)
+                key: TestApp.readKey
+            )
             #expect(reply.status == .ok)
             #expect(reply.json["simple_clv"] as? Double == 5798.52)
             #expect(reply.json["simple_clv_cac_ratio"] as? Double == 5.8)
@@ -146,9 +174,16 @@ import Testing
             #expect(settings["reporting_currency"] as? String == "usd")
             let invalid = try await app.send(.put, "/v1/settings/revenue", #"{"gross_margin": 1.5, "discount_rate": 0.1, "past_due_churn_days": 0}"#)
             #expect(Set(invalid.errorFields) == ["gross_margin", "past_due_churn_days"])
-            let updated = try await app.send(.put, "/v1/settings/revenue", #"{"gross_margin": 0.8, "discount_rate": 0.12, "past_due_churn_days": 30}"#)
+            let updated = try await app.send(
+                .put,
+                "/v1/settings/revenue",
+                #"{"gross_margin": 0.8, "discount_rate": 0.12, "past_due_churn_days": 30}"#
+            )
             #expect(updated.json["past_due_churn_days"] as? Int == 30)
-            #expect(try await app.send(.put, "/v1/settings/revenue", #"{"gross_margin": 0.8, "discount_rate": 0.1}"#, key: TestApp.writeKey).status == .forbidden)
+            #expect(
+                try await app.send(.put, "/v1/settings/revenue", #"{"gross_margin": 0.8, "discount_rate": 0.1}"#, key: TestApp.writeKey).status
+                    == .forbidden
+            )
         }
     }
 }

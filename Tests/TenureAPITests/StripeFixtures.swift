@@ -15,7 +15,8 @@ enum StripeFixture {
     static func seconds(_ text: String) -> Int { Int(Timestamp.parseInstantOrDate(text)?.timeIntervalSince1970 ?? 0) }
 
     /// A price item: unit amount per `interval` × `count`, `quantity` units.
-    static func item(_ amount: Int, _ interval: String = "month", count: Int = 1, quantity: Int = 1, id: String = UUID().uuidString) -> [String: Any] {
+    static func item(_ amount: Int, _ interval: String = "month", count: Int = 1, quantity: Int = 1, id: String = UUID().uuidString) -> [String: Any]
+    {
         var item = (object("subscription")["items"] as? [String: Any])?["data"].flatMap { ($0 as? [[String: Any]])?.first } ?? [:]
         var price = item["price"] as? [String: Any] ?? [:]
         var recurring = price["recurring"] as? [String: Any] ?? [:]
@@ -31,7 +32,12 @@ enum StripeFixture {
     }
 
     static func subscription(
-        _ id: String, customer: String, status: String = "active", items: [[String: Any]], metadata: [String: Any] = [:], changes: [String: Any] = [:]
+        _ id: String,
+        customer: String,
+        status: String = "active",
+        items: [[String: Any]],
+        metadata: [String: Any] = [:],
+        changes: [String: Any] = [:]
     ) -> [String: Any] {
         var subscription = object("subscription")
         subscription["id"] = id

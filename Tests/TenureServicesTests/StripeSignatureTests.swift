@@ -35,7 +35,9 @@ import Testing
         let now = Date(timeIntervalSince1970: Double(vector.timestamp))
         var tampered = body
         tampered[10] ^= 1
-        #expect(throws: WebhookRejection.self) { try StripeSignature.verify(header: vector.header, body: tampered, secrets: [vector.secret], now: now) }
+        #expect(throws: WebhookRejection.self) {
+            try StripeSignature.verify(header: vector.header, body: tampered, secrets: [vector.secret], now: now)
+        }
         #expect(throws: WebhookRejection.self) { try StripeSignature.verify(header: vector.header, body: body, secrets: ["whsec_wrong"], now: now) }
         for skew in [-301.0, 301.0] {
             #expect(throws: WebhookRejection.self) {

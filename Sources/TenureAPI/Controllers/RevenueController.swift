@@ -66,9 +66,17 @@ struct RevenueController {
             let input = try call.decode(ContractRequest.self)
             let view = try await lifecycle.createContract(
                 ContractInput(
-                    accountID: input.accountId, opportunityID: input.opportunityId, startDate: input.startDate, endDate: input.endDate,
-                    billingInterval: input.billingInterval, recurringAmount: input.recurringAmount, currency: input.currency, autoRenew: input.autoRenew),
-                by: call.actor)
+                    accountID: input.accountId,
+                    opportunityID: input.opportunityId,
+                    startDate: input.startDate,
+                    endDate: input.endDate,
+                    billingInterval: input.billingInterval,
+                    recurringAmount: input.recurringAmount,
+                    currency: input.currency,
+                    autoRenew: input.autoRenew
+                ),
+                by: call.actor
+            )
             return try .json(ContractResource(view), status: .created, location: "/v1/contracts/\(view.contract.id)")
         }
         endpoints.get("/v1/contracts", .scope(.read)) { call in
@@ -80,13 +88,20 @@ struct RevenueController {
         }
         endpoints.post("/v1/contracts/{id}/cancel", .scope(.write)) { call in
             let input = try call.decode(CancelRequest.self)
-            return try .json(ContractResource(try await lifecycle.cancelContract(try call.parameter("id"), effectiveDate: input.effectiveDate, by: call.actor)))
+            return try .json(
+                ContractResource(try await lifecycle.cancelContract(try call.parameter("id"), effectiveDate: input.effectiveDate, by: call.actor))
+            )
         }
         endpoints.post("/v1/payments", .scope(.write)) { call in
             let input = try call.decode(PaymentRequest.self)
             let payment = try await lifecycle.recordPayment(
-                accountID: input.accountId, amount: input.amount, currency: input.currency, paidAt: input.paidAt, reference: input.reference,
-                by: call.actor)
+                accountID: input.accountId,
+                amount: input.amount,
+                currency: input.currency,
+                paidAt: input.paidAt,
+                reference: input.reference,
+                by: call.actor
+            )
             return try .json(PaymentResource(payment), status: .created, location: "/v1/payments/\(payment.id)")
         }
         endpoints.get("/v1/payments", .scope(.read)) { call in
@@ -96,7 +111,13 @@ struct RevenueController {
         }
         endpoints.post("/v1/acquisition-spend", .scope(.write)) { call in
             let input = try call.decode(SpendRequest.self)
-            try await lifecycle.addAcquisitionSpend(period: input.period, amount: input.amount, currency: input.currency, channel: input.channel, by: call.actor)
+            try await lifecycle.addAcquisitionSpend(
+                period: input.period,
+                amount: input.amount,
+                currency: input.currency,
+                channel: input.channel,
+                by: call.actor
+            )
             return try .json(["period": input.period ?? "", "channel": input.channel ?? ""], status: .created)
         }
         endpoints.get("/v1/renewals", .scope(.read)) { call in
@@ -129,7 +150,10 @@ struct RevenueController {
                 throw ValidationError("reporting_currency", "is read-only; start the server with --currency to change it")
             }
             let settings = try RevenueSettings.validated(
-                grossMargin: body.grossMargin, discountRate: body.discountRate, pastDueChurnDays: body.pastDueChurnDays)
+                grossMargin: body.grossMargin,
+                discountRate: body.discountRate,
+                pastDueChurnDays: body.pastDueChurnDays
+            )
             return try .json(RevenueSettingsResource(try await lifecycle.updateRevenueSettings(settings, by: call.actor), currency: currency))
         }
         endpoints.post("/v1/calculators/clv", .scope(.read)) { call in
@@ -138,12 +162,14 @@ struct RevenueController {
             if let cac = input.cac, cac < 0 { throw ValidationError("cac", "must be >= 0") }
             let simple = input.simple.map {
                 CLVCalculator.simple(
-                    averagePurchaseValue: $0.averagePurchaseValue, purchaseFrequency: $0.purchaseFrequency, periodsPerYear: $0.periodsPerYear,
-                    lifespanYears: $0.lifespanYears)
+                    averagePurchaseValue: $0.averagePurchaseValue,
+                    purchaseFrequency: $0.purchaseFrequency,
+                    periodsPerYear: $0.periodsPerYear,
+                    lifespanYears: $0.lifespanYears
+                )
             }
             let discounted = input.discounted.map { CLVCalculator.discounted($0.cashFlows, rate: $0.discountRate) }
             return try .json(CLVResource(CLVCalculator.result(simple: simple, discounted: discounted, cac: input.cac)))
         }
     }
 }
-

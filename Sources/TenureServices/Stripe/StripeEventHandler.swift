@@ -54,7 +54,11 @@ public struct StripeEventHandler: WebhookEventHandler {
         let customer = object["customer"].string ?? object["customer"]["id"].string
         guard let customer else { throw ValidationError("data.object.customer", "is required") }
         guard let account = try StripeLink.account(of: customer, object: object, in: tx, handler: self) else {
-            return WebhookApplication(status: .pending, reason: "waiting for Stripe customer \(customer) to be linked to an account", waitingFor: customer)
+            return WebhookApplication(
+                status: .pending,
+                reason: "waiting for Stripe customer \(customer) to be linked to an account",
+                waitingFor: customer
+            )
         }
         try apply(account)
         return .processed
@@ -67,9 +71,21 @@ public struct StripeEventHandler: WebhookEventHandler {
         var contract =
             try tx.contracts.find(stripeSubscription: subscriptionID)
             ?? Contract(
-                id: Identifier.make("ctr"), accountID: account.id, opportunityID: nil, source: .stripe, externalID: subscriptionID, startDate: nil,
-                endDate: nil, billingInterval: nil, recurringAmount: nil, currency: currency, autoRenew: true, cancelEffective: nil, createdAt: now,
-                updatedAt: now)
+                id: Identifier.make("ctr"),
+                accountID: account.id,
+                opportunityID: nil,
+                source: .stripe,
+                externalID: subscriptionID,
+                startDate: nil,
+                endDate: nil,
+                billingInterval: nil,
+                recurringAmount: nil,
+                currency: currency,
+                autoRenew: true,
+                cancelEffective: nil,
+                createdAt: now,
+                updatedAt: now
+            )
         let previousAccount = contract.accountID
         contract.accountID = account.id
         contract.updatedAt = now
@@ -84,7 +100,8 @@ public struct StripeEventHandler: WebhookEventHandler {
         let order = (event.type == "customer.subscription.created" ? "0" : deleted ? "2" : "1") + event.eventID
         let effective = deleted ? StripeSubscriptionParser.deletionTime(object, eventCreated: created) : created
         try tx.contracts.addSnapshot(
-            StoredSnapshot(contractID: contract.id, eventID: event.eventID, effectiveAt: effective, order: order, object: object.encoded))
+            StoredSnapshot(contractID: contract.id, eventID: event.eventID, effectiveAt: effective, order: order, object: object.encoded)
+        )
         if previousAccount != account.id { try RevenueBook.refresh(previousAccount, in: tx) }
         try RevenueBook.refresh(account.id, in: tx)
     }
@@ -101,8 +118,16 @@ public struct StripeEventHandler: WebhookEventHandler {
             try tx.payments.update(existing)
         } else {
             let payment = Payment(
-                id: Identifier.make("pay"), accountID: account.id, amount: amount, currency: currency, status: status, at: at, source: .stripe,
-                externalID: objectID, createdAt: now)
+                id: Identifier.make("pay"),
+                accountID: account.id,
+                amount: amount,
+                currency: currency,
+                status: status,
+                at: at,
+                source: .stripe,
+                externalID: objectID,
+                createdAt: now
+            )
             try tx.payments.insert(payment)
             try tx.audit(Self.actor, "payment.create", "payment", payment.id, at: now)
         }

@@ -8,9 +8,16 @@ enum StripeSubscriptionParser {
         let items = object["items"]["data"].array.map(item)
         let itemPeriodEnds = object["items"]["data"].array.compactMap { $0["current_period_end"].date }
         return SubscriptionSnapshot(
-            effectiveAt: effectiveAt, order: order, status: object["status"].string ?? "incomplete", items: items,
-            discounts: discounts(legacy: object["discount"], list: object["discounts"]), cancelAtPeriodEnd: object["cancel_at_period_end"].bool ?? false,
-            cancelAt: object["cancel_at"].date, currentPeriodEnd: object["current_period_end"].date ?? itemPeriodEnds.min(), deleted: deleted)
+            effectiveAt: effectiveAt,
+            order: order,
+            status: object["status"].string ?? "incomplete",
+            items: items,
+            discounts: discounts(legacy: object["discount"], list: object["discounts"]),
+            cancelAtPeriodEnd: object["cancel_at_period_end"].bool ?? false,
+            cancelAt: object["cancel_at"].date,
+            currentPeriodEnd: object["current_period_end"].date ?? itemPeriodEnds.min(),
+            deleted: deleted
+        )
     }
 
     /// When a deletion takes effect: `ended_at`, else the event's time.
@@ -18,8 +25,11 @@ enum StripeSubscriptionParser {
 
     private static func item(_ item: JSONValue) -> StripeSubscriptionItem {
         StripeSubscriptionItem(
-            id: item["id"].string ?? "", price: price(item["price"]), quantity: item["quantity"].int ?? 1,
-            discounts: discounts(legacy: .null, list: item["discounts"]))
+            id: item["id"].string ?? "",
+            price: price(item["price"]),
+            quantity: item["quantity"].int ?? 1,
+            discounts: discounts(legacy: .null, list: item["discounts"])
+        )
     }
 
     /// A licensed per-unit recurring price; anything else (tiered, metered, no amount) is unpriced.
@@ -40,8 +50,12 @@ enum StripeSubscriptionParser {
             let coupon = discount["source"]["coupon"].isObject ? discount["source"]["coupon"] : discount["coupon"]
             guard coupon.isObject else { return nil }
             return StripeDiscount(
-                id: id, duration: coupon["duration"].string ?? "once", percentOff: coupon["percent_off"].rational, amountOff: coupon["amount_off"].int,
-                end: discount["end"].date)
+                id: id,
+                duration: coupon["duration"].string ?? "once",
+                percentOff: coupon["percent_off"].rational,
+                amountOff: coupon["amount_off"].int,
+                end: discount["end"].date
+            )
         }
     }
 }

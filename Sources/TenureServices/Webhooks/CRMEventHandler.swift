@@ -93,7 +93,9 @@ public struct CRMEventHandler: WebhookEventHandler {
         let lostReason = body.opportunity?.lostReason?.trimmingWhitespace()
         if stage == .closedLost, lostReason?.isEmpty ?? true { validator.add("opportunity.lost_reason", "is required for closed_lost") }
         try validator.check()
-        guard let occurredAt, let accountBlock = body.account, let opportunityBlock = body.opportunity else { throw ValidationError("body", "is incomplete") }
+        guard let occurredAt, let accountBlock = body.account, let opportunityBlock = body.opportunity else {
+            throw ValidationError("body", "is incomplete")
+        }
         if let currency = opportunityBlock.currency, currency != self.currency {
             return .ignored("the opportunity's currency \(currency) is not the reporting currency \(self.currency)")
         }
@@ -187,9 +189,21 @@ public struct CRMEventHandler: WebhookEventHandler {
         var contract =
             existing
             ?? Contract(
-                id: Identifier.make("ctr"), accountID: opportunity.accountID, opportunityID: opportunity.id, source: .manual, externalID: nil,
-                startDate: nil, endDate: nil, billingInterval: nil, recurringAmount: nil, currency: currency, autoRenew: true, cancelEffective: nil,
-                createdAt: now, updatedAt: now)
+                id: Identifier.make("ctr"),
+                accountID: opportunity.accountID,
+                opportunityID: opportunity.id,
+                source: .manual,
+                externalID: nil,
+                startDate: nil,
+                endDate: nil,
+                billingInterval: nil,
+                recurringAmount: nil,
+                currency: currency,
+                autoRenew: true,
+                cancelEffective: nil,
+                createdAt: now,
+                updatedAt: now
+            )
         contract.accountID = opportunity.accountID
         contract.startDate = start
         contract.endDate = end
@@ -207,7 +221,10 @@ public struct CRMEventHandler: WebhookEventHandler {
 
     /// By `external_id`; a new deal starts in `prospecting` at its `created_at`. Also answers the deal's previous account.
     private func upsertOpportunity(
-        _ block: CRMEvent.Opportunity, accountID: String, at occurredAt: Date, in tx: any Transaction
+        _ block: CRMEvent.Opportunity,
+        accountID: String,
+        at occurredAt: Date,
+        in tx: any Transaction
     ) throws -> (Opportunity, previousAccount: String?) {
         let now = clock.now()
         var validator = Validator()
