@@ -23,14 +23,15 @@ CREATE INDEX contracts_account ON contracts (account_id);
 CREATE UNIQUE INDEX contracts_stripe_subscription ON contracts (external_id) WHERE source = 'stripe';
 CREATE UNIQUE INDEX contracts_manual_opportunity ON contracts (opportunity_id) WHERE source = 'manual' AND opportunity_id IS NOT NULL;
 
--- One row per Stripe subscription event: the subscription object as that event described it.
+-- One row per Stripe subscription event: the subscription's terms as that event described them (the normalized
+-- snapshot; the raw event stays in webhook_events).
 CREATE TABLE subscription_snapshots (
     seq INTEGER PRIMARY KEY,
     contract_id TEXT NOT NULL REFERENCES contracts (id),
     event_id TEXT NOT NULL UNIQUE,
     effective_at INTEGER NOT NULL,
     order_key TEXT NOT NULL,
-    object BLOB NOT NULL
+    terms TEXT NOT NULL
 ) STRICT;
 CREATE INDEX subscription_snapshots_contract ON subscription_snapshots (contract_id, effective_at);
 

@@ -1,5 +1,5 @@
 /// An exact fraction, so money is computed without rounding until the one rounding at the end (`WEBHOOKS.md`).
-public struct Rational: Sendable, Equatable, Comparable, CustomStringConvertible {
+public struct Rational: Sendable, Equatable, Comparable, CustomStringConvertible, Codable {
     public let numerator: Int128
     public let denominator: Int128
 
@@ -58,6 +58,21 @@ public struct Rational: Sendable, Equatable, Comparable, CustomStringConvertible
     }
 
     public var description: String { denominator == 1 ? "\(numerator)" : "\(numerator)/\(denominator)" }
+
+    /// Encoded as its description, `"n"` or `"n/d"`.
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        let parts = text.split(separator: "/")
+        guard (1...2).contains(parts.count), let numerator = Int128(parts[0]), let denominator = parts.count == 2 ? Int128(parts[1]) : 1,
+            denominator != 0
+        else { throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a rational: \(text)")) }
+        self.init(numerator, denominator)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
 
     private static func gcd(_ a: UInt128, _ b: UInt128) -> UInt128 {
         var (a, b) = (a, b)

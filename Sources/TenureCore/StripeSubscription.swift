@@ -1,7 +1,7 @@
 import Foundation
 
 /// A recurring price of a subscription item, normalized to a month (`WEBHOOKS.md`, MRR of a Stripe subscription).
-public struct StripePrice: Sendable, Equatable {
+public struct StripePrice: Sendable, Equatable, Codable {
     public var unitAmount: Rational
     public var interval: String
     public var intervalCount: Int
@@ -28,7 +28,7 @@ public struct StripePrice: Sendable, Equatable {
 }
 
 /// A discount object and its coupon.
-public struct StripeDiscount: Sendable, Equatable {
+public struct StripeDiscount: Sendable, Equatable, Codable {
     public var id: String
     public var duration: String
     public var percentOff: Rational?
@@ -49,7 +49,7 @@ public struct StripeDiscount: Sendable, Equatable {
     }
 }
 
-public struct StripeSubscriptionItem: Sendable, Equatable {
+public struct StripeSubscriptionItem: Sendable, Equatable, Codable {
     public var id: String
     /// Nil for a price that is not licensed per-unit (tiered, metered): it counts 0 and is listed as unpriced.
     public var price: StripePrice?
@@ -65,7 +65,7 @@ public struct StripeSubscriptionItem: Sendable, Equatable {
 }
 
 /// The subscription as one event described it, taking effect at `effectiveAt`.
-public struct SubscriptionSnapshot: Sendable, Equatable {
+public struct SubscriptionSnapshot: Sendable, Equatable, Codable {
     public var effectiveAt: Date
     /// Orders snapshots at the same instant: `created` events first, `deleted` last, else by event id.
     public var order: String

@@ -52,10 +52,10 @@ struct SQLiteContractRecords: ContractRecords {
     func addSnapshot(_ snapshot: StoredSnapshot) throws {
         try db.query(
             """
-            INSERT INTO subscription_snapshots (contract_id, event_id, effective_at, order_key, object) VALUES (?, ?, ?, ?, ?)
+            INSERT INTO subscription_snapshots (contract_id, event_id, effective_at, order_key, terms) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (event_id) DO NOTHING
             """,
-            [snapshot.contractID, snapshot.eventID, snapshot.effectiveAt.stored, snapshot.order, snapshot.object]
+            [snapshot.contractID, snapshot.eventID, snapshot.effectiveAt.stored, snapshot.order, String(decoding: snapshot.terms, as: UTF8.self)]
         )
     }
 
@@ -66,7 +66,7 @@ struct SQLiteContractRecords: ContractRecords {
                 eventID: row.string("event_id") ?? "",
                 effectiveAt: row.date("effective_at") ?? .distantPast,
                 order: row.string("order_key") ?? "",
-                object: row.blob("object") ?? []
+                terms: row.blob("terms") ?? []
             )
         }
     }

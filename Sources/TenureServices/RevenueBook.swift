@@ -30,16 +30,8 @@ enum RevenueBook {
     }
 
     static func stream(of contract: Contract, pastDueChurnDays: Int?, in tx: any Transaction) throws -> StripeSubscriptionStream {
-        StripeSubscriptionStream(snapshots: try tx.contracts.snapshots(of: contract.id).map(snapshot), pastDueChurnDays: pastDueChurnDays)
-    }
-
-    static func snapshot(_ stored: StoredSnapshot) -> SubscriptionSnapshot {
-        StripeSubscriptionParser.snapshot(
-            JSONValue.parse(stored.object) ?? .null,
-            effectiveAt: stored.effectiveAt,
-            order: stored.order,
-            deleted: stored.order.hasPrefix("2")
-        )
+        let snapshots = try tx.contracts.snapshots(of: contract.id).map { try JSONDecoder().decode(SubscriptionSnapshot.self, from: Data($0.terms)) }
+        return StripeSubscriptionStream(snapshots: snapshots, pastDueChurnDays: pastDueChurnDays)
     }
 
     static func settings(in tx: any Transaction) throws -> RevenueSettings {

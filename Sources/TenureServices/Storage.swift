@@ -258,20 +258,20 @@ public protocol WebhookEventRecords {
     func pending(waitingFor key: String) throws -> [WebhookEvent]
 }
 
-/// A Stripe subscription object as one event described it.
+/// A Stripe subscription's terms as one event described them (a `SubscriptionSnapshot`, JSON-encoded).
 public struct StoredSnapshot: Sendable, Equatable {
     public var contractID: String
     public var eventID: String
     public var effectiveAt: Date
     public var order: String
-    public var object: [UInt8]
+    public var terms: [UInt8]
 
-    public init(contractID: String, eventID: String, effectiveAt: Date, order: String, object: [UInt8]) {
+    public init(contractID: String, eventID: String, effectiveAt: Date, order: String, terms: [UInt8]) {
         self.contractID = contractID
         self.eventID = eventID
         self.effectiveAt = effectiveAt
         self.order = order
-        self.object = object
+        self.terms = terms
     }
 }
 

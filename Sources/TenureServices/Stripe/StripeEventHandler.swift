@@ -99,8 +99,10 @@ public struct StripeEventHandler: WebhookEventHandler {
         let deleted = event.type == "customer.subscription.deleted"
         let order = (event.type == "customer.subscription.created" ? "0" : deleted ? "2" : "1") + event.eventID
         let effective = deleted ? StripeSubscriptionParser.deletionTime(object, eventCreated: created) : created
+        let snapshot = StripeSubscriptionParser.snapshot(object, effectiveAt: effective, order: order, deleted: deleted)
+        let terms = Array(try JSONEncoder().encode(snapshot))
         try tx.contracts.addSnapshot(
-            StoredSnapshot(contractID: contract.id, eventID: event.eventID, effectiveAt: effective, order: order, object: object.encoded)
+            StoredSnapshot(contractID: contract.id, eventID: event.eventID, effectiveAt: effective, order: order, terms: terms)
         )
         if previousAccount != account.id { try RevenueBook.refresh(previousAccount, in: tx) }
         try RevenueBook.refresh(account.id, in: tx)
@@ -159,23 +161,6 @@ enum StripeLink {
         guard let customer else { return }
         for event in try tx.webhookEvents.pending(waitingFor: customer) {
             _ = try WebhookService.apply(event, with: handler, in: tx)
-        }
-    }
-}
-
-extension JSONValue {
-    /// Back to JSON bytes, to store an object as it came.
-    var encoded: [UInt8] { Array((try? JSONSerialization.data(withJSONObject: foundationObject, options: [.fragmentsAllowed])) ?? Data("null".utf8)) }
-
-    private var foundationObject: Any {
-        switch self {
-        case .object(let fields): fields.mapValues(\.foundationObject)
-        case .array(let values): values.map(\.foundationObject)
-        case .string(let value): value
-        case .integer(let value): value
-        case .number(let value): value
-        case .bool(let value): value
-        case .null: NSNull()
         }
     }
 }
