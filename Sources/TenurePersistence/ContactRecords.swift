@@ -61,6 +61,14 @@ struct SQLiteContactRecords: ContactRecords {
         return result
     }
 
+    func lastContact(account accountID: String, role: ContactRole, asOf: Date) throws -> Date? {
+        try db.first(
+            """
+            SELECT max(a.occurred_at) AS at FROM activities a JOIN contacts c ON c.id = a.contact_id
+            WHERE a.account_id = ? AND c.role = ? AND a.occurred_at <= ?
+            """, [accountID, role.rawValue, asOf.stored])?.date("at")
+    }
+
     private func decode(_ row: Row) -> Contact {
         Contact(
             id: row.string("id") ?? "",

@@ -230,19 +230,29 @@ public struct LifecycleService: Sendable {
         }
     }
 
-    /// Live contracts whose renewal date is within `withinDays` of `asOf`.
-    public func renewals(withinDays: Int, asOf: Date) async throws -> [(ContractView, Account)] {
+    /// A contract renewing soon, with its account and when we last spoke to one of its executives.
+    public struct Renewal: Sendable {
+        public var contract: ContractView
+        public var account: Account
+        public var lastExecutiveContact: Date?
+    }
+
+    /// Live contracts whose renewal date is within `withinDays` of `asOf`, soonest first.
+    public func renewals(withinDays: Int, asOf: Date) async throws -> [Renewal] {
         let horizon = asOf.addingTimeInterval(Double(withinDays) * 86_400)
         return try await storage.read { tx in
-            var result: [(ContractView, Account)] = []
+            var result: [Renewal] = []
             for accountID in try tx.ledger.accountsWithRevenueFacts() {
                 guard let account = try tx.accounts.find(id: accountID), account.mergedInto == nil else { continue }
                 for contract in try tx.contracts.of(account: accountID) {
                     let view = try contractView(contract, asOf: asOf, in: tx)
-                    if let renewal = view.renewalDate, renewal >= asOf, renewal < horizon { result.append((view, account)) }
+                    if let renewal = view.renewalDate, renewal >= asOf, renewal < horizon {
+                        let executive = try tx.contacts.lastContact(account: accountID, role: .executive, asOf: asOf)
+                        result.append(Renewal(contract: view, account: account, lastExecutiveContact: executive))
+                    }
                 }
             }
-            return result.sorted { ($0.0.renewalDate ?? .distantFuture) < ($1.0.renewalDate ?? .distantFuture) }
+            return result.sorted { ($0.contract.renewalDate ?? .distantFuture) < ($1.contract.renewalDate ?? .distantFuture) }
         }
     }
 

@@ -131,6 +131,8 @@ public protocol ContactRecords {
     func list(_ filter: ContactFilter, _ page: PageRequest) throws -> Page<Contact>
     /// The latest activity linked to each contact, at or before `asOf`.
     func lastContacted(_ contactIDs: [String], asOf: Date) throws -> [String: Date]
+    /// The latest activity with any contact of `role` at the account, at or before `asOf`.
+    func lastContact(account accountID: String, role: ContactRole, asOf: Date) throws -> Date?
 }
 
 public struct ActivityFilter: Sendable {

@@ -123,8 +123,9 @@ struct RevenueController {
         endpoints.get("/v1/renewals", .scope(.read)) { call in
             let query = call.query
             let within = try query.integer("within_days", 0...3650) ?? 90
-            let renewals = try await lifecycle.renewals(withinDays: within, asOf: try query.asOf())
-            return try .json(["data": renewals.map { RenewalResource(contract: $0.0, account: $0.1) }])
+            let asOf = try query.asOf()
+            let renewals = try await lifecycle.renewals(withinDays: within, asOf: asOf)
+            return try .json(["data": renewals.map { RenewalResource($0, asOf: asOf) }])
         }
         endpoints.get("/v1/metrics/revenue", .scope(.read)) { call in
             let query = call.query

@@ -78,14 +78,19 @@ struct RenewalResource: Encodable, Sendable {
     @Nullable var owner: String?
     @Nullable var renewalDate: String?
     var mrr: Int
+    /// The health score arrives with the health service.
+    @Nullable var health: AccountResource.HealthSummary?
+    @Nullable var daysSinceExecutiveContact: Double?
 
-    init(contract view: ContractView, account: Account) {
-        contract = ContractResource(view)
-        accountId = account.id
-        accountName = account.name
-        owner = account.owner
-        renewalDate = view.renewalDate.map(Timestamp.formatDate)
-        mrr = view.mrr
+    init(_ renewal: LifecycleService.Renewal, asOf: Date) {
+        contract = ContractResource(renewal.contract)
+        accountId = renewal.account.id
+        accountName = renewal.account.name
+        owner = renewal.account.owner
+        renewalDate = renewal.contract.renewalDate.map(Timestamp.formatDate)
+        mrr = renewal.contract.mrr
+        health = nil
+        daysSinceExecutiveContact = renewal.lastExecutiveContact.map { asOf.timeIntervalSince($0) / 86_400 }
     }
 }
 
