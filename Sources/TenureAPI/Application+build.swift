@@ -41,6 +41,7 @@ public func buildApplication(_ arguments: some AppArguments) async throws -> som
     if let secret = arguments.bootstrapAdminKey, !secret.isEmpty, try await services.keys.bootstrapAdmin(secret: secret) {
         logger.notice("keys.bootstrap_admin_created")
     }
+    try await services.webhooks.applyStoredCRMContractBlocks()
     let router = buildRouter(services, rateLimiter: RateLimiter(perSecond: arguments.rateLimit))
     return Application(
         router: router,

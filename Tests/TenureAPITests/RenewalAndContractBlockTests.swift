@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import SQLiteStore
 import Testing
 
 @Suite struct RenewalAndContractBlockTests {
@@ -24,6 +25,20 @@ import Testing
             let view = try await LifecycleAPITests.account(app, account)
             #expect(view["lifecycle_stage"] as? String == "customer")
             #expect(view["mrr"] as? Int == 300_000)
+        }
+    }
+
+    @Test func contractBlocksStoredBeforeContractsExistedAreAppliedOnStart() async throws {
+        let arguments = TestArguments()
+        let body = CRMWebhookTests.closedWon().replacingOccurrences(of: #",\s*"billing": \{[^}]*\}"#, with: "", options: .regularExpression)
+        try await TestApp.run(arguments: arguments) { (app: TestApp) async throws in
+            #expect(try await CRMWebhookTests.deliver(app, body).json["status"] as? String == "processed")
+        }
+        // As an older Tenure left it: the event stored, no contract.
+        let connection = try Connection(path: arguments.databasePath)
+        try connection.execute("DELETE FROM contracts; DELETE FROM mrr_movements; DELETE FROM settings WHERE name = 'crm_contract_blocks_applied'")
+        try await TestApp.run(arguments: arguments, withKeys: false) { (app: TestApp) async throws in
+            #expect(try await app.send(.get, "/v1/contracts?as_of=2026-06-01").data.compactMap { $0["mrr"] as? Int } == [200_000])
         }
     }
 

@@ -167,6 +167,27 @@ public struct CRMEventHandler: WebhookEventHandler {
         return account
     }
 
+    /// Applies the contract blocks of Closed Won events processed before contracts existed (issue 3 stored them with
+    /// the event); idempotent, since a block creates or updates the deal's one contract.
+    func applyStoredContractBlocks(in tx: any Transaction) throws {
+        var page = PageRequest(limit: 500)
+        repeat {
+            let events = try tx.webhookEvents.list(WebhookEventFilter(source: .crm, status: .processed, type: "opportunity.closed_won"), page)
+            for event in events.items {
+                let decoder = JSONDecoder()
+                decoder.keyDecodingStrategy = .convertFromSnakeCase
+                guard let body = try? decoder.decode(CRMEvent.self, from: Data(event.payload)), let terms = body.contract,
+                    let opportunity = try body.opportunity?.externalId.flatMap({ try tx.opportunities.find(externalID: $0) })
+                else { continue }
+                try tx.nested {
+                    try applyContract(terms, billedThroughStripe: body.billing?.stripeCustomerId != nil, opportunity: opportunity, in: tx)
+                    try RevenueBook.refresh(opportunity.accountID, in: tx)
+                }
+            }
+            page.after = events.next
+        } while page.after != nil
+    }
+
     /// The Closed Won's contract block: the deal's manual contract (created, or updated on a repeated Closed Won) —
     /// unless the deal is billed through Stripe, where it only records the renewal date.
     private func applyContract(_ terms: CRMEvent.ContractTerms, billedThroughStripe: Bool, opportunity: Opportunity, in tx: any Transaction) throws {

@@ -101,6 +101,16 @@ public struct WebhookService: Sendable {
         }
     }
 
+    /// Once per database: applies the contract blocks of CRM events stored before contracts existed.
+    public func applyStoredCRMContractBlocks() async throws {
+        guard let crm = handlers[.crm] as? CRMEventHandler else { return }
+        try await storage.write { tx in
+            guard try tx.settings.value("crm_contract_blocks_applied") == nil else { return }
+            try crm.applyStoredContractBlocks(in: tx)
+            try tx.settings.setValue("crm_contract_blocks_applied", Array("true".utf8))
+        }
+    }
+
     public func list(_ filter: WebhookEventFilter, page: PageRequest) async throws -> Page<WebhookEvent> {
         try await storage.read { tx in try tx.webhookEvents.list(filter, page) }
     }
