@@ -66,7 +66,9 @@ struct SQLiteContactRecords: ContactRecords {
             """
             SELECT max(a.occurred_at) AS at FROM activities a JOIN contacts c ON c.id = a.contact_id
             WHERE a.account_id = ? AND c.role = ? AND a.occurred_at <= ?
-            """, [accountID, role.rawValue, asOf.stored])?.date("at")
+            """,
+            [accountID, role.rawValue, asOf.stored]
+        )?.date("at")
     }
 
     private func decode(_ row: Row) -> Contact {

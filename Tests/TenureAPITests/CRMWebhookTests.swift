@@ -81,8 +81,9 @@ import Testing
             let rejections = [
                 try await Self.deliver(app, String(decoding: tampered, as: UTF8.self), signedBody: body),
                 try await Self.deliver(app, body, secret: wrongSecret),
-                try await Self.deliver(app, body, timestamp: Date().addingTimeInterval(-301)),
-                try await Self.deliver(app, body, timestamp: Date().addingTimeInterval(301)),
+                // ±301 s exactly is tested with a fixed clock in StandardWebhookSignatureTests; here a margin absorbs a slow machine.
+                try await Self.deliver(app, body, timestamp: Date().addingTimeInterval(-310)),
+                try await Self.deliver(app, body, timestamp: Date().addingTimeInterval(310)),
                 try await Self.deliver(app, reformatted, signedBody: body),
                 try await app.send(.post, "/v1/webhooks/crm", body, key: nil),
             ]
@@ -91,7 +92,7 @@ import Testing
                 #expect(reply.json["type"] as? String == "https://tenure.dev/problems/invalid-signature")
             }
             #expect(try app.snapshot() == before)
-            #expect(try await Self.deliver(app, body, timestamp: Date().addingTimeInterval(-299)).status == .ok)
+            #expect(try await Self.deliver(app, body, timestamp: Date().addingTimeInterval(-290)).status == .ok)
         }
     }
 

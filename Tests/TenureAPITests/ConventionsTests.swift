@@ -1,6 +1,8 @@
 import Foundation
 import HTTPTypes
 import SQLiteStore
+import TenureCore
+import TenureServices
 import Testing
 
 /// Every status code of `API.md`'s conventions, each triggered by a real request; every 4xx leaves the database as it was.
@@ -134,6 +136,8 @@ import Testing
     @Test func tooManyRequestsIs429() async throws {
         var arguments = TestArguments()
         arguments.rateLimit = 3
+        let frozen = Date(unixMilliseconds: Date().unixMilliseconds)
+        arguments.clock = Clock { frozen }  // no refill between requests, however slow the machine
         try await TestApp.run(arguments: arguments) { app in
             var statuses: [HTTPResponse.Status] = []
             for _ in 0..<6 { statuses.append(try await app.send(.get, "/v1/accounts").status) }

@@ -7,7 +7,10 @@ import Testing
     @Test func theCRMContractBlockCreatesThenUpdatesTheDealsManualContract() async throws {
         try await TestApp.run { app in
             let withoutBilling = CRMWebhookTests.closedWon().replacingOccurrences(
-                of: #",\s*"billing": \{[^}]*\}"#, with: "", options: .regularExpression)
+                of: #",\s*"billing": \{[^}]*\}"#,
+                with: "",
+                options: .regularExpression
+            )
             #expect(!withoutBilling.contains("stripe_customer_id"))
             #expect(try await CRMWebhookTests.deliver(app, withoutBilling).json["status"] as? String == "processed")
             let account = try #require(try await app.send(.get, "/v1/accounts").data.first?["id"] as? String)
@@ -21,7 +24,11 @@ import Testing
             contracts = try await app.send(.get, "/v1/contracts?account_id=\(account)&as_of=2026-06-01").data
             #expect(contracts.count == 1, "a repeated Closed Won updates the deal's contract")
             #expect(contracts.first?["mrr"] as? Int == 300_000)
-            try await app.send(.post, "/v1/payments", #"{"account_id": "\#(account)", "amount": 3600000, "currency": "usd", "paid_at": "2026-03-05T00:00:00Z", "reference": "inv-1"}"#)
+            try await app.send(
+                .post,
+                "/v1/payments",
+                #"{"account_id": "\#(account)", "amount": 3600000, "currency": "usd", "paid_at": "2026-03-05T00:00:00Z", "reference": "inv-1"}"#
+            )
             let view = try await LifecycleAPITests.account(app, account)
             #expect(view["lifecycle_stage"] as? String == "customer")
             #expect(view["mrr"] as? Int == 300_000)
@@ -49,7 +56,14 @@ import Testing
             #expect(try await app.send(.get, "/v1/contracts?account_id=\(account)").data.isEmpty)
             let subscription = StripeFixture.subscription("sub_r", customer: "cus_Q1acme", items: [StripeFixture.item(200_000)])
             try await app.stripe(StripeFixture.event("evt_r", "customer.subscription.created", created: "2026-03-02", subscription))
-            try await app.stripe(StripeFixture.event("evt_rp", "invoice.paid", created: "2026-03-02", StripeFixture.invoice("in_r", customer: "cus_Q1acme", paid: 200_000)))
+            try await app.stripe(
+                StripeFixture.event(
+                    "evt_rp",
+                    "invoice.paid",
+                    created: "2026-03-02",
+                    StripeFixture.invoice("in_r", customer: "cus_Q1acme", paid: 200_000)
+                )
+            )
             let view = try await LifecycleAPITests.account(app, account)
             #expect(view["mrr"] as? Int == 200_000)
             #expect(view["renewal_date"] as? String == "2027-02-28", "a monthly subscription renews on the CRM contract's end date")
@@ -60,12 +74,24 @@ import Testing
         try await TestApp.run { app in
             let (account, deal) = try await LifecycleAPITests.prospect(app)
             try await LifecycleAPITests.win(app, deal, at: "2026-01-05T00:00:00Z")
-            try await app.send(.post, "/v1/payments", #"{"account_id": "\#(account)", "amount": 100, "currency": "usd", "paid_at": "2026-01-05T00:00:00Z", "reference": "r"}"#)
             try await app.send(
-                .post, "/v1/contracts",
-                #"{"account_id": "\#(account)", "start_date": "2026-01-05", "end_date": "2027-01-04", "billing_interval": "year", "recurring_amount": 120000, "currency": "usd"}"#)
-            let ceo = try await app.send(.post, "/v1/contacts", #"{"account_id": "\#(account)", "name": "Pat", "title": "CEO"}"#).json["id"] as? String ?? ""
-            try await app.send(.post, "/v1/activities", #"{"account_id": "\#(account)", "contact_id": "\#(ceo)", "type": "meeting", "occurred_at": "2026-11-01T00:00:00Z"}"#)
+                .post,
+                "/v1/payments",
+                #"{"account_id": "\#(account)", "amount": 100, "currency": "usd", "paid_at": "2026-01-05T00:00:00Z", "reference": "r"}"#
+            )
+            try await app.send(
+                .post,
+                "/v1/contracts",
+                #"{"account_id": "\#(account)", "start_date": "2026-01-05", "end_date": "2027-01-04", "billing_interval": "year", "recurring_amount": 120000, "currency": "usd"}"#
+            )
+            let ceo =
+                try await app.send(.post, "/v1/contacts", #"{"account_id": "\#(account)", "name": "Pat", "title": "CEO"}"#).json["id"] as? String
+                ?? ""
+            try await app.send(
+                .post,
+                "/v1/activities",
+                #"{"account_id": "\#(account)", "contact_id": "\#(ceo)", "type": "meeting", "occurred_at": "2026-11-01T00:00:00Z"}"#
+            )
             let soon = try await app.send(.get, "/v1/renewals?as_of=2026-11-11").data
             #expect(soon.count == 1)
             #expect(soon.first?["renewal_date"] as? String == "2027-01-04")
@@ -82,16 +108,28 @@ import Testing
             for (name, cancel) in [("Keep", nil), ("Leave", "2026-03-01")] as [(String, String?)] {
                 let (account, deal) = try await LifecycleAPITests.prospect(app, name)
                 try await LifecycleAPITests.win(app, deal, at: "2026-01-02T00:00:00Z")
-                try await app.send(.post, "/v1/payments", #"{"account_id": "\#(account)", "amount": 100, "currency": "usd", "paid_at": "2026-01-02T00:00:00Z", "reference": "r"}"#)
+                try await app.send(
+                    .post,
+                    "/v1/payments",
+                    #"{"account_id": "\#(account)", "amount": 100, "currency": "usd", "paid_at": "2026-01-02T00:00:00Z", "reference": "r"}"#
+                )
                 let contract = try await app.send(
-                    .post, "/v1/contracts", #"{"account_id": "\#(account)", "start_date": "2026-01-02", "billing_interval": "month", "recurring_amount": 10000, "currency": "usd"}"#)
+                    .post,
+                    "/v1/contracts",
+                    #"{"account_id": "\#(account)", "start_date": "2026-01-02", "billing_interval": "month", "recurring_amount": 10000, "currency": "usd"}"#
+                )
                 if let cancel {
                     try await app.send(.post, "/v1/contracts/\(contract.json["id"] as? String ?? "")/cancel", #"{"effective_date": "\#(cancel)"}"#)
                 }
             }
-            #expect(try await app.send(.post, "/v1/acquisition-spend", #"{"period": "2026-01", "amount": 30000, "currency": "usd", "channel": "ads"}"#).status == .created)
+            #expect(
+                try await app.send(.post, "/v1/acquisition-spend", #"{"period": "2026-01", "amount": 30000, "currency": "usd", "channel": "ads"}"#)
+                    .status == .created
+            )
             try await app.send(.post, "/v1/acquisition-spend", #"{"period": "2026-01", "amount": 10000, "currency": "usd"}"#)
-            #expect(try await app.send(.post, "/v1/acquisition-spend", #"{"period": "2026-1", "amount": 1, "currency": "usd"}"#).errorFields == ["period"])
+            #expect(
+                try await app.send(.post, "/v1/acquisition-spend", #"{"period": "2026-1", "amount": 1, "currency": "usd"}"#).errorFields == ["period"]
+            )
             let ltv = try await app.send(.get, "/v1/metrics/ltv?as_of=2026-07-15").json
             // ARPA 10000; monthly churn rates of the months with customers at their start (Feb–Jun): Mar 0.5, others 0 → 0.1.
             #expect(ltv["arpa"] as? Double == 10000)

@@ -112,7 +112,7 @@ final class Endpoints {
         router.on(RouterPath(path), method: method) { request, context -> Reply in
             let now = services.clock.now()
             let actor = try await Self.authorize(request, access, keys: services.keys)
-            if case .scope = access, !rateLimiter.allow(actor.keyID) {
+            if case .scope = access, !rateLimiter.allow(actor.keyID, now: now) {
                 var problem = Problem(.tooManyRequests, "rate-limited", detail: "This key sent more than \(rateLimiter.perSecond) requests a second.")
                 problem.headers[.retryAfter] = "1"
                 throw problem
