@@ -6,7 +6,9 @@ import Testing
 
 @Suite struct StripeSubscriptionParserTests {
     static var fixture: [String: Any] {
-        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/fixtures/stripe/subscription.json")
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "../../../shared/fixtures/stripe/subscription.json"
+        )
         return ((try? JSONSerialization.jsonObject(with: Data(contentsOf: file))) as? [String: Any]) ?? [:]
     }
 
@@ -29,7 +31,10 @@ import Testing
         nulls["items"] = Self.fixture["items"]
         nulls["status"] = "active"
         #expect(try parse(nulls).mrr(at: Date(timeIntervalSince1970: 1)) == 2000)
-        let bare: [String: Any] = ["id": "sub_1", "status": "active", "items": ["data": [["id": "si_1", "price": ["unit_amount": 500, "recurring": ["interval": "week"]]]]]]
+        let bare: [String: Any] = [
+            "id": "sub_1", "status": "active",
+            "items": ["data": [["id": "si_1", "price": ["unit_amount": 500, "recurring": ["interval": "week"]]]]],
+        ]
         #expect(try parse(bare).mrr(at: Date(timeIntervalSince1970: 1)) == 2167)  // 500 × 52 ÷ 12
         #expect(try parse(["id": "sub_2"]).mrr(at: Date(timeIntervalSince1970: 1)) == 0)
     }

@@ -30,7 +30,7 @@ struct WebhookController {
                 Self.count(.crm, "rejected")
                 throw Problem(.unauthorized, "invalid-signature", detail: rejection.reason)
             }
-            let envelope = try? JSONDecoder.snakeCase.decode(Envelope.self, from: Data(call.body))
+            let envelope = try? JSON.decoder.decode(Envelope.self, from: Data(call.body))
             guard let type = envelope?.type, !type.isEmpty else { throw Problem.badRequest("The body must be a JSON object with a type.") }
             let delivery = WebhookDelivery(
                 source: .crm,
@@ -122,12 +122,4 @@ extension HTTPField.Name {
     static let webhookTimestamp = Self("webhook-timestamp")!
     static let webhookSignature = Self("webhook-signature")!
     static let stripeSignature = Self("Stripe-Signature")!
-}
-
-extension JSONDecoder {
-    static let snakeCase: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return decoder
-    }()
 }

@@ -44,6 +44,20 @@ struct CRMEvent: Decodable {
     var opportunity: Opportunity?
     var billing: Billing?
     var contract: ContractTerms?
+
+    /// Reads a delivery's body; nil when it does not have the shape of a CRM event.
+    static func decode(_ payload: [UInt8]) -> CRMEvent? {
+        try? JSONDecoder.snakeCase.decode(CRMEvent.self, from: Data(payload))
+    }
+}
+
+extension JSONDecoder {
+    /// Decodes `snake_case` keys into camelCase properties.
+    static var snakeCase: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return decoder
+    }
 }
 
 /// Applies CRM events: upserts the account and the opportunity and records the stage change at `occurred_at`.
@@ -60,14 +74,7 @@ public struct CRMEventHandler: WebhookEventHandler {
     }
 
     public func apply(_ event: WebhookEvent, in tx: any Transaction) throws -> WebhookApplication {
-        let body: CRMEvent
-        do {
-            let decoder = JSONDecoder()
-            decoder.keyDecodingStrategy = .convertFromSnakeCase
-            body = try decoder.decode(CRMEvent.self, from: Data(event.payload))
-        } catch {
-            throw ValidationError("body", "does not have the shape of a CRM event")
-        }
+        guard let body = CRMEvent.decode(event.payload) else { throw ValidationError("body", "does not have the shape of a CRM event") }
         let stage: PipelineStage
         switch body.type {
         case "opportunity.closed_won": stage = .closedWon
@@ -174,9 +181,7 @@ public struct CRMEventHandler: WebhookEventHandler {
         repeat {
             let events = try tx.webhookEvents.list(WebhookEventFilter(source: .crm, status: .processed, type: "opportunity.closed_won"), page)
             for event in events.items {
-                let decoder = JSONDecoder()
-                decoder.keyDecodingStrategy = .convertFromSnakeCase
-                guard let body = try? decoder.decode(CRMEvent.self, from: Data(event.payload)), let terms = body.contract,
+                guard let body = CRMEvent.decode(event.payload), let terms = body.contract,
                     let opportunity = try body.opportunity?.externalId.flatMap({ try tx.opportunities.find(externalID: $0) })
                 else { continue }
                 try tx.nested {
