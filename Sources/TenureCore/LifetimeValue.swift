@@ -63,7 +63,9 @@ public struct LifetimeValue: Sendable, Equatable {
             ltvReason = avgCustomerChurnRate == nil ? "no_data" : nil
         }
         let newMovements = rows.reduce(0) { $0 + $1.newCustomers }
-        cac = ratio(window.reduce(0) { $0 + (spend[$1] ?? 0) }, newMovements)
+        // No spend recorded for W is unknown spend, not free acquisition.
+        let recorded = window.compactMap { spend[$0] }
+        cac = recorded.isEmpty ? nil : ratio(recorded.reduce(0, +), newMovements)
         if let ltv, let cac, cac > 0 {
             ltvCACRatio = ltv / cac
             ltvCACHealthy = ltv / cac >= 3

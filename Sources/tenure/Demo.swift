@@ -15,7 +15,7 @@ struct Demo: AsyncParsableCommand {
 
     func run() async throws {
         let storage = try await SQLiteStorage(path: database.db, durability: .normal, migrate: true, logger: Logger(label: "tenure"))
-        var company = DemoCompany(storage: storage, seed: seed, now: Date())
+        var company = DemoCompany(storage: storage, seed: seed, now: Clock.system.now())
         let summary = try await company.load(accounts: accounts)
         await storage.close()
         print(summary)

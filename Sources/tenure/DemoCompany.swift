@@ -19,9 +19,12 @@ struct DemoCompany {
         let accounts = AccountService(storage: storage, clock: clock, currency: "usd")
         let contacts = ContactService(storage: storage, clock: clock)
         let activities = ActivityService(storage: storage, clock: clock)
+        let pipeline = PipelineService(storage: storage, clock: clock, currency: "usd")
+        let lifecycle = LifecycleService(storage: storage, clock: clock, currency: "usd")
         let actor = Actor(keyID: "demo", keyName: "demo")
         var contactCount = 0
         var activityCount = 0
+        var customers = 0  // deals won, paid and billed
         for index in 0..<count {
             let company = "\(pick(Self.prefixes)) \(pick(Self.suffixes))"
             let slug = company.lowercased().replacingOccurrences(of: " ", with: "")
@@ -65,8 +68,91 @@ struct DemoCompany {
                 )
             }
             activityCount += try await activities.createBatch(touches, by: actor).count
+            if try await sellDeal(to: account, pipeline: pipeline, lifecycle: lifecycle, by: actor) { customers += 1 }
         }
-        return "Demo company loaded: \(count) accounts, \(contactCount) contacts, \(activityCount) activities."
+        for months in 0..<24 {
+            let month = CalendarMonth(containing: now).adding(-months)
+            try await lifecycle.addAcquisitionSpend(
+                period: month.description,
+                amount: Int(random.next(in: 40...90)) * 1_000_000,
+                currency: "usd",
+                channel: pick(["paid search", "events", "outbound"]),
+                by: actor
+            )
+        }
+        return "Demo company loaded: \(count) accounts, \(contactCount) contacts, \(activityCount) activities, \(customers) deals won and billed."
+    }
+
+    /// A deal that moves through the pipeline over the last two years; most are won, paid and billed on a manual
+    /// contract, some of which are later cancelled; the rest are lost or still open.
+    private mutating func sellDeal(to account: Account, pipeline: PipelineService, lifecycle: LifecycleService, by actor: Actor) async throws -> Bool
+    {
+        let day = 86_400.0
+        var at = now.addingTimeInterval(-Double(random.next(in: 60...720)) * day)
+        let amount = Int(random.next(in: 12...600)) * 100_000
+        let deal = try await pipeline.create(
+            OpportunityInput(
+                accountID: account.id,
+                name: "\(account.name) — Platform",
+                amount: amount,
+                currency: "usd",
+                stage: nil,
+                closeDate: nil,
+                owner: account.owner,
+                type: nil,
+                externalID: nil,
+                createdAt: Timestamp.format(at),
+                lostReason: nil
+            ),
+            by: actor
+        )
+        let outcome = random.next(in: 0...9)
+        for stage in ["discovery", "solution_fit", "proposal"].prefix(outcome < 8 ? 3 : Int(outcome - 7)) {
+            at.addTimeInterval(Double(random.next(in: 3...20)) * day)
+            _ = try await pipeline.moveStage(deal.opportunity.id, to: stage, at: Timestamp.format(at), lostReason: nil, by: actor)
+        }
+        at.addTimeInterval(Double(random.next(in: 3...20)) * day)
+        guard outcome < 7, at < now else {
+            if outcome == 7, at < now {
+                _ = try await pipeline.moveStage(
+                    deal.opportunity.id,
+                    to: "closed_lost",
+                    at: Timestamp.format(at),
+                    lostReason: pick(Self.lostReasons),
+                    by: actor
+                )
+            }
+            return false
+        }
+        _ = try await pipeline.moveStage(deal.opportunity.id, to: "closed_won", at: Timestamp.format(at), lostReason: nil, by: actor)
+        _ = try await lifecycle.recordPayment(
+            accountID: account.id,
+            amount: amount,
+            currency: "usd",
+            paidAt: Timestamp.format(min(now, at.addingTimeInterval(5 * day))),
+            reference: "invoice \(account.externalID ?? "")",
+            by: actor
+        )
+        // The deal's amount is its annual value, billed monthly, quarterly or yearly.
+        let (interval, periodsPerYear) = pick([("month", 12), ("quarter", 4), ("year", 1)])
+        let contract = try await lifecycle.createContract(
+            ContractInput(
+                accountID: account.id,
+                opportunityID: deal.opportunity.id,
+                startDate: Timestamp.formatDate(at),
+                endDate: nil,
+                billingInterval: interval,
+                recurringAmount: amount / periodsPerYear,
+                currency: "usd",
+                autoRenew: true
+            ),
+            by: actor
+        )
+        let cancelAt = at.addingTimeInterval(Double(random.next(in: 90...400)) * day)
+        if random.next(in: 0...4) == 0, cancelAt < now {
+            _ = try await lifecycle.cancelContract(contract.contract.id, effectiveDate: Timestamp.formatDate(cancelAt), by: actor)
+        }
+        return true
     }
 
     private mutating func pick<T>(_ values: [T]) -> T { values[Int(random.next(in: 0...UInt64(values.count - 1)))] }
@@ -79,6 +165,7 @@ struct DemoCompany {
     static let executiveTitles = ["VP of Engineering", "Chief Operating Officer", "Head of Customer Success", "Director of IT", "CFO"]
     static let firstNames = ["Ada", "Grace", "Alan", "Linus", "Margaret", "Ken", "Barbara", "Dennis", "Frances", "Edsger"]
     static let lastNames = ["Lovelace", "Hopper", "Turing", "Torvalds", "Hamilton", "Thompson", "Liskov", "Ritchie", "Allen", "Dijkstra"]
+    static let lostReasons = ["price", "timing", "competitor", "no budget", "no decision"]
     static let subjects = ["Kickoff", "Quarterly review", "Renewal check-in", "Onboarding", "Feature request", "Pricing question", "Training"]
 }
 

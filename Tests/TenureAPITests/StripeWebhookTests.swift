@@ -66,6 +66,12 @@ import Testing
             let view = try await LifecycleAPITests.account(app, account)
             #expect(view["mrr"] as? Int == 10000)
             #expect(view["renewal_date"] as? String == "2027-01-05")
+            var cancelling = subscription
+            cancelling["cancel_at_period_end"] = true
+            try await app.stripe(Fixture.event("evt_cancel", "customer.subscription.updated", created: "2026-06-01", cancelling))
+            let contract = try await app.send(.get, "/v1/contracts?account_id=\(account)&as_of=2026-07-01").data.first
+            #expect(contract?["scheduled_end"] as? String == "2027-01-05T00:00:00Z", "cancel_at_period_end is a scheduled end")
+            #expect(contract?["mrr"] as? Int == 10000, "still paying until then")
         }
     }
 
