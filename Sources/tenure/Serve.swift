@@ -31,10 +31,10 @@ struct Serve: AsyncParsableCommand, AppArguments {
     var rateLimit: Int = Int(environment("TENURE_RATE_LIMIT", "1000")) ?? 1000
 
     @Option(name: .customLong("crm-webhook-secrets"), help: "Comma-separated whsec_ secrets of CRM deliveries (env TENURE_CRM_WEBHOOK_SECRETS).")
-    var crmSecrets: String = environment("TENURE_CRM_WEBHOOK_SECRETS", "")
+    var crmSecrets: String?
 
     @Option(name: .customLong("stripe-webhook-secrets"), help: "Comma-separated Stripe endpoint secrets (env TENURE_STRIPE_WEBHOOK_SECRETS).")
-    var stripeSecrets: String = environment("TENURE_STRIPE_WEBHOOK_SECRETS", "")
+    var stripeSecrets: String?
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (env TENURE_LOG_LEVEL).")
     var logLevelName: String = environment("TENURE_LOG_LEVEL", "info")
@@ -42,7 +42,13 @@ struct Serve: AsyncParsableCommand, AppArguments {
     var databasePath: String { database.db }
     var migrate: Bool { !noMigrate }
     var logLevel: Logger.Level { Logger.Level(rawValue: logLevelName) ?? .info }
-    var webhookSecrets: WebhookSecrets { WebhookSecrets(crm: Self.list(crmSecrets), stripe: Self.list(stripeSecrets)) }
+    var webhookSecrets: WebhookSecrets {
+        WebhookSecrets(
+            // Read here rather than as the option's default, so `--help` never prints a secret.
+            crm: Self.list(crmSecrets ?? environment("TENURE_CRM_WEBHOOK_SECRETS", "")),
+            stripe: Self.list(stripeSecrets ?? environment("TENURE_STRIPE_WEBHOOK_SECRETS", ""))
+        )
+    }
     static func list(_ text: String) -> [String] {
         text.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }

@@ -13,7 +13,8 @@ struct Tenure: AsyncParsableCommand {
         discussion: """
             Every flag also reads an environment variable, shown in each command's help:
               TENURE_HOST, TENURE_PORT, TENURE_DB, TENURE_CURRENCY, TENURE_DURABILITY, TENURE_LOG_LEVEL,
-              TENURE_NO_MIGRATE, TENURE_BOOTSTRAP_ADMIN_KEY (an admin key created on start when no key exists),
+              TENURE_NO_MIGRATE, TENURE_RATE_LIMIT,
+              TENURE_BOOTSTRAP_ADMIN_KEY (an admin key created on start when no key exists),
               TENURE_STRIPE_WEBHOOK_SECRETS and TENURE_CRM_WEBHOOK_SECRETS (comma-separated).
             """,
         subcommands: [Serve.self, Migrate.self, Keys.self, Backup.self, Demo.self],
