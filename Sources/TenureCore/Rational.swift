@@ -50,6 +50,9 @@ public struct Rational: Sendable, Equatable, Comparable, CustomStringConvertible
         lhs.numerator * rhs.denominator < rhs.numerator * lhs.denominator
     }
 
+    /// The nearest `Double`.
+    public var doubleValue: Double { Double(numerator) / Double(denominator) }
+
     /// The nearest integer, halves away from zero.
     public func roundedHalfAwayFromZero() -> Int {
         let twice = 2 * numerator.magnitude + denominator.magnitude

@@ -1,0 +1,299 @@
+import Foundation
+
+/// The five components of the health score (`HEALTH.md`).
+public enum HealthComponent: String, Codable, CaseIterable, Sendable {
+    case adoption, relationships, support, sentiment, billing
+}
+
+public enum HealthBand: String, Codable, CaseIterable, Sendable {
+    case green, yellow, red
+}
+
+public enum CasePriority: String, Codable, CaseIterable, Sendable {
+    case low, normal, high, urgent
+
+    /// Default first-response targets (`METRICS.md`, Support).
+    public var defaultTargetHours: Double {
+        switch self {
+        case .urgent: 1
+        case .high: 4
+        case .normal: 8
+        case .low: 24
+        }
+    }
+}
+
+/// `GET/PUT /v1/settings/health`: weights, bands and the thresholds of the flags.
+public struct HealthSettings: Sendable, Equatable, Codable {
+    public var weights: [HealthComponent: Double]
+    public var green: Double
+    public var yellow: Double
+    public var renewalWindowDays: Int
+    public var execSilenceDays: Int
+    public var userSilenceDays: Int
+    public var championAdoption: Double
+    public var adoptionDrop: Double
+
+    public static let defaults = HealthSettings(
+        weights: [.adoption: 30, .relationships: 25, .support: 15, .sentiment: 15, .billing: 15],
+        green: 70,
+        yellow: 40,
+        renewalWindowDays: 90,
+        execSilenceDays: 15,
+        userSilenceDays: 30,
+        championAdoption: 0.7,
+        adoptionDrop: 0.25
+    )
+
+    public init(
+        weights: [HealthComponent: Double],
+        green: Double,
+        yellow: Double,
+        renewalWindowDays: Int,
+        execSilenceDays: Int,
+        userSilenceDays: Int,
+        championAdoption: Double,
+        adoptionDrop: Double
+    ) {
+        self.weights = weights
+        self.green = green
+        self.yellow = yellow
+        self.renewalWindowDays = renewalWindowDays
+        self.execSilenceDays = execSilenceDays
+        self.userSilenceDays = userSilenceDays
+        self.championAdoption = championAdoption
+        self.adoptionDrop = adoptionDrop
+    }
+
+    public func band(_ score: Int) -> HealthBand {
+        Double(score) >= green ? .green : Double(score) >= yellow ? .yellow : .red
+    }
+}
+
+/// One day of product usage.
+public struct UsageRecord: Sendable, Equatable {
+    public var day: Date
+    public var activeUsers: Int
+    public var licensedSeats: Int
+
+    public init(day: Date, activeUsers: Int, licensedSeats: Int) {
+        self.day = day
+        self.activeUsers = activeUsers
+        self.licensedSeats = licensedSeats
+    }
+}
+
+/// A support case as of an instant.
+public struct CaseFacts: Sendable, Equatable {
+    public var priority: CasePriority
+    public var openedAt: Date
+    public var firstResponseAt: Date?
+    public var isOpen: Bool
+
+    public init(priority: CasePriority, openedAt: Date, firstResponseAt: Date?, isOpen: Bool) {
+        self.priority = priority
+        self.openedAt = openedAt
+        self.firstResponseAt = firstResponseAt
+        self.isOpen = isOpen
+    }
+
+    /// No first response by `opened_at + target` (once that time has come), or a first response after it.
+    public func breached(targetHours: Double, asOf: Date) -> Bool {
+        let due = openedAt.addingTimeInterval(targetHours * 3_600)
+        if let firstResponseAt { return firstResponseAt > due }
+        return due < asOf
+    }
+}
+
+public enum SurveyKind: String, Codable, CaseIterable, Sendable {
+    case nps, csat
+}
+
+public struct SurveyResponse: Sendable, Equatable {
+    public var kind: SurveyKind
+    public var score: Int
+    public var contactID: String?
+    public var at: Date
+
+    public init(kind: SurveyKind, score: Int, contactID: String?, at: Date) {
+        self.kind = kind
+        self.score = score
+        self.contactID = contactID
+        self.at = at
+    }
+}
+
+/// What the billing component reads of an account's live contracts and payments.
+public struct BillingFacts: Sendable, Equatable {
+    /// Each live contract's status: `active` for a manual contract, the subscription status for a Stripe one.
+    public var liveContractStatuses: [String]
+    public var hasScheduledEnd: Bool
+    /// A payment failed in the last 30 days with no later success.
+    public var unresolvedFailedPayment: Bool
+
+    public init(liveContractStatuses: [String], hasScheduledEnd: Bool, unresolvedFailedPayment: Bool) {
+        self.liveContractStatuses = liveContractStatuses
+        self.hasScheduledEnd = hasScheduledEnd
+        self.unresolvedFailedPayment = unresolvedFailedPayment
+    }
+}
+
+/// Everything the scorecard reads of one account at `asOf`.
+public struct HealthInputs: Sendable {
+    public var segment: Segment?
+    public var usage: [UsageRecord]
+    public var contacts: [(role: ContactRole, strength: RelationshipStrength)]
+    public var lastUserContact: Date?
+    public var lastExecutiveContact: Date?
+    public var cases: [CaseFacts]
+    public var surveys: [SurveyResponse]
+    public var billing: BillingFacts
+
+    public init(
+        segment: Segment?,
+        usage: [UsageRecord],
+        contacts: [(role: ContactRole, strength: RelationshipStrength)],
+        lastUserContact: Date?,
+        lastExecutiveContact: Date?,
+        cases: [CaseFacts],
+        surveys: [SurveyResponse],
+        billing: BillingFacts
+    ) {
+        self.segment = segment
+        self.usage = usage
+        self.contacts = contacts
+        self.lastUserContact = lastUserContact
+        self.lastExecutiveContact = lastExecutiveContact
+        self.cases = cases
+        self.surveys = surveys
+        self.billing = billing
+    }
+
+    /// Strong executive relationships needed: 2 for enterprise accounts, 1 otherwise.
+    public var executivesRequired: Int { segment == .enterprise ? 2 : 1 }
+
+    public func strongRelationships(_ role: ContactRole) -> Int { contacts.filter { $0.role == role && $0.strength.isStrong }.count }
+}
+
+/// One component's score (nil without data) and the inputs that explain it.
+public struct ComponentScore: Sendable, Equatable {
+    public var component: HealthComponent
+    public var weight: Double
+    public var score: Double?
+    public var inputs: [String: Double?]
+}
+
+/// The scorecard of `HEALTH.md`, evaluated at `asOf`; component scores are exact, the total rounded half up once.
+public struct HealthEvaluation: Sendable, Equatable {
+    public var components: [ComponentScore]
+    public var score: Int?
+    public var band: HealthBand?
+
+    public init(_ inputs: HealthInputs, asOf: Date, settings: HealthSettings, targets: [CasePriority: Double] = [:]) {
+        let day = 86_400.0
+        func daysSince(_ date: Date?) -> Double? { date.map { asOf.timeIntervalSince($0) / day } }
+        let ratio = Self.adoptionRatio(inputs.usage, asOf: asOf)
+        let users = inputs.strongRelationships(.user)
+        let executives = inputs.strongRelationships(.executive)
+        let userDays = daysSince(inputs.lastUserContact)
+        let executiveDays = daysSince(inputs.lastExecutiveContact)
+        let relationships =
+            (users >= 2 ? 25 : users == 1 ? 12.5 : 0) + (executives >= inputs.executivesRequired ? 25 : executives >= 1 ? 12.5 : 0)
+            + (userDays.map { $0 <= 30 ? 25 : $0 <= 60 ? 12.5 : 0 } ?? 0) + (executiveDays.map { $0 <= 15 ? 25 : $0 <= 45 ? 12.5 : 0 } ?? 0)
+        let open = inputs.cases.filter(\.isOpen)
+        let breached = inputs.cases.filter {
+            $0.openedAt > asOf.addingTimeInterval(-90 * day) && $0.openedAt <= asOf
+                && $0.breached(targetHours: targets[$0.priority] ?? $0.priority.defaultTargetHours, asOf: asOf)
+        }.count
+        let penalty = open.reduce(0.0) { sum, item in
+            sum + (item.priority == .urgent ? 35 : item.priority == .high ? 20 : 10)
+        }
+        let support = max(0, 100 - penalty - 15 * Double(breached))
+        let (sentiment, nps, csat) = Self.sentiment(inputs.surveys, asOf: asOf)
+        components = [
+            ComponentScore(
+                component: .adoption,
+                weight: settings.weights[.adoption] ?? 0,
+                score: ratio.map { min(100, $0 * 125) },
+                inputs: ["ratio": ratio]
+            ),  // ratio ÷ 0.8 × 100
+            ComponentScore(
+                component: .relationships,
+                weight: settings.weights[.relationships] ?? 0,
+                score: relationships,
+                inputs: [
+                    "strong_users": Double(users), "strong_executives": Double(executives), "executives_required": Double(inputs.executivesRequired),
+                    "days_since_user_contact": userDays, "days_since_executive_contact": executiveDays,
+                ]
+            ),
+            ComponentScore(
+                component: .support,
+                weight: settings.weights[.support] ?? 0,
+                score: support,
+                inputs: ["open_cases": Double(open.count), "breached_cases_90d": Double(breached)]
+            ),
+            ComponentScore(component: .sentiment, weight: settings.weights[.sentiment] ?? 0, score: sentiment, inputs: ["nps": nps, "csat": csat]),
+            ComponentScore(
+                component: .billing,
+                weight: settings.weights[.billing] ?? 0,
+                score: Self.billing(inputs.billing),
+                inputs: [
+                    "live_contracts": Double(inputs.billing.liveContractStatuses.count),
+                    "unresolved_failed_payment": inputs.billing.unresolvedFailedPayment ? 1 : 0,
+                    "scheduled_end": inputs.billing.hasScheduledEnd ? 1 : 0,
+                ]
+            ),
+        ]
+        let scored = components.filter { $0.score != nil }
+        let totalWeight = scored.reduce(0) { $0 + $1.weight }
+        if !scored.isEmpty, totalWeight > 0 {
+            let exact = scored.reduce(0) { $0 + $1.weight * ($1.score ?? 0) } / totalWeight
+            let rounded = Int((exact + 0.5).rounded(.down))
+            score = rounded
+            band = settings.band(rounded)
+        }
+    }
+
+    /// Mean of min(1, active ÷ seats) over the records dated D with asOf − 30 d ≤ D 00:00Z < asOf and seats > 0.
+    public static func adoptionRatio(_ usage: [UsageRecord], asOf: Date, daysBack: Double = 0) -> Double? {
+        let end = asOf.addingTimeInterval(-daysBack * 86_400)
+        let start = end.addingTimeInterval(-30 * 86_400)
+        // Summed as exact fractions, so a ratio of exactly 0.8 scores exactly 100.
+        let ratios = usage.filter { $0.day >= start && $0.day < end && $0.licensedSeats > 0 }
+            .map { Rational(Int128(min($0.activeUsers, $0.licensedSeats)), Int128($0.licensedSeats)) }
+        guard !ratios.isEmpty else { return nil }
+        return (ratios.reduce(Rational.zero, +) / Rational(ratios.count)).doubleValue
+    }
+
+    /// The NPS part (each contact's latest response in the last 180 days; anonymous ones one by one) and the CSAT part.
+    static func sentiment(_ surveys: [SurveyResponse], asOf: Date) -> (score: Double?, nps: Double?, csat: Double?) {
+        let recent = surveys.filter { $0.at > asOf.addingTimeInterval(-180 * 86_400) && $0.at <= asOf }
+        var latestByContact: [String: SurveyResponse] = [:]
+        var anonymous: [SurveyResponse] = []
+        for response in recent where response.kind == .nps {
+            guard let contact = response.contactID else {
+                anonymous.append(response)
+                continue
+            }
+            if latestByContact[contact].map({ response.at >= $0.at }) ?? true { latestByContact[contact] = response }
+        }
+        let nps = Array(latestByContact.values) + anonymous
+        let npsValue: Double? =
+            nps.isEmpty
+            ? nil : (Double(nps.filter { $0.score >= 9 }.count) - Double(nps.filter { $0.score <= 6 }.count)) / Double(nps.count) * 100
+        let csatMean = mean(recent.filter { $0.kind == .csat }.map { Double($0.score) })
+        let parts = [npsValue.map { ($0 + 100) / 2 }, csatMean.map { ($0 - 1) / 4 * 100 }].compactMap { $0 }
+        return (mean(parts), npsValue, csatMean)
+    }
+
+    /// 100, or the lowest that applies: 40 for a Stripe contract in another status than active, 20 for an unresolved
+    /// failed payment, 0 for a scheduled end; no live contract → no data.
+    static func billing(_ facts: BillingFacts) -> Double? {
+        guard !facts.liveContractStatuses.isEmpty else { return nil }
+        var score = 100.0
+        if facts.liveContractStatuses.contains(where: { $0 != "active" }) { score = min(score, 40) }
+        if facts.unresolvedFailedPayment { score = min(score, 20) }
+        if facts.hasScheduledEnd { score = 0 }
+        return score
+    }
+}
