@@ -50,12 +50,10 @@ public struct ManualContract: RevenueStream, Equatable {
 
     public var changePoints: [Date] { [startDate] + (stopsAt.map { [$0] } ?? []) }
 
-    public func mrr(at instant: Date) -> Int {
-        instant >= startDate && stopsAt.map { instant < $0 } ?? true ? monthlyAmount : 0
-    }
+    public func mrr(at instant: Date) -> Int { isLive(at: instant) ? monthlyAmount : 0 }
 
     /// Live at `instant`: started and not stopped.
-    public func isLive(at instant: Date) -> Bool { mrr(at: instant) > 0 || (instant >= startDate && stopsAt.map { instant < $0 } ?? true) }
+    public func isLive(at instant: Date) -> Bool { instant >= startDate && stopsAt.map { instant < $0 } ?? true }
 
     /// `end_date`, advanced by whole terms (the contract's length in whole months, at least 1) while before `asOf`
     /// when it renews itself.

@@ -271,7 +271,7 @@ func contractView(_ contract: Contract, asOf: Date, in tx: any Transaction) thro
     switch contract.source {
     case .manual:
         let terms = contract.manualTerms
-        let live = terms.map { asOf >= $0.startDate && ($0.stopsAt.map { asOf < $0 } ?? true) } ?? false
+        let live = terms?.isLive(at: asOf) ?? false
         let ended = terms?.stopsAt.map { asOf >= $0 } ?? false
         return ContractView(
             contract: contract,
