@@ -2,14 +2,21 @@ import Foundation
 import HTTPTypes
 import TenureCore
 import TenureServices
+import Testing
 
 /// Stripe events built from the object shapes Stripe publishes (`../shared/fixtures/stripe/`), with the fields a test sets.
 enum StripeFixture {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/fixtures/stripe")
 
+    /// The published object; a missing `shared/` beside the repository fails the test rather than passing on `{}`.
     static func object(_ name: String) -> [String: Any] {
-        let data = (try? Data(contentsOf: folder.appendingPathComponent("\(name).json"))) ?? Data("{}".utf8)
-        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        guard let data = try? Data(contentsOf: folder.appendingPathComponent("\(name).json")),
+            let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        else {
+            Issue.record("missing Stripe fixture \(name).json under \(folder.path)")
+            return [:]
+        }
+        return object
     }
 
     static func seconds(_ text: String) -> Int { Int(Timestamp.parseInstantOrDate(text)?.timeIntervalSince1970 ?? 0) }
