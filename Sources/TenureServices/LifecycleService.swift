@@ -201,10 +201,9 @@ public struct LifecycleService: Sendable {
     /// Stores the settings; a new `past_due_churn_days` changes history, so every ledger is recomputed.
     public func updateRevenueSettings(_ settings: RevenueSettings, by actor: Actor) async throws -> RevenueSettings {
         let now = clock.now()
-        let encoded = Array(try JSONEncoder().encode(settings))
         try await storage.write { tx in
             let previous = try RevenueBook.settings(in: tx)
-            try tx.settings.setValue(RevenueBook.settingsName, encoded)
+            try tx.settings.store(settings, as: RevenueBook.settingsName)
             if previous.pastDueChurnDays != settings.pastDueChurnDays {
                 for account in try tx.ledger.accountsWithRevenueFacts() { try RevenueBook.refresh(account, in: tx) }
             }

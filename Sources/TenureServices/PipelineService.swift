@@ -237,9 +237,8 @@ public struct PipelineService: Sendable {
 
     public func updateSettings(_ settings: PipelineSettings, by actor: Actor) async throws -> PipelineSettings {
         let now = clock.now()
-        let encoded = Array(try JSONEncoder().encode(StoredPipelineSettings(settings)))
         try await storage.write { tx in
-            try tx.settings.setValue(Self.settingsName, encoded)
+            try tx.settings.store(StoredPipelineSettings(settings), as: Self.settingsName)
             try tx.audit(actor, "settings.pipeline.update", "settings", Self.settingsName, at: now)
         }
         return settings
@@ -290,8 +289,7 @@ extension Transaction {
 }
 
 func pipelineSettings(in tx: any Transaction) throws -> PipelineSettings {
-    guard let stored = try tx.settings.value(PipelineService.settingsName) else { return .defaults }
-    return try JSONDecoder().decode(StoredPipelineSettings.self, from: Data(stored)).settings
+    try tx.settings.decoded(PipelineService.settingsName, defaults: StoredPipelineSettings(.defaults)).settings
 }
 
 /// The stored form of the pipeline settings (stage names as keys).

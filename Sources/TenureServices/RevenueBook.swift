@@ -35,7 +35,6 @@ enum RevenueBook {
     }
 
     static func settings(in tx: any Transaction) throws -> RevenueSettings {
-        guard let stored = try tx.settings.value(settingsName) else { return .defaults }
-        return try JSONDecoder().decode(RevenueSettings.self, from: Data(stored))
+        try tx.settings.decoded(settingsName, defaults: .defaults)
     }
 }
