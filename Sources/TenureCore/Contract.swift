@@ -68,6 +68,86 @@ public struct Contract: Sendable, Equatable {
     }
 }
 
+/// The terms of a manual contract, checked: what `POST /v1/contracts` and a CRM contract block both send.
+public struct ContractTerms: Sendable, Equatable {
+    public var startDate: Date
+    public var endDate: Date?
+    public var interval: BillingInterval
+    public var recurringAmount: Int
+
+    /// Checks every field at once into `validator`; nil when any is invalid.
+    public static func validated(
+        startDate: String?,
+        endDate: String?,
+        billingInterval: String?,
+        recurringAmount: Int?,
+        validator: inout Validator
+    ) -> ContractTerms? {
+        validator.required(startDate, "start_date")
+        let start = calendarDate(startDate, "start_date", &validator)
+        let end = calendarDate(endDate, "end_date", &validator)
+        if let start, let end, end < start { validator.add("end_date", "must not be before start_date") }
+        validator.required(billingInterval, "billing_interval")
+        let interval = BillingInterval.parse(billingInterval, "billing_interval", &validator)
+        validator.required(recurringAmount, "recurring_amount")
+        if let amount = recurringAmount, amount < 0 { validator.add("recurring_amount", "must be >= 0") }
+        guard let start, let interval, let recurringAmount, recurringAmount >= 0, end.map({ $0 >= start }) ?? true else { return nil }
+        return ContractTerms(startDate: start, endDate: end, interval: interval, recurringAmount: recurringAmount)
+    }
+}
+
+extension Contract {
+    /// A new manual contract on checked terms.
+    public static func manual(
+        id: String,
+        accountID: String,
+        opportunityID: String?,
+        terms: ContractTerms,
+        autoRenew: Bool,
+        currency: String,
+        at now: Date
+    ) -> Contract {
+        var contract = Contract(
+            id: id,
+            accountID: accountID,
+            opportunityID: opportunityID,
+            source: .manual,
+            externalID: nil,
+            startDate: nil,
+            endDate: nil,
+            billingInterval: nil,
+            recurringAmount: nil,
+            currency: currency,
+            autoRenew: autoRenew,
+            cancelEffective: nil,
+            createdAt: now,
+            updatedAt: now
+        )
+        contract.apply(terms, autoRenew: autoRenew, at: now)
+        return contract
+    }
+
+    /// Takes checked terms (a new manual contract, or new terms from a repeated CRM Closed Won).
+    public mutating func apply(_ terms: ContractTerms, autoRenew: Bool, at now: Date) {
+        startDate = terms.startDate
+        endDate = terms.endDate
+        billingInterval = terms.interval
+        recurringAmount = terms.recurringAmount
+        self.autoRenew = autoRenew
+        updatedAt = now
+    }
+}
+
+/// A calendar date `YYYY-MM-DD`, or records why `text` is not one.
+public func calendarDate(_ text: String?, _ field: String, _ validator: inout Validator) -> Date? {
+    guard let text else { return nil }
+    guard let date = Timestamp.parseDate(text) else {
+        validator.add(field, "must be a YYYY-MM-DD date")
+        return nil
+    }
+    return date
+}
+
 public enum PaymentStatus: String, Codable, CaseIterable, Sendable {
     case paid, failed, refunded
 }

@@ -122,10 +122,3 @@ public struct AccountService: Sendable {
         }
     }
 }
-
-extension Page {
-    /// Keeps the items that pass; the cursor still points after the page's last stored item, so no item is skipped.
-    func filtered(_ isIncluded: (Item) -> Bool) -> Page {
-        Page(items: items.filter(isIncluded), next: next)
-    }
-}

@@ -59,31 +59,24 @@ public struct LifecycleService: Sendable {
         let now = clock.now()
         var validator = Validator()
         validator.required(input.accountID, "account_id")
-        validator.required(input.startDate, "start_date")
-        let start = date(input.startDate, "start_date", &validator)
-        let end = date(input.endDate, "end_date", &validator)
-        if let start, let end, end < start { validator.add("end_date", "must not be before start_date") }
-        validator.required(input.billingInterval, "billing_interval")
-        let interval = BillingInterval.parse(input.billingInterval, "billing_interval", &validator)
-        validator.required(input.recurringAmount, "recurring_amount")
-        if let amount = input.recurringAmount, amount < 0 { validator.add("recurring_amount", "must be >= 0") }
+        let terms = ContractTerms.validated(
+            startDate: input.startDate,
+            endDate: input.endDate,
+            billingInterval: input.billingInterval,
+            recurringAmount: input.recurringAmount,
+            validator: &validator
+        )
         checkCurrency(input.currency, reportingCurrency: currency, &validator)
         try validator.check()
-        let contract = Contract(
+        guard let terms else { throw ValidationError(validator.errors) }
+        let contract = Contract.manual(
             id: Identifier.make("ctr"),
             accountID: input.accountID ?? "",
             opportunityID: input.opportunityID,
-            source: .manual,
-            externalID: nil,
-            startDate: start,
-            endDate: end,
-            billingInterval: interval,
-            recurringAmount: input.recurringAmount,
-            currency: currency,
+            terms: terms,
             autoRenew: input.autoRenew ?? true,
-            cancelEffective: nil,
-            createdAt: now,
-            updatedAt: now
+            currency: currency,
+            at: now
         )
         return try await storage.write { tx in
             try requireLiveAccount(contract.accountID, in: tx)
@@ -107,7 +100,7 @@ public struct LifecycleService: Sendable {
         let now = clock.now()
         var validator = Validator()
         validator.required(text, "effective_date")
-        let effective = date(text, "effective_date", &validator)
+        let effective = calendarDate(text, "effective_date", &validator)
         try validator.check()
         return try await storage.write { tx in
             guard var contract = try tx.contracts.find(id: id) else { throw ServiceError.notFound(resource: "contract", id: id) }
@@ -253,15 +246,6 @@ public struct LifecycleService: Sendable {
             }
             return result.sorted { ($0.contract.renewalDate ?? .distantFuture) < ($1.contract.renewalDate ?? .distantFuture) }
         }
-    }
-
-    private func date(_ text: String?, _ field: String, _ validator: inout Validator) -> Date? {
-        guard let text else { return nil }
-        guard let date = Timestamp.parseDate(text) else {
-            validator.add(field, "must be a YYYY-MM-DD date")
-            return nil
-        }
-        return date
     }
 }
 

@@ -52,6 +52,11 @@ public struct Page<Item: Sendable>: Sendable {
     public func map<T>(_ transform: (Item) throws -> T) rethrows -> Page<T> {
         Page<T>(items: try items.map(transform), next: next, positions: positions)
     }
+
+    /// Keeps the items that pass; the cursor still points after the page's last stored item, so no item is skipped.
+    func filtered(_ isIncluded: (Item) -> Bool) -> Page {
+        Page(items: items.filter(isIncluded), next: next)
+    }
 }
 
 /// The position after the last item of a page: its sort key and its insertion sequence.

@@ -196,52 +196,41 @@ public struct CRMEventHandler: WebhookEventHandler {
     /// The Closed Won's contract block: the deal's manual contract (created, or updated on a repeated Closed Won) —
     /// unless the deal is billed through Stripe, where it only records the renewal date.
     private func applyContract(_ terms: CRMEvent.ContractTerms, billedThroughStripe: Bool, opportunity: Opportunity, in tx: any Transaction) throws {
-        var validator = Validator()
-        let start = terms.startDate.flatMap(Timestamp.parseDate)
-        let end = terms.endDate.flatMap(Timestamp.parseDate)
-        if terms.endDate != nil, end == nil { validator.add("contract.end_date", "must be a YYYY-MM-DD date") }
         if billedThroughStripe {
-            try validator.check()
+            var validator = Validator()
+            let end = calendarDate(terms.endDate, "end_date", &validator)
+            try validator.nested(under: "contract").check()
             try tx.opportunities.setContractEndDate(end, of: opportunity.id)
             return
         }
-        if start == nil { validator.add("contract.start_date", "is required as a YYYY-MM-DD date") }
-        let interval = BillingInterval.parse(terms.billingInterval, "contract.billing_interval", &validator)
-        if terms.billingInterval == nil { validator.add("contract.billing_interval", "is required") }
-        if (terms.recurringAmount ?? -1) < 0 { validator.add("contract.recurring_amount", "is required, >= 0") }
-        try validator.check()
+        var validator = Validator()
+        let checked = ContractTerms.validated(
+            startDate: terms.startDate,
+            endDate: terms.endDate,
+            billingInterval: terms.billingInterval,
+            recurringAmount: terms.recurringAmount,
+            validator: &validator
+        )
+        try validator.nested(under: "contract").check()
+        guard let checked else { throw ValidationError(validator.nested(under: "contract").errors) }
         let now = clock.now()
-        let existing = try tx.contracts.find(manualFor: opportunity.id)
-        var contract =
-            existing
-            ?? Contract(
+        let autoRenew = terms.autoRenew ?? true
+        if var contract = try tx.contracts.find(manualFor: opportunity.id) {
+            contract.accountID = opportunity.accountID
+            contract.apply(checked, autoRenew: autoRenew, at: now)
+            try tx.contracts.update(contract)
+        } else {
+            let contract = Contract.manual(
                 id: Identifier.make("ctr"),
                 accountID: opportunity.accountID,
                 opportunityID: opportunity.id,
-                source: .manual,
-                externalID: nil,
-                startDate: nil,
-                endDate: nil,
-                billingInterval: nil,
-                recurringAmount: nil,
+                terms: checked,
+                autoRenew: autoRenew,
                 currency: currency,
-                autoRenew: true,
-                cancelEffective: nil,
-                createdAt: now,
-                updatedAt: now
+                at: now
             )
-        contract.accountID = opportunity.accountID
-        contract.startDate = start
-        contract.endDate = end
-        contract.billingInterval = interval
-        contract.recurringAmount = terms.recurringAmount
-        contract.autoRenew = terms.autoRenew ?? true
-        contract.updatedAt = now
-        if existing == nil {
             try tx.contracts.insert(contract)
             try tx.audit(Self.actor, "contract.create", "contract", contract.id, at: now)
-        } else {
-            try tx.contracts.update(contract)
         }
     }
 
