@@ -148,6 +148,8 @@ public struct HealthInputs: Sendable {
     public var cases: [CaseFacts]
     public var surveys: [SurveyResponse]
     public var billing: BillingFacts
+    /// The account's earliest renewal date (`METRICS.md`), for `renewal_exec_silence`.
+    public var renewalDate: Date?
 
     public init(
         segment: Segment?,
@@ -157,7 +159,8 @@ public struct HealthInputs: Sendable {
         lastExecutiveContact: Date?,
         cases: [CaseFacts],
         surveys: [SurveyResponse],
-        billing: BillingFacts
+        billing: BillingFacts,
+        renewalDate: Date? = nil
     ) {
         self.segment = segment
         self.usage = usage
@@ -167,6 +170,7 @@ public struct HealthInputs: Sendable {
         self.cases = cases
         self.surveys = surveys
         self.billing = billing
+        self.renewalDate = renewalDate
     }
 
     /// Strong executive relationships needed: 2 for enterprise accounts, 1 otherwise.
@@ -188,8 +192,10 @@ public struct HealthEvaluation: Sendable, Equatable {
     public var components: [ComponentScore]
     public var score: Int?
     public var band: HealthBand?
+    /// The risk flags this evaluation raises, in the order of `RiskFlagCode.allCases`.
+    public var flags: [RiskFlagCode] = []
 
-    public init(_ inputs: HealthInputs, asOf: Date, settings: HealthSettings, targets: [CasePriority: Double] = [:]) {
+    public init(_ inputs: HealthInputs, asOf: Date, settings: HealthSettings, targets: SupportTargets = .defaults) {
         let day = 86_400.0
         func daysSince(_ date: Date?) -> Double? { date.map { asOf.timeIntervalSince($0) / day } }
         let ratio = Self.adoptionRatio(inputs.usage, asOf: asOf)
@@ -203,7 +209,7 @@ public struct HealthEvaluation: Sendable, Equatable {
         let open = inputs.cases.filter(\.isOpen)
         let breached = inputs.cases.filter {
             $0.openedAt > asOf.addingTimeInterval(-90 * day) && $0.openedAt <= asOf
-                && $0.breached(targetHours: targets[$0.priority] ?? $0.priority.defaultTargetHours, asOf: asOf)
+                && $0.breached(targetHours: targets.hours($0.priority), asOf: asOf)
         }.count
         let penalty = open.reduce(0.0) { sum, item in
             sum + (item.priority == .urgent ? 35 : item.priority == .high ? 20 : 10)
@@ -248,21 +254,22 @@ public struct HealthEvaluation: Sendable, Equatable {
         let totalWeight = scored.reduce(0) { $0 + $1.weight }
         if !scored.isEmpty, totalWeight > 0 {
             let exact = scored.reduce(0) { $0 + $1.weight * ($1.score ?? 0) } / totalWeight
-            let rounded = Int((exact + 0.5).rounded(.down))
+            // Half up, once; the tolerance keeps an exact .5 that binary floating point lands just under from rounding down.
+            let rounded = Int((exact + 0.5 + 1e-9).rounded(.down))
             score = rounded
             band = settings.band(rounded)
         }
+        flags = RiskFlagCode.raised(by: inputs, evaluation: self, asOf: asOf, settings: settings)
     }
 
     /// Mean of min(1, active ÷ seats) over the records dated D with asOf − 30 d ≤ D 00:00Z < asOf and seats > 0.
     public static func adoptionRatio(_ usage: [UsageRecord], asOf: Date, daysBack: Double = 0) -> Double? {
         let end = asOf.addingTimeInterval(-daysBack * 86_400)
         let start = end.addingTimeInterval(-30 * 86_400)
-        // Summed as exact fractions, so a ratio of exactly 0.8 scores exactly 100.
         let ratios = usage.filter { $0.day >= start && $0.day < end && $0.licensedSeats > 0 }
-            .map { Rational(Int128(min($0.activeUsers, $0.licensedSeats)), Int128($0.licensedSeats)) }
-        guard !ratios.isEmpty else { return nil }
-        return (ratios.reduce(Rational.zero, +) / Rational(ratios.count)).doubleValue
+            .map { Double(min($0.activeUsers, $0.licensedSeats)) / Double($0.licensedSeats) }
+        // Rounded to 12 places, so thirty days at 8 of 10 seats is exactly 0.8 (and scores exactly 100), not 0.7999….
+        return mean(ratios).map { ($0 * 1e12).rounded() / 1e12 }
     }
 
     /// The NPS part (each contact's latest response in the last 180 days; anonymous ones one by one) and the CSAT part.
