@@ -5,5 +5,6 @@ public enum TenureMigrations {
         ("0001_foundation", PackageResources._001_foundation_sql),
         ("0002_pipeline", PackageResources._002_pipeline_sql),
         ("0003_revenue", PackageResources._003_revenue_sql),
+        ("0004_health", PackageResources._004_health_sql),
     ].map { ($0.0, String(decoding: $0.1, as: UTF8.self)) }
 }

@@ -6,7 +6,7 @@ import TenureServices
 struct SQLiteAccountRecords: AccountRecords {
     let db: Connection
 
-    private static let columns =
+    static let columns =
         "seq, id, name, domain, segment, industry, employee_count, owner, external_id, stripe_customer_id, merged_into, created_at, updated_at, crm_synced_at, won_at, paid_at, converted_at"
 
     func insert(_ account: Account) throws {
@@ -86,7 +86,12 @@ struct SQLiteAccountRecords: AccountRecords {
         try db.query("UPDATE contacts SET account_id = ? WHERE account_id = ?", [target, source])
         try db.query("UPDATE activities SET account_id = ? WHERE account_id = ?", [target, source])
         try SQLiteOpportunityRecords(db: db).moveAccount(from: source, to: target)
-        for table in ["contracts", "payments"] { try db.query("UPDATE \(table) SET account_id = ? WHERE account_id = ?", [target, source]) }
+        for table in ["contracts", "payments", "cases", "surveys"] {
+            try db.query("UPDATE \(table) SET account_id = ? WHERE account_id = ?", [target, source])
+        }
+        // Usage of a day the target already has, and an open task of a playbook the target already has open, stay with the
+        // source; its scores and flags stay as history: the next evaluation judges the merged account.
+        for table in ["usage_records", "tasks"] { try db.query("UPDATE OR IGNORE \(table) SET account_id = ? WHERE account_id = ?", [target, source]) }
     }
 
     private func values(_ account: Account) -> [any SQLiteBindable] {
@@ -96,7 +101,7 @@ struct SQLiteAccountRecords: AccountRecords {
         ]
     }
 
-    private func decode(_ row: Row) -> Account {
+    func decode(_ row: Row) -> Account {
         var account = Account(
             id: row.string("id") ?? "",
             name: row.string("name") ?? "",

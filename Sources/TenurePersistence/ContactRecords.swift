@@ -52,6 +52,10 @@ struct SQLiteContactRecords: ContactRecords {
         return try page(db, select: "SELECT \(Self.columns) FROM contacts", conditions: conditions, request, decode: decode)
     }
 
+    func of(account accountID: String) throws -> [Contact] {
+        try db.query("SELECT \(Self.columns) FROM contacts WHERE account_id = ? ORDER BY seq", [accountID]).map(decode)
+    }
+
     func lastContacted(_ contactIDs: [String], asOf: Date) throws -> [String: Date] {
         var result: [String: Date] = [:]
         for id in contactIDs {

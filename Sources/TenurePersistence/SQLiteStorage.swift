@@ -76,6 +76,11 @@ struct SQLiteTransaction: Transaction {
     var payments: any PaymentRecords { SQLitePaymentRecords(db: connection) }
     var acquisitionSpend: any AcquisitionSpendRecords { SQLiteAcquisitionSpendRecords(db: connection) }
     var ledger: any LedgerRecords { SQLiteLedgerRecords(db: connection) }
+    var usage: any UsageRecords { SQLiteUsageRecords(db: connection) }
+    var cases: any CaseRecords { SQLiteCaseRecords(db: connection) }
+    var surveys: any SurveyRecords { SQLiteSurveyRecords(db: connection) }
+    var health: any HealthRecords { SQLiteHealthRecords(db: connection) }
+    var tasks: any TaskRecords { SQLiteTaskRecords(db: connection) }
 
     func nested<T>(_ body: () throws -> T) throws -> T { try connection.savepoint(body) }
 }

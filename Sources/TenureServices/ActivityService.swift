@@ -109,10 +109,7 @@ public struct ActivityService: Sendable {
             try requireLiveAccount(activity.accountID, in: tx)
             knownAccounts.insert(activity.accountID)
         }
-        if let contactID = activity.contactID {
-            guard let contact = try tx.contacts.find(id: contactID) else { throw ValidationError("contact_id", "no contact has this id") }
-            guard contact.accountID == activity.accountID else { throw ValidationError("contact_id", "belongs to another account") }
-        }
+        try requireContact(activity.contactID, of: activity.accountID, in: tx)
         if let opportunityID = activity.opportunityID {
             guard let opportunity = try tx.opportunities.find(id: opportunityID) else {
                 throw ValidationError("opportunity_id", "no opportunity has this id")

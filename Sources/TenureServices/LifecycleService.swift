@@ -5,6 +5,8 @@ import TenureCore
 public struct ContractView: Sendable {
     public var contract: Contract
     public var status: String
+    /// Started and not ended at the instant of the view.
+    public var isLive: Bool
     public var mrr: Int
     public var renewalDate: Date?
     public var scheduledEnd: Date?
@@ -259,6 +261,7 @@ func contractView(_ contract: Contract, asOf: Date, in tx: any Transaction) thro
         return ContractView(
             contract: contract,
             status: ended ? "canceled" : "active",
+            isLive: live,
             mrr: terms?.mrr(at: asOf) ?? 0,
             renewalDate: live || !ended ? terms?.renewalDate(asOf: asOf) : nil,
             scheduledEnd: terms?.scheduledEnd(asOf: asOf),
@@ -267,7 +270,7 @@ func contractView(_ contract: Contract, asOf: Date, in tx: any Transaction) thro
     case .stripe:
         let stream = try RevenueBook.stream(of: contract, pastDueChurnDays: try RevenueBook.settings(in: tx).pastDueChurnDays, in: tx)
         guard let snapshot = stream.snapshot(at: asOf) else {
-            return ContractView(contract: contract, status: "incomplete", mrr: 0, renewalDate: nil, scheduledEnd: nil, unpricedItems: [])
+            return ContractView(contract: contract, status: "incomplete", isLive: false, mrr: 0, renewalDate: nil, scheduledEnd: nil, unpricedItems: [])
         }
         let live = !snapshot.deleted
         let yearly = snapshot.interval == "year" ? snapshot.currentPeriodEnd : nil
@@ -278,6 +281,7 @@ func contractView(_ contract: Contract, asOf: Date, in tx: any Transaction) thro
         return ContractView(
             contract: contract,
             status: snapshot.deleted ? "canceled" : snapshot.status,
+            isLive: live,
             mrr: stream.mrr(at: asOf),
             renewalDate: renewal,
             scheduledEnd: scheduled,

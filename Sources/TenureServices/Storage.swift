@@ -25,6 +25,11 @@ public protocol Transaction {
     var payments: any PaymentRecords { get }
     var acquisitionSpend: any AcquisitionSpendRecords { get }
     var ledger: any LedgerRecords { get }
+    var usage: any UsageRecords { get }
+    var cases: any CaseRecords { get }
+    var surveys: any SurveyRecords { get }
+    var health: any HealthRecords { get }
+    var tasks: any TaskRecords { get }
     /// Runs `body` so that a throw undoes only its own changes, keeping the rest of the transaction.
     func nested<T>(_ body: () throws -> T) throws -> T
 }
@@ -134,6 +139,7 @@ public protocol ContactRecords {
     func find(id: String) throws -> Contact?
     func find(accountID: String, email: String) throws -> Contact?
     func list(_ filter: ContactFilter, _ page: PageRequest) throws -> Page<Contact>
+    func of(account accountID: String) throws -> [Contact]
     /// The latest activity linked to each contact, at or before `asOf`.
     func lastContacted(_ contactIDs: [String], asOf: Date) throws -> [String: Date]
     /// The latest activity with any contact of `role` at the account, at or before `asOf`.

@@ -1,0 +1,135 @@
+import Foundation
+import SQLiteStore
+import TenureCore
+import TenureServices
+
+struct SQLiteHealthRecords: HealthRecords {
+    let db: Connection
+
+    private static let componentColumns = HealthComponent.allCases.map(\.rawValue)
+
+    func store(_ health: DailyHealth) throws {
+        let components = Self.componentColumns.joined(separator: ", ")
+        try db.query(
+            """
+            INSERT OR REPLACE INTO health_scores (account_id, day, evaluated_at, score, band, \(components))
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [health.accountID, health.day.stored, health.evaluatedAt.stored, health.score, health.band?.rawValue]
+                + HealthComponent.allCases.map { health.components[$0] }
+        )
+    }
+
+    func latest(account accountID: String, asOf: Date) throws -> DailyHealth? {
+        try db.first(
+            "SELECT * FROM health_scores WHERE account_id = ? AND evaluated_at <= ? ORDER BY day DESC LIMIT 1",
+            [accountID, asOf.stored]
+        ).map(Self.decode)
+    }
+
+    func latestDay(account accountID: String) throws -> Date? {
+        try db.first("SELECT max(day) AS day FROM health_scores WHERE account_id = ?", [accountID])?.date("day")
+    }
+
+    func on(day: Date, account accountID: String) throws -> DailyHealth? {
+        try db.first("SELECT * FROM health_scores WHERE account_id = ? AND day = ?", [accountID, day.stored]).map(Self.decode)
+    }
+
+    func history(account accountID: String, from: Date, to: Date) throws -> [DailyHealth] {
+        try db.query("SELECT * FROM health_scores WHERE account_id = ? AND day >= ? AND day < ? ORDER BY day", [accountID, from.stored, to.stored])
+            .map(Self.decode)
+    }
+
+    func hasEvaluation(on day: Date) throws -> Bool {
+        try db.first("SELECT 1 AS found FROM health_scores WHERE day = ? LIMIT 1", [day.stored]) != nil
+    }
+
+    func customers(_ filter: HealthListFilter, _ request: PageRequest) throws -> Page<(account: Account, health: DailyHealth?)> {
+        var conditions = Conditions()
+        conditions.add("merged_into IS NULL")
+        SQLiteAccountRecords.stageCondition(.customer, asOf: filter.asOf, into: &conditions)
+        conditions.add("segment = ?", ifPresent: filter.segment?.rawValue)
+        conditions.add("owner = ?", ifPresent: filter.owner)
+        conditions.add("COALESCE(h.band, 'unscored') = ?", ifPresent: filter.band)
+        // Unscored sorts below every score.
+        let key = filter.sortByScore == nil ? "0" : "COALESCE(h.score, -1)"
+        let descending = filter.sortByScore == true
+        if let after = request.after {
+            conditions.add("(\(key) \(descending ? "<" : ">") ? OR (\(key) = ? AND accounts.seq > ?))", after.key, after.key, after.seq)
+        }
+        let rows = try db.query(
+            """
+            SELECT \(SQLiteAccountRecords.columns), h.account_id, h.day, h.evaluated_at, h.score, h.band, \(Self.componentColumns.joined(separator: ", ")),
+                   \(key) AS sort_key
+            FROM accounts LEFT JOIN health_scores h ON h.account_id = accounts.id AND h.day = (
+                SELECT max(day) FROM health_scores x WHERE x.account_id = accounts.id AND x.evaluated_at <= ?)
+            \(conditions.sql)
+            ORDER BY sort_key \(descending ? "DESC" : "ASC"), accounts.seq LIMIT ?
+            """,
+            [filter.asOf.stored] + conditions.parameters + [request.limit + 1]
+        )
+        let accounts = SQLiteAccountRecords(db: db)
+        let kept = rows.prefix(request.limit)
+        let items = kept.map { row in (account: accounts.decode(row), health: row.string("account_id") == nil ? nil : Self.decode(row)) }
+        let last = rows.count > request.limit ? kept.last : nil
+        return Page(items: items, next: last.map { PageCursor(key: Int64($0.int("sort_key") ?? 0), seq: Int64($0.int("seq") ?? 0)) })
+    }
+
+    func openFlags(account accountID: String) throws -> [RiskFlag] {
+        try db.query("SELECT * FROM risk_flags WHERE account_id = ? AND closed_at IS NULL ORDER BY seq", [accountID]).map(Self.decodeFlag)
+    }
+
+    func flags(account accountID: String, openAt asOf: Date) throws -> [RiskFlag] {
+        try db.query(
+            "SELECT * FROM risk_flags WHERE account_id = ? AND since <= ? AND (closed_at IS NULL OR closed_at > ?) ORDER BY seq",
+            [accountID, asOf.stored, asOf.stored]
+        ).map(Self.decodeFlag)
+    }
+
+    func insertFlag(_ flag: RiskFlag) throws {
+        try db.query(
+            "INSERT INTO risk_flags (id, account_id, code, severity, since, closed_at) VALUES (?, ?, ?, ?, ?, ?)",
+            [flag.id, flag.accountID, flag.code.rawValue, flag.severity.rawValue, flag.since.stored, flag.closedAt?.stored]
+        )
+    }
+
+    func closeFlag(id: String, at: Date) throws {
+        try db.query("UPDATE risk_flags SET closed_at = ? WHERE id = ?", [at.stored, id])
+    }
+
+    func risks(_ filter: RiskFilter, _ request: PageRequest) throws -> Page<RiskFlag> {
+        var conditions = Conditions()
+        conditions.add("since <= ? AND (closed_at IS NULL OR closed_at > ?)", filter.asOf.stored, filter.asOf.stored)
+        conditions.add("account_id = ?", ifPresent: filter.accountID)
+        conditions.add("code = ?", ifPresent: filter.code?.rawValue)
+        conditions.add("severity = ?", ifPresent: filter.severity?.rawValue)
+        return try page(db, select: "SELECT * FROM risk_flags", conditions: conditions, request, decode: Self.decodeFlag)
+    }
+
+    func accountsWithOpenFlags() throws -> [String] {
+        try db.query("SELECT DISTINCT account_id FROM risk_flags WHERE closed_at IS NULL").compactMap { $0.string("account_id") }
+    }
+
+    private static func decode(_ row: Row) -> DailyHealth {
+        var components: [HealthComponent: Double] = [:]
+        for component in HealthComponent.allCases { components[component] = row.double(component.rawValue) }
+        return DailyHealth(
+            accountID: row.string("account_id") ?? "",
+            day: row.date("day") ?? .distantPast,
+            evaluatedAt: row.date("evaluated_at") ?? .distantPast,
+            score: row.int("score"),
+            band: row.string("band").flatMap(HealthBand.init(rawValue:)),
+            components: components
+        )
+    }
+
+    private static func decodeFlag(_ row: Row) -> RiskFlag {
+        RiskFlag(
+            id: row.string("id") ?? "",
+            accountID: row.string("account_id") ?? "",
+            code: row.string("code").flatMap(RiskFlagCode.init(rawValue:)) ?? .healthRed,
+            since: row.date("since") ?? .distantPast,
+            closedAt: row.date("closed_at")
+        )
+    }
+}

@@ -1,0 +1,228 @@
+import Foundation
+import TenureCore
+
+/// An account's health computed on the fly at `asOf`: nil evaluation when it is not a customer then.
+public struct AccountHealth: Sendable {
+    public var account: Account
+    public var lifecycleStage: LifecycleStage
+    public var asOf: Date
+    public var evaluation: HealthEvaluation?
+    /// Today's score minus the stored score of 30 days earlier.
+    public var trend30d: Int?
+    /// The flags raised at `asOf`, each with the time it has been open since (`asOf` when no stored flag is open).
+    public var flags: [(code: RiskFlagCode, since: Date)]
+}
+
+/// A customer with its latest stored evaluation (`GET /v1/health`).
+public struct HealthListItem: Sendable {
+    public var account: Account
+    public var health: DailyHealth?
+    public var trend30d: Int?
+    public var openFlags: [RiskFlagCode]
+    public var mrr: Int
+}
+
+/// An open flag with its account.
+public struct RiskView: Sendable {
+    public var flag: RiskFlag
+    public var account: Account
+}
+
+/// What `POST /v1/health/evaluate` did.
+public struct EvaluationRun: Sendable, Equatable {
+    public var asOf: Date
+    public var evaluated = 0
+    public var scored = 0
+    public var flagsRaised = 0
+    public var flagsClosed = 0
+    public var tasksCreated = 0
+}
+
+/// Health scores, their history, risk flags and the playbook tasks they create.
+public struct HealthService: Sendable {
+    /// Accounts evaluated per read and per write: small enough that other writes never wait long for the writer.
+    static let chunkSize = 250
+
+    let storage: any Storage
+    let clock: Clock
+    /// Evaluations run one at a time, so the daily run and a POST never interleave their flag changes.
+    let gate = SerialGate()
+
+    public init(storage: any Storage, clock: Clock) {
+        self.storage = storage
+        self.clock = clock
+    }
+
+    public func settings() async throws -> HealthSettings {
+        try await storage.read { tx in try HealthBook.settings(in: tx) }
+    }
+
+    public func updateSettings(_ settings: HealthSettings, by actor: Actor) async throws -> HealthSettings {
+        let now = clock.now()
+        try await storage.write { tx in
+            try tx.settings.store(settings, as: HealthBook.settingsName)
+            try tx.audit(actor, "settings.health.update", "settings", HealthBook.settingsName, at: now)
+        }
+        return settings
+    }
+
+    /// Computes the account's health at `asOf` and stores nothing.
+    public func accountHealth(_ id: String, asOf: Date) async throws -> AccountHealth {
+        try await storage.read { tx in
+            guard let account = try tx.accounts.find(id: id) else { throw ServiceError.notFound(resource: "account", id: id) }
+            let stage = try accountView(account, asOf: asOf, in: tx).lifecycleStage
+            guard stage == .customer else { return AccountHealth(account: account, lifecycleStage: stage, asOf: asOf, trend30d: nil, flags: []) }
+            let evaluation = try HealthBook.evaluate(account, asOf: asOf, settings: HealthBook.settings(in: tx), targets: HealthBook.targets(in: tx), in: tx)
+            let earlier = try tx.health.on(day: asOf.startOfUTCDay.addingTimeInterval(-30 * 86_400), account: id)
+            let stored = try tx.health.flags(account: id, openAt: asOf)
+            return AccountHealth(
+                account: account,
+                lifecycleStage: stage,
+                asOf: asOf,
+                evaluation: evaluation,
+                trend30d: difference(evaluation.score, earlier?.score),
+                flags: evaluation.flags.map { code in (code, stored.first { $0.code == code }?.since ?? asOf) }
+            )
+        }
+    }
+
+    /// The account's stored evaluations dated in [from, to).
+    public func history(_ id: String, from: Date, to: Date) async throws -> [DailyHealth] {
+        try await storage.read { tx in
+            guard try tx.accounts.find(id: id) != nil else { throw ServiceError.notFound(resource: "account", id: id) }
+            return try tx.health.history(account: id, from: from, to: to)
+        }
+    }
+
+    /// Customers at `filter.asOf` with their latest stored evaluation.
+    public func list(_ filter: HealthListFilter, page: PageRequest) async throws -> Page<HealthListItem> {
+        try await storage.read { tx in
+            let page = try tx.health.customers(filter, page)
+            let movements = try tx.ledger.movements(of: page.items.map(\.account.id), asOf: filter.asOf)
+            return try page.map { item in
+                let earlier = try item.health.flatMap { try tx.health.on(day: $0.day.addingTimeInterval(-30 * 86_400), account: item.account.id) }
+                return HealthListItem(
+                    account: item.account,
+                    health: item.health,
+                    trend30d: difference(item.health?.score, earlier?.score),
+                    openFlags: try tx.health.flags(account: item.account.id, openAt: filter.asOf).map(\.code),
+                    mrr: (movements[item.account.id] ?? []).mrr(at: filter.asOf)
+                )
+            }
+        }
+    }
+
+    /// Evaluates every customer at `asOf`: stores the day's scores, raises and closes flags, runs playbooks.
+    /// Accounts that are not customers at `asOf` lose their open flags.
+    public func evaluate(asOf: Date, by actor: Actor) async throws -> EvaluationRun {
+        try await gate.run { try await evaluateNow(asOf: asOf, by: actor) }
+    }
+
+    /// Evaluates at now unless today already has an evaluation; true when it ran.
+    public func evaluateTodayIfMissing() async throws -> Bool {
+        let now = clock.now()
+        return try await gate.run {
+            guard try await !storage.read({ tx in try tx.health.hasEvaluation(on: now.startOfUTCDay) }) else { return false }
+            _ = try await evaluateNow(asOf: now, by: .system)
+            return true
+        }
+    }
+
+    private func evaluateNow(asOf: Date, by actor: Actor) async throws -> EvaluationRun {
+        let (customers, flagged) = try await storage.read { tx in
+            var ids: [String] = []
+            var request = PageRequest(limit: 5_000)
+            repeat {
+                let page = try tx.ledger.customers(asOf: asOf, request)
+                ids += page.items
+                request.after = page.next
+            } while request.after != nil
+            return (ids, try tx.health.accountsWithOpenFlags())
+        }
+        let customerSet = Set(customers)
+        let accounts = customers + flagged.filter { !customerSet.contains($0) }
+        var run = EvaluationRun(asOf: asOf)
+        for start in stride(from: 0, to: accounts.count, by: Self.chunkSize) {
+            let chunk = Array(accounts[start..<min(start + Self.chunkSize, accounts.count)])
+            let evaluated = try await storage.read { tx in
+                let settings = try HealthBook.settings(in: tx)
+                let targets = try HealthBook.targets(in: tx)
+                return try chunk.compactMap { id -> (Account, HealthEvaluation?)? in
+                    guard let account = try tx.accounts.find(id: id) else { return nil }
+                    let evaluation = customerSet.contains(id) ? try HealthBook.evaluate(account, asOf: asOf, settings: settings, targets: targets, in: tx) : nil
+                    return (account, evaluation)
+                }
+            }
+            run = try await storage.write { [run] tx in
+                var run = run
+                for (account, evaluation) in evaluated {
+                    let changes = try HealthBook.record(evaluation, of: account, asOf: asOf, in: tx)
+                    if evaluation != nil { run.evaluated += 1 }
+                    if evaluation?.score != nil { run.scored += 1 }
+                    run.flagsRaised += changes.flagsRaised
+                    run.flagsClosed += changes.flagsClosed
+                    run.tasksCreated += changes.tasksCreated
+                }
+                return run
+            }
+        }
+        let final = run
+        try await storage.write { tx in try tx.audit(actor, "health.evaluate", "health", Timestamp.format(asOf), at: clock.now()) }
+        return final
+    }
+
+    public func risks(_ filter: RiskFilter, page: PageRequest) async throws -> Page<RiskView> {
+        try await storage.read { tx in
+            try tx.health.risks(filter, page).map { flag in
+                guard let account = try tx.accounts.find(id: flag.accountID) else { throw ServiceError.notFound(resource: "account", id: flag.accountID) }
+                return RiskView(flag: flag, account: account)
+            }
+        }
+    }
+
+    public func tasks(_ filter: TaskFilter, page: PageRequest) async throws -> Page<SuccessTask> {
+        try await storage.read { tx in try tx.tasks.list(filter, page) }
+    }
+
+    /// Marks a task done or open again; reopening when the playbook already has another open task is a conflict.
+    public func updateTask(_ id: String, status text: String?, by actor: Actor) async throws -> SuccessTask {
+        var validator = Validator()
+        validator.required(text, "status")
+        let status = TaskStatus.parse(text, "status", &validator)
+        try validator.check()
+        let now = clock.now()
+        return try await storage.write { tx in
+            guard var task = try tx.tasks.find(id: id) else { throw ServiceError.notFound(resource: "task", id: id) }
+            guard let status, status != task.status else { return task }
+            if status == .open, let other = try tx.tasks.open(account: task.accountID, playbook: task.playbook) {
+                throw ServiceError.conflict("task \(other.id) of this playbook is already open", existingID: other.id)
+            }
+            task.status = status
+            task.completedAt = status == .done ? now : nil
+            task.updatedAt = now
+            try tx.tasks.update(task)
+            try tx.audit(actor, "task.update", "task", id, at: now)
+            return task
+        }
+    }
+}
+
+private func difference(_ score: Int?, _ earlier: Int?) -> Int? {
+    guard let score, let earlier else { return nil }
+    return score - earlier
+}
+
+/// Runs async jobs one after another.
+actor SerialGate {
+    private var tail: Task<Void, Never>?
+
+    func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let previous = tail
+        let job = Task {
+            await previous?.value
+            return try await body()
+        }
+        tail = Task { _ = try? await job.value }
+        return try await job.value
+    }
+}
