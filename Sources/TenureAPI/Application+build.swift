@@ -21,10 +21,13 @@ public protocol AppArguments: Sendable {
     var webhookSecrets: WebhookSecrets { get }
     var logLevel: Logger.Level { get }
     var clock: Clock { get }
+    /// Evaluate health once a day, and on start when today has no evaluation.
+    var dailyEvaluation: Bool { get }
 }
 
 extension AppArguments {
     public var clock: Clock { .system }
+    public var dailyEvaluation: Bool { true }
 }
 
 /// Builds the whole server: storage (migrated), services, routes and middleware. Used by `tenure serve` and by the tests.
@@ -46,7 +49,9 @@ public func buildApplication(_ arguments: some AppArguments) async throws -> som
     return Application(
         router: router,
         configuration: .init(address: .hostname(arguments.host, port: arguments.port), serverName: "Tenure"),
-        services: [StorageService(storage: storage, logger: logger)],
+        // Shut down in reverse order: the daily evaluation stops before the storage closes.
+        services: [StorageService(storage: storage, logger: logger)]
+            + (arguments.dailyEvaluation ? [DailyEvaluationService(health: services.health, clock: arguments.clock, logger: logger)] : []),
         logger: logger
     )
 }
@@ -73,7 +78,31 @@ func registerRoutes(on endpoints: Endpoints) {
     PipelineMetricsController().register(on: endpoints)
     SettingsController().register(on: endpoints)
     RevenueController().register(on: endpoints)
+    SupportController().register(on: endpoints)
+    HealthController().register(on: endpoints)
     WebhookController().register(on: endpoints)
+}
+
+/// Evaluates every account's health on start when today has no evaluation, then shortly after each UTC midnight.
+struct DailyEvaluationService: Service {
+    let health: HealthService
+    let clock: Clock
+    let logger: Logger
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    if try await health.evaluateTodayIfMissing() { logger.info("health.daily_evaluation") }
+                } catch {
+                    logger.error("health.daily_evaluation_failed", metadata: ["error": "\(error)"])
+                }
+                let now = clock.now()
+                let next = now.startOfUTCDay.addingTimeInterval(86_400 + 60)
+                try? await Task.sleep(for: .seconds(max(60, next.timeIntervalSince(now))))
+            }
+        }
+    }
 }
 
 /// Closes the database after the HTTP server has stopped: queued writes finish and the WAL is checkpointed.

@@ -13,6 +13,8 @@ struct Services: Sendable {
     let idempotency: IdempotencyService
     let pipeline: PipelineService
     let lifecycle: LifecycleService
+    let support: SupportService
+    let health: HealthService
     let webhooks: WebhookService
     let webhookSecrets: WebhookSecrets
 
@@ -22,6 +24,8 @@ struct Services: Sendable {
         self.currency = currency
         accounts = AccountService(storage: storage, clock: clock, currency: currency)
         lifecycle = LifecycleService(storage: storage, clock: clock, currency: currency)
+        support = SupportService(storage: storage, clock: clock)
+        health = HealthService(storage: storage, clock: clock)
         contacts = ContactService(storage: storage, clock: clock)
         activities = ActivityService(storage: storage, clock: clock)
         keys = KeyService(storage: storage, clock: clock)

@@ -58,6 +58,10 @@ struct SQLiteAccountRecords: AccountRecords {
         conditions.add("owner = ?", ifPresent: filter.owner)
         conditions.add("external_id = ?", ifPresent: filter.externalID)
         if let stage = filter.lifecycleStage { Self.stageCondition(stage, asOf: filter.asOf, into: &conditions) }
+        if let band = filter.band {
+            let latest = "SELECT band FROM health_scores h WHERE h.account_id = accounts.id AND h.evaluated_at <= ? ORDER BY h.day DESC LIMIT 1"
+            conditions.add("COALESCE((\(latest)), 'unscored') = ?", filter.asOf.stored, band)
+        }
         if let query = filter.query {
             let pattern =
                 "%"

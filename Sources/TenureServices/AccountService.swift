@@ -8,6 +8,9 @@ public struct AccountView: Sendable {
     public var customerSince: Date?
     public var mrr: Int
     public var renewalDate: Date?
+    /// The latest stored evaluation at or before the instant of the view (`HEALTH.md`, "Stored or computed").
+    public var health: DailyHealth?
+    public var openFlags: [RiskFlagCode]
 }
 
 /// Creating, finding, changing and merging accounts.

@@ -228,6 +228,7 @@ public struct LifecycleService: Sendable {
     public struct Renewal: Sendable {
         public var contract: ContractView
         public var account: Account
+        public var health: DailyHealth?
         public var lastExecutiveContact: Date?
     }
 
@@ -242,7 +243,8 @@ public struct LifecycleService: Sendable {
                     let view = try contractView(contract, asOf: asOf, in: tx)
                     if let renewal = view.renewalDate, renewal >= asOf, renewal < horizon {
                         let executive = try tx.contacts.lastContact(account: accountID, role: .executive, asOf: asOf)
-                        result.append(Renewal(contract: view, account: account, lastExecutiveContact: executive))
+                        let health = try tx.health.latest(account: accountID, asOf: asOf)
+                        result.append(Renewal(contract: view, account: account, health: health, lastExecutiveContact: executive))
                     }
                 }
             }
@@ -299,6 +301,8 @@ func accountView(_ account: Account, asOf: Date, in tx: any Transaction) throws 
         lifecycleStage: lifecycleStage(wonAt: account.wonAt, paidAt: account.paidAt, movements: movements, at: asOf),
         customerSince: account.convertedAt.flatMap { $0 <= asOf ? $0 : nil },
         mrr: movements.mrr(at: asOf),
-        renewalDate: renewal
+        renewalDate: renewal,
+        health: try tx.health.latest(account: account.id, asOf: asOf),
+        openFlags: try tx.health.flags(account: account.id, openAt: asOf).map(\.code)
     )
 }

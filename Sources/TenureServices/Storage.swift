@@ -94,6 +94,8 @@ public struct AccountFilter: Sendable {
     public var includeMerged = false
     /// Only accounts in this lifecycle stage at `asOf`.
     public var lifecycleStage: LifecycleStage?
+    /// Only accounts whose latest stored evaluation at `asOf` has this band (`unscored`: none, or no score).
+    public var band: String?
     public var asOf = Date()
 
     public init(segment: Segment? = nil, owner: String? = nil, query: String? = nil, externalID: String? = nil) {

@@ -36,11 +36,18 @@ struct Serve: AsyncParsableCommand, AppArguments {
     @Option(name: .customLong("stripe-webhook-secrets"), help: "Comma-separated Stripe endpoint secrets (env TENURE_STRIPE_WEBHOOK_SECRETS).")
     var stripeSecrets: String?
 
+    @Flag(
+        name: .customLong("no-daily-evaluation"),
+        help: "Do not evaluate health once a day and on start (env TENURE_NO_DAILY_EVALUATION=1); POST /v1/health/evaluate still works."
+    )
+    var noDailyEvaluation: Bool = environment("TENURE_NO_DAILY_EVALUATION", "0") == "1"
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (env TENURE_LOG_LEVEL).")
     var logLevelName: String = environment("TENURE_LOG_LEVEL", "info")
 
     var databasePath: String { database.db }
     var migrate: Bool { !noMigrate }
+    var dailyEvaluation: Bool { !noDailyEvaluation }
     var logLevel: Logger.Level { Logger.Level(rawValue: logLevelName) ?? .info }
     var webhookSecrets: WebhookSecrets {
         WebhookSecrets(

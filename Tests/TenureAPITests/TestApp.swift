@@ -23,6 +23,7 @@ struct TestArguments: AppArguments {
     var rateLimit = 0
     var webhookSecrets = WebhookSecrets(crm: [TestApp.crmSecret, TestApp.rotatedCRMSecret], stripe: [TestApp.stripeSecret])
     var clock = Clock.system
+    var dailyEvaluation = false
 
     init(databasePath: String = TestApp.temporaryDatabasePath()) {
         self.databasePath = databasePath
@@ -105,7 +106,7 @@ struct TestApp: Sendable {
         let connection = try Connection(path: databasePath, readOnly: true)
         let tables = try connection.query("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").compactMap { $0.string("name") }
         return try tables.filter { !["idempotency_keys", "schema_migrations"].contains($0) }.flatMap { table in
-            try connection.query("SELECT * FROM \(table) ORDER BY rowid").map { "\(table): \($0.values)" }
+            try connection.query("SELECT * FROM \(table)").map { "\(table): \($0.values)" }.sorted()
         }
     }
 }

@@ -61,7 +61,8 @@ struct AccountController {
         }
         endpoints.get("/v1/customers", .scope(.read)) { call in
             let query = call.query
-            let filter = AccountFilter(segment: try query.enumValue("segment", Segment.self), owner: query["owner"])
+            var filter = AccountFilter(segment: try query.enumValue("segment", Segment.self), owner: query["owner"])
+            filter.band = try query.band()
             let page = try await accounts.customers(filter, page: try query.page(), asOf: try query.asOf())
             return try .json(ListBody(page, AccountResource.init))
         }
@@ -108,15 +109,21 @@ struct AccountResource: Encodable, Sendable {
     var lifecycleStage: String
     @Nullable var customerSince: Date?
     var mrr: Int
-    @Nullable var health: HealthSummary?
+    var health: HealthSummary
     @Nullable var renewalDate: String?
     var openFlags: [String]
     var createdAt: Date
     var updatedAt: Date
 
+    /// The latest stored evaluation: its score and band, or `unscored` with a null score.
     struct HealthSummary: Encodable, Sendable {
-        var score: Int
+        @Nullable var score: Int?
         var band: String
+
+        init(_ health: DailyHealth?) {
+            score = health?.score
+            band = health?.band?.rawValue ?? HealthBandFilter.unscored
+        }
     }
 
     init(_ view: AccountView) {
@@ -134,9 +141,9 @@ struct AccountResource: Encodable, Sendable {
         lifecycleStage = view.lifecycleStage.rawValue
         customerSince = view.customerSince
         mrr = view.mrr
-        health = nil
+        health = HealthSummary(view.health)
         renewalDate = view.renewalDate.map(Timestamp.formatDate)
-        openFlags = []
+        openFlags = view.openFlags.map(\.rawValue)
         createdAt = account.createdAt
         updatedAt = account.updatedAt
     }

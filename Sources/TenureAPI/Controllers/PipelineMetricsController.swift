@@ -4,20 +4,12 @@ import TenureServices
 
 /// `GET /v1/metrics/pipeline?from&to&as_of`.
 struct PipelineMetricsController {
-    /// Without `from`, the window is the 90 days before `to`.
-    static let defaultWindow: TimeInterval = 90 * 86_400
-
     func register(on endpoints: Endpoints) {
         let pipeline = endpoints.services.pipeline
         endpoints.get("/v1/metrics/pipeline", .scope(.read)) { call in
-            let query = call.query
-            let to = try query.instant("to") ?? call.now
-            let from = try query.instant("from") ?? to.addingTimeInterval(-Self.defaultWindow)
-            guard from < to else { throw ValidationError("from", "must be before to") }
-            // as_of defaults to the earlier of `to` and now.
-            let asOf = query["as_of"] == nil ? min(to, call.now) : try query.asOf()
-            let metrics = try await pipeline.metrics(from: from, to: to, asOf: asOf)
-            return try .json(PipelineMetricsResource(metrics, from: from, to: to, asOf: asOf))
+            let window = try call.query.window()
+            let metrics = try await pipeline.metrics(from: window.from, to: window.to, asOf: window.asOf)
+            return try .json(PipelineMetricsResource(metrics, from: window.from, to: window.to, asOf: window.asOf))
         }
     }
 }

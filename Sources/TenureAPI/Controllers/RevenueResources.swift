@@ -78,8 +78,7 @@ struct RenewalResource: Encodable, Sendable {
     @Nullable var owner: String?
     @Nullable var renewalDate: String?
     var mrr: Int
-    /// The health score arrives with the health service.
-    @Nullable var health: AccountResource.HealthSummary?
+    var health: AccountResource.HealthSummary
     @Nullable var daysSinceExecutiveContact: Double?
 
     init(_ renewal: LifecycleService.Renewal, asOf: Date) {
@@ -89,7 +88,7 @@ struct RenewalResource: Encodable, Sendable {
         owner = renewal.account.owner
         renewalDate = renewal.contract.renewalDate.map(Timestamp.formatDate)
         mrr = renewal.contract.mrr
-        health = nil
+        health = AccountResource.HealthSummary(renewal.health)
         daysSinceExecutiveContact = renewal.lastExecutiveContact.map { asOf.timeIntervalSince($0) / 86_400 }
     }
 }

@@ -47,6 +47,24 @@ struct Query {
         return date
     }
 
+    /// `?from&to&as_of` of a metrics window: `to` defaults to now, `from` to 90 days before `to`, `as_of` to the earlier of
+    /// `to` and now (`METRICS.md`).
+    func window() throws -> Window {
+        let to = try instant("to") ?? now
+        let from = try instant("from") ?? to.addingTimeInterval(-Window.defaultLength)
+        guard from < to else { throw ValidationError("from", "must be before to") }
+        return Window(from: from, to: to, asOf: self["as_of"] == nil ? min(to, now) : try asOf())
+    }
+
+    /// `?band=`: a health band or `unscored`.
+    func band() throws -> String? {
+        guard let text = self["band"] else { return nil }
+        guard HealthBand(rawValue: text) != nil || text == HealthBandFilter.unscored else {
+            throw Problem.badRequest("must be one of green, yellow, red, unscored", field: "band")
+        }
+        return text
+    }
+
     /// `?as_of=`: now when absent, refused (422) in the future.
     func asOf() throws -> Date {
         guard let asOf = try instant("as_of") else { return now }
@@ -93,4 +111,19 @@ extension ListBody {
     init<T>(_ page: Page<T>, _ transform: (T) -> Item) {
         self.init(data: page.items.map(transform), nextCursor: Cursor.encode(page.next))
     }
+}
+
+enum HealthBandFilter {
+    /// The band of an account without a score.
+    static let unscored = "unscored"
+}
+
+/// A metrics window [from, to) judged as of `asOf`.
+struct Window {
+    /// Without `from`, the window is the 90 days before `to`.
+    static let defaultLength: TimeInterval = 90 * 86_400
+
+    var from: Date
+    var to: Date
+    var asOf: Date
 }

@@ -178,9 +178,24 @@ public struct SupportService: Sendable {
         }
     }
 
-    /// Cases opened by `asOf`, with the targets that decide whether each breached.
-    public func cases(_ filter: CaseFilter, page: PageRequest) async throws -> (page: Page<SupportCase>, targets: SupportTargets) {
-        try await storage.read { tx in (try tx.cases.list(filter, page), try HealthBook.targets(in: tx)) }
+    /// Cases opened by `asOf` in their state then, with the targets that decide whether each breached. The status and
+    /// breach filters are judged per page, so a filtered page may be short; its cursor never skips a case.
+    public func cases(
+        _ filter: CaseFilter,
+        status: CaseStatus?,
+        breached: Bool?,
+        asOf: Date,
+        page: PageRequest
+    ) async throws -> (page: Page<SupportCase>, targets: SupportTargets) {
+        var filter = filter
+        filter.openedBy = asOf
+        return try await storage.read { [filter] tx in
+            let targets = try HealthBook.targets(in: tx)
+            let page = try tx.cases.list(filter, page).filtered { item in
+                (status.map { item.status(at: asOf) == $0 } ?? true) && (breached.map { item.breached(targets, asOf: asOf) == $0 } ?? true)
+            }
+            return (page, targets)
+        }
     }
 
     public func recordSurvey(_ input: SurveyInput, by actor: Actor) async throws -> Survey {

@@ -1,0 +1,278 @@
+import Foundation
+import TenureCore
+import TenureServices
+
+/// Health scores and their history, `GET /v1/health`, risks, tasks, evaluation and `/v1/settings/health`.
+struct HealthController {
+    struct TaskUpdateRequest: Decodable {
+        var status: String?
+    }
+
+    struct HealthSettingsBody: Codable, Sendable {
+        var weights: [String: Double]?
+        var bands: Bands?
+        var renewalWindowDays: Int?
+        var execSilenceDays: Int?
+        var userSilenceDays: Int?
+        var championAdoption: Double?
+        var adoptionDrop: Double?
+
+        struct Bands: Codable, Sendable {
+            var green: Double?
+            var yellow: Double?
+        }
+
+        init(_ settings: HealthSettings) {
+            weights = Dictionary(uniqueKeysWithValues: HealthComponent.allCases.map { ($0.rawValue, settings.weights[$0] ?? 0) })
+            bands = Bands(green: settings.green, yellow: settings.yellow)
+            renewalWindowDays = settings.renewalWindowDays
+            execSilenceDays = settings.execSilenceDays
+            userSilenceDays = settings.userSilenceDays
+            championAdoption = settings.championAdoption
+            adoptionDrop = settings.adoptionDrop
+        }
+
+        func validated() throws -> HealthSettings {
+            try HealthSettings.validated(
+                weights: weights,
+                green: bands?.green,
+                yellow: bands?.yellow,
+                renewalWindowDays: renewalWindowDays,
+                execSilenceDays: execSilenceDays,
+                userSilenceDays: userSilenceDays,
+                championAdoption: championAdoption,
+                adoptionDrop: adoptionDrop
+            )
+        }
+    }
+
+    func register(on endpoints: Endpoints) {
+        let health = endpoints.services.health
+        endpoints.get("/v1/accounts/{id}/health", .scope(.read)) { call in
+            let settings = try await health.settings()
+            return try .json(AccountHealthResource(try await health.accountHealth(try call.parameter("id"), asOf: try call.query.asOf()), settings))
+        }
+        endpoints.get("/v1/accounts/{id}/health/history", .scope(.read)) { call in
+            let query = call.query
+            let to = try query.instant("to") ?? call.now
+            let from = try query.instant("from") ?? to.addingTimeInterval(-Window.defaultLength)
+            guard from < to else { throw ValidationError("from", "must be before to") }
+            guard to.timeIntervalSince(from) <= 3_660 * 86_400 else { throw ValidationError("from", "must be at most 3660 days before to") }
+            let rows = try await health.history(try call.parameter("id"), from: from, to: to)
+            return try .json(["data": rows.map(DailyHealthResource.init)])
+        }
+        endpoints.get("/v1/health", .scope(.read)) { call in
+            let query = call.query
+            let sort = query["sort"]
+            guard sort == nil || sort == "score" || sort == "-score" else { throw Problem.badRequest("must be score or -score", field: "sort") }
+            let filter = HealthListFilter(
+                band: try query.band(),
+                segment: try query.enumValue("segment", Segment.self),
+                owner: query["owner"],
+                sortByScore: sort.map { $0 == "-score" },
+                asOf: try query.asOf()
+            )
+            return try .json(ListBody(try await health.list(filter, page: try query.page()), HealthListItemResource.init))
+        }
+        endpoints.post("/v1/health/evaluate", .scope(.admin)) { call in
+            try .json(EvaluationRunResource(try await health.evaluate(asOf: try call.query.asOf(), by: call.actor)))
+        }
+        endpoints.get("/v1/risks", .scope(.read)) { call in
+            let query = call.query
+            let filter = RiskFilter(
+                accountID: query["account_id"],
+                code: try query.enumValue("code", RiskFlagCode.self),
+                severity: try query.enumValue("severity", RiskSeverity.self),
+                asOf: try query.asOf()
+            )
+            return try .json(ListBody(try await health.risks(filter, page: try query.page()), RiskResource.init))
+        }
+        endpoints.get("/v1/tasks", .scope(.read)) { call in
+            let query = call.query
+            let filter = TaskFilter(accountID: query["account_id"], owner: query["owner"], status: try query.enumValue("status", TaskStatus.self))
+            return try .json(ListBody(try await health.tasks(filter, page: try query.page()), TaskResource.init))
+        }
+        endpoints.patch("/v1/tasks/{id}", .scope(.write)) { call in
+            let status = try call.decode(TaskUpdateRequest.self).status
+            return try .json(TaskResource(try await health.updateTask(try call.parameter("id"), status: status, by: call.actor)))
+        }
+        endpoints.get("/v1/settings/health", .scope(.read)) { _ in
+            try .json(HealthSettingsBody(try await health.settings()))
+        }
+        endpoints.put("/v1/settings/health", .scope(.admin)) { call in
+            let settings = try call.decode(HealthSettingsBody.self).validated()
+            return try .json(HealthSettingsBody(try await health.updateSettings(settings, by: call.actor)))
+        }
+    }
+}
+
+struct FlagResource: Encodable, Sendable {
+    var code: String
+    var severity: String
+    var since: Date
+    var action: String
+
+    init(_ code: RiskFlagCode, since: Date) {
+        self.code = code.rawValue
+        severity = code.severity.rawValue
+        self.since = since
+        action = code.action
+    }
+}
+
+struct AccountHealthResource: Encodable, Sendable {
+    var object = "account_health"
+    var accountId: String
+    var asOf: Date
+    var lifecycleStage: String
+    @Nullable var score: Int?
+    var band: String
+    var components: [Component]
+    @Nullable var trend30d: Int?
+    var flags: [FlagResource]
+
+    struct Component: Encodable, Sendable {
+        var name: String
+        var weight: Double
+        @Nullable var score: Double?
+        var inputs: [String: Nullable<Double>]
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case object, accountId, asOf, lifecycleStage, score, band, components, flags
+        case trend30d = "trend_30d"
+    }
+
+    init(_ health: AccountHealth, _ settings: HealthSettings) {
+        accountId = health.account.id
+        asOf = health.asOf
+        lifecycleStage = health.lifecycleStage.rawValue
+        score = health.evaluation?.score
+        band = health.evaluation?.band?.rawValue ?? HealthBandFilter.unscored
+        components = (health.evaluation?.components ?? []).map { component in
+            Component(
+                name: component.component.rawValue,
+                weight: component.weight,
+                score: component.score,
+                inputs: component.inputs.mapValues { Nullable(wrappedValue: $0) }
+            )
+        }
+        trend30d = health.trend30d
+        flags = health.flags.map { FlagResource($0.code, since: $0.since) }
+    }
+}
+
+struct DailyHealthResource: Encodable, Sendable {
+    var date: String
+    var evaluatedAt: Date
+    @Nullable var score: Int?
+    var band: String
+    var components: [String: Nullable<Double>]
+
+    init(_ health: DailyHealth) {
+        date = Timestamp.formatDate(health.day)
+        evaluatedAt = health.evaluatedAt
+        score = health.score
+        band = health.band?.rawValue ?? HealthBandFilter.unscored
+        components = Dictionary(uniqueKeysWithValues: HealthComponent.allCases.map { ($0.rawValue, Nullable(wrappedValue: health.components[$0])) })
+    }
+}
+
+struct HealthListItemResource: Encodable, Sendable {
+    var accountId: String
+    var name: String
+    @Nullable var segment: String?
+    @Nullable var owner: String?
+    var mrr: Int
+    @Nullable var score: Int?
+    var band: String
+    @Nullable var evaluatedAt: Date?
+    @Nullable var trend30d: Int?
+    var openFlags: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case accountId, name, segment, owner, mrr, score, band, evaluatedAt, openFlags
+        case trend30d = "trend_30d"
+    }
+
+    init(_ item: HealthListItem) {
+        accountId = item.account.id
+        name = item.account.name
+        segment = item.account.segment?.rawValue
+        owner = item.account.owner
+        mrr = item.mrr
+        score = item.health?.score
+        band = item.health?.band?.rawValue ?? HealthBandFilter.unscored
+        evaluatedAt = item.health?.evaluatedAt
+        trend30d = item.trend30d
+        openFlags = item.openFlags.map(\.rawValue)
+    }
+}
+
+struct RiskResource: Encodable, Sendable {
+    var id: String
+    var object = "risk_flag"
+    var accountId: String
+    var accountName: String
+    @Nullable var owner: String?
+    var code: String
+    var severity: String
+    var since: Date
+    var action: String
+
+    init(_ risk: RiskView) {
+        id = risk.flag.id
+        accountId = risk.account.id
+        accountName = risk.account.name
+        owner = risk.account.owner
+        code = risk.flag.code.rawValue
+        severity = risk.flag.severity.rawValue
+        since = risk.flag.since
+        action = risk.flag.code.action
+    }
+}
+
+struct TaskResource: Encodable, Sendable {
+    var id: String
+    var object = "task"
+    var accountId: String
+    var playbook: String
+    var title: String
+    @Nullable var owner: String?
+    var status: String
+    var dueAt: Date
+    @Nullable var flagId: String?
+    var createdAt: Date
+    @Nullable var completedAt: Date?
+
+    init(_ task: SuccessTask) {
+        id = task.id
+        accountId = task.accountID
+        playbook = task.playbook.rawValue
+        title = task.title
+        owner = task.owner
+        status = task.status.rawValue
+        dueAt = task.dueAt
+        flagId = task.flagID
+        createdAt = task.createdAt
+        completedAt = task.completedAt
+    }
+}
+
+struct EvaluationRunResource: Encodable, Sendable {
+    var asOf: Date
+    var evaluated: Int
+    var scored: Int
+    var flagsRaised: Int
+    var flagsClosed: Int
+    var tasksCreated: Int
+
+    init(_ run: EvaluationRun) {
+        asOf = run.asOf
+        evaluated = run.evaluated
+        scored = run.scored
+        flagsRaised = run.flagsRaised
+        flagsClosed = run.flagsClosed
+        tasksCreated = run.tasksCreated
+    }
+}

@@ -1,0 +1,231 @@
+import Foundation
+import TenureCore
+import TenureServices
+
+/// `/v1/usage`, `/v1/cases`, `/v1/surveys`, `/v1/settings/support` and `/v1/metrics/support`.
+struct SupportController {
+    struct UsageRequest: Decodable {
+        var records: [Record]
+
+        struct Record: Decodable {
+            var accountId: String?
+            var date: String?
+            var activeUsers: Int?
+            var licensedSeats: Int?
+        }
+    }
+
+    struct CaseRequest: Decodable {
+        var accountId: String?
+        var subject: String?
+        var priority: String?
+        var openedAt: String?
+        var contactId: String?
+        var externalId: String?
+    }
+
+    struct CaseEventRequest: Decodable {
+        var at: String?
+    }
+
+    struct SurveyRequest: Decodable {
+        var accountId: String?
+        var kind: String?
+        var score: Int?
+        var respondedAt: String?
+        var contactId: String?
+        var comment: String?
+    }
+
+    struct SupportSettingsBody: Codable, Sendable {
+        var firstResponseHours: [String: Double]?
+
+        init(_ targets: SupportTargets) {
+            firstResponseHours = Dictionary(uniqueKeysWithValues: CasePriority.allCases.map { ($0.rawValue, targets.hours($0)) })
+        }
+    }
+
+    func register(on endpoints: Endpoints) {
+        let support = endpoints.services.support
+        endpoints.post("/v1/usage", .scope(.write), bodyLimit: Endpoints.bulkBodyLimit) { call in
+            let records = try call.decode(UsageRequest.self).records.map {
+                UsageInput(accountID: $0.accountId, date: $0.date, activeUsers: $0.activeUsers, licensedSeats: $0.licensedSeats)
+            }
+            let stored = try await support.recordUsage(records, by: call.actor)
+            return try .json(ListBody(data: stored.map(UsageResource.init), nextCursor: nil))
+        }
+        endpoints.get("/v1/usage", .scope(.read)) { call in
+            let query = call.query
+            guard let accountID = query["account_id"] else { throw Problem.badRequest("is required", field: "account_id") }
+            let page = try await support.usage(account: accountID, from: try query.instant("from"), to: try query.instant("to"), page: try query.page())
+            return try .json(ListBody(page) { UsageResource(AccountUsage(accountID: accountID, record: $0)) })
+        }
+        endpoints.post("/v1/cases", .scope(.write)) { call in
+            let input = try call.decode(CaseRequest.self)
+            let item = try await support.openCase(
+                CaseInput(
+                    accountID: input.accountId,
+                    subject: input.subject,
+                    priority: input.priority,
+                    openedAt: input.openedAt,
+                    contactID: input.contactId,
+                    externalID: input.externalId
+                ),
+                by: call.actor
+            )
+            let targets = try await support.targets()
+            return try .json(CaseResource(item, targets: targets, asOf: call.now), status: .created, location: "/v1/cases/\(item.id)")
+        }
+        endpoints.get("/v1/cases", .scope(.read)) { call in
+            let query = call.query
+            let asOf = try query.asOf()
+            let (page, targets) = try await support.cases(
+                CaseFilter(accountID: query["account_id"], externalID: query["external_id"]),
+                status: try query.enumValue("status", CaseStatus.self),
+                breached: try query.bool("breached"),
+                asOf: asOf,
+                page: try query.page()
+            )
+            return try .json(ListBody(page) { CaseResource($0, targets: targets, asOf: asOf) })
+        }
+        endpoints.get("/v1/cases/{id}", .scope(.read)) { call in
+            let asOf = try call.query.asOf()
+            let item = try await support.getCase(try call.parameter("id"))
+            return try .json(CaseResource(item, targets: try await support.targets(), asOf: asOf))
+        }
+        for event in [CaseEvent.respond, .resolve, .reopen] {
+            endpoints.post("/v1/cases/{id}/\(event.rawValue)", .scope(.write)) { call in
+                let at = call.body.isEmpty ? nil : try call.decode(CaseEventRequest.self).at
+                let item = try await support.apply(event, toCase: try call.parameter("id"), at: at, by: call.actor)
+                return try .json(CaseResource(item, targets: try await support.targets(), asOf: call.now))
+            }
+        }
+        endpoints.post("/v1/surveys", .scope(.write)) { call in
+            let input = try call.decode(SurveyRequest.self)
+            let survey = try await support.recordSurvey(
+                SurveyInput(
+                    accountID: input.accountId,
+                    kind: input.kind,
+                    score: input.score,
+                    respondedAt: input.respondedAt,
+                    contactID: input.contactId,
+                    comment: input.comment
+                ),
+                by: call.actor
+            )
+            return try .json(SurveyResource(survey), status: .created, location: "/v1/surveys/\(survey.id)")
+        }
+        endpoints.get("/v1/surveys", .scope(.read)) { call in
+            let query = call.query
+            let filter = SurveyFilter(accountID: query["account_id"], kind: try query.enumValue("kind", SurveyKind.self))
+            return try .json(ListBody(try await support.surveys(filter, page: try query.page()), SurveyResource.init))
+        }
+        endpoints.get("/v1/settings/support", .scope(.read)) { _ in
+            try .json(SupportSettingsBody(try await support.targets()))
+        }
+        endpoints.put("/v1/settings/support", .scope(.admin)) { call in
+            let targets = try SupportTargets.validated(try call.decode(SupportSettingsBody.self).firstResponseHours)
+            return try .json(SupportSettingsBody(try await support.updateTargets(targets, by: call.actor)))
+        }
+        endpoints.get("/v1/metrics/support", .scope(.read)) { call in
+            let window = try call.query.window()
+            let metrics = try await support.metrics(from: window.from, to: window.to, asOf: window.asOf)
+            return try .json(SupportMetricsResource(metrics, window))
+        }
+    }
+}
+
+struct UsageResource: Encodable, Sendable {
+    var accountId: String
+    var date: String
+    var activeUsers: Int
+    var licensedSeats: Int
+
+    init(_ usage: AccountUsage) {
+        accountId = usage.accountID
+        date = Timestamp.formatDate(usage.record.day)
+        activeUsers = usage.record.activeUsers
+        licensedSeats = usage.record.licensedSeats
+    }
+}
+
+struct CaseResource: Encodable, Sendable {
+    var id: String
+    var object = "case"
+    var accountId: String
+    var subject: String
+    var priority: String
+    var status: String
+    var openedAt: Date
+    @Nullable var contactId: String?
+    @Nullable var externalId: String?
+    @Nullable var firstResponseAt: Date?
+    var firstResponseDueAt: Date
+    var breached: Bool
+    @Nullable var resolvedAt: Date?
+    var createdAt: Date
+
+    /// The case as of `asOf`.
+    init(_ item: SupportCase, targets: SupportTargets, asOf: Date) {
+        id = item.id
+        accountId = item.accountID
+        subject = item.subject
+        priority = item.priority.rawValue
+        status = item.status(at: asOf).rawValue
+        openedAt = item.openedAt
+        contactId = item.contactID
+        externalId = item.externalID
+        firstResponseAt = item.firstResponse(asOf: asOf)
+        firstResponseDueAt = item.firstResponseDue(targets)
+        breached = item.breached(targets, asOf: asOf)
+        resolvedAt = item.resolvedAt(asOf: asOf)
+        createdAt = item.createdAt
+    }
+}
+
+struct SurveyResource: Encodable, Sendable {
+    var id: String
+    var object = "survey"
+    var accountId: String
+    var kind: String
+    var score: Int
+    var respondedAt: Date
+    @Nullable var contactId: String?
+    @Nullable var comment: String?
+    var createdAt: Date
+
+    init(_ survey: Survey) {
+        id = survey.id
+        accountId = survey.accountID
+        kind = survey.kind.rawValue
+        score = survey.score
+        respondedAt = survey.respondedAt
+        contactId = survey.contactID
+        comment = survey.comment
+        createdAt = survey.createdAt
+    }
+}
+
+struct SupportMetricsResource: Encodable, Sendable {
+    var from: Date
+    var to: Date
+    var asOf: Date
+    var casesOpened: Int
+    var casesResolved: Int
+    var resolvedSameDay: Int
+    @Nullable var avgFirstResponseHours: Double?
+    @Nullable var avgResolutionHours: Double?
+    @Nullable var slaComplianceRate: Double?
+
+    init(_ metrics: SupportMetrics, _ window: Window) {
+        from = window.from
+        to = window.to
+        asOf = window.asOf
+        casesOpened = metrics.casesOpened
+        casesResolved = metrics.casesResolved
+        resolvedSameDay = metrics.resolvedSameDay
+        avgFirstResponseHours = metrics.avgFirstResponseHours
+        avgResolutionHours = metrics.avgResolutionHours
+        slaComplianceRate = metrics.slaComplianceRate
+    }
+}
