@@ -11,7 +11,8 @@ public struct Survey: Sendable, Equatable {
     public var comment: String?
     public var createdAt: Date
 
-    public init(id: String, accountID: String, kind: SurveyKind, score: Int, respondedAt: Date, contactID: String?, comment: String?, createdAt: Date) {
+    public init(id: String, accountID: String, kind: SurveyKind, score: Int, respondedAt: Date, contactID: String?, comment: String?, createdAt: Date)
+    {
         self.id = id
         self.accountID = accountID
         self.kind = kind

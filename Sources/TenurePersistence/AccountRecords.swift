@@ -95,7 +95,9 @@ struct SQLiteAccountRecords: AccountRecords {
         }
         // Usage of a day the target already has, and an open task of a playbook the target already has open, stay with the
         // source; its scores and flags stay as history: the next evaluation judges the merged account.
-        for table in ["usage_records", "tasks"] { try db.query("UPDATE OR IGNORE \(table) SET account_id = ? WHERE account_id = ?", [target, source]) }
+        for table in ["usage_records", "tasks"] {
+            try db.query("UPDATE OR IGNORE \(table) SET account_id = ? WHERE account_id = ?", [target, source])
+        }
     }
 
     private func values(_ account: Account) -> [any SQLiteBindable] {

@@ -88,8 +88,11 @@ struct SQLiteCaseRecords: CaseRecords {
 
     func touched(from: Date, to: Date) throws -> [SupportCase] {
         // A transition is written after it happened, so a case changed in the window was updated at or after `from`.
-        try db.query("SELECT * FROM cases WHERE opened_at < ? AND (opened_at >= ? OR updated_at >= ?) ORDER BY seq", [to.stored, from.stored, from.stored])
-            .map(decode)
+        try db.query(
+            "SELECT * FROM cases WHERE opened_at < ? AND (opened_at >= ? OR updated_at >= ?) ORDER BY seq",
+            [to.stored, from.stored, from.stored]
+        )
+        .map(decode)
     }
 
     private func values(_ item: SupportCase, _ now: Date) throws -> [any SQLiteBindable] {

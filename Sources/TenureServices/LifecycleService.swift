@@ -224,6 +224,31 @@ public struct LifecycleService: Sendable {
         }
     }
 
+    /// Committed MRR at `asOf`: every account with revenue facts, its contracts, and its latest stored health band.
+    public func committedMRR(asOf: Date) async throws -> CommittedMRR {
+        try await storage.read { tx in
+            CommittedMRR(
+                try tx.ledger.accountsWithRevenueFacts().compactMap { id in
+                    guard let account = try tx.accounts.find(id: id), account.mergedInto == nil else { return nil }
+                    let view = try accountView(account, asOf: asOf, in: tx)
+                    let contracts = try tx.contracts.of(account: id).map { contract in
+                        let current = try contractView(contract, asOf: asOf, in: tx)
+                        let terms = contract.manualTerms
+                        let start = terms?.startDate ?? asOf
+                        return CommittedContract(
+                            monthlyAmount: terms?.monthlyAmount ?? current.mrr,
+                            liveMRR: current.mrr,
+                            startsLater: start > asOf,
+                            stopped: terms?.stopsAt.map { $0 <= max(asOf, start) } ?? false,
+                            hasScheduledEnd: current.isLive && current.scheduledEnd != nil
+                        )
+                    }
+                    return CommittedAccount(stage: view.lifecycleStage, mrr: view.mrr, band: view.health?.band, contracts: contracts)
+                }
+            )
+        }
+    }
+
     /// A contract renewing soon, with its account and when we last spoke to one of its executives.
     public struct Renewal: Sendable {
         public var contract: ContractView
@@ -272,7 +297,15 @@ func contractView(_ contract: Contract, asOf: Date, in tx: any Transaction) thro
     case .stripe:
         let stream = try RevenueBook.stream(of: contract, pastDueChurnDays: try RevenueBook.settings(in: tx).pastDueChurnDays, in: tx)
         guard let snapshot = stream.snapshot(at: asOf) else {
-            return ContractView(contract: contract, status: "incomplete", isLive: false, mrr: 0, renewalDate: nil, scheduledEnd: nil, unpricedItems: [])
+            return ContractView(
+                contract: contract,
+                status: "incomplete",
+                isLive: false,
+                mrr: 0,
+                renewalDate: nil,
+                scheduledEnd: nil,
+                unpricedItems: []
+            )
         }
         let live = !snapshot.deleted
         let yearly = snapshot.interval == "year" ? snapshot.currentPeriodEnd : nil

@@ -164,6 +164,9 @@ import Testing
             #expect(health["trend_30d"] as? Int == 35 - Self.expectedScore(Self.day("2026-04-29")))
             #expect((health["flags"] as? [[String: Any]])?.map { $0["code"] as? String ?? "" } == ["payment_failed", "health_red"])
 
+            let timeline = try await app.send(.get, "/v1/accounts/\(id)/timeline?limit=500").data.compactMap { $0["kind"] as? String }
+            #expect(Set(["case", "survey", "flag_raised", "flag_closed", "task"]).isSubset(of: Set(timeline)))
+
             // Evaluating an earlier day again (backfill) stores its score but leaves today's flags alone.
             try #require(try await app.send(.post, "/v1/health/evaluate?as_of=2026-04-10").status == .ok)
             #expect(try await openFlags("2026-05-29").count == 2)

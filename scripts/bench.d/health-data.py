@@ -50,7 +50,7 @@ with sqlite3.connect(db) as conn:
         level = rng.random()
         conn.executemany(
             "INSERT INTO usage_records (account_id, day, active_users, licensed_seats, updated_at) VALUES (?, ?, ?, ?, ?)",
-            [(account, as_of - d * day, int(seats * min(1, level + rng.uniform(-0.1, 0.1)) ), seats, as_of) for d in range(1, 31)],
+            [(account, as_of - d * day, int(seats * max(0.0, min(1.0, level + rng.uniform(-0.1, 0.1)))), seats, as_of) for d in range(1, 31)],
         )
         if n % 5 == 0:
             opened = as_of - rng.randrange(1, 60) * day

@@ -57,7 +57,12 @@ struct SupportController {
         endpoints.get("/v1/usage", .scope(.read)) { call in
             let query = call.query
             guard let accountID = query["account_id"] else { throw Problem.badRequest("is required", field: "account_id") }
-            let page = try await support.usage(account: accountID, from: try query.instant("from"), to: try query.instant("to"), page: try query.page())
+            let page = try await support.usage(
+                account: accountID,
+                from: try query.instant("from"),
+                to: try query.instant("to"),
+                page: try query.page()
+            )
             return try .json(ListBody(page) { UsageResource(AccountUsage(accountID: accountID, record: $0)) })
         }
         endpoints.post("/v1/cases", .scope(.write)) { call in

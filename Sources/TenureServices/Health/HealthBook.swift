@@ -35,7 +35,13 @@ enum HealthBook {
         )
     }
 
-    static func evaluate(_ account: Account, asOf: Date, settings: HealthSettings, targets: SupportTargets, in tx: any Transaction) throws
+    static func evaluate(
+        _ account: Account,
+        asOf: Date,
+        settings: HealthSettings,
+        targets: SupportTargets,
+        in tx: any Transaction
+    ) throws
         -> HealthEvaluation
     {
         HealthEvaluation(try inputs(of: account, asOf: asOf, in: tx), asOf: asOf, settings: settings, targets: targets)

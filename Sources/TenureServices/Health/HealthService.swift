@@ -72,7 +72,13 @@ public struct HealthService: Sendable {
             guard let account = try tx.accounts.find(id: id) else { throw ServiceError.notFound(resource: "account", id: id) }
             let stage = try accountView(account, asOf: asOf, in: tx).lifecycleStage
             guard stage == .customer else { return AccountHealth(account: account, lifecycleStage: stage, asOf: asOf, trend30d: nil, flags: []) }
-            let evaluation = try HealthBook.evaluate(account, asOf: asOf, settings: HealthBook.settings(in: tx), targets: HealthBook.targets(in: tx), in: tx)
+            let evaluation = try HealthBook.evaluate(
+                account,
+                asOf: asOf,
+                settings: HealthBook.settings(in: tx),
+                targets: HealthBook.targets(in: tx),
+                in: tx
+            )
             let earlier = try tx.health.on(day: asOf.startOfUTCDay.addingTimeInterval(-30 * 86_400), account: id)
             let stored = try tx.health.flags(account: id, openAt: asOf)
             return AccountHealth(
@@ -149,7 +155,8 @@ public struct HealthService: Sendable {
                 let targets = try HealthBook.targets(in: tx)
                 return try chunk.compactMap { id -> (Account, HealthEvaluation?)? in
                     guard let account = try tx.accounts.find(id: id) else { return nil }
-                    let evaluation = customerSet.contains(id) ? try HealthBook.evaluate(account, asOf: asOf, settings: settings, targets: targets, in: tx) : nil
+                    let evaluation =
+                        customerSet.contains(id) ? try HealthBook.evaluate(account, asOf: asOf, settings: settings, targets: targets, in: tx) : nil
                     return (account, evaluation)
                 }
             }
@@ -174,7 +181,9 @@ public struct HealthService: Sendable {
     public func risks(_ filter: RiskFilter, page: PageRequest) async throws -> Page<RiskView> {
         try await storage.read { tx in
             try tx.health.risks(filter, page).map { flag in
-                guard let account = try tx.accounts.find(id: flag.accountID) else { throw ServiceError.notFound(resource: "account", id: flag.accountID) }
+                guard let account = try tx.accounts.find(id: flag.accountID) else {
+                    throw ServiceError.notFound(resource: "account", id: flag.accountID)
+                }
                 return RiskView(flag: flag, account: account)
             }
         }

@@ -95,7 +95,9 @@ public struct SupportService: Sendable {
         try await storage.write { tx in
             var known: Set<String> = []
             for (index, item) in usage.enumerated() where !known.contains(item.accountID) {
-                do { try requireLiveAccount(item.accountID, in: tx) } catch let error as ValidationError { throw error.nested(under: "records[\(index)]") }
+                do { try requireLiveAccount(item.accountID, in: tx) } catch let error as ValidationError {
+                    throw error.nested(under: "records[\(index)]")
+                }
                 known.insert(item.accountID)
             }
             try tx.usage.upsert(usage, at: now)
