@@ -92,14 +92,15 @@ struct DailyEvaluationService: Service {
     func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
+                let now = clock.now()
+                var wait = now.startOfUTCDay.addingTimeInterval(86_400 + 60).timeIntervalSince(now)
                 do {
                     if try await health.evaluateTodayIfMissing() { logger.info("health.daily_evaluation") }
                 } catch {
                     logger.error("health.daily_evaluation_failed", metadata: ["error": "\(error)"])
+                    wait = min(wait, 300)  // try again in 5 minutes, e.g. once a full disk has space again
                 }
-                let now = clock.now()
-                let next = now.startOfUTCDay.addingTimeInterval(86_400 + 60)
-                try? await Task.sleep(for: .seconds(max(60, next.timeIntervalSince(now))))
+                try? await Task.sleep(for: .seconds(max(1, wait)))
             }
         }
     }
