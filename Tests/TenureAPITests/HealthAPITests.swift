@@ -245,6 +245,30 @@ import Testing
         }
     }
 
+    /// A failed invoice makes the account red and raises payment_failed; the next successful payment closes both.
+    @Test func billingFlagsCloseOnceTheCustomerPaysAgain() async throws {
+        try await TestApp.run { app in
+            let id = try await Drift.customer(app, "Late")
+            let failed = StripeFixture.invoice("in_late", customer: "cus_Late", paid: 0, due: 100000)
+            try await app.stripe(StripeFixture.event("evt_late_failed", "invoice.payment_failed", created: "2026-05-20T00:00:00Z", failed))
+            func codes(_ asOf: String) async throws -> [String] {
+                try await app.send(.get, "/v1/risks?account_id=\(id)&as_of=\(asOf)").data.compactMap { $0["code"] as? String }
+            }
+            try await Drift.post(app, "/v1/health/evaluate?as_of=2026-05-21", "")
+            // Relationships 0, support 100, billing 20 over 25 + 15 + 15: 1800 ÷ 55 = 32.7 → 33, red.
+            #expect(try await codes("2026-05-21") == ["single_threaded", "payment_failed", "health_red"])
+            let paid = StripeFixture.invoice("in_late_retry", customer: "cus_Late", paid: 100000)
+            try await app.stripe(StripeFixture.event("evt_late_paid", "invoice.paid", created: "2026-05-21T12:00:00Z", paid))
+            try await Drift.post(app, "/v1/health/evaluate?as_of=2026-05-22", "")
+            #expect(try await codes("2026-05-22") == ["single_threaded"])
+            #expect(
+                try await app.send(.get, "/v1/accounts/\(id)/health/history?from=2026-05-21&to=2026-05-23").data.map { $0["band"] as? String } == [
+                    "red", "yellow",
+                ]
+            )
+        }
+    }
+
     @Test func healthOnTheFlyExplainsEachComponentAndAccountsCarryTheStoredScore() async throws {
         try await TestApp.run { app in
             let id = try await Drift.customer(app, "Explained")
