@@ -41,21 +41,8 @@ public struct PipelineSettings: Sendable, Equatable, Codable {
     /// Checks a whole settings object as sent to PUT: every stage a probability in 0…1, `stall_days` 1…3650.
     public static func validated(stageProbabilities: [String: Double]?, stallDays: Int?) throws -> PipelineSettings {
         var validator = Validator()
-        var probabilities: [PipelineStage: Double] = [:]
-        if let stageProbabilities {
-            for (name, value) in stageProbabilities {
-                guard let stage = PipelineStage(rawValue: name) else {
-                    validator.add("stage_probabilities.\(name)", "is not a stage")
-                    continue
-                }
-                validator.range(value, "stage_probabilities.\(name)", 0...1)
-                probabilities[stage] = value
-            }
-            for stage in PipelineStage.allCases where probabilities[stage] == nil {
-                validator.add("stage_probabilities.\(stage.rawValue)", "is required")
-            }
-        } else {
-            validator.add("stage_probabilities", "is required")
+        let probabilities: [PipelineStage: Double] = validator.everyCase(stageProbabilities, "stage_probabilities", of: "stage") {
+            (0...1).contains($0) ? nil : "must be between 0.0 and 1.0"
         }
         validator.required(stallDays, "stall_days")
         validator.range(stallDays, "stall_days", 1...3650)

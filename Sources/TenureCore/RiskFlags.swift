@@ -1,6 +1,6 @@
 import Foundation
 
-public enum RiskSeverity: String, Codable, CaseIterable, Sendable, Comparable {
+public enum RiskSeverity: String, Codable, CaseIterable, Sendable {
     case low, medium, high, critical
 
     /// A playbook task is due 1 day after the flag was raised for `critical`, 2 days for `high`, 7 days otherwise.
@@ -10,10 +10,6 @@ public enum RiskSeverity: String, Codable, CaseIterable, Sendable, Comparable {
         case .high: 2
         case .medium, .low: 7
         }
-    }
-
-    public static func < (lhs: Self, rhs: Self) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }
 }
 
@@ -98,22 +94,10 @@ extension HealthSettings {
         adoptionDrop: Double?
     ) throws -> HealthSettings {
         var validator = Validator()
-        var checked: [HealthComponent: Double] = [:]
-        if let weights {
-            for component in HealthComponent.allCases {
-                let field = "weights.\(component.rawValue)"
-                validator.required(weights[component.rawValue], field)
-                if let weight = weights[component.rawValue] {
-                    if weight < 0 || !weight.isFinite { validator.add(field, "must be >= 0") } else { checked[component] = weight }
-                }
-            }
-            for name in weights.keys where HealthComponent(rawValue: name) == nil { validator.add("weights.\(name)", "is not a component") }
-            if checked.count == HealthComponent.allCases.count, checked.values.reduce(0, +) == 0 {
-                validator.add("weights", "must not all be 0")
-            }
-        } else {
-            validator.add("weights", "is required")
+        let checked: [HealthComponent: Double] = validator.everyCase(weights, "weights", of: "component") {
+            $0 >= 0 && $0.isFinite ? nil : "must be >= 0"
         }
+        if checked.count == HealthComponent.allCases.count, checked.values.reduce(0, +) == 0 { validator.add("weights", "must not all be 0") }
         validator.required(green, "bands.green")
         validator.required(yellow, "bands.yellow")
         validator.range(green, "bands.green", 0...100)

@@ -94,20 +94,8 @@ public struct SupportTargets: Sendable, Equatable, Codable {
     /// Every priority needs a target greater than 0 and at most a year.
     public static func validated(_ hours: [String: Double]?) throws -> SupportTargets {
         var validator = Validator()
-        var checked: [CasePriority: Double] = [:]
-        if let hours {
-            for priority in CasePriority.allCases {
-                let field = "first_response_hours.\(priority.rawValue)"
-                validator.required(hours[priority.rawValue], field)
-                if let value = hours[priority.rawValue] {
-                    if value > 0 && value <= 8_760 { checked[priority] = value } else { validator.add(field, "must be > 0 and at most 8760") }
-                }
-            }
-            for name in hours.keys where CasePriority(rawValue: name) == nil {
-                validator.add("first_response_hours.\(name)", "is not a priority")
-            }
-        } else {
-            validator.add("first_response_hours", "is required")
+        let checked: [CasePriority: Double] = validator.everyCase(hours, "first_response_hours", of: "priority") {
+            $0 > 0 && $0 <= 8_760 ? nil : "must be > 0 and at most 8760"
         }
         try validator.check()
         return SupportTargets(firstResponseHours: checked)

@@ -25,6 +25,16 @@ public struct ValidationError: Error, Equatable, Sendable {
     public func nested(under prefix: String) -> ValidationError {
         ValidationError(errors.map { FieldError("\(prefix).\($0.field)", $0.message) })
     }
+
+    /// Runs `body` for item `index` of the list `prefix`: its field errors are named `prefix[index].field`
+    /// (left as they are when `prefix` is nil, a single item sent on its own).
+    public static func item<T>(_ index: Int, of prefix: String?, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as ValidationError {
+            throw prefix.map { error.nested(under: "\($0)[\(index)]") } ?? error
+        }
+    }
 }
 
 /// Collects field errors while a request is checked.
@@ -50,6 +60,30 @@ public struct Validator {
     }
 
     public func check() throws { try ValidationError.check(errors) }
+
+    /// A settings map with a number for every case of `Key` (`field.case`), each passing `problem` (nil, or why not);
+    /// a missing case is required, a name that is no case is "not a `noun`". Returns the values that passed.
+    public mutating func everyCase<Key: RawRepresentable & CaseIterable & Hashable>(
+        _ values: [String: Double]?,
+        _ field: String,
+        of noun: String,
+        _ problem: (Double) -> String?
+    ) -> [Key: Double] where Key.RawValue == String {
+        guard let values else {
+            add(field, "is required")
+            return [:]
+        }
+        var checked: [Key: Double] = [:]
+        for key in Key.allCases {
+            guard let value = values[key.rawValue] else {
+                add("\(field).\(key.rawValue)", "is required")
+                continue
+            }
+            if let problem = problem(value) { add("\(field).\(key.rawValue)", problem) } else { checked[key] = value }
+        }
+        for name in values.keys.sorted() where Key(rawValue: name) == nil { add("\(field).\(name)", "is not a \(noun)") }
+        return checked
+    }
 }
 
 extension String {

@@ -92,4 +92,10 @@ extension Transaction {
     func audit(_ actor: Actor, _ action: String, _ resource: String, _ id: String?, at: Date) throws {
         try auditLog.append(AuditEntry(at: at, keyName: actor.keyName, action: action, resource: resource, resourceID: id))
     }
+
+    /// Replaces the settings object `name` and records it as `settings.<name>.update`.
+    func replaceSettings<T: Encodable>(_ settings: T, as name: String, by actor: Actor, at now: Date) throws {
+        try self.settings.store(settings, as: name)
+        try audit(actor, "settings.\(name).update", "settings", name, at: now)
+    }
 }

@@ -60,20 +60,12 @@ public struct ActivityService: Sendable {
     private func createBatch(_ inputs: [ActivityInput], by actor: Actor, fieldPrefix: String?) async throws -> [Activity] {
         let now = clock.now()
         let activities = try inputs.enumerated().map { index, input in
-            do {
-                return try validated(input, now: now)
-            } catch let error as ValidationError {
-                throw fieldPrefix.map { error.nested(under: "\($0)[\(index)]") } ?? error
-            }
+            try ValidationError.item(index, of: fieldPrefix) { try validated(input, now: now) }
         }
         try await storage.write { tx in
             var knownAccounts: Set<String> = []
             for (index, activity) in activities.enumerated() {
-                do {
-                    try checkReferences(activity, knownAccounts: &knownAccounts, in: tx)
-                } catch let error as ValidationError {
-                    throw fieldPrefix.map { error.nested(under: "\($0)[\(index)]") } ?? error
-                }
+                try ValidationError.item(index, of: fieldPrefix) { try checkReferences(activity, knownAccounts: &knownAccounts, in: tx) }
             }
             try tx.activities.insert(activities)
             let action = fieldPrefix == nil ? "activity.create" : "activity.batch_create"

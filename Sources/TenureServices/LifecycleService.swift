@@ -198,11 +198,10 @@ public struct LifecycleService: Sendable {
         let now = clock.now()
         try await storage.write { tx in
             let previous = try RevenueBook.settings(in: tx)
-            try tx.settings.store(settings, as: RevenueBook.settingsName)
+            try tx.replaceSettings(settings, as: RevenueBook.settingsName, by: actor, at: now)
             if previous.pastDueChurnDays != settings.pastDueChurnDays {
                 for account in try tx.ledger.accountsWithRevenueFacts() { try RevenueBook.refresh(account, in: tx) }
             }
-            try tx.audit(actor, "settings.revenue.update", "settings", RevenueBook.settingsName, at: now)
         }
         return settings
     }

@@ -238,8 +238,7 @@ public struct PipelineService: Sendable {
     public func updateSettings(_ settings: PipelineSettings, by actor: Actor) async throws -> PipelineSettings {
         let now = clock.now()
         try await storage.write { tx in
-            try tx.settings.store(StoredPipelineSettings(settings), as: Self.settingsName)
-            try tx.audit(actor, "settings.pipeline.update", "settings", Self.settingsName, at: now)
+            try tx.replaceSettings(StoredPipelineSettings(settings), as: Self.settingsName, by: actor, at: now)
         }
         return settings
     }

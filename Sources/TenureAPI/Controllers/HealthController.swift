@@ -53,12 +53,11 @@ struct HealthController {
             return try .json(AccountHealthResource(try await health.accountHealth(try call.parameter("id"), asOf: try call.query.asOf()), settings))
         }
         endpoints.get("/v1/accounts/{id}/health/history", .scope(.read)) { call in
-            let query = call.query
-            let to = try query.instant("to") ?? call.now
-            let from = try query.instant("from") ?? to.addingTimeInterval(-Window.defaultLength)
-            guard from < to else { throw ValidationError("from", "must be before to") }
-            guard to.timeIntervalSince(from) <= 3_660 * 86_400 else { throw ValidationError("from", "must be at most 3660 days before to") }
-            let rows = try await health.history(try call.parameter("id"), from: from, to: to)
+            let window = try call.query.window()
+            guard window.to.timeIntervalSince(window.from) <= 3_660 * 86_400 else {
+                throw ValidationError("from", "must be at most 3660 days before to")
+            }
+            let rows = try await health.history(try call.parameter("id"), from: window.from, to: window.to)
             return try .json(["data": rows.map(DailyHealthResource.init)])
         }
         endpoints.get("/v1/health", .scope(.read)) { call in

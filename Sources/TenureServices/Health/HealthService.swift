@@ -60,8 +60,7 @@ public struct HealthService: Sendable {
     public func updateSettings(_ settings: HealthSettings, by actor: Actor) async throws -> HealthSettings {
         let now = clock.now()
         try await storage.write { tx in
-            try tx.settings.store(settings, as: HealthBook.settingsName)
-            try tx.audit(actor, "settings.health.update", "settings", HealthBook.settingsName, at: now)
+            try tx.replaceSettings(settings, as: HealthBook.settingsName, by: actor, at: now)
         }
         return settings
     }
@@ -79,14 +78,13 @@ public struct HealthService: Sendable {
                 targets: HealthBook.targets(in: tx),
                 in: tx
             )
-            let earlier = try tx.health.on(day: asOf.startOfUTCDay.addingTimeInterval(-30 * 86_400), account: id)
             let stored = try tx.health.flags(account: id, openAt: asOf)
             return AccountHealth(
                 account: account,
                 lifecycleStage: stage,
                 asOf: asOf,
                 evaluation: evaluation,
-                trend30d: difference(evaluation.score, earlier?.score),
+                trend30d: try tx.health.trend30d(evaluation.score, on: asOf.startOfUTCDay, account: id),
                 flags: evaluation.flags.map { code in (code, stored.first { $0.code == code }?.since ?? asOf) }
             )
         }
@@ -106,11 +104,10 @@ public struct HealthService: Sendable {
             let page = try tx.health.customers(filter, page)
             let movements = try tx.ledger.movements(of: page.items.map(\.account.id), asOf: filter.asOf)
             return try page.map { item in
-                let earlier = try item.health.flatMap { try tx.health.on(day: $0.day.addingTimeInterval(-30 * 86_400), account: item.account.id) }
-                return HealthListItem(
+                HealthListItem(
                     account: item.account,
                     health: item.health,
-                    trend30d: difference(item.health?.score, earlier?.score),
+                    trend30d: try item.health.flatMap { try tx.health.trend30d($0.score, on: $0.day, account: item.account.id) },
                     openFlags: try tx.health.flags(account: item.account.id, openAt: filter.asOf).map(\.code),
                     mrr: (movements[item.account.id] ?? []).mrr(at: filter.asOf)
                 )
@@ -135,7 +132,7 @@ public struct HealthService: Sendable {
     }
 
     private func evaluateNow(asOf: Date, by actor: Actor) async throws -> EvaluationRun {
-        let (customers, flagged) = try await storage.read { tx in
+        let (customers, flagged, settings, targets) = try await storage.read { tx in
             var ids: [String] = []
             var request = PageRequest(limit: 5_000)
             repeat {
@@ -143,7 +140,7 @@ public struct HealthService: Sendable {
                 ids += page.items
                 request.after = page.next
             } while request.after != nil
-            return (ids, try tx.health.accountsWithOpenFlags())
+            return (ids, try tx.health.accountsWithOpenFlags(), try HealthBook.settings(in: tx), try HealthBook.targets(in: tx))
         }
         let customerSet = Set(customers)
         let accounts = customers + flagged.filter { !customerSet.contains($0) }
@@ -151,9 +148,7 @@ public struct HealthService: Sendable {
         for start in stride(from: 0, to: accounts.count, by: Self.chunkSize) {
             let chunk = Array(accounts[start..<min(start + Self.chunkSize, accounts.count)])
             let evaluated = try await storage.read { tx in
-                let settings = try HealthBook.settings(in: tx)
-                let targets = try HealthBook.targets(in: tx)
-                return try chunk.compactMap { id -> (Account, HealthEvaluation?)? in
+                try chunk.compactMap { id -> (Account, HealthEvaluation?)? in
                     guard let account = try tx.accounts.find(id: id) else { return nil }
                     let evaluation =
                         customerSet.contains(id) ? try HealthBook.evaluate(account, asOf: asOf, settings: settings, targets: targets, in: tx) : nil
@@ -216,9 +211,12 @@ public struct HealthService: Sendable {
     }
 }
 
-private func difference(_ score: Int?, _ earlier: Int?) -> Int? {
-    guard let score, let earlier else { return nil }
-    return score - earlier
+extension HealthRecords {
+    /// `score` on `day` minus the score stored for the day 30 days earlier; nil when either is missing.
+    func trend30d(_ score: Int?, on day: Date, account accountID: String) throws -> Int? {
+        guard let score, let earlier = try on(day: day.addingTimeInterval(-30 * 86_400), account: accountID)?.score else { return nil }
+        return score - earlier
+    }
 }
 
 /// Runs async jobs one after another.

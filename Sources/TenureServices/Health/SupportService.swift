@@ -86,7 +86,7 @@ public struct SupportService: Sendable {
             validator.range(input.activeUsers, "active_users", 0...Int(Int32.max))
             validator.required(input.licensedSeats, "licensed_seats")
             validator.range(input.licensedSeats, "licensed_seats", 0...Int(Int32.max))
-            do { try validator.check() } catch let error as ValidationError { throw error.nested(under: "records[\(index)]") }
+            try ValidationError.item(index, of: "records") { try validator.check() }
             return AccountUsage(
                 accountID: input.accountID ?? "",
                 record: UsageRecord(day: day ?? now, activeUsers: input.activeUsers ?? 0, licensedSeats: input.licensedSeats ?? 0)
@@ -95,9 +95,7 @@ public struct SupportService: Sendable {
         try await storage.write { tx in
             var known: Set<String> = []
             for (index, item) in usage.enumerated() where !known.contains(item.accountID) {
-                do { try requireLiveAccount(item.accountID, in: tx) } catch let error as ValidationError {
-                    throw error.nested(under: "records[\(index)]")
-                }
+                try ValidationError.item(index, of: "records") { try requireLiveAccount(item.accountID, in: tx) }
                 known.insert(item.accountID)
             }
             try tx.usage.upsert(usage, at: now)
@@ -241,8 +239,7 @@ public struct SupportService: Sendable {
     public func updateTargets(_ targets: SupportTargets, by actor: Actor) async throws -> SupportTargets {
         let now = clock.now()
         try await storage.write { tx in
-            try tx.settings.store(targets, as: HealthBook.supportSettingsName)
-            try tx.audit(actor, "settings.support.update", "settings", HealthBook.supportSettingsName, at: now)
+            try tx.replaceSettings(targets, as: HealthBook.supportSettingsName, by: actor, at: now)
         }
         return targets
     }
