@@ -76,6 +76,7 @@ func registerRoutes(on endpoints: Endpoints) {
     ActivityController().register(on: endpoints)
     OpportunityController().register(on: endpoints)
     PipelineMetricsController().register(on: endpoints)
+    SummaryController().register(on: endpoints)
     SettingsController().register(on: endpoints)
     RevenueController().register(on: endpoints)
     SupportController().register(on: endpoints)

@@ -15,6 +15,7 @@ struct Services: Sendable {
     let lifecycle: LifecycleService
     let support: SupportService
     let health: HealthService
+    let metrics: MetricsService
     let webhooks: WebhookService
     let webhookSecrets: WebhookSecrets
 
@@ -26,6 +27,7 @@ struct Services: Sendable {
         lifecycle = LifecycleService(storage: storage, clock: clock, currency: currency)
         support = SupportService(storage: storage, clock: clock)
         health = HealthService(storage: storage, clock: clock)
+        metrics = MetricsService(storage: storage)
         contacts = ContactService(storage: storage, clock: clock)
         activities = ActivityService(storage: storage, clock: clock)
         keys = KeyService(storage: storage, clock: clock)

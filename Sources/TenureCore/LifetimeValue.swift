@@ -43,8 +43,7 @@ public struct LifetimeValue: Sendable, Equatable {
     public init(ledger: RevenueLedger, asOf: Date, settings: RevenueSettings, spend: [CalendarMonth: Int]) {
         let month = CalendarMonth(containing: asOf)
         let window = (1...6).map { month.adding(-$0) }.reversed()
-        let paying = ledger.payingAccounts(at: asOf)
-        arpa = ratio(ledger.mrr(at: asOf), paying)
+        arpa = ledger.arpa(at: asOf)
         let rows = window.map { ledger.period($0.description, start: $0.start, end: $0.adding(1).start, partial: false) }
         avgCustomerChurnRate = mean(rows.filter { $0.customersStart > 0 }.compactMap(\.customerChurnRate))
         let margin = settings.grossMargin

@@ -71,6 +71,9 @@ public struct RevenueLedger: Sendable {
         movements.values.filter { $0.mrr(at: instant, before: before) > 0 }.count
     }
 
+    /// ARPA: MRR per paying account at `instant`.
+    public func arpa(at instant: Date) -> Double? { ratio(mrr(at: instant), payingAccounts(at: instant)) }
+
     /// One row per period from the one containing `from` to the one containing `to`; a period still open at `asOf`
     /// ends at `asOf` (inclusive of facts at it) and is partial; later periods are left out.
     public func series(from: CalendarMonth, to: CalendarMonth, interval: RevenueInterval, asOf: Date) -> [RevenuePeriod] {

@@ -61,8 +61,7 @@ struct SQLiteHealthRecords: HealthRecords {
             """
             SELECT \(SQLiteAccountRecords.columns), h.account_id, h.day, h.evaluated_at, h.score, h.band, \(Self.componentColumns.joined(separator: ", ")),
                    \(key) AS sort_key
-            FROM accounts LEFT JOIN health_scores h ON h.account_id = accounts.id AND h.day = (
-                SELECT max(day) FROM health_scores x WHERE x.account_id = accounts.id AND x.evaluated_at <= ?)
+            FROM \(Self.accountsWithLatestHealth)
             \(conditions.sql)
             ORDER BY sort_key \(descending ? "DESC" : "ASC"), accounts.seq LIMIT ?
             """,
@@ -74,6 +73,40 @@ struct SQLiteHealthRecords: HealthRecords {
         let last = rows.count > request.limit ? kept.last : nil
         return Page(items: items, next: last.map { PageCursor(key: Int64($0.int("sort_key") ?? 0), seq: Int64($0.int("seq") ?? 0)) })
     }
+
+    func bandCounts(asOf: Date) throws -> [HealthBand?: Int] {
+        var conditions = Conditions()
+        conditions.add("merged_into IS NULL")
+        SQLiteAccountRecords.stageCondition(.customer, asOf: asOf, into: &conditions)
+        let rows = try db.query(
+            "SELECT h.band, count(*) AS customers FROM \(Self.accountsWithLatestHealth) \(conditions.sql) GROUP BY h.band",
+            [asOf.stored] + conditions.parameters
+        )
+        return Dictionary(uniqueKeysWithValues: rows.map { (HealthBand(rawValue: $0.string("band") ?? ""), $0.int("customers") ?? 0) })
+    }
+
+    func customersFlagged(_ severities: [RiskSeverity], asOf: Date) throws -> Int {
+        var conditions = Conditions()
+        conditions.add("merged_into IS NULL")
+        SQLiteAccountRecords.stageCondition(.customer, asOf: asOf, into: &conditions)
+        // Severities are enum cases, safe to spell in the SQL.
+        let listed = severities.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        conditions.add(
+            """
+            EXISTS (SELECT 1 FROM risk_flags f WHERE f.account_id = accounts.id AND f.severity IN (\(listed))
+                    AND f.since <= ? AND (f.closed_at IS NULL OR f.closed_at > ?))
+            """,
+            asOf.stored,
+            asOf.stored
+        )
+        return try db.first("SELECT count(*) AS customers FROM accounts \(conditions.sql)", conditions.parameters)?.int("customers") ?? 0
+    }
+
+    /// Accounts joined with their latest evaluation at or before the first parameter.
+    private static let accountsWithLatestHealth = """
+        accounts LEFT JOIN health_scores h ON h.account_id = accounts.id AND h.day = (
+            SELECT max(day) FROM health_scores x WHERE x.account_id = accounts.id AND x.evaluated_at <= ?)
+        """
 
     func openFlags(account accountID: String) throws -> [RiskFlag] {
         try db.query("SELECT * FROM risk_flags WHERE account_id = ? AND closed_at IS NULL ORDER BY seq", [accountID]).map(Self.decodeFlag)

@@ -214,37 +214,7 @@ public struct LifecycleService: Sendable {
 
     public func lifetimeValue(asOf: Date) async throws -> LifetimeValue {
         try await storage.read { tx in
-            LifetimeValue(
-                ledger: RevenueLedger(movements: try tx.ledger.movements(of: nil, asOf: asOf)),
-                asOf: asOf,
-                settings: try RevenueBook.settings(in: tx),
-                spend: try tx.acquisitionSpend.byMonth()
-            )
-        }
-    }
-
-    /// Committed MRR at `asOf`: every account with revenue facts, its contracts, and its latest stored health band.
-    public func committedMRR(asOf: Date) async throws -> CommittedMRR {
-        try await storage.read { tx in
-            CommittedMRR(
-                try tx.ledger.accountsWithRevenueFacts().compactMap { id in
-                    guard let account = try tx.accounts.find(id: id), account.mergedInto == nil else { return nil }
-                    let view = try accountView(account, asOf: asOf, in: tx)
-                    let contracts = try tx.contracts.of(account: id).map { contract in
-                        let current = try contractView(contract, asOf: asOf, in: tx)
-                        let terms = contract.manualTerms
-                        let start = terms?.startDate ?? asOf
-                        return CommittedContract(
-                            monthlyAmount: terms?.monthlyAmount ?? current.mrr,
-                            liveMRR: current.mrr,
-                            startsLater: start > asOf,
-                            stopped: terms?.stopsAt.map { $0 <= max(asOf, start) } ?? false,
-                            hasScheduledEnd: current.isLive && current.scheduledEnd != nil
-                        )
-                    }
-                    return CommittedAccount(stage: view.lifecycleStage, mrr: view.mrr, band: view.health?.band, contracts: contracts)
-                }
-            )
+            try LifetimeValue(ledger: RevenueLedger(movements: try tx.ledger.movements(of: nil, asOf: asOf)), asOf: asOf, in: tx)
         }
     }
 
@@ -337,4 +307,36 @@ func accountView(_ account: Account, asOf: Date, in tx: any Transaction) throws 
         health: try tx.health.latest(account: account.id, asOf: asOf),
         openFlags: try tx.health.flags(account: account.id, openAt: asOf).map(\.code)
     )
+}
+
+extension LifetimeValue {
+    /// LTV and CAC at `asOf` from the company's movements, the revenue settings and the stored acquisition spend.
+    init(ledger: RevenueLedger, asOf: Date, in tx: any Transaction) throws {
+        self.init(ledger: ledger, asOf: asOf, settings: try RevenueBook.settings(in: tx), spend: try tx.acquisitionSpend.byMonth())
+    }
+}
+
+extension CommittedMRR {
+    /// Every account with revenue facts, its contracts, and its latest stored health band, at `asOf`.
+    init(asOf: Date, in tx: any Transaction) throws {
+        self.init(
+            try tx.ledger.accountsWithRevenueFacts().compactMap { id in
+                guard let account = try tx.accounts.find(id: id), account.mergedInto == nil else { return nil }
+                let view = try accountView(account, asOf: asOf, in: tx)
+                let contracts = try tx.contracts.of(account: id).map { contract in
+                    let current = try contractView(contract, asOf: asOf, in: tx)
+                    let terms = contract.manualTerms
+                    let start = terms?.startDate ?? asOf
+                    return CommittedContract(
+                        monthlyAmount: terms?.monthlyAmount ?? current.mrr,
+                        liveMRR: current.mrr,
+                        startsLater: start > asOf,
+                        stopped: terms?.stopsAt.map { $0 <= max(asOf, start) } ?? false,
+                        hasScheduledEnd: current.isLive && current.scheduledEnd != nil
+                    )
+                }
+                return CommittedAccount(stage: view.lifecycleStage, mrr: view.mrr, band: view.health?.band, contracts: contracts)
+            }
+        )
+    }
 }

@@ -245,20 +245,7 @@ public struct PipelineService: Sendable {
 
     /// `GET /v1/metrics/pipeline`: the window `[from, to)` as of `asOf`.
     public func metrics(from: Date, to: Date, asOf: Date) async throws -> PipelineMetrics {
-        try await storage.read { tx in
-            let settings = try pipelineSettings(in: tx)
-            let changes = try tx.opportunities.changes(of: nil)
-            let activities = try tx.opportunities.lastActivities(of: nil, asOf: asOf)
-            let facts = try tx.opportunities.all(createdBefore: asOf).map { opportunity in
-                PipelineFacts(
-                    amount: opportunity.amount,
-                    createdAt: opportunity.createdAt,
-                    history: StageHistory(changes: changes[opportunity.id] ?? []),
-                    lastActivityAt: activities[opportunity.id]
-                )
-            }
-            return PipelineMetrics(facts, from: from, to: to, asOf: asOf, settings: settings)
-        }
+        try await storage.read { tx in try PipelineMetrics(from: from, to: to, asOf: asOf, in: tx) }
     }
 
     func view(_ opportunity: Opportunity, asOf: Date, in tx: any Transaction) throws -> OpportunityView {
@@ -315,5 +302,23 @@ extension FieldUpdate {
     var isCleared: Bool {
         if case .clear = self { return true }
         return false
+    }
+}
+
+extension PipelineMetrics {
+    /// The metrics of the window `[from, to)` as of `asOf` over the stored opportunities.
+    init(from: Date, to: Date, asOf: Date, in tx: any Transaction) throws {
+        let settings = try pipelineSettings(in: tx)
+        let changes = try tx.opportunities.changes(of: nil)
+        let activities = try tx.opportunities.lastActivities(of: nil, asOf: asOf)
+        let facts = try tx.opportunities.all(createdBefore: asOf).map { opportunity in
+            PipelineFacts(
+                amount: opportunity.amount,
+                createdAt: opportunity.createdAt,
+                history: StageHistory(changes: changes[opportunity.id] ?? []),
+                lastActivityAt: activities[opportunity.id]
+            )
+        }
+        self.init(facts, from: from, to: to, asOf: asOf, settings: settings)
     }
 }

@@ -245,9 +245,14 @@ public struct SupportService: Sendable {
     }
 
     public func metrics(from: Date, to: Date, asOf: Date) async throws -> SupportMetrics {
-        try await storage.read { tx in
-            SupportMetrics(cases: try tx.cases.touched(from: from, to: to), from: from, to: to, asOf: asOf, targets: try HealthBook.targets(in: tx))
-        }
+        try await storage.read { tx in try SupportMetrics(from: from, to: to, asOf: asOf, in: tx) }
+    }
+}
+
+extension SupportMetrics {
+    /// The metrics of the window `[from, to)` as of `asOf` over the stored cases.
+    init(from: Date, to: Date, asOf: Date, in tx: any Transaction) throws {
+        self.init(cases: try tx.cases.touched(from: from, to: to), from: from, to: to, asOf: asOf, targets: try HealthBook.targets(in: tx))
     }
 }
 
