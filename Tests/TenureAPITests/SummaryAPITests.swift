@@ -48,14 +48,22 @@ import Testing
 
         _ = try await Drift.customer(app, "Alpha")
         let failed = StripeFixture.invoice("in_alpha", customer: "cus_Alpha", paid: 0, due: 100000)
-        try #require(try await app.stripe(StripeFixture.event("evt_alpha_failed", "invoice.payment_failed", created: "2026-05-20T00:00:00Z", failed)).status == .ok)
+        try #require(
+            try await app.stripe(StripeFixture.event("evt_alpha_failed", "invoice.payment_failed", created: "2026-05-20T00:00:00Z", failed)).status
+                == .ok
+        )
         let beta = try await Drift.customer(app, "Beta")
         try await Drift.post(app, "/v1/contracts/\(try await contract(of: beta, app))/cancel", #"{"effective_date": "2026-05-15"}"#)
         let gamma = try await Drift.customer(app, "Gamma")
-        for (opened, answered) in [("2026-05-20T10:00:00Z", "2026-05-20T12:00:00Z"), ("2026-05-25T10:00:00Z", "2026-05-25T18:00:00Z"),
-                                   ("2026-04-01T10:00:00Z", "2026-04-02T06:00:00Z")] {
+        for (opened, answered) in [
+            ("2026-05-20T10:00:00Z", "2026-05-20T12:00:00Z"), ("2026-05-25T10:00:00Z", "2026-05-25T18:00:00Z"),
+            ("2026-04-01T10:00:00Z", "2026-04-02T06:00:00Z"),
+        ] {
             let reply = try await app.send(
-                .post, "/v1/cases", #"{"account_id": "\#(gamma)", "subject": "Help", "priority": "normal", "opened_at": "\#(opened)"}"#)
+                .post,
+                "/v1/cases",
+                #"{"account_id": "\#(gamma)", "subject": "Help", "priority": "normal", "opened_at": "\#(opened)"}"#
+            )
             let id = try #require(reply.json["id"] as? String)
             try await Drift.post(app, "/v1/cases/\(id)/respond", #"{"at": "\#(answered)"}"#)
         }
@@ -131,7 +139,9 @@ import Testing
                 }
             }
             // Alpha, Beta and Gamma started in January 2026; Beta stopped paying on 2026-05-15. February had no new account.
-            #expect(try await cohorts("from=2026-01&to=2026-02&as_of=2026-06-01") == ["2026-01 3 [1 1 1 1 0.6667]", "2026-02 0 [null null null null]"])
+            #expect(
+                try await cohorts("from=2026-01&to=2026-02&as_of=2026-06-01") == ["2026-01 3 [1 1 1 1 0.6667]", "2026-02 0 [null null null null]"]
+            )
             #expect(try await cohorts("from=2026-01&to=2026-01&basis=revenue&as_of=2026-06-01") == ["2026-01 3 [1 1 1 1 0.6667]"])
             // Older (November 2024) grew from 100000 to 120000 in June 2025; Leaving (December 2024) stopped on 2025-11-01.
             #expect(

@@ -19,7 +19,9 @@ struct SummaryController {
             let to = try query.month("to") ?? CalendarMonth(containing: asOf).adding(-1)
             let from = try query.month("from") ?? to.adding(-11)
             guard from <= to else { throw ValidationError("from", "must not be after to") }
-            guard from.adding(Self.maxCohortMonths) > to else { throw ValidationError("from", "must be at most \(Self.maxCohortMonths) months before to") }
+            guard from.adding(Self.maxCohortMonths) > to else {
+                throw ValidationError("from", "must be at most \(Self.maxCohortMonths) months before to")
+            }
             let basis = try query.enumValue("basis", CohortBasis.self) ?? .logo
             let cohorts = try await metrics.cohorts(from: from, to: to, basis: basis, asOf: asOf)
             return try .json(["data": cohorts.map(CohortResource.init)])
