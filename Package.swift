@@ -50,6 +50,7 @@ let package = Package(
             dependencies: ["SQLiteStore", "TenureCore", "TenureServices", "TenureMigrations"],
             swiftSettings: swiftSettings
         ),
+        .target(name: "TenureDemo", dependencies: ["TenureCore", "TenureServices"], swiftSettings: swiftSettings),
         .target(
             name: "TenureAPI",
             dependencies: [
@@ -64,7 +65,7 @@ let package = Package(
         .executableTarget(
             name: "tenure",
             dependencies: [
-                "TenureAPI", "TenurePersistence", "TenureServices", "TenureCore", "SQLiteStore",
+                "TenureAPI", "TenureDemo", "TenurePersistence", "TenureServices", "TenureCore", "SQLiteStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -75,7 +76,7 @@ let package = Package(
         .testTarget(
             name: "TenureAPITests",
             dependencies: [
-                "TenureAPI", "SQLiteStore", "TenureCore", "TenurePersistence", "TenureServices", "TenureMigrations",
+                "TenureAPI", "TenureDemo", "SQLiteStore", "TenureCore", "TenurePersistence", "TenureServices", "TenureMigrations",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -1,23 +1,32 @@
 import ArgumentParser
 import Foundation
 import Logging
-import TenureCore
+import TenureDemo
 import TenurePersistence
 import TenureServices
 
 /// `tenure demo`: a sample company created through the same services the API uses, deterministic for a seed.
 struct Demo: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Load a realistic sample company so every endpoint has data.")
+    static let configuration = CommandConfiguration(abstract: "Load a realistic sample company (two years of history) into a new database.")
 
     @OptionGroup var database: DatabaseOptions
-    @Option(help: "How many accounts.") var accounts: Int = 200
+    @Option(help: "How many accounts.") var accounts: Int = 300
     @Option(help: "Random seed; the same seed gives the same company.") var seed: UInt64 = 42
 
+    func validate() throws {
+        guard accounts >= 1 else { throw ValidationError("--accounts must be at least 1") }
+    }
+
     func run() async throws {
+        let started = Date()
         let storage = try await SQLiteStorage(path: database.db, durability: .normal, migrate: true, logger: Logger(label: "tenure"))
-        var company = DemoCompany(storage: storage, seed: seed, now: Clock.system.now())
-        let summary = try await company.load(accounts: accounts)
-        await storage.close()
-        print(summary)
+        do {
+            let tally = try await DemoCompany(storage: storage, seed: seed, now: Clock.system.now()).load(accounts: accounts)
+            await storage.close()
+            print("Demo company loaded in \(String(format: "%.1f", Date().timeIntervalSince(started))) s: \(tally).")
+        } catch {
+            await storage.close()
+            throw error
+        }
     }
 }

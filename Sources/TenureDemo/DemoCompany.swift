@@ -1,0 +1,148 @@
+import Foundation
+import TenureCore
+import TenureServices
+
+/// The services the API uses, at the demo's fixed clock.
+struct DemoServices: Sendable {
+    let actor = Actor(keyID: "demo", keyName: "demo")
+    let accounts: AccountService
+    let contacts: ContactService
+    let activities: ActivityService
+    let pipeline: PipelineService
+    let lifecycle: LifecycleService
+    let support: SupportService
+    let health: HealthService
+    let webhooks: WebhookService
+
+    init(storage: any Storage, now: Date) {
+        let clock = Clock { now }
+        accounts = AccountService(storage: storage, clock: clock, currency: "usd")
+        contacts = ContactService(storage: storage, clock: clock)
+        activities = ActivityService(storage: storage, clock: clock)
+        pipeline = PipelineService(storage: storage, clock: clock, currency: "usd")
+        lifecycle = LifecycleService(storage: storage, clock: clock, currency: "usd")
+        support = SupportService(storage: storage, clock: clock)
+        health = HealthService(storage: storage, clock: clock)
+        webhooks = WebhookService(
+            storage: storage,
+            clock: clock,
+            handlers: [.crm: CRMEventHandler(currency: "usd", clock: clock), .stripe: StripeEventHandler(currency: "usd", clock: clock)]
+        )
+    }
+
+    /// Delivers a webhook event as the webhook endpoints do once its signature is verified; a refusal is a bug in the demo.
+    func deliver(_ delivery: WebhookDelivery) async throws {
+        switch try await webhooks.receive(delivery) {
+        case .applied(let event) where event.status == .processed: return
+        case .applied(let event), .duplicate(let event):
+            throw DemoError("\(delivery.type) \(delivery.eventID) was \(event.status.rawValue): \(event.error ?? "")")
+        case .failed(_, let error): throw error
+        }
+    }
+
+    func contract(of accountID: String) async throws -> String? {
+        try await lifecycle.listContracts(ContractFilter(accountID: accountID), status: nil, page: PageRequest(), asOf: .distantFuture).items.first?
+            .contract.id
+    }
+}
+
+struct DemoError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// What the demo created.
+public struct DemoTally: Sendable, CustomStringConvertible {
+    public var accounts = 0
+    public var contacts = 0
+    public var activities = 0
+    public var won = 0
+    public var crmEvents = 0
+    public var stripeEvents = 0
+    public var usageRecords = 0
+    public var cases = 0
+    public var surveys = 0
+    public var evaluations = 0
+
+    static func + (lhs: DemoTally, rhs: DemoTally) -> DemoTally {
+        var sum = lhs
+        sum.accounts += rhs.accounts
+        sum.contacts += rhs.contacts
+        sum.activities += rhs.activities
+        sum.won += rhs.won
+        sum.crmEvents += rhs.crmEvents
+        sum.stripeEvents += rhs.stripeEvents
+        sum.usageRecords += rhs.usageRecords
+        sum.cases += rhs.cases
+        sum.surveys += rhs.surveys
+        sum.evaluations += rhs.evaluations
+        return sum
+    }
+
+    public var description: String {
+        "\(accounts) accounts, \(contacts) contacts, \(activities) activities, \(won) deals won (\(crmEvents) CRM and \(stripeEvents) Stripe events), "
+            + "\(usageRecords) usage records, \(cases) cases, \(surveys) surveys, \(evaluations) health evaluations"
+    }
+}
+
+/// A sample company with two years of history, created through the services the API uses so every rule holds.
+/// The same seed and `now` give the same company.
+public struct DemoCompany: Sendable {
+    let storage: any Storage
+    let seed: UInt64
+    let now: Date
+
+    public init(storage: any Storage, seed: UInt64, now: Date) {
+        self.storage = storage
+        self.seed = seed
+        self.now = now
+    }
+
+    /// Loads `count` accounts, `concurrency` at a time (each account's story is its own, so the order does not
+    /// change the company), then acquisition spend and the last 30 days of health evaluations.
+    public func load(accounts count: Int, concurrency: Int = 4) async throws -> DemoTally {
+        let services = DemoServices(storage: storage, now: now)
+        guard try await services.accounts.list(AccountFilter(), page: PageRequest(limit: 1), asOf: now).items.isEmpty else {
+            throw DemoError("the database already has accounts; load the demo into a new one")
+        }
+        var tally = try await withThrowingTaskGroup(of: DemoTally.self) { group in
+            var next = 0
+            func start() {
+                let story = AccountStory(index: next, seed: seed, services: services, now: now)
+                group.addTask {
+                    var story = story
+                    return try await story.tell()
+                }
+                next += 1
+            }
+            while next < min(concurrency, count) { start() }
+            var tally = DemoTally()
+            while let told = try await group.next() {
+                tally = tally + told
+                if next < count { start() }
+            }
+            return tally
+        }
+        tally.accounts = count
+        var random = SplitMix64(seed: seed)
+        _ = try await services.lifecycle.updateRevenueSettings(
+            try RevenueSettings.validated(grossMargin: 0.8, discountRate: 0.1, pastDueChurnDays: nil),
+            by: services.actor
+        )
+        for months in 0..<24 {
+            try await services.lifecycle.addAcquisitionSpend(
+                period: CalendarMonth(containing: now).adding(-months).description,
+                amount: count * random.int(3_000...6_000) * 100,
+                currency: "usd",
+                channel: random.pick(Names.channels),
+                by: services.actor
+            )
+        }
+        // Weekly over the last month, so scores have a 30-day trend and flags a history.
+        for daysAgo in [30, 21, 14, 7, 0] {
+            tally.evaluations += try await services.health.evaluate(asOf: now.addingTimeInterval(-Double(daysAgo) * 86_400), by: services.actor)
+                .evaluated
+        }
+        return tally
+    }
+}

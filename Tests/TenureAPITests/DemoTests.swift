@@ -1,0 +1,81 @@
+import Foundation
+import Logging
+import TenureCore
+import TenureDemo
+import TenurePersistence
+import TenureServices
+import Testing
+
+/// `tenure demo`: the same company for the same seed, every event accepted, and data for every part of the dashboard.
+@Suite struct DemoTests {
+    static let now = Timestamp.parseInstantOrDate("2026-11-20T09:00:00Z")!
+
+    static func load(seed: UInt64, accounts: Int = 60) async throws -> String {
+        let path = TestApp.temporaryDatabasePath()
+        let storage = try await SQLiteStorage(path: path, durability: .normal, migrate: true, logger: Logger(label: "test"))
+        do {
+            let tally = try await DemoCompany(storage: storage, seed: seed, now: now).load(accounts: accounts)
+            #expect(tally.accounts == accounts && tally.won > 0 && tally.stripeEvents > 0 && tally.crmEvents == tally.won)
+            #expect(tally.usageRecords > 0 && tally.cases > 0 && tally.surveys > 0 && tally.evaluations > 0 && tally.activities > 0)
+            let again = await #expect(throws: (any Error).self) { try await DemoCompany(storage: storage, seed: seed, now: now).load(accounts: 1) }
+            #expect("\(again.map { "\($0)" } ?? "")".contains("already has accounts"))
+        } catch {
+            await storage.close()
+            throw error
+        }
+        await storage.close()
+        return path
+    }
+
+    /// The numbers a dashboard shows, as of the demo's `now`.
+    static func figures(_ path: String) async throws -> [String] {
+        try await TestApp.run(arguments: TestArguments(databasePath: path)) { app in
+            let asOf = "as_of=2026-11-20T09:00:00Z"
+            var figures: [String] = []
+            for path in [
+                "/v1/metrics/summary?\(asOf)", "/v1/metrics/cohorts?\(asOf)", "/v1/metrics/revenue?from=2024-11&to=2026-11&\(asOf)",
+                "/v1/metrics/pipeline?to=2026-11-20T09:00:00Z", "/v1/renewals?\(asOf)", "/v1/metrics/support?to=2026-11-20T09:00:00Z",
+            ] {
+                let reply = try await app.send(.get, path)
+                try #require(reply.status == .ok, "\(path): \(reply.text)")
+                figures.append(reply.text.replacingOccurrences(of: #""[a-z_]*id":"[a-z]+_[0-9a-z]+""#, with: "", options: .regularExpression))
+            }
+            return figures
+        }
+    }
+
+    @Test func theSameSeedGivesTheSameCompanyAndEveryPartHasData() async throws {
+        let first = try await Self.load(seed: 7)
+        let second = try await Self.load(seed: 7)
+        let figures = try await Self.figures(first)
+        let again = try await Self.figures(second)
+        for (one, other) in zip(figures, again) where one != other {
+            let same = zip(one, other).prefix { $0 == $1 }.count
+            Issue.record("differs: \(one.dropFirst(max(0, same - 200)).prefix(400)) … \(other.dropFirst(max(0, same - 200)).prefix(400))")
+        }
+        #expect(try await Self.figures(try await Self.load(seed: 8)) != figures, "another seed, another company")
+
+        try await TestApp.run(arguments: TestArguments(databasePath: first), withKeys: false) { app in
+            let failed = try await app.send(.get, "/v1/webhook-events?status=failed").data.count
+            let pending = try await app.send(.get, "/v1/webhook-events?status=pending").data.count
+            #expect(failed == 0 && pending == 0, "every CRM and Stripe event was applied")
+            let summary = try await app.send(.get, "/v1/metrics/summary").json
+            #expect((summary["mrr"] as? Int ?? 0) > 0 && (summary["customers"] as? Int ?? 0) > 0 && (summary["open_pipeline_value"] as? Int ?? 0) > 0)
+            #expect(
+                summary["win_rate"] as? Double != nil && summary["avg_first_response_hours"] as? Double != nil && summary["ltv"] as? Double != nil
+            )
+            let health = try #require(summary["health"] as? [String: Int])
+            #expect((health["green"] ?? 0) > 0 && (health["yellow"] ?? 0) + (health["red"] ?? 0) > 0 && health["unscored"] == 0)
+            let rows = try await app.send(.get, "/v1/metrics/revenue?from=2024-11&to=2026-11").data
+            let sum = { (field: String) in rows.reduce(0) { $0 + ($1[field] as? Int ?? 0) } }
+            #expect(sum("new") > 0 && sum("expansion") > 0 && sum("contraction") < 0 && sum("churn") < 0 && sum("reactivation") > 0)
+            for row in rows {
+                let movements = ["new", "expansion", "reactivation", "contraction", "churn"].reduce(0) { $0 + (row[$1] as? Int ?? 0) }
+                #expect((row["mrr_start"] as? Int ?? 0) + movements == row["mrr_end"] as? Int)
+            }
+            #expect(try await app.send(.get, "/v1/renewals").data.count > 0)
+            #expect(try await app.send(.get, "/v1/risks").data.count > 0)
+            #expect(try await app.send(.get, "/v1/tasks?status=open").data.count > 0)
+        }
+    }
+}
