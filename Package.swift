@@ -60,6 +60,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            resources: [.embedInCode("Dashboard/dashboard.html")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -23,11 +23,14 @@ public protocol AppArguments: Sendable {
     var clock: Clock { get }
     /// Evaluate health once a day, and on start when today has no evaluation.
     var dailyEvaluation: Bool { get }
+    /// Chart.js for the dashboard page (Debian's `libjs-chart.js`); without it the page shows numbers and tables only.
+    var chartJSPath: String { get }
 }
 
 extension AppArguments {
     public var clock: Clock { .system }
     public var dailyEvaluation: Bool { true }
+    public var chartJSPath: String { debianChartJSPath }
 }
 
 /// Builds the whole server: storage (migrated), services, routes and middleware. Used by `tenure serve` and by the tests.
@@ -40,7 +43,13 @@ public func buildApplication(_ arguments: some AppArguments) async throws -> som
         migrate: arguments.migrate,
         logger: logger
     )
-    let services = Services(storage: storage, clock: arguments.clock, currency: arguments.currency, webhookSecrets: arguments.webhookSecrets)
+    let services = Services(
+        storage: storage,
+        clock: arguments.clock,
+        currency: arguments.currency,
+        webhookSecrets: arguments.webhookSecrets,
+        chartJSPath: arguments.chartJSPath
+    )
     if let secret = arguments.bootstrapAdminKey, !secret.isEmpty, try await services.keys.bootstrapAdmin(secret: secret) {
         logger.notice("keys.bootstrap_admin_created")
     }
@@ -71,6 +80,7 @@ func buildRouter(_ services: Services, rateLimiter: RateLimiter) -> Router<AppRe
 /// Every controller's routes.
 func registerRoutes(on endpoints: Endpoints) {
     PlatformController(metrics: Metrics.registry).register(on: endpoints)
+    DashboardController().register(on: endpoints)
     AccountController().register(on: endpoints)
     ContactController().register(on: endpoints)
     ActivityController().register(on: endpoints)

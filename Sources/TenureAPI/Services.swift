@@ -18,8 +18,15 @@ struct Services: Sendable {
     let metrics: MetricsService
     let webhooks: WebhookService
     let webhookSecrets: WebhookSecrets
+    let chartJSPath: String
 
-    init(storage: any Storage, clock: Clock, currency: String = "usd", webhookSecrets: WebhookSecrets = WebhookSecrets()) {
+    init(
+        storage: any Storage,
+        clock: Clock,
+        currency: String = "usd",
+        webhookSecrets: WebhookSecrets = WebhookSecrets(),
+        chartJSPath: String = debianChartJSPath
+    ) {
         self.storage = storage
         self.clock = clock
         self.currency = currency
@@ -42,6 +49,7 @@ struct Services: Sendable {
             ]
         )
         self.webhookSecrets = webhookSecrets
+        self.chartJSPath = chartJSPath
     }
 }
 

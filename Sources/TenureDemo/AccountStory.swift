@@ -33,7 +33,7 @@ struct AccountStory {
         try await createAccount()
         let deal = try await sell(from: leadAt)
         if let (wonAt, amount) = deal {
-            let fate = random.pick([Fate.healthy, .healthy, .healthy, .healthy, .healthy, .declining, .declining, .churning, .churning, .churning])
+            let fate = random.pick([Fate.healthy, .healthy, .healthy, .healthy, .healthy, .healthy, .declining, .declining, .churning, .churning])
             let life = try await bill(amount: amount, from: wonAt, fate: fate)
             try await support(from: wonAt, until: life.end, fate: fate)
             try await use(seats: life.seats, from: wonAt, until: life.end, fate: fate)

@@ -132,7 +132,7 @@ public struct DemoCompany: Sendable {
         for months in 0..<24 {
             try await services.lifecycle.addAcquisitionSpend(
                 period: CalendarMonth(containing: now).adding(-months).description,
-                amount: count * random.int(3_000...6_000) * 100,
+                amount: count * random.int(800...1_600) * 100,
                 currency: "usd",
                 channel: random.pick(Names.channels),
                 by: services.actor

@@ -42,6 +42,9 @@ struct Serve: AsyncParsableCommand, AppArguments {
     )
     var noDailyEvaluation: Bool = environment("TENURE_NO_DAILY_EVALUATION", "0") == "1"
 
+    @Option(name: .customLong("chart-js"), help: "Chart.js for the dashboard page (env TENURE_CHART_JS); without it, numbers and tables only.")
+    var chartJSPath: String = environment("TENURE_CHART_JS", debianChartJSPath)
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (env TENURE_LOG_LEVEL).")
     var logLevelName: String = environment("TENURE_LOG_LEVEL", "info")
 

@@ -24,6 +24,7 @@ struct TestArguments: AppArguments {
     var webhookSecrets = WebhookSecrets(crm: [TestApp.crmSecret, TestApp.rotatedCRMSecret], stripe: [TestApp.stripeSecret])
     var clock = Clock.system
     var dailyEvaluation = false
+    var chartJSPath = debianChartJSPath
 
     init(databasePath: String = TestApp.temporaryDatabasePath()) {
         self.databasePath = databasePath

@@ -1,0 +1,42 @@
+import Foundation
+import TenureServices
+
+/// Where Debian's `libjs-chart.js` installs Chart.js.
+public let debianChartJSPath = "/usr/share/javascript/chart.js/chart.min.js"
+
+/// `GET /`: the built-in dashboard, one page that reads the public JSON API with a key kept in the browser; and
+/// `GET /assets/chart.js`, Chart.js served from where Debian installs it.
+struct DashboardController {
+    /// The page loads only what Tenure serves, and sends the key only to Tenure.
+    static let contentSecurityPolicy =
+        "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
+
+    func register(on endpoints: Endpoints) {
+        let chartJSPath = endpoints.services.chartJSPath
+        let page = String(decoding: PackageResources.dashboard_html, as: UTF8.self)
+        endpoints.get("/", .open) { _ in
+            // Without Chart.js the page names no script it cannot load, and shows its numbers and tables.
+            let chart = FileManager.default.isReadableFile(atPath: chartJSPath) ? #"<script src="/assets/chart.js"></script>"# : ""
+            return Reply(
+                status: .ok,
+                headers: [
+                    "Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": Self.contentSecurityPolicy, "Cache-Control": "no-cache",
+                    "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
+                ],
+                body: Array(page.replacingOccurrences(of: "<!--chart.js-->", with: chart).utf8)
+            )
+        }
+        endpoints.get("/assets/chart.js", .open) { _ in
+            guard let script = FileManager.default.contents(atPath: chartJSPath) else {
+                throw Problem(.notFound, "not-found", detail: "Chart.js is not installed at \(chartJSPath) (Debian package libjs-chart.js).")
+            }
+            return Reply(
+                status: .ok,
+                headers: [
+                    "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "public, max-age=86400", "X-Content-Type-Options": "nosniff",
+                ],
+                body: Array(script)
+            )
+        }
+    }
+}
