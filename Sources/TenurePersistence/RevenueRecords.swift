@@ -176,10 +176,12 @@ struct SQLiteLedgerRecords: LedgerRecords {
     let db: Connection
 
     func wonAt(account accountID: String) throws -> Date? {
+        // From the account's opportunities (CROSS JOIN fixes the order, `+` keeps the stage index out); otherwise the
+        // planner walks every closed_won change in the database.
         try db.first(
             """
-            SELECT min(c.at) AS at FROM stage_changes c JOIN opportunities o ON o.id = c.opportunity_id
-            WHERE o.account_id = ? AND c.stage = 'closed_won'
+            SELECT min(c.at) AS at FROM opportunities o CROSS JOIN stage_changes c ON c.opportunity_id = o.id
+            WHERE o.account_id = ? AND +c.stage = 'closed_won'
             """,
             [accountID]
         )?.date("at")
