@@ -132,6 +132,14 @@ struct SQLiteAccountRecords: AccountRecords {
 
 extension SQLiteAccountRecords {
     /// Accounts whose lifecycle stage at `asOf` is `stage`, judged in SQL from the derived instants and the ledger.
+    /// Accounts (not merged away) that are customers at `asOf`.
+    static func customers(asOf: Date) -> Conditions {
+        var conditions = Conditions()
+        conditions.add("merged_into IS NULL")
+        stageCondition(.customer, asOf: asOf, into: &conditions)
+        return conditions
+    }
+
     static func stageCondition(_ stage: LifecycleStage, asOf: Date, into conditions: inout Conditions) {
         let latestKind = "(SELECT kind FROM mrr_movements m WHERE m.account_id = accounts.id AND m.at <= ? ORDER BY m.at DESC, m.seq DESC LIMIT 1)"
         switch stage {

@@ -45,9 +45,7 @@ struct SQLiteHealthRecords: HealthRecords {
     }
 
     func customers(_ filter: HealthListFilter, _ request: PageRequest) throws -> Page<(account: Account, health: DailyHealth?)> {
-        var conditions = Conditions()
-        conditions.add("merged_into IS NULL")
-        SQLiteAccountRecords.stageCondition(.customer, asOf: filter.asOf, into: &conditions)
+        var conditions = SQLiteAccountRecords.customers(asOf: filter.asOf)
         conditions.add("segment = ?", ifPresent: filter.segment?.rawValue)
         conditions.add("owner = ?", ifPresent: filter.owner)
         conditions.add("COALESCE(h.band, 'unscored') = ?", ifPresent: filter.band)
@@ -75,20 +73,16 @@ struct SQLiteHealthRecords: HealthRecords {
     }
 
     func bandCounts(asOf: Date) throws -> [HealthBand?: Int] {
-        var conditions = Conditions()
-        conditions.add("merged_into IS NULL")
-        SQLiteAccountRecords.stageCondition(.customer, asOf: asOf, into: &conditions)
+        let conditions = SQLiteAccountRecords.customers(asOf: asOf)
         let rows = try db.query(
             "SELECT h.band, count(*) AS customers FROM \(Self.accountsWithLatestHealth) \(conditions.sql) GROUP BY h.band",
             [asOf.stored] + conditions.parameters
         )
-        return Dictionary(uniqueKeysWithValues: rows.map { (HealthBand(rawValue: $0.string("band") ?? ""), $0.int("customers") ?? 0) })
+        return Dictionary(rows.map { (HealthBand(rawValue: $0.string("band") ?? ""), $0.int("customers") ?? 0) }, uniquingKeysWith: +)
     }
 
     func customersFlagged(_ severities: [RiskSeverity], asOf: Date) throws -> Int {
-        var conditions = Conditions()
-        conditions.add("merged_into IS NULL")
-        SQLiteAccountRecords.stageCondition(.customer, asOf: asOf, into: &conditions)
+        var conditions = SQLiteAccountRecords.customers(asOf: asOf)
         // Severities are enum cases, safe to spell in the SQL.
         let listed = severities.map { "'\($0.rawValue)'" }.joined(separator: ", ")
         conditions.add(

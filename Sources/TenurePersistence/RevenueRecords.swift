@@ -224,9 +224,7 @@ struct SQLiteLedgerRecords: LedgerRecords {
     }
 
     func customers(asOf: Date, _ request: PageRequest) throws -> Page<String> {
-        var conditions = Conditions()
-        conditions.add("merged_into IS NULL")
-        SQLiteAccountRecords.stageCondition(.customer, asOf: asOf, into: &conditions)
+        let conditions = SQLiteAccountRecords.customers(asOf: asOf)
         return try page(db, select: "SELECT seq, id FROM accounts", conditions: conditions, request) { $0.string("id") ?? "" }
     }
 

@@ -130,9 +130,7 @@ struct RevenueController {
         endpoints.get("/v1/metrics/revenue", .scope(.read)) { call in
             let query = call.query
             let asOf = try query.asOf()
-            let to = try query.month("to") ?? CalendarMonth(containing: asOf)
-            let from = try query.month("from") ?? to.adding(-11)
-            guard from <= to else { throw ValidationError("from", "must not be after to") }
+            let (from, to) = try query.months(defaultTo: CalendarMonth(containing: asOf))
             let interval = try query.enumValue("interval", RevenueInterval.self) ?? .month
             let rows = try await lifecycle.revenueSeries(from: from, to: to, interval: interval, asOf: asOf)
             return try .json(["data": rows.map(RevenuePeriodResource.init)])

@@ -16,9 +16,7 @@ struct SummaryController {
         endpoints.get("/v1/metrics/cohorts", .scope(.read)) { call in
             let query = call.query
             let asOf = try query.asOf()
-            let to = try query.month("to") ?? CalendarMonth(containing: asOf).adding(-1)
-            let from = try query.month("from") ?? to.adding(-11)
-            guard from <= to else { throw ValidationError("from", "must not be after to") }
+            let (from, to) = try query.months(defaultTo: CalendarMonth(containing: asOf).adding(-1))
             guard from.adding(Self.maxCohortMonths) > to else {
                 throw ValidationError("from", "must be at most \(Self.maxCohortMonths) months before to")
             }

@@ -39,6 +39,14 @@ struct Query {
         return month
     }
 
+    /// `?from=&to=` as months, both included: `to` defaults to `defaultTo` and `from` to the 11 months before it.
+    func months(defaultTo: CalendarMonth) throws -> (from: CalendarMonth, to: CalendarMonth) {
+        let to = try month("to") ?? defaultTo
+        let from = try month("from") ?? to.adding(-11)
+        guard from <= to else { throw ValidationError("from", "must not be after to") }
+        return (from, to)
+    }
+
     func instant(_ name: String) throws -> Date? {
         guard let text = self[name] else { return nil }
         guard let date = Timestamp.parseInstantOrDate(text) else {
