@@ -23,7 +23,7 @@ with sync_playwright() as p:
     page.on("response", lambda r: r.status >= 400 and problems.append(f"HTTP {r.status}: {r.url}"))
     started = time.monotonic()
     page.goto(url)
-    page.wait_for_selector("body[data-state=complete], body[data-state=failed]", timeout=30_000)
+    page.wait_for_selector("body[data-state=complete], body[data-state=failed]", timeout=int(__import__("os").environ.get("DASHBOARD_TIMEOUT_MS", "30000")))
     elapsed = time.monotonic() - started
     if page.get_attribute("body", "data-state") != "complete":
         problems.append("the page did not complete: " + page.inner_text("#message"))
