@@ -72,6 +72,16 @@ struct SQLiteHealthRecords: HealthRecords {
         return Page(items: items, next: last.map { PageCursor(key: Int64($0.int("sort_key") ?? 0), seq: Int64($0.int("seq") ?? 0)) })
     }
 
+    func latestBands(asOf: Date) throws -> [String: HealthBand] {
+        // SQLite takes `band` from the row holding max(day).
+        let rows = try db.query("SELECT account_id, band, max(day) FROM health_scores WHERE evaluated_at <= ? GROUP BY account_id", [asOf.stored])
+        var bands: [String: HealthBand] = [:]
+        for row in rows {
+            if let id = row.string("account_id"), let band = row.string("band").flatMap(HealthBand.init(rawValue:)) { bands[id] = band }
+        }
+        return bands
+    }
+
     func bandCounts(asOf: Date) throws -> [HealthBand?: Int] {
         let conditions = SQLiteAccountRecords.customers(asOf: asOf)
         let rows = try db.query(

@@ -59,16 +59,34 @@ struct SQLiteContractRecords: ContractRecords {
         )
     }
 
+    func of(accounts accountIDs: Set<String>) throws -> [String: [Contract]] {
+        Dictionary(
+            grouping: try db.query("SELECT * FROM contracts ORDER BY seq").map(decode).filter { accountIDs.contains($0.accountID) },
+            by: \.accountID
+        )
+    }
+
     func snapshots(of contractID: String) throws -> [StoredSnapshot] {
-        try db.query("SELECT * FROM subscription_snapshots WHERE contract_id = ? ORDER BY effective_at, order_key", [contractID]).map { row in
-            StoredSnapshot(
-                contractID: contractID,
-                eventID: row.string("event_id") ?? "",
-                effectiveAt: row.date("effective_at") ?? .distantPast,
-                order: row.string("order_key") ?? "",
-                terms: row.blob("terms") ?? []
-            )
-        }
+        try db.query("SELECT * FROM subscription_snapshots WHERE contract_id = ? ORDER BY effective_at, order_key", [contractID]).map(
+            Self.decodeSnapshot
+        )
+    }
+
+    func allSnapshots() throws -> [String: [StoredSnapshot]] {
+        Dictionary(
+            grouping: try db.query("SELECT * FROM subscription_snapshots ORDER BY contract_id, effective_at, order_key").map(Self.decodeSnapshot),
+            by: \.contractID
+        )
+    }
+
+    private static func decodeSnapshot(_ row: Row) -> StoredSnapshot {
+        StoredSnapshot(
+            contractID: row.string("contract_id") ?? "",
+            eventID: row.string("event_id") ?? "",
+            effectiveAt: row.date("effective_at") ?? .distantPast,
+            order: row.string("order_key") ?? "",
+            terms: row.blob("terms") ?? []
+        )
     }
 
     private func values(_ contract: Contract) -> [any SQLiteBindable] {
@@ -226,6 +244,12 @@ struct SQLiteLedgerRecords: LedgerRecords {
     func customers(asOf: Date, _ request: PageRequest) throws -> Page<String> {
         let conditions = SQLiteAccountRecords.customers(asOf: asOf)
         return try page(db, select: "SELECT seq, id FROM accounts", conditions: conditions, request) { $0.string("id") ?? "" }
+    }
+
+    func wonAccounts(asOf: Date) throws -> [(id: String, wonAt: Date, paidAt: Date?)] {
+        try db.query("SELECT id, won_at, paid_at FROM accounts WHERE merged_into IS NULL AND won_at <= ? ORDER BY seq", [asOf.stored]).map { row in
+            (row.string("id") ?? "", row.date("won_at") ?? .distantPast, row.date("paid_at"))
+        }
     }
 
     func accountsWithRevenueFacts() throws -> [String] {

@@ -109,6 +109,8 @@ public protocol HealthRecords {
     func hasEvaluation(on day: Date) throws -> Bool
     /// Customers at `filter.asOf`, each with its latest evaluation at or before it (nil when none).
     func customers(_ filter: HealthListFilter, _ page: PageRequest) throws -> Page<(account: Account, health: DailyHealth?)>
+    /// Each account's band in its latest evaluation at or before `asOf` (accounts without a band are left out).
+    func latestBands(asOf: Date) throws -> [String: HealthBand]
     /// Customers at `asOf` counted by the band of their latest evaluation at or before it (`nil`: none or unscored).
     func bandCounts(asOf: Date) throws -> [HealthBand?: Int]
     /// Customers at `asOf` with a flag of one of `severities` open at `asOf`.

@@ -249,48 +249,49 @@ public struct LifecycleService: Sendable {
 
 /// A contract as of `asOf`: status, MRR, renewal date and scheduled end (`METRICS.md`).
 func contractView(_ contract: Contract, asOf: Date, in tx: any Transaction) throws -> ContractView {
-    switch contract.source {
-    case .manual:
-        let terms = contract.manualTerms
-        let live = terms?.isLive(at: asOf) ?? false
-        let ended = terms?.stopsAt.map { asOf >= $0 } ?? false
-        return ContractView(
-            contract: contract,
-            status: ended ? "canceled" : "active",
-            isLive: live,
-            mrr: terms?.mrr(at: asOf) ?? 0,
-            renewalDate: live || !ended ? terms?.renewalDate(asOf: asOf) : nil,
-            scheduledEnd: terms?.scheduledEnd(asOf: asOf),
-            unpricedItems: []
-        )
-    case .stripe:
-        let stream = try RevenueBook.stream(of: contract, pastDueChurnDays: try RevenueBook.settings(in: tx).pastDueChurnDays, in: tx)
-        guard let snapshot = stream.snapshot(at: asOf) else {
-            return ContractView(
+    let stream =
+        contract.source == .stripe
+        ? try RevenueBook.stream(of: contract, pastDueChurnDays: try RevenueBook.settings(in: tx).pastDueChurnDays, in: tx) : nil
+    return try ContractView(contract, stream: stream, asOf: asOf) { try tx.opportunities.contractEndDate(account: contract.accountID) }
+}
+
+extension ContractView {
+    /// The view of `contract` from its terms, or for a Stripe contract from its `stream`; `crmEndDate` (the end date
+    /// the CRM gave the deal) is read only when a live Stripe contract has no yearly period end.
+    init(_ contract: Contract, stream: StripeSubscriptionStream?, asOf: Date, crmEndDate: () throws -> Date?) rethrows {
+        switch contract.source {
+        case .manual:
+            let terms = contract.manualTerms
+            let live = terms?.isLive(at: asOf) ?? false
+            let ended = terms?.stopsAt.map { asOf >= $0 } ?? false
+            self.init(
                 contract: contract,
-                status: "incomplete",
-                isLive: false,
-                mrr: 0,
-                renewalDate: nil,
-                scheduledEnd: nil,
+                status: ended ? "canceled" : "active",
+                isLive: live,
+                mrr: terms?.mrr(at: asOf) ?? 0,
+                renewalDate: live || !ended ? terms?.renewalDate(asOf: asOf) : nil,
+                scheduledEnd: terms?.scheduledEnd(asOf: asOf),
                 unpricedItems: []
             )
+        case .stripe:
+            guard let stream, let snapshot = stream.snapshot(at: asOf) else {
+                self.init(contract: contract, status: "incomplete", isLive: false, mrr: 0, renewalDate: nil, scheduledEnd: nil, unpricedItems: [])
+                return
+            }
+            let live = !snapshot.deleted
+            let yearly = snapshot.interval == "year" ? snapshot.currentPeriodEnd : nil
+            let end = snapshot.cancelAtPeriodEnd ? snapshot.currentPeriodEnd : snapshot.cancelAt
+            let scheduled = live ? end.flatMap { $0 > asOf && $0 <= asOf.addingTimeInterval(365 * 86_400) ? $0 : nil } : nil
+            self.init(
+                contract: contract,
+                status: snapshot.deleted ? "canceled" : snapshot.status,
+                isLive: live,
+                mrr: stream.mrr(at: asOf),
+                renewalDate: live ? try yearly ?? crmEndDate() : nil,
+                scheduledEnd: scheduled,
+                unpricedItems: snapshot.unpricedItems
+            )
         }
-        let live = !snapshot.deleted
-        let yearly = snapshot.interval == "year" ? snapshot.currentPeriodEnd : nil
-        let crmEndDate = try tx.opportunities.contractEndDate(account: contract.accountID)
-        let renewal = live ? (yearly ?? crmEndDate) : nil
-        let end = snapshot.cancelAtPeriodEnd ? snapshot.currentPeriodEnd : snapshot.cancelAt
-        let scheduled = live ? end.flatMap { $0 > asOf && $0 <= asOf.addingTimeInterval(365 * 86_400) ? $0 : nil } : nil
-        return ContractView(
-            contract: contract,
-            status: snapshot.deleted ? "canceled" : snapshot.status,
-            isLive: live,
-            mrr: stream.mrr(at: asOf),
-            renewalDate: renewal,
-            scheduledEnd: scheduled,
-            unpricedItems: snapshot.unpricedItems
-        )
     }
 }
 
@@ -317,15 +318,28 @@ extension LifetimeValue {
 }
 
 extension CommittedMRR {
-    /// Every account with revenue facts, its contracts, and its latest stored health band, at `asOf`.
-    init(asOf: Date, in tx: any Transaction) throws {
+    /// Every won account (stage and MRR from `ledger`, the company's movements at `asOf`), its contracts and its
+    /// latest stored health band, read in bulk. A churned account's Stripe subscriptions cannot be committed revenue,
+    /// so only pending and current customers' snapshots are decoded.
+    init(asOf: Date, ledger: RevenueLedger, in tx: any Transaction) throws {
+        let won = try tx.ledger.wonAccounts(asOf: asOf).map { account in
+            let movements = ledger.movements[account.id] ?? []
+            return (
+                id: account.id, movements: movements,
+                stage: lifecycleStage(wonAt: account.wonAt, paidAt: account.paidAt, movements: movements, at: asOf)
+            )
+        }
+        let contracts = try tx.contracts.of(accounts: Set(won.map(\.id)))
+        let snapshots = try tx.contracts.allSnapshots()
+        let pastDueChurnDays = try RevenueBook.settings(in: tx).pastDueChurnDays
+        let bands = try tx.health.latestBands(asOf: asOf)
         self.init(
-            try tx.ledger.accountsWithRevenueFacts().compactMap { id in
-                guard let account = try tx.accounts.find(id: id), account.mergedInto == nil else { return nil }
-                let view = try accountView(account, asOf: asOf, in: tx)
-                let contracts = try tx.contracts.of(account: id).map { contract in
-                    let current = try contractView(contract, asOf: asOf, in: tx)
+            try won.map { account in
+                let committed = try (contracts[account.id] ?? []).compactMap { contract -> CommittedContract? in
                     let terms = contract.manualTerms
+                    guard terms != nil || account.stage != .churned else { return nil }
+                    let stream = try terms == nil ? RevenueBook.stream(of: snapshots[contract.id] ?? [], pastDueChurnDays: pastDueChurnDays) : nil
+                    let current = ContractView(contract, stream: stream, asOf: asOf) { nil }
                     let start = terms?.startDate ?? asOf
                     return CommittedContract(
                         monthlyAmount: terms?.monthlyAmount ?? current.mrr,
@@ -335,7 +349,7 @@ extension CommittedMRR {
                         hasScheduledEnd: current.isLive && current.scheduledEnd != nil
                     )
                 }
-                return CommittedAccount(stage: view.lifecycleStage, mrr: view.mrr, band: view.health?.band, contracts: contracts)
+                return CommittedAccount(stage: account.stage, mrr: account.movements.mrr(at: asOf), band: bands[account.id], contracts: committed)
             }
         )
     }

@@ -16,7 +16,7 @@ public struct MetricsService: Sendable {
             return MetricsSummary(
                 asOf: asOf,
                 ledger: ledger,
-                committedMRR: try CommittedMRR(asOf: asOf, in: tx),
+                committedMRR: try CommittedMRR(asOf: asOf, ledger: ledger, in: tx),
                 pipeline: try PipelineMetrics(from: pipeline.from, to: pipeline.to, asOf: asOf, in: tx),
                 support: try SupportMetrics(from: support.from, to: support.to, asOf: asOf, in: tx),
                 health: try tx.health.bandCounts(asOf: asOf),

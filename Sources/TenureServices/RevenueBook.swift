@@ -30,7 +30,12 @@ enum RevenueBook {
     }
 
     static func stream(of contract: Contract, pastDueChurnDays: Int?, in tx: any Transaction) throws -> StripeSubscriptionStream {
-        let snapshots = try tx.contracts.snapshots(of: contract.id).map { try JSONDecoder().decode(SubscriptionSnapshot.self, from: Data($0.terms)) }
+        try stream(of: tx.contracts.snapshots(of: contract.id), pastDueChurnDays: pastDueChurnDays)
+    }
+
+    static func stream(of stored: [StoredSnapshot], pastDueChurnDays: Int?) throws -> StripeSubscriptionStream {
+        let decoder = JSONDecoder()
+        let snapshots = try stored.map { try decoder.decode(SubscriptionSnapshot.self, from: Data($0.terms)) }
         return StripeSubscriptionStream(snapshots: snapshots, pastDueChurnDays: pastDueChurnDays)
     }
 

@@ -320,8 +320,12 @@ public protocol ContractRecords {
     func find(manualFor opportunityID: String) throws -> Contract?
     func list(_ filter: ContractFilter, _ page: PageRequest) throws -> Page<Contract>
     func of(account accountID: String) throws -> [Contract]
+    /// The contracts of every account in `accountIDs`, each account's in insertion order.
+    func of(accounts accountIDs: Set<String>) throws -> [String: [Contract]]
     func addSnapshot(_ snapshot: StoredSnapshot) throws
     func snapshots(of contractID: String) throws -> [StoredSnapshot]
+    /// The snapshots of every Stripe contract, each contract's in the order of `snapshots(of:)`.
+    func allSnapshots() throws -> [String: [StoredSnapshot]]
 }
 
 public struct PaymentFilter: Sendable {
@@ -359,4 +363,6 @@ public protocol LedgerRecords {
     /// Accounts converted at or before `asOf` whose latest movement at or before it is not a churn.
     func customers(asOf: Date, _ page: PageRequest) throws -> Page<String>
     func accountsWithRevenueFacts() throws -> [String]
+    /// Accounts (not merged away) whose first Closed Won is at or before `asOf`, with their first verified payment.
+    func wonAccounts(asOf: Date) throws -> [(id: String, wonAt: Date, paidAt: Date?)]
 }
