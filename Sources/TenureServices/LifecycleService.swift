@@ -218,6 +218,11 @@ public struct LifecycleService: Sendable {
         }
     }
 
+    /// Accounts whose stored MRR movements differ from a recomputation from their stored facts (`tenure verify`).
+    public func staleLedgerAccounts() async throws -> [String] {
+        try await storage.read { tx in try RevenueBook.staleAccounts(in: tx) }
+    }
+
     /// A contract renewing soon, with its account and when we last spoke to one of its executives.
     public struct Renewal: Sendable {
         public var contract: ContractView

@@ -17,6 +17,13 @@ enum RevenueBook {
         )
     }
 
+    /// Accounts whose stored movements differ from those their stored facts give now (none, unless something
+    /// was lost or half-written).
+    static func staleAccounts(in tx: any Transaction) throws -> [String] {
+        let stored = try tx.ledger.movements(of: nil, asOf: .distantFuture)
+        return try tx.ledger.accountsWithRevenueFacts().filter { id in try facts(of: id, in: tx).movements != stored[id] ?? [] }
+    }
+
     static func facts(of accountID: String, in tx: any Transaction) throws -> AccountRevenueFacts {
         let pastDueChurnDays = try settings(in: tx).pastDueChurnDays
         let paidAt = try tx.payments.of(account: accountID).filter { $0.status == .paid && $0.amount > 0 }.map(\.at).min()

@@ -25,7 +25,7 @@ struct Serve: AsyncParsableCommand, AppArguments {
     var durability: Durability = Durability(rawValue: environment("TENURE_DURABILITY", "full")) ?? .full
 
     @Flag(name: .customLong("no-migrate"), help: "Refuse to start when migrations are pending instead of applying them (env TENURE_NO_MIGRATE=1).")
-    var noMigrate: Bool = environment("TENURE_NO_MIGRATE", "0") == "1"
+    var noMigrate = false
 
     @Option(name: .customLong("rate-limit"), help: "Requests a second allowed per API key, 0 for no limit (env TENURE_RATE_LIMIT).")
     var rateLimit: Int = Int(environment("TENURE_RATE_LIMIT", "1000")) ?? 1000
@@ -40,7 +40,7 @@ struct Serve: AsyncParsableCommand, AppArguments {
         name: .customLong("no-daily-evaluation"),
         help: "Do not evaluate health once a day and on start (env TENURE_NO_DAILY_EVALUATION=1); POST /v1/health/evaluate still works."
     )
-    var noDailyEvaluation: Bool = environment("TENURE_NO_DAILY_EVALUATION", "0") == "1"
+    var noDailyEvaluation = false
 
     @Option(name: .customLong("chart-js"), help: "Chart.js for the dashboard page (env TENURE_CHART_JS); without it, numbers and tables only.")
     var chartJSPath: String = environment("TENURE_CHART_JS", debianChartJSPath)
@@ -49,8 +49,9 @@ struct Serve: AsyncParsableCommand, AppArguments {
     var logLevelName: String = environment("TENURE_LOG_LEVEL", "info")
 
     var databasePath: String { database.db }
-    var migrate: Bool { !noMigrate }
-    var dailyEvaluation: Bool { !noDailyEvaluation }
+    // A flag's default must be false (ArgumentParser), so the environment is read here.
+    var migrate: Bool { !noMigrate && environment("TENURE_NO_MIGRATE", "0") != "1" }
+    var dailyEvaluation: Bool { !noDailyEvaluation && environment("TENURE_NO_DAILY_EVALUATION", "0") != "1" }
     var logLevel: Logger.Level { Logger.Level(rawValue: logLevelName) ?? .info }
     var webhookSecrets: WebhookSecrets {
         WebhookSecrets(
