@@ -24,7 +24,10 @@ struct Verify: AsyncParsableCommand {
             throw error
         }
         print("integrity: " + integrity.joined(separator: "; "))
-        print(stale.isEmpty ? "ledger: every account's movements equal a recomputation from its facts" : "ledger: stale accounts " + stale.joined(separator: ", "))
+        print(
+            stale.isEmpty
+                ? "ledger: every account's movements equal a recomputation from its facts" : "ledger: stale accounts " + stale.joined(separator: ", ")
+        )
         if integrity != ["ok"] || !stale.isEmpty { throw ExitCode(1) }
     }
 }
