@@ -83,6 +83,12 @@ import Testing
             #expect(reply.status == .methodNotAllowed)
             #expect(reply.headers[.allow] == "POST, GET")
             #expect(try await app.send(.put, "/v1/accounts/acc_1").headers[.allow] == "GET, PATCH")
+            // Methods the server has never heard of too (found by schemathesis: TRACE and QUERY were 404).
+            for method in [HTTPRequest.Method.trace, HTTPRequest.Method("QUERY")!] {
+                let other = try await app.send(method, "/v1/accounts/acc_1/health")
+                #expect(other.status == .methodNotAllowed && other.headers[.allow] == "GET", "\(method)")
+            }
+            #expect(try await app.send(.trace, "/v1/nothing-here").status == .notFound)
         }
     }
 

@@ -162,6 +162,13 @@ import Testing
             #expect(reply.json["simple_clv_cac_ratio"] as? Double == 5.8)
             #expect(reply.json["healthy"] as? Bool == true)
             #expect(try await app.send(.post, "/v1/calculators/clv", "{}").status == .unprocessableContent)
+            let huge = #"{"simple": {"average_purchase_value": 1e300, "purchase_frequency": 1e300, "periods_per_year": 1, "lifespan_years": 1}}"#
+            let overflow = try await app.send(.post, "/v1/calculators/clv", huge)
+            #expect(overflow.status == .unprocessableContent && overflow.errorFields == ["simple"], "found by schemathesis: was a 500")
+            let rate = #"{"discounted": {"cash_flows": [{"revenue": 1, "cost": 0}], "discount_rate": -1}}"#
+            #expect(try await app.send(.post, "/v1/calculators/clv", rate).errorFields == ["discounted.discount_rate"])
+            let tinyCAC = #"{"simple": {"average_purchase_value": 1e300, "purchase_frequency": 10, "periods_per_year": 1, "lifespan_years": 1}, "cac": 1e-300}"#
+            #expect(try await app.send(.post, "/v1/calculators/clv", tinyCAC).errorFields == ["cac"])
         }
     }
 

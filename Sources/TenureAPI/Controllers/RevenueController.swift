@@ -167,8 +167,15 @@ struct RevenueController {
                     lifespanYears: $0.lifespanYears
                 )
             }
+            if let rate = input.discounted?.discountRate, !(rate > -1) { throw ValidationError("discounted.discount_rate", "must be > -1") }
             let discounted = input.discounted.map { CLVCalculator.discounted($0.cashFlows, rate: $0.discountRate) }
-            return try .json(CLVResource(CLVCalculator.result(simple: simple, discounted: discounted, cac: input.cac)))
+            let result = CLVCalculator.result(simple: simple, discounted: discounted, cac: input.cac)
+            // JSON has no infinity: inputs whose result overflows a double are refused, naming the block.
+            for (field, value) in [("simple", result.simpleCLV), ("discounted", result.discountedCLV), ("cac", result.simpleCLVCACRatio),
+                                   ("cac", result.discountedCLVCACRatio)] where !(value?.isFinite ?? true) {
+                throw ValidationError(field, "gives a result too large to represent")
+            }
+            return try .json(CLVResource(result))
         }
     }
 }

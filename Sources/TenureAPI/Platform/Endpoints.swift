@@ -89,16 +89,7 @@ final class Endpoints {
 
     /// Adds the 405 answers; call once all routes are registered.
     func finish() {
-        for (path, allowed) in methods {
-            let allow = allowed.map(\.rawValue).joined(separator: ", ")
-            for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] where !allowed.contains(method) {
-                router.on(RouterPath(path), method: method) { _, _ -> Response in
-                    var problem = Problem(.methodNotAllowed, "method-not-allowed", detail: "This path accepts \(allow).")
-                    problem.headers[.allow] = allow
-                    throw problem
-                }
-            }
-        }
+        router.add(middleware: MethodNotAllowedMiddleware(routes: methods))
     }
 
     private func add(_ method: HTTPRequest.Method, _ path: String, _ access: Access, bodyLimit: Int, _ handler: @escaping Handler) {
@@ -195,5 +186,32 @@ final class Endpoints {
             }
             throw problem
         }
+    }
+}
+
+/// Answers 405 (with `Allow`) when the router found no route but the path is a known one: any other method, even one
+/// this server has never heard of (`TRACE`, `QUERY`, …), is not allowed there.
+struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
+    let routes: [(segments: [Substring], allow: String)]
+
+    init(routes: [(path: String, methods: [HTTPRequest.Method])]) {
+        self.routes = routes.map { ($0.path.split(separator: "/"), $0.methods.map(\.rawValue).joined(separator: ", ")) }
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound {
+            let segments = request.uri.path.split(separator: "/")
+            guard let route = routes.first(where: { Self.matches($0.segments, segments) }) else { throw error }
+            var problem = Problem(.methodNotAllowed, "method-not-allowed", detail: "This path accepts \(route.allow).")
+            problem.headers[.allow] = route.allow
+            throw problem
+        }
+    }
+
+    /// A `{parameter}` segment matches any one segment.
+    static func matches(_ pattern: [Substring], _ path: [Substring]) -> Bool {
+        pattern.count == path.count && zip(pattern, path).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
     }
 }
