@@ -171,8 +171,10 @@ struct RevenueController {
             let discounted = input.discounted.map { CLVCalculator.discounted($0.cashFlows, rate: $0.discountRate) }
             let result = CLVCalculator.result(simple: simple, discounted: discounted, cac: input.cac)
             // JSON has no infinity: inputs whose result overflows a double are refused, naming the block.
-            for (field, value) in [("simple", result.simpleCLV), ("discounted", result.discountedCLV), ("cac", result.simpleCLVCACRatio),
-                                   ("cac", result.discountedCLVCACRatio)] where !(value?.isFinite ?? true) {
+            for (field, value) in [
+                ("simple", result.simpleCLV), ("discounted", result.discountedCLV), ("cac", result.simpleCLVCACRatio),
+                ("cac", result.discountedCLVCACRatio),
+            ] where !(value?.isFinite ?? true) {
                 throw ValidationError(field, "gives a result too large to represent")
             }
             return try .json(CLVResource(result))
