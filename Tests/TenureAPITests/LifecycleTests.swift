@@ -167,7 +167,8 @@ import Testing
             #expect(overflow.status == .unprocessableContent && overflow.errorFields == ["simple"], "found by schemathesis: was a 500")
             let rate = #"{"discounted": {"cash_flows": [{"revenue": 1, "cost": 0}], "discount_rate": -1}}"#
             #expect(try await app.send(.post, "/v1/calculators/clv", rate).errorFields == ["discounted.discount_rate"])
-            let tinyCAC = #"{"simple": {"average_purchase_value": 1e300, "purchase_frequency": 10, "periods_per_year": 1, "lifespan_years": 1}, "cac": 1e-300}"#
+            let tinyCAC =
+                #"{"simple": {"average_purchase_value": 1e300, "purchase_frequency": 10, "periods_per_year": 1, "lifespan_years": 1}, "cac": 1e-300}"#
             #expect(try await app.send(.post, "/v1/calculators/clv", tinyCAC).errorFields == ["cac"])
         }
     }
