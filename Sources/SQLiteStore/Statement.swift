@@ -69,7 +69,14 @@ final class Statement {
         switch sqlite3_column_type(handle, index) {
         case SQLITE_INTEGER: .integer(sqlite3_column_int64(handle, index))
         case SQLITE_FLOAT: .real(sqlite3_column_double(handle, index))
-        case SQLITE_TEXT: .text(String(cString: sqlite3_column_text(handle, index)))
+        case SQLITE_TEXT:
+            // By length, not up to the first NUL: text may hold U+0000.
+            .text(
+                String(
+                    decoding: UnsafeRawBufferPointer(start: sqlite3_column_text(handle, index), count: Int(sqlite3_column_bytes(handle, index))),
+                    as: UTF8.self
+                )
+            )
         case SQLITE_BLOB:
             if let bytes = sqlite3_column_blob(handle, index) {
                 .blob(Array(UnsafeRawBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, index)))))

@@ -23,6 +23,8 @@ public protocol AppArguments: Sendable {
     var clock: Clock { get }
     /// Evaluate health once a day, and on start when today has no evaluation.
     var dailyEvaluation: Bool { get }
+    /// Seconds after which a connection with nothing to read or write is closed.
+    var idleTimeout: Int { get }
     /// Chart.js for the dashboard page (Debian's `libjs-chart.js`); without it the page shows numbers and tables only.
     var chartJSPath: String { get }
 }
@@ -31,6 +33,7 @@ extension AppArguments {
     public var clock: Clock { .system }
     public var dailyEvaluation: Bool { true }
     public var chartJSPath: String { debianChartJSPath }
+    public var idleTimeout: Int { 60 }
 }
 
 /// Builds the whole server: storage (migrated), services, routes and middleware. Used by `tenure serve` and by the tests.
@@ -57,6 +60,7 @@ public func buildApplication(_ arguments: some AppArguments) async throws -> som
     let router = buildRouter(services, rateLimiter: RateLimiter(perSecond: arguments.rateLimit))
     return Application(
         router: router,
+        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(arguments.idleTimeout)))),
         configuration: .init(address: .hostname(arguments.host, port: arguments.port), serverName: "Tenure"),
         // Shut down in reverse order: the daily evaluation stops before the storage closes.
         services: [StorageService(storage: storage, logger: logger)]

@@ -83,6 +83,9 @@ extension BillingFacts {
 extension HealthSettings {
     /// The whole settings object of `PUT /v1/settings/health`, checked: weights ≥ 0 and not all 0, bands within 0–100
     /// with green above yellow, day counts ≥ 1 and ratios within 0–1.
+    /// Weights are relative; the bound keeps their weighted sum finite.
+    public static let maxWeight = 1_000.0
+
     public static func validated(
         weights: [String: Double]?,
         green: Double?,
@@ -95,7 +98,7 @@ extension HealthSettings {
     ) throws -> HealthSettings {
         var validator = Validator()
         let checked: [HealthComponent: Double] = validator.everyCase(weights, "weights", of: "component") {
-            $0 >= 0 && $0.isFinite ? nil : "must be >= 0"
+            (0...HealthSettings.maxWeight).contains($0) ? nil : "must be from 0 to \(Int(HealthSettings.maxWeight))"
         }
         if checked.count == HealthComponent.allCases.count, checked.values.reduce(0, +) == 0 { validator.add("weights", "must not all be 0") }
         validator.required(green, "bands.green")

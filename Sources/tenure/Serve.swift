@@ -42,6 +42,9 @@ struct Serve: AsyncParsableCommand, AppArguments {
     )
     var noDailyEvaluation = false
 
+    @Option(name: .customLong("idle-timeout"), help: "Seconds before a connection with nothing to read or write is closed (env TENURE_IDLE_TIMEOUT).")
+    var idleTimeout: Int = Int(environment("TENURE_IDLE_TIMEOUT", "60")) ?? 60
+
     @Option(name: .customLong("chart-js"), help: "Chart.js for the dashboard page (env TENURE_CHART_JS); without it, numbers and tables only.")
     var chartJSPath: String = environment("TENURE_CHART_JS", debianChartJSPath)
 
@@ -68,6 +71,7 @@ struct Serve: AsyncParsableCommand, AppArguments {
     func validate() throws {
         guard currency.count == 3, currency == currency.lowercased() else { throw ValidationError("--currency must be a lowercase ISO 4217 code") }
         guard Logger.Level(rawValue: logLevelName) != nil else { throw ValidationError("--log-level is not a log level") }
+        guard idleTimeout >= 1 else { throw ValidationError("--idle-timeout must be at least 1 second") }
     }
 
     func run() async throws {

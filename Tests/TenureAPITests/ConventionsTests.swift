@@ -15,6 +15,13 @@ import Testing
             #expect(reply.headers[.contentType] == "application/problem+json")
             #expect(reply.json["type"] as? String == "https://tenure.dev/problems/malformed-request")
             #expect(reply.json["status"] as? Int == 400)
+            for body in ["42", "[]", "\"Acme\""] {
+                let notAnObject = try await app.send(.post, "/v1/accounts", body)
+                #expect(
+                    notAnObject.status == .badRequest && notAnObject.json["detail"] as? String == "The request body must be a JSON object.",
+                    "\(body)"
+                )
+            }
             #expect(try app.snapshot() == before)
         }
     }

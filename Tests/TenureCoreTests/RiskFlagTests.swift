@@ -137,6 +137,10 @@ import Testing
         )
         #expect(fields { try settings(weights: ["adoption": 0, "relationships": 0, "support": 0, "sentiment": 0, "billing": 0]) } == ["weights"])
         #expect(fields { try settings(weights: ["adoption": 1]) }.count == 4)
+        // Found by schemathesis: weights of 1e308 overflowed the weighted sum and crashed the on-the-fly health.
+        let huge = ["adoption": 1e308, "relationships": 1e308, "support": 1, "sentiment": 1, "billing": 1]
+        #expect(fields { try settings(weights: huge) } == ["weights.adoption", "weights.relationships"])
+        #expect(fields { try settings(weights: ["adoption": 1_000, "relationships": 0, "support": 0, "sentiment": 0, "billing": 0]) } == [])
         #expect(fields { try settings(green: 40, yellow: 40) } == ["bands.green"])
         #expect(fields { try settings(green: 101) } == ["bands.green"])
         #expect(fields { try settings(yellow: -1) } == ["bands.yellow"])

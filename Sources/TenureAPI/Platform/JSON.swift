@@ -34,6 +34,8 @@ enum JSON {
 
     private static func problem(for error: DecodingError) -> any Error {
         switch error {
+        case .typeMismatch(_, let context) where context.codingPath.isEmpty:
+            return Problem.badRequest("The request body must be a JSON object.")
         case .typeMismatch(let expected, let context):
             return Problem.badRequest("must be \(describe(expected))", field: path(context.codingPath))
         case .valueNotFound(let expected, let context):
