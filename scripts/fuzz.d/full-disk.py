@@ -26,7 +26,7 @@ def post(body):
 acknowledged, statuses, n = [], set(), 0
 while n < 100_000:
     n += 1
-    status, data = post({"name": f"Full {n}", "external_id": f"full-{n}", "industry": "x" * 2000})
+    status, data = post({"name": f"Full {n} " + "x" * 480, "external_id": f"full-{n}", "industry": "y" * 200, "owner": "z" * 300})
     statuses.add(status)
     if status == 201:
         acknowledged.append(f"full-{n}")
