@@ -7,7 +7,7 @@ import TenureServices
 /// downgrades, failed payments, churn, reactivation), uses the product, opens cases, answers surveys and is talked to.
 struct AccountStory {
     /// How the customer's relationship goes: most stay healthy, some drift in the last weeks, some leave.
-    enum Fate: CaseIterable { case healthy, declining, churning }
+    enum Fate { case healthy, declining, churning }
 
     let index: Int
     let services: DemoServices
