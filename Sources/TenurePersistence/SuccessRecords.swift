@@ -52,8 +52,8 @@ struct SQLiteCaseRecords: CaseRecords {
         try db.query(
             """
             INSERT INTO cases (account_id, subject, priority, opened_at, contact_id, external_id, first_response_at, status, transitions,
-                               updated_at, id, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                               changed_at, updated_at, id, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             try values(item, now) + [item.id, item.createdAt.stored]
         )
@@ -63,7 +63,7 @@ struct SQLiteCaseRecords: CaseRecords {
         try db.query(
             """
             UPDATE cases SET account_id = ?, subject = ?, priority = ?, opened_at = ?, contact_id = ?, external_id = ?, first_response_at = ?,
-                             status = ?, transitions = ?, updated_at = ?
+                             status = ?, transitions = ?, changed_at = ?, updated_at = ?
             WHERE id = ?
             """,
             try values(item, now) + [item.id]
@@ -87,9 +87,9 @@ struct SQLiteCaseRecords: CaseRecords {
     }
 
     func touched(from: Date, to: Date) throws -> [SupportCase] {
-        // A transition is written after it happened, so a case changed in the window was updated at or after `from`.
+        // A case opened before the window counts in it only through a resolve or reopen at or after `from`.
         try db.query(
-            "SELECT * FROM cases WHERE opened_at < ? AND (opened_at >= ? OR updated_at >= ?) ORDER BY seq",
+            "SELECT * FROM cases WHERE opened_at < ? AND (opened_at >= ? OR changed_at >= ?) ORDER BY seq",
             [to.stored, from.stored, from.stored]
         )
         .map(decode)
@@ -99,7 +99,8 @@ struct SQLiteCaseRecords: CaseRecords {
         let transitions = String(decoding: try JSONEncoder().encode(item.transitions.map { [$0.to.rawValue, String($0.at.stored)] }), as: UTF8.self)
         return [
             item.accountID, item.subject, item.priority.rawValue, item.openedAt.stored, item.contactID, item.externalID, item.firstResponseAt?.stored,
-            item.transitions.last?.to.rawValue ?? CaseStatus.open.rawValue, transitions, now.stored,
+            item.transitions.last?.to.rawValue ?? CaseStatus.open.rawValue, transitions,
+            max(item.openedAt, item.transitions.map(\.at).max() ?? item.openedAt).stored, now.stored,
         ]
     }
 

@@ -354,6 +354,19 @@ import Testing
             #expect(metrics["sla_compliance_rate"] as? Double == 0.5, "the low case is past its 24 h target unanswered")
             #expect(metrics["as_of"] as? String == "2026-03-10T00:00:00Z")
             #expect(try await app.send(.get, "/v1/metrics/support?from=2026-03-10&to=2026-03-01").status == .unprocessableContent)
+            // A case opened before a window counts in it through its resolution there, and only through that.
+            let later = try await app.send(.get, "/v1/metrics/support?from=2026-03-03&to=2026-03-10").json
+            #expect(later["cases_opened"] as? Int == 1 && later["cases_resolved"] as? Int == 0)
+            let old = try await app.send(
+                .post,
+                "/v1/cases",
+                #"{"account_id": "\#(id)", "subject": "c", "priority": "high", "opened_at": "2026-02-20T00:00:00Z"}"#
+            )
+            try await Drift.post(app, "/v1/cases/\(old.json["id"] as? String ?? "")/resolve", #"{"at": "2026-03-06T00:00:00Z"}"#)
+            let withOld = try await app.send(.get, "/v1/metrics/support?from=2026-03-03&to=2026-03-10").json
+            #expect(
+                withOld["cases_opened"] as? Int == 1 && withOld["cases_resolved"] as? Int == 1 && withOld["avg_resolution_hours"] as? Double == 336
+            )
         }
     }
 

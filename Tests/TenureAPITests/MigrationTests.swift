@@ -15,6 +15,27 @@ import Testing
         }
     }
 
+    /// 0005 backfills each case's `changed_at` from its stored history, which the support metrics' window reads.
+    @Test func caseChangesAreBackfilledFromTheirHistory() async throws {
+        let arguments = TestArguments()
+        let upTo0004 = Migrator(migrations: TenureMigrations.all.prefix(4).map { Migration(name: $0.name, sql: $0.sql) })
+        let connection = try Connection(path: arguments.databasePath)
+        _ = try upTo0004.migrate(on: connection)
+        try connection.execute(
+            """
+            INSERT INTO accounts (id, name, created_at, updated_at) VALUES ('acc_1', 'Old', 0, 0);
+            INSERT INTO cases (id, account_id, subject, priority, opened_at, status, transitions, created_at, updated_at) VALUES
+                ('case_1', 'acc_1', 'Resolved then reopened', 'high', 1000, 'open', '[["resolved","5000"],["open","9000"]]', 0, 99999),
+                ('case_2', 'acc_1', 'Never changed', 'low', 2000, 'open', '[]', 0, 99999);
+            """
+        )
+        _ = try SQLiteStorage.migrator.migrate(on: connection)
+        let changed = try connection.query("SELECT id, changed_at FROM cases ORDER BY id").map {
+            "\($0.string("id") ?? ""):\($0.int("changed_at") ?? -1)"
+        }
+        #expect(changed == ["case_1:9000", "case_2:2000"])
+    }
+
     @Test func noMigrateRefusesToStartOnAnOutdatedDatabase() async throws {
         var arguments = TestArguments()
         arguments.migrate = false
