@@ -98,13 +98,16 @@ struct SQLiteHealthRecords: HealthRecords {
         conditions.add(
             """
             EXISTS (SELECT 1 FROM risk_flags f WHERE f.account_id = accounts.id AND f.severity IN (\(listed))
-                    AND f.since <= ? AND (f.closed_at IS NULL OR f.closed_at > ?))
+                    AND \(Self.openAt))
             """,
             asOf.stored,
             asOf.stored
         )
         return try db.first("SELECT count(*) AS customers FROM accounts \(conditions.sql)", conditions.parameters)?.int("customers") ?? 0
     }
+
+    /// A risk flag open at an instant (bound twice): raised by then and not yet closed.
+    private static let openAt = "since <= ? AND (closed_at IS NULL OR closed_at > ?)"
 
     /// Accounts joined with their latest evaluation at or before the first parameter.
     private static let accountsWithLatestHealth = """
@@ -118,7 +121,7 @@ struct SQLiteHealthRecords: HealthRecords {
 
     func flags(account accountID: String, openAt asOf: Date) throws -> [RiskFlag] {
         try db.query(
-            "SELECT * FROM risk_flags WHERE account_id = ? AND since <= ? AND (closed_at IS NULL OR closed_at > ?) ORDER BY seq",
+            "SELECT * FROM risk_flags WHERE account_id = ? AND \(Self.openAt) ORDER BY seq",
             [accountID, asOf.stored, asOf.stored]
         ).map(Self.decodeFlag)
     }
@@ -136,7 +139,7 @@ struct SQLiteHealthRecords: HealthRecords {
 
     func risks(_ filter: RiskFilter, _ request: PageRequest) throws -> Page<RiskFlag> {
         var conditions = Conditions()
-        conditions.add("since <= ? AND (closed_at IS NULL OR closed_at > ?)", filter.asOf.stored, filter.asOf.stored)
+        conditions.add(Self.openAt, filter.asOf.stored, filter.asOf.stored)
         conditions.add("account_id = ?", ifPresent: filter.accountID)
         conditions.add("code = ?", ifPresent: filter.code?.rawValue)
         conditions.add("severity = ?", ifPresent: filter.severity?.rawValue)

@@ -5,14 +5,15 @@ Four clients each repeat: create an account (with a Stripe customer), post an ac
 it, signed Stripe subscription.created and invoice.paid events, and a payment. Each 2xx is appended to LOG as a JSON
 line (kind and the identifier to look for) before the next request is sent.
 """
-import base64
-import hashlib
-import hmac
 import http.client
 import json
+import os
 import sys
 import threading
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from webhook_signing import crm_headers, stripe_header  # noqa: E402
 
 port, key, stripe_secret, crm_secret, round_number, log_path = sys.argv[1:7]
 log = open(log_path, "a", buffering=1)
@@ -40,20 +41,15 @@ class Client:
 
     def stripe(self, event):
         body = json.dumps(event).encode()
-        t = str(int(time.time()))
-        signature = hmac.new(stripe_secret.encode(), f"{t}.".encode() + body, hashlib.sha256).hexdigest()
-        self.connection.request("POST", "/v1/webhooks/stripe", body=body,
-                                headers={"Content-Type": "application/json", "Stripe-Signature": f"t={t},v1={signature}"})
+        headers = {"Content-Type": "application/json", "Stripe-Signature": stripe_header(stripe_secret, int(time.time()), body)}
+        self.connection.request("POST", "/v1/webhooks/stripe", body=body, headers=headers)
         response = self.connection.getresponse()
         return response.status, json.loads(response.read() or b"{}")
 
     def crm(self, message_id, event):
         body = json.dumps(event).encode()
-        t = str(int(time.time()))
-        secret = base64.b64decode(crm_secret.removeprefix("whsec_"))
-        signature = base64.b64encode(hmac.new(secret, f"{message_id}.{t}.".encode() + body, hashlib.sha256).digest()).decode()
-        self.connection.request("POST", "/v1/webhooks/crm", body=body, headers={
-            "Content-Type": "application/json", "webhook-id": message_id, "webhook-timestamp": t, "webhook-signature": f"v1,{signature}"})
+        headers = {"Content-Type": "application/json", **crm_headers(crm_secret, message_id, int(time.time()), body)}
+        self.connection.request("POST", "/v1/webhooks/crm", body=body, headers=headers)
         response = self.connection.getresponse()
         return response.status, json.loads(response.read() or b"{}")
 

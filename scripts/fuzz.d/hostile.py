@@ -2,15 +2,16 @@
 
 Usage: hostile.py PORT ADMIN_KEY STRIPE_SECRET CRM_SECRET SERVER_PID DB IDLE_TIMEOUT
 """
-import base64
-import hashlib
-import hmac
 import http.client
 import json
+import os
 import socket
 import sqlite3
 import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from webhook_signing import crm_headers, stripe_header  # noqa: E402
 
 port, key, stripe_secret, crm_secret, pid, db, idle_timeout = sys.argv[1:8]
 port, idle_timeout = int(port), int(idle_timeout)
@@ -133,33 +134,22 @@ events = count("SELECT count(*) FROM webhook_events")
 body = json.dumps({"id": "evt_fuzz", "object": "event", "type": "invoice.paid", "created": int(time.time()), "data": {"object": {}}})
 
 
-def stripe_header(t, payload, secret=stripe_secret):
-    return f"t={t},v1=" + hmac.new(secret.encode(), f"{t}.".encode() + payload.encode(), hashlib.sha256).hexdigest()
-
-
 now = int(time.time())
 for name, headers, payload in [
     ("no signature", {}, body),
     ("malformed signature", {"Stripe-Signature": "garbage"}, body),
-    ("wrong secret", {"Stripe-Signature": stripe_header(now, body, "whsec_wrong")}, body),
-    ("tampered body", {"Stripe-Signature": stripe_header(now, body)}, body.replace("invoice.paid", "invoice.void")),
-    ("301 s old (a replay after the tolerance)", {"Stripe-Signature": stripe_header(now - 301, body)}, body),
-    ("301 s ahead", {"Stripe-Signature": stripe_header(now + 301, body)}, body),
+    ("wrong secret", {"Stripe-Signature": stripe_header("whsec_wrong", now, body.encode())}, body),
+    ("tampered body", {"Stripe-Signature": stripe_header(stripe_secret, now, body.encode())}, body.replace("invoice.paid", "invoice.void")),
+    ("301 s old (a replay after the tolerance)", {"Stripe-Signature": stripe_header(stripe_secret, now - 301, body.encode())}, body),
+    ("301 s ahead", {"Stripe-Signature": stripe_header(stripe_secret, now + 301, body.encode())}, body),
 ]:
     status, _ = request("POST", "/v1/webhooks/stripe", payload, headers, auth=False)
     report(f"Stripe {name}", status == 401, f"HTTP {status}")
-crm_key = base64.b64decode(crm_secret.removeprefix("whsec_"))
-
-
-def crm_headers(message, t, payload, secret=crm_key):
-    signature = base64.b64encode(hmac.new(secret, f"{message}.{t}.".encode() + payload.encode(), hashlib.sha256).digest()).decode()
-    return {"webhook-id": message, "webhook-timestamp": str(t), "webhook-signature": f"v1,{signature}"}
-
-
 crm_body = json.dumps({"type": "opportunity.closed_won", "account": {"external_id": "fuzz"}, "opportunity": {"external_id": "fuzz"}})
-for name, headers in [("no headers", {}), ("wrong secret", crm_headers("msg_fuzz", now, crm_body, b"wrong")),
-                      ("301 s old", crm_headers("msg_fuzz", now - 301, crm_body)),
-                      ("another message id", {**crm_headers("msg_fuzz", now, crm_body), "webhook-id": "msg_other"})]:
+signed = crm_body.encode()
+for name, headers in [("no headers", {}), ("wrong secret", crm_headers(b"wrong", "msg_fuzz", now, signed)),
+                      ("301 s old", crm_headers(crm_secret, "msg_fuzz", now - 301, signed)),
+                      ("another message id", {**crm_headers(crm_secret, "msg_fuzz", now, signed), "webhook-id": "msg_other"})]:
     status, _ = request("POST", "/v1/webhooks/crm", crm_body, headers, auth=False)
     report(f"CRM {name}", status == 401, f"HTTP {status}")
 report("signature failures store nothing", count("SELECT count(*) FROM webhook_events") == events, "webhook_events unchanged")
