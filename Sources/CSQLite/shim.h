@@ -9,3 +9,11 @@ static inline int tenure_sqlite3_disable_double_quoted_strings(sqlite3 *db) {
     if (rc != SQLITE_OK) return rc;
     return sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DDL, 0, (int *)0);
 }
+
+#if defined(__linux__)
+#include <malloc.h>
+// glibc keeps memory freed by a thread in that thread's arena; this hands what is free in every arena back.
+static inline void tenure_release_free_memory(void) { malloc_trim(0); }
+#else
+static inline void tenure_release_free_memory(void) {}
+#endif

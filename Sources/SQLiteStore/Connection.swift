@@ -67,10 +67,27 @@ public final class Connection {
     /// Runs a statement and returns its rows; the statement is prepared once per connection and reused.
     @discardableResult
     public func query(_ sql: String, _ parameters: [any SQLiteBindable] = []) throws -> [Row] {
+        try map(sql, parameters) { $0 }
+    }
+
+    /// Runs a statement and transforms each row as it is stepped, so that a large result's rows are never all held at
+    /// once (only what `transform` makes of them). `transform` must not run the same SQL again.
+    public func map<T>(_ sql: String, _ parameters: [any SQLiteBindable] = [], _ transform: (Row) throws -> T) throws -> [T] {
+        var results: [T] = []
+        try forEachRow(sql, parameters) { results.append(try transform($0)) }
+        return results
+    }
+
+    public func map<T>(_ sql: String, _ transform: (Row) throws -> T) throws -> [T] { try map(sql, [], transform) }
+
+    /// Runs a statement and hands each row to `body` as it is stepped. `body` must not run the same SQL again.
+    public func forEachRow(_ sql: String, _ parameters: [any SQLiteBindable] = [], _ body: (Row) throws -> Void) throws {
         let statement = try cachedStatement(sql)
         try statement.bind(parameters)
-        return try statement.rows()
+        try statement.forEachRow(body)
     }
+
+    public func forEachRow(_ sql: String, _ body: (Row) throws -> Void) throws { try forEachRow(sql, [], body) }
 
     /// The first row of `query`, if any.
     public func first(_ sql: String, _ parameters: [any SQLiteBindable] = []) throws -> Row? {

@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 import Metrics
 
@@ -12,7 +13,9 @@ final class ReaderPool: Sendable {
             let owner = ConnectionOwner(connection: connection)
             let thread = Thread { [queue] in
                 while let jobs = queue.take(upTo: 1) {
+                    let start = DispatchTime.now().uptimeNanoseconds
                     for job in jobs { job(owner.connection) }
+                    if DispatchTime.now().uptimeNanoseconds - start >= largeReadNanoseconds { releaseFreeMemory() }
                 }
             }
             thread.name = "tenure-db-reader-\(index)"
@@ -33,6 +36,13 @@ final class ReaderPool: Sendable {
 
     func stop() { queue.close() }
 }
+
+/// A read this long has built large results (a company's whole ledger or pipeline, say).
+private let largeReadNanoseconds: UInt64 = 50_000_000
+
+/// Gives the memory a large read freed back to the system: glibc keeps freed memory in per-thread arenas, so without
+/// this every reader thread would hold on to the peak of the largest read it ever made.
+private func releaseFreeMemory() { tenure_release_free_memory() }
 
 /// Hands a connection to the one thread that uses it.
 private final class ConnectionOwner: @unchecked Sendable {

@@ -1,10 +1,12 @@
 /// One result row, read by column name.
 public struct Row: Sendable {
-    let columns: [String: Int]
+    /// The statement's column names, in order. Found by a linear scan: a handful of short names compare faster than
+    /// they hash, and rows are read by the hundred thousand.
+    let columns: [String]
     public let values: [SQLiteValue]
 
     public subscript(_ column: String) -> SQLiteValue {
-        columns[column].map { values[$0] } ?? .null
+        columns.firstIndex(of: column).map { values[$0] } ?? .null
     }
 
     public func string(_ column: String) -> String? {

@@ -5,13 +5,7 @@ final class Statement {
     let handle: OpaquePointer
     let sql: String
     private unowned let connection: Connection
-    private(set) lazy var columnNames: [String: Int] = {
-        var names: [String: Int] = [:]
-        for index in 0..<sqlite3_column_count(handle) {
-            names[String(cString: sqlite3_column_name(handle, index))] = Int(index)
-        }
-        return names
-    }()
+    private(set) lazy var columnNames: [String] = (0..<sqlite3_column_count(handle)).map { String(cString: sqlite3_column_name(handle, $0)) }
 
     init(connection: Connection, sql: String, persistent: Bool) throws {
         var handle: OpaquePointer?
@@ -52,16 +46,15 @@ final class Statement {
         }
     }
 
-    /// Steps to the end, collecting every row.
-    func rows() throws -> [Row] {
+    /// Steps to the end, handing each row to `body` as it comes: a large result is never held whole.
+    func forEachRow(_ body: (Row) throws -> Void) throws {
         defer { sqlite3_reset(handle) }
-        var rows: [Row] = []
         let names = columnNames
         while true {
             let code = sqlite3_step(handle)
-            if code == SQLITE_DONE { return rows }
+            if code == SQLITE_DONE { return }
             guard code == SQLITE_ROW else { throw SQLiteError(connection: connection.handle, code: code, sql: sql) }
-            rows.append(Row(columns: names, values: (0..<Int32(names.count)).map(value(at:))))
+            try body(Row(columns: names, values: (0..<Int32(names.count)).map(value(at:))))
         }
     }
 

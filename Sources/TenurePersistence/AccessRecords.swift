@@ -18,7 +18,7 @@ struct SQLiteAPIKeyRecords: APIKeyRecords {
     }
 
     func list() throws -> [APIKey] {
-        try db.query("SELECT * FROM api_keys ORDER BY seq").map(decode)
+        try db.map("SELECT * FROM api_keys ORDER BY seq", decode)
     }
 
     func revoke(idOrName: String, at: Date) throws -> Bool {

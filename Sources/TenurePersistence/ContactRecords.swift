@@ -53,7 +53,7 @@ struct SQLiteContactRecords: ContactRecords {
     }
 
     func of(account accountID: String) throws -> [Contact] {
-        try db.query("SELECT \(Self.columns) FROM contacts WHERE account_id = ? ORDER BY seq", [accountID]).map(decode)
+        try db.map("SELECT \(Self.columns) FROM contacts WHERE account_id = ? ORDER BY seq", [accountID], decode)
     }
 
     func lastContacted(_ contactIDs: [String], asOf: Date) throws -> [String: Date] {

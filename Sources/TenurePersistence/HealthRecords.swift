@@ -116,7 +116,7 @@ struct SQLiteHealthRecords: HealthRecords {
         """
 
     func openFlags(account accountID: String) throws -> [RiskFlag] {
-        try db.query("SELECT * FROM risk_flags WHERE account_id = ? AND closed_at IS NULL ORDER BY seq", [accountID]).map(Self.decodeFlag)
+        try db.map("SELECT * FROM risk_flags WHERE account_id = ? AND closed_at IS NULL ORDER BY seq", [accountID], Self.decodeFlag)
     }
 
     func flags(account accountID: String, openAt asOf: Date) throws -> [RiskFlag] {

@@ -49,7 +49,7 @@ struct SQLiteOpportunityRecords: OpportunityRecords {
     }
 
     func all(createdBefore asOf: Date) throws -> [Opportunity] {
-        try db.query("SELECT \(Self.columns) FROM opportunities WHERE created_at <= ? ORDER BY seq", [asOf.stored]).map(decode)
+        try db.map("SELECT \(Self.columns) FROM opportunities WHERE created_at <= ? ORDER BY seq", [asOf.stored], decode)
     }
 
     func addChange(_ change: StageChange, to opportunityID: String) throws {
@@ -60,17 +60,10 @@ struct SQLiteOpportunityRecords: OpportunityRecords {
     }
 
     func changes(of ids: [String]?) throws -> [String: [StageChange]] {
-        let rows: [Row]
-        if let ids {
-            rows = try ids.flatMap { id in
-                try db.query("SELECT opportunity_id, stage, at, tiebreak, lost_reason FROM stage_changes WHERE opportunity_id = ?", [id])
-            }
-        } else {
-            rows = try db.query("SELECT opportunity_id, stage, at, tiebreak, lost_reason FROM stage_changes")
-        }
+        let select = "SELECT opportunity_id, stage, at, tiebreak, lost_reason FROM stage_changes"
         var changes: [String: [StageChange]] = [:]
-        for row in rows {
-            guard let id = row.string("opportunity_id"), let stage = row.string("stage").flatMap(PipelineStage.init(rawValue:)) else { continue }
+        func add(_ row: Row) {
+            guard let id = row.string("opportunity_id"), let stage = row.string("stage").flatMap(PipelineStage.init(rawValue:)) else { return }
             changes[id, default: []].append(
                 StageChange(
                     stage: stage,
@@ -80,19 +73,27 @@ struct SQLiteOpportunityRecords: OpportunityRecords {
                 )
             )
         }
+        if let ids {
+            for id in ids { try db.forEachRow("\(select) WHERE opportunity_id = ?", [id], add) }
+        } else {
+            try db.forEachRow(select, add)
+        }
         return changes
     }
 
     func lastActivities(of ids: [String]?, asOf: Date) throws -> [String: Date] {
         let sql = "SELECT opportunity_id, max(occurred_at) AS at FROM activities WHERE opportunity_id = ? AND occurred_at <= ?"
-        let rows =
-            try ids.map { ids in try ids.compactMap { try db.first(sql, [$0, asOf.stored]) } }
-            ?? db.query(
-                "SELECT opportunity_id, max(occurred_at) AS at FROM activities WHERE opportunity_id IS NOT NULL AND occurred_at <= ? GROUP BY opportunity_id",
-                [asOf.stored]
-            )
         var latest: [String: Date] = [:]
-        for row in rows { if let id = row.string("opportunity_id"), let at = row.date("at") { latest[id] = at } }
+        func add(_ row: Row) { if let id = row.string("opportunity_id"), let at = row.date("at") { latest[id] = at } }
+        if let ids {
+            for id in ids { try db.forEachRow(sql, [id, asOf.stored], add) }
+        } else {
+            try db.forEachRow(
+                "SELECT opportunity_id, max(occurred_at) AS at FROM activities WHERE opportunity_id IS NOT NULL AND occurred_at <= ? GROUP BY opportunity_id",
+                [asOf.stored],
+                add
+            )
+        }
         return latest
     }
 
@@ -194,7 +195,7 @@ struct SQLiteWebhookEventRecords: WebhookEventRecords {
     }
 
     func pending(waitingFor key: String) throws -> [WebhookEvent] {
-        try db.query("SELECT * FROM webhook_events WHERE waiting_for = ? AND status = 'pending' ORDER BY occurred_at, event_id", [key]).map(decode)
+        try db.map("SELECT * FROM webhook_events WHERE waiting_for = ? AND status = 'pending' ORDER BY occurred_at, event_id", [key], decode)
     }
 
     private func decode(_ row: Row) -> WebhookEvent {

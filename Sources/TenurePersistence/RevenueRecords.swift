@@ -46,7 +46,7 @@ struct SQLiteContractRecords: ContractRecords {
     }
 
     func of(account accountID: String) throws -> [Contract] {
-        try db.query("SELECT * FROM contracts WHERE account_id = ? ORDER BY seq", [accountID]).map(decode)
+        try db.map("SELECT * FROM contracts WHERE account_id = ? ORDER BY seq", [accountID], decode)
     }
 
     func addSnapshot(_ snapshot: StoredSnapshot) throws {
@@ -61,22 +61,19 @@ struct SQLiteContractRecords: ContractRecords {
 
     func of(accounts accountIDs: Set<String>) throws -> [String: [Contract]] {
         Dictionary(
-            grouping: try db.query("SELECT * FROM contracts ORDER BY seq").map(decode).filter { accountIDs.contains($0.accountID) },
+            grouping: try db.map("SELECT * FROM contracts ORDER BY seq", decode).filter { accountIDs.contains($0.accountID) },
             by: \.accountID
         )
     }
 
     func snapshots(of contractID: String) throws -> [StoredSnapshot] {
-        try db.query("SELECT * FROM subscription_snapshots WHERE contract_id = ? ORDER BY effective_at, order_key", [contractID]).map(
-            Self.decodeSnapshot
-        )
+        try db.map("SELECT * FROM subscription_snapshots WHERE contract_id = ? ORDER BY effective_at, order_key", [contractID], Self.decodeSnapshot)
     }
 
-    func allSnapshots() throws -> [String: [StoredSnapshot]] {
-        Dictionary(
-            grouping: try db.query("SELECT * FROM subscription_snapshots ORDER BY contract_id, effective_at, order_key").map(Self.decodeSnapshot),
-            by: \.contractID
-        )
+    func snapshots(of contractIDs: [String]) throws -> [String: [StoredSnapshot]] {
+        var snapshots: [String: [StoredSnapshot]] = [:]
+        for id in contractIDs { snapshots[id] = try self.snapshots(of: id) }
+        return snapshots
     }
 
     private static func decodeSnapshot(_ row: Row) -> StoredSnapshot {
@@ -146,7 +143,7 @@ struct SQLitePaymentRecords: PaymentRecords {
     }
 
     func of(account accountID: String) throws -> [Payment] {
-        try db.query("SELECT * FROM payments WHERE account_id = ? ORDER BY at, seq", [accountID]).map(decode)
+        try db.map("SELECT * FROM payments WHERE account_id = ? ORDER BY at, seq", [accountID], decode)
     }
 
     private func values(_ payment: Payment) -> [any SQLiteBindable] {
@@ -221,13 +218,9 @@ struct SQLiteLedgerRecords: LedgerRecords {
 
     func movements(of accountIDs: [String]?, asOf: Date) throws -> [String: [Movement]] {
         let select = "SELECT account_id, kind, at, amount, from_mrr, to_mrr FROM mrr_movements"
-        let rows =
-            try accountIDs.map { ids in
-                try ids.flatMap { try db.query("\(select) WHERE account_id = ? AND at <= ? ORDER BY at, seq", [$0, asOf.stored]) }
-            } ?? db.query("\(select) WHERE at <= ? ORDER BY at, seq", [asOf.stored])
         var movements: [String: [Movement]] = [:]
-        for row in rows {
-            guard let account = row.string("account_id"), let kind = row.string("kind").flatMap(MovementKind.init(rawValue:)) else { continue }
+        func add(_ row: Row) {
+            guard let account = row.string("account_id"), let kind = row.string("kind").flatMap(MovementKind.init(rawValue:)) else { return }
             movements[account, default: []].append(
                 Movement(
                     kind: kind,
@@ -238,6 +231,11 @@ struct SQLiteLedgerRecords: LedgerRecords {
                 )
             )
         }
+        if let accountIDs {
+            for id in accountIDs { try db.forEachRow("\(select) WHERE account_id = ? AND at <= ? ORDER BY at, seq", [id, asOf.stored], add) }
+        } else {
+            try db.forEachRow("\(select) WHERE at <= ? ORDER BY at, seq", [asOf.stored], add)
+        }
         return movements
     }
 
@@ -247,7 +245,7 @@ struct SQLiteLedgerRecords: LedgerRecords {
     }
 
     func wonAccounts(asOf: Date) throws -> [(id: String, wonAt: Date, paidAt: Date?)] {
-        try db.query("SELECT id, won_at, paid_at FROM accounts WHERE merged_into IS NULL AND won_at <= ? ORDER BY seq", [asOf.stored]).map { row in
+        try db.map("SELECT id, won_at, paid_at FROM accounts WHERE merged_into IS NULL AND won_at <= ? ORDER BY seq", [asOf.stored]) { row in
             (row.string("id") ?? "", row.date("won_at") ?? .distantPast, row.date("paid_at"))
         }
     }

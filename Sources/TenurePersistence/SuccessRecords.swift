@@ -83,7 +83,7 @@ struct SQLiteCaseRecords: CaseRecords {
     }
 
     func of(account accountID: String, openedBy asOf: Date) throws -> [SupportCase] {
-        try db.query("SELECT * FROM cases WHERE account_id = ? AND opened_at <= ? ORDER BY seq", [accountID, asOf.stored]).map(decode)
+        try db.map("SELECT * FROM cases WHERE account_id = ? AND opened_at <= ? ORDER BY seq", [accountID, asOf.stored], decode)
     }
 
     func touched(from: Date, to: Date) throws -> [SupportCase] {

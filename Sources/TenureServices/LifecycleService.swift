@@ -335,7 +335,9 @@ extension CommittedMRR {
             )
         }
         let contracts = try tx.contracts.of(accounts: Set(won.map(\.id)))
-        let snapshots = try tx.contracts.allSnapshots()
+        let snapshots = try tx.contracts.snapshots(
+            of: won.filter { $0.stage != .churned }.flatMap { contracts[$0.id] ?? [] }.filter { $0.manualTerms == nil }.map(\.id)
+        )
         let pastDueChurnDays = try RevenueBook.settings(in: tx).pastDueChurnDays
         let bands = try tx.health.latestBands(asOf: asOf)
         self.init(

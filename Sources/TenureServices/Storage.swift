@@ -324,8 +324,8 @@ public protocol ContractRecords {
     func of(accounts accountIDs: Set<String>) throws -> [String: [Contract]]
     func addSnapshot(_ snapshot: StoredSnapshot) throws
     func snapshots(of contractID: String) throws -> [StoredSnapshot]
-    /// The snapshots of every Stripe contract, each contract's in the order of `snapshots(of:)`.
-    func allSnapshots() throws -> [String: [StoredSnapshot]]
+    /// The snapshots of each contract in `contractIDs`, each contract's in the order of `snapshots(of:)`.
+    func snapshots(of contractIDs: [String]) throws -> [String: [StoredSnapshot]]
 }
 
 public struct PaymentFilter: Sendable {
