@@ -36,7 +36,7 @@ async def fetch(due):
 
 async def main():
     start = time.perf_counter() + 0.1
-    await asyncio.gather(*(fetch(start + i / rate) for i in range(int(rate * seconds))))
+    await asyncio.gather(*(fetch(start + i / rate) for i in range(max(1, int(rate * seconds)))))
 
 
 asyncio.run(main())
