@@ -15,7 +15,7 @@ final class ReaderPool: Sendable {
                 while let jobs = queue.take(upTo: 1) {
                     let start = DispatchTime.now().uptimeNanoseconds
                     for job in jobs { job(owner.connection) }
-                    if DispatchTime.now().uptimeNanoseconds - start >= largeReadNanoseconds { releaseFreeMemory() }
+                    if DispatchTime.now().uptimeNanoseconds - start >= largeReadNanoseconds { tenure_release_free_memory() }
                 }
             }
             thread.name = "tenure-db-reader-\(index)"
@@ -37,12 +37,10 @@ final class ReaderPool: Sendable {
     func stop() { queue.close() }
 }
 
-/// A read this long has built large results (a company's whole ledger or pipeline, say).
+/// A read this long has built large results (a company's whole ledger or pipeline, say), so its thread then hands the
+/// freed memory back: glibc keeps it in per-thread arenas, and every reader would otherwise hold on to the peak of the
+/// largest read it ever made.
 private let largeReadNanoseconds: UInt64 = 50_000_000
-
-/// Gives the memory a large read freed back to the system: glibc keeps freed memory in per-thread arenas, so without
-/// this every reader thread would hold on to the peak of the largest read it ever made.
-private func releaseFreeMemory() { tenure_release_free_memory() }
 
 /// Hands a connection to the one thread that uses it.
 private final class ConnectionOwner: @unchecked Sendable {
