@@ -2,7 +2,7 @@ import Foundation
 import TenureCore
 
 /// Any JSON, read tolerantly: Stripe objects carry many fields Tenure ignores, and any of them may be absent or null.
-public enum JSONValue: Decodable, Sendable, Equatable {
+public enum JSONValue: Sendable, Equatable {
     case object([String: JSONValue])
     case array([JSONValue])
     case string(String)
@@ -11,26 +11,13 @@ public enum JSONValue: Decodable, Sendable, Equatable {
     case bool(Bool)
     case null
 
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Int64.self) {
-            self = .integer(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
+    /// The value of a JSON text (RFC 8259), or nil when it is not one, is not UTF-8 or nests deeper than 256 levels.
+    public static func parse(_ bytes: [UInt8]) -> JSONValue? {
+        bytes.withUnsafeBufferPointer { buffer in
+            var parser = JSONParser(buffer)
+            return parser.document()
         }
     }
-
-    public static func parse(_ bytes: [UInt8]) -> JSONValue? { try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)) }
 
     public subscript(_ key: String) -> JSONValue {
         if case .object(let fields) = self { return fields[key] ?? .null }
