@@ -7,7 +7,10 @@ let swiftSettings: [SwiftSetting] = [
 
 /// Every `migrations/NNNN_name.sql`, compiled into the binary so `tenure` finds its migrations wherever it runs.
 /// A new migration is listed here and in `migrations/Migrations.swift`; a test checks both against the folder.
-let migrationFiles = ["0001_foundation.sql", "0002_pipeline.sql", "0003_revenue.sql", "0004_health.sql", "0005_case_changes.sql"]
+let migrationFiles = [
+    "0001_foundation.sql", "0002_pipeline.sql", "0003_revenue.sql", "0004_health.sql", "0005_case_changes.sql",
+    "0006_read_indexes.sql",
+]
 
 let package = Package(
     name: "tenure",

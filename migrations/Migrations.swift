@@ -7,5 +7,6 @@ public enum TenureMigrations {
         ("0003_revenue", PackageResources._003_revenue_sql),
         ("0004_health", PackageResources._004_health_sql),
         ("0005_case_changes", PackageResources._005_case_changes_sql),
+        ("0006_read_indexes", PackageResources._006_read_indexes_sql),
     ].map { ($0.0, String(decoding: $0.1, as: UTF8.self)) }
 }

@@ -44,6 +44,8 @@ public final class Connection {
         try check(tenure_sqlite3_enable_defensive(handle), handle)
         try check(tenure_sqlite3_disable_double_quoted_strings(handle), handle)
         try execute("PRAGMA foreign_keys = ON")
+        // Sorts and temporary indexes larger than the page cache stay in memory instead of spilling to temporary files.
+        try execute("PRAGMA temp_store = MEMORY")
         if readOnly {
             try execute("PRAGMA query_only = ON")
         } else {
@@ -67,7 +69,7 @@ public final class Connection {
     /// Runs a statement and returns its rows; the statement is prepared once per connection and reused.
     @discardableResult
     public func query(_ sql: String, _ parameters: [any SQLiteBindable] = []) throws -> [Row] {
-        try map(sql, parameters) { $0 }
+        try map(sql, parameters) { $0.held }
     }
 
     /// Runs a statement and transforms each row as it is stepped, so that a large result's rows are never all held at

@@ -54,11 +54,11 @@ final class Statement {
             let code = sqlite3_step(handle)
             if code == SQLITE_DONE { return }
             guard code == SQLITE_ROW else { throw SQLiteError(connection: connection.handle, code: code, sql: sql) }
-            try body(Row(columns: names, values: (0..<Int32(names.count)).map(value(at:))))
+            try body(Row(columns: names, stepping: self))
         }
     }
 
-    private func value(at index: Int32) -> SQLiteValue {
+    func value(at index: Int32) -> SQLiteValue {
         switch sqlite3_column_type(handle, index) {
         case SQLITE_INTEGER: .integer(sqlite3_column_int64(handle, index))
         case SQLITE_FLOAT: .real(sqlite3_column_double(handle, index))

@@ -21,7 +21,7 @@ extension RevenueLedger {
     /// by `asOf`; "at the end of a month" means just before the next month starts, as in the revenue series.
     public func cohorts(from: CalendarMonth, to: CalendarMonth, basis: CohortBasis, asOf: Date) -> [Cohort] {
         var members: [CalendarMonth: [[Movement]]] = [:]
-        for account in movements.values {
+        for account in histories {
             if let new = account.first(where: { $0.kind == .new }), new.at <= asOf {
                 members[CalendarMonth(containing: new.at), default: []].append(account)
             }

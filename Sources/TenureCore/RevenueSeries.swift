@@ -58,17 +58,22 @@ public struct RevenuePeriod: Sendable, Equatable {
 /// Company revenue from every account's movements.
 public struct RevenueLedger: Sendable {
     public let movements: [String: [Movement]]
+    /// The same movements, one array per account, for the metrics that add up over every account.
+    let histories: [[Movement]]
 
-    public init(movements: [String: [Movement]]) { self.movements = movements }
+    public init(movements: [String: [Movement]]) {
+        self.movements = movements
+        histories = Array(movements.values)
+    }
 
     /// Company MRR at `instant` (or just before it).
     public func mrr(at instant: Date, before: Bool = false) -> Int {
-        movements.values.reduce(0) { $0 + $1.mrr(at: instant, before: before) }
+        histories.reduce(0) { $0 + $1.mrr(at: instant, before: before) }
     }
 
     /// Accounts with MRR > 0 at `instant` (or just before it).
     public func payingAccounts(at instant: Date, before: Bool = false) -> Int {
-        movements.values.filter { $0.mrr(at: instant, before: before) > 0 }.count
+        histories.count { $0.mrr(at: instant, before: before) > 0 }
     }
 
     /// ARPA: MRR per paying account at `instant`.
@@ -94,15 +99,15 @@ public struct RevenueLedger: Sendable {
         var startSum = 0
         var endSumOfStartAccounts = 0
         var retainedSum = 0
-        for account in movements.values {
+        for account in histories {
             let before = account.mrr(at: start, before: true)
             let after = account.mrr(at: end, before: !partial)
             row.mrrStart += before
             row.mrrEnd += after
             if before > 0 { row.customersStart += 1 }
             if after > 0 { row.customersEnd += 1 }
-            let inPeriod = account.filter { $0.at >= start && (partial ? $0.at <= end : $0.at < end) }
-            for movement in inPeriod {
+            var churned = false
+            for movement in account where movement.at >= start && (partial ? movement.at <= end : movement.at < end) {
                 switch movement.kind {
                 case .new:
                     row.new += movement.amount
@@ -112,14 +117,16 @@ public struct RevenueLedger: Sendable {
                     row.reactivation += movement.amount
                     row.reactivatedCustomers += 1
                 case .contraction: row.contraction += movement.amount
-                case .churn: row.churn += movement.amount
+                case .churn:
+                    row.churn += movement.amount
+                    churned = true
                 }
             }
             if before > 0 {
                 startSum += before
                 endSumOfStartAccounts += after
                 retainedSum += min(after, before)
-                if inPeriod.contains(where: { $0.kind == .churn }) { row.churnedCustomers += 1 }
+                if churned { row.churnedCustomers += 1 }
             }
         }
         row.nrr = ratio(endSumOfStartAccounts, startSum)

@@ -218,10 +218,13 @@ struct SQLiteLedgerRecords: LedgerRecords {
 
     func movements(of accountIDs: [String]?, asOf: Date) throws -> [String: [Movement]] {
         let select = "SELECT account_id, kind, at, amount, from_mrr, to_mrr FROM mrr_movements"
-        var movements: [String: [Movement]] = [:]
+        // Rows come account by account (`mrr_movements_history` holds them in that order): one history is built at a
+        // time, and the dictionary once, at its final size.
+        var histories: [(account: String, movements: [Movement])] = []
         func add(_ row: Row) {
-            guard let account = row.string("account_id"), let kind = row.string("kind").flatMap(MovementKind.init(rawValue:)) else { return }
-            movements[account, default: []].append(
+            guard let id = row.string("account_id"), let kind = row.string("kind").flatMap(MovementKind.init(rawValue:)) else { return }
+            if id != histories.last?.account { histories.append((id, [])) }
+            histories[histories.count - 1].movements.append(
                 Movement(
                     kind: kind,
                     at: row.date("at") ?? .distantPast,
@@ -234,9 +237,9 @@ struct SQLiteLedgerRecords: LedgerRecords {
         if let accountIDs {
             for id in accountIDs { try db.forEachRow("\(select) WHERE account_id = ? AND at <= ? ORDER BY at, seq", [id, asOf.stored], add) }
         } else {
-            try db.forEachRow("\(select) WHERE at <= ? ORDER BY at, seq", [asOf.stored], add)
+            try db.forEachRow("\(select) WHERE at <= ? ORDER BY account_id, at, seq", [asOf.stored], add)
         }
-        return movements
+        return Dictionary(histories, uniquingKeysWith: +)
     }
 
     func customers(asOf: Date, _ request: PageRequest) throws -> Page<String> {

@@ -1,0 +1,9 @@
+-- Indexes that hold everything the company-wide reads take from these tables, so that they are read in order from
+-- the index alone instead of sorting or fetching each row from the table.
+-- Every account's movements, account by account and in time order (the revenue series, the summary, the lifecycle
+-- stage of a customer). It also serves every lookup the two indexes it replaces served.
+CREATE INDEX mrr_movements_history ON mrr_movements (account_id, at, seq, kind, amount, from_mrr, to_mrr);
+DROP INDEX mrr_movements_account;
+DROP INDEX mrr_movements_at;
+-- Each account's latest band at or before an instant (the band counts, committed MRR, the customers list).
+CREATE INDEX health_scores_band ON health_scores (account_id, day, evaluated_at, band);
