@@ -62,14 +62,22 @@ public struct Rational: Sendable, Equatable, Comparable, CustomStringConvertible
 
     public var description: String { denominator == 1 ? "\(numerator)" : "\(numerator)/\(denominator)" }
 
-    /// Encoded as its description, `"n"` or `"n/d"`.
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
+    /// Its `description`, `"n"` or `"n/d"`; nil when the text is not one.
+    public init?(description text: String) {
         let parts = text.split(separator: "/")
         guard (1...2).contains(parts.count), let numerator = Int128(parts[0]), let denominator = parts.count == 2 ? Int128(parts[1]) : 1,
             denominator != 0
-        else { throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a rational: \(text)")) }
+        else { return nil }
         self.init(numerator, denominator)
+    }
+
+    /// Encoded as its description, `"n"` or `"n/d"`.
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let value = Rational(description: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a rational: \(text)"))
+        }
+        self = value
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -41,8 +41,10 @@ enum RevenueBook {
     }
 
     static func stream(of stored: [StoredSnapshot], pastDueChurnDays: Int?) throws -> StripeSubscriptionStream {
-        let decoder = JSONDecoder()
-        let snapshots = try stored.map { try decoder.decode(SubscriptionSnapshot.self, from: Data($0.terms)) }
+        let snapshots = try stored.map { stored in
+            guard let snapshot = SubscriptionSnapshot(stored: stored.terms) else { throw CorruptSnapshot(eventID: stored.eventID) }
+            return snapshot
+        }
         return StripeSubscriptionStream(snapshots: snapshots, pastDueChurnDays: pastDueChurnDays)
     }
 
