@@ -7,3 +7,6 @@ DROP INDEX mrr_movements_account;
 DROP INDEX mrr_movements_at;
 -- Each account's latest band at or before an instant (the band counts, committed MRR, the customers list).
 CREATE INDEX health_scores_band ON health_scores (account_id, day, evaluated_at, band);
+-- Each deal's stage changes in history order (the pipeline metrics read every deal's), from the index alone.
+CREATE INDEX stage_changes_history ON stage_changes (opportunity_id, at, seq, stage, tiebreak, lost_reason);
+DROP INDEX stage_changes_opportunity;

@@ -109,10 +109,11 @@ struct SQLiteHealthRecords: HealthRecords {
     /// A risk flag open at an instant (bound twice): raised by then and not yet closed.
     private static let openAt = "since <= ? AND (closed_at IS NULL OR closed_at > ?)"
 
-    /// Accounts joined with their latest evaluation at or before the first parameter.
+    /// Accounts joined with their latest evaluation at or before the first parameter. The latest day is found walking
+    /// the account's days backwards in `health_scores_band` (usually one step), not by reading all of them for max(day).
     private static let accountsWithLatestHealth = """
         accounts LEFT JOIN health_scores h ON h.account_id = accounts.id AND h.day = (
-            SELECT max(day) FROM health_scores x WHERE x.account_id = accounts.id AND x.evaluated_at <= ?)
+            SELECT day FROM health_scores x WHERE x.account_id = accounts.id AND x.evaluated_at <= ? ORDER BY day DESC LIMIT 1)
         """
 
     func openFlags(account accountID: String) throws -> [RiskFlag] {

@@ -48,8 +48,52 @@ struct SQLiteOpportunityRecords: OpportunityRecords {
         return try page(db, select: "SELECT \(Self.columns) FROM opportunities", conditions: conditions, request, decode: decode)
     }
 
-    func all(createdBefore asOf: Date) throws -> [Opportunity] {
-        try db.map("SELECT \(Self.columns) FROM opportunities WHERE created_at <= ? ORDER BY seq", [asOf.stored], decode)
+    func pipelineFacts(asOf: Date) throws -> [PipelineFacts] {
+        // The deals, then their changes, both in `seq` order: each deal's changes are the next run of rows, found without
+        // hashing its id.
+        var seqs: [Int] = []
+        var facts: [PipelineFacts] = []
+        try db.forEachRow(
+            """
+            SELECT seq, amount, created_at,
+                   (SELECT max(occurred_at) FROM activities WHERE opportunity_id = o.id AND occurred_at <= ?1) AS last_activity_at
+            FROM opportunities o WHERE created_at <= ?1 ORDER BY seq
+            """,
+            [asOf.stored]
+        ) { row in
+            seqs.append(row.int("seq") ?? 0)
+            facts.append(
+                PipelineFacts(
+                    amount: row.int("amount") ?? 0,
+                    createdAt: row.date("created_at") ?? .distantPast,
+                    history: StageHistory(changes: []),
+                    lastActivityAt: row.date("last_activity_at")
+                )
+            )
+        }
+        var deal = 0
+        var changes: [StageChange] = []
+        func flush() {
+            if !changes.isEmpty { facts[deal].history = StageHistory(changes: changes) }
+            changes.removeAll(keepingCapacity: true)
+        }
+        try db.forEachRow(
+            """
+            SELECT o.seq, c.stage, c.at, c.tiebreak, c.lost_reason
+            FROM opportunities o JOIN stage_changes c ON c.opportunity_id = o.id
+            WHERE o.created_at <= ? ORDER BY o.seq, c.at, c.seq
+            """,
+            [asOf.stored]
+        ) { row in
+            let seq = row.int("seq") ?? 0
+            if seq != seqs[deal] {
+                flush()
+                while deal + 1 < seqs.count, seqs[deal] < seq { deal += 1 }
+            }
+            if let change = Self.decodeChange(row) { changes.append(change) }
+        }
+        if !seqs.isEmpty { flush() }
+        return facts
     }
 
     func addChange(_ change: StageChange, to opportunityID: String) throws {
@@ -59,40 +103,29 @@ struct SQLiteOpportunityRecords: OpportunityRecords {
         )
     }
 
-    func changes(of ids: [String]?) throws -> [String: [StageChange]] {
-        let select = "SELECT opportunity_id, stage, at, tiebreak, lost_reason FROM stage_changes"
+    func changes(of ids: [String]) throws -> [String: [StageChange]] {
         var changes: [String: [StageChange]] = [:]
-        func add(_ row: Row) {
-            guard let id = row.string("opportunity_id"), let stage = row.string("stage").flatMap(PipelineStage.init(rawValue:)) else { return }
-            changes[id, default: []].append(
-                StageChange(
-                    stage: stage,
-                    at: row.date("at") ?? .distantPast,
-                    order: row.string("tiebreak") ?? "",
-                    lostReason: row.string("lost_reason")
-                )
-            )
-        }
-        if let ids {
-            for id in ids { try db.forEachRow("\(select) WHERE opportunity_id = ?", [id], add) }
-        } else {
-            try db.forEachRow(select, add)
+        for id in ids {
+            changes[id] = try db.map("SELECT stage, at, tiebreak, lost_reason FROM stage_changes WHERE opportunity_id = ? ORDER BY at, seq", [id]) {
+                Self.decodeChange($0)
+            }.compactMap { $0 }
         }
         return changes
     }
 
-    func lastActivities(of ids: [String]?, asOf: Date) throws -> [String: Date] {
-        let sql = "SELECT opportunity_id, max(occurred_at) AS at FROM activities WHERE opportunity_id = ? AND occurred_at <= ?"
+    private static func decodeChange(_ row: Row) -> StageChange? {
+        row.string("stage").flatMap(PipelineStage.init(rawValue:)).map {
+            StageChange(stage: $0, at: row.date("at") ?? .distantPast, order: row.string("tiebreak") ?? "", lostReason: row.string("lost_reason"))
+        }
+    }
+
+    func lastActivities(of ids: [String], asOf: Date) throws -> [String: Date] {
         var latest: [String: Date] = [:]
-        func add(_ row: Row) { if let id = row.string("opportunity_id"), let at = row.date("at") { latest[id] = at } }
-        if let ids {
-            for id in ids { try db.forEachRow(sql, [id, asOf.stored], add) }
-        } else {
-            try db.forEachRow(
-                "SELECT opportunity_id, max(occurred_at) AS at FROM activities WHERE opportunity_id IS NOT NULL AND occurred_at <= ? GROUP BY opportunity_id",
-                [asOf.stored],
-                add
-            )
+        for id in ids {
+            latest[id] = try db.first(
+                "SELECT max(occurred_at) AS at FROM activities WHERE opportunity_id = ? AND occurred_at <= ?",
+                [id, asOf.stored]
+            )?.date("at")
         }
         return latest
     }

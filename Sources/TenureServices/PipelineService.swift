@@ -308,17 +308,6 @@ extension FieldUpdate {
 extension PipelineMetrics {
     /// The metrics of the window `[from, to)` as of `asOf` over the stored opportunities.
     init(from: Date, to: Date, asOf: Date, in tx: any Transaction) throws {
-        let settings = try pipelineSettings(in: tx)
-        let changes = try tx.opportunities.changes(of: nil)
-        let activities = try tx.opportunities.lastActivities(of: nil, asOf: asOf)
-        let facts = try tx.opportunities.all(createdBefore: asOf).map { opportunity in
-            PipelineFacts(
-                amount: opportunity.amount,
-                createdAt: opportunity.createdAt,
-                history: StageHistory(changes: changes[opportunity.id] ?? []),
-                lastActivityAt: activities[opportunity.id]
-            )
-        }
-        self.init(facts, from: from, to: to, asOf: asOf, settings: settings)
+        self.init(try tx.opportunities.pipelineFacts(asOf: asOf), from: from, to: to, asOf: asOf, settings: try pipelineSettings(in: tx))
     }
 }

@@ -232,13 +232,13 @@ public protocol OpportunityRecords {
     func find(id: String) throws -> Opportunity?
     func find(externalID: String) throws -> Opportunity?
     func list(_ filter: OpportunityFilter, _ page: PageRequest) throws -> Page<Opportunity>
-    /// Every deal that existed at `asOf` (for metrics).
-    func all(createdBefore asOf: Date) throws -> [Opportunity]
+    /// What the pipeline metrics need of every deal that existed at `asOf`, in the order the deals were created.
+    func pipelineFacts(asOf: Date) throws -> [PipelineFacts]
     func addChange(_ change: StageChange, to opportunityID: String) throws
-    /// The recorded stage changes of each deal (all of them when `ids` is nil).
-    func changes(of ids: [String]?) throws -> [String: [StageChange]]
-    /// The latest linked activity of each deal at or before `asOf` (all deals when `ids` is nil).
-    func lastActivities(of ids: [String]?, asOf: Date) throws -> [String: Date]
+    /// The recorded stage changes of each deal.
+    func changes(of ids: [String]) throws -> [String: [StageChange]]
+    /// The latest linked activity of each deal at or before `asOf`.
+    func lastActivities(of ids: [String], asOf: Date) throws -> [String: Date]
     /// The CRM contract block's `end_date` for a deal billed through Stripe.
     func setContractEndDate(_ date: Date?, of opportunityID: String) throws
     /// The latest such date among the account's deals.
