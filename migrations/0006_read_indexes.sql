@@ -10,3 +10,13 @@ CREATE INDEX health_scores_band ON health_scores (account_id, day, evaluated_at,
 -- Each deal's stage changes in history order (the pipeline metrics read every deal's), from the index alone.
 CREATE INDEX stage_changes_history ON stage_changes (opportunity_id, at, seq, stage, tiebreak, lost_reason);
 DROP INDEX stage_changes_opportunity;
+-- A number that changes, in the same transaction, with every change to any account's movements: a reader holding a
+-- copy of every movement knows from it whether the copy is still what the database holds.
+CREATE TABLE ledger_version (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    version INTEGER NOT NULL
+) STRICT;
+INSERT INTO ledger_version (id, version) VALUES (1, 0);
+CREATE TRIGGER mrr_movements_inserted AFTER INSERT ON mrr_movements BEGIN UPDATE ledger_version SET version = version + 1; END;
+CREATE TRIGGER mrr_movements_updated AFTER UPDATE ON mrr_movements BEGIN UPDATE ledger_version SET version = version + 1; END;
+CREATE TRIGGER mrr_movements_deleted AFTER DELETE ON mrr_movements BEGIN UPDATE ledger_version SET version = version + 1; END;

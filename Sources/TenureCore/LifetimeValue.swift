@@ -44,7 +44,7 @@ public struct LifetimeValue: Sendable, Equatable {
         let month = CalendarMonth(containing: asOf)
         let window = (1...6).map { month.adding(-$0) }.reversed()
         arpa = ledger.arpa(at: asOf)
-        let rows = window.map { ledger.period($0.description, start: $0.start, end: $0.adding(1).start, partial: false) }
+        let rows = ledger.periods(window.map { RevenuePeriod(period: $0.description, start: $0.start, end: $0.adding(1).start, partial: false) })
         avgCustomerChurnRate = mean(rows.filter { $0.customersStart > 0 }.compactMap(\.customerChurnRate))
         let margin = settings.grossMargin
         if let arpa {

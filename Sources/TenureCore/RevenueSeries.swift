@@ -82,55 +82,72 @@ public struct RevenueLedger: Sendable {
     /// One row per period from the one containing `from` to the one containing `to`; a period still open at `asOf`
     /// ends at `asOf` (inclusive of facts at it) and is partial; later periods are left out.
     public func series(from: CalendarMonth, to: CalendarMonth, interval: RevenueInterval, asOf: Date) -> [RevenuePeriod] {
-        var rows: [RevenuePeriod] = []
+        var windows: [RevenuePeriod] = []
         var start = interval.periodStart(of: from)
         while start <= to, start.start <= asOf {
             let next = start.adding(interval.months)
             let partial = next.start > asOf
-            rows.append(period(interval.label(start), start: start.start, end: partial ? asOf : next.start, partial: partial))
+            windows.append(RevenuePeriod(period: interval.label(start), start: start.start, end: partial ? asOf : next.start, partial: partial))
             start = next
         }
-        return rows
+        return periods(windows)
     }
 
     /// The row of `[start, end)`; with `partial`, `end` is included.
     public func period(_ label: String, start: Date, end: Date, partial: Bool) -> RevenuePeriod {
-        var row = RevenuePeriod(period: label, start: start, end: end, partial: partial)
-        var startSum = 0
-        var endSumOfStartAccounts = 0
-        var retainedSum = 0
+        periods([RevenuePeriod(period: label, start: start, end: end, partial: partial)])[0]
+    }
+
+    /// The rows of `windows` (each an empty row naming its period). Each account is read once for all of them: its
+    /// movements stay in cache while every period takes its part.
+    public func periods(_ windows: [RevenuePeriod]) -> [RevenuePeriod] {
+        var rows = windows
+        var retention = [Retention](repeating: Retention(), count: rows.count)
         for account in histories {
-            let before = account.mrr(at: start, before: true)
-            let after = account.mrr(at: end, before: !partial)
-            row.mrrStart += before
-            row.mrrEnd += after
-            if before > 0 { row.customersStart += 1 }
-            if after > 0 { row.customersEnd += 1 }
-            var churned = false
-            for movement in account where movement.at >= start && (partial ? movement.at <= end : movement.at < end) {
-                switch movement.kind {
-                case .new:
-                    row.new += movement.amount
-                    row.newCustomers += 1
-                case .expansion: row.expansion += movement.amount
-                case .reactivation:
-                    row.reactivation += movement.amount
-                    row.reactivatedCustomers += 1
-                case .contraction: row.contraction += movement.amount
-                case .churn:
-                    row.churn += movement.amount
-                    churned = true
-                }
-            }
-            if before > 0 {
-                startSum += before
-                endSumOfStartAccounts += after
-                retainedSum += min(after, before)
-                if churned { row.churnedCustomers += 1 }
+            for index in rows.indices { Self.add(account, to: &rows[index], &retention[index]) }
+        }
+        for index in rows.indices {
+            rows[index].nrr = ratio(retention[index].endOfStartAccounts, retention[index].start)
+            rows[index].grr = ratio(retention[index].retained, retention[index].start)
+        }
+        return rows
+    }
+
+    /// The MRR of the accounts paying at a period's start: then, at its end, and kept (at most the start's).
+    private struct Retention {
+        var start = 0
+        var endOfStartAccounts = 0
+        var retained = 0
+    }
+
+    private static func add(_ account: [Movement], to row: inout RevenuePeriod, _ retention: inout Retention) {
+        let before = account.mrr(at: row.start, before: true)
+        let after = account.mrr(at: row.end, before: !row.partial)
+        row.mrrStart += before
+        row.mrrEnd += after
+        if before > 0 { row.customersStart += 1 }
+        if after > 0 { row.customersEnd += 1 }
+        var churned = false
+        for movement in account where movement.at >= row.start && (row.partial ? movement.at <= row.end : movement.at < row.end) {
+            switch movement.kind {
+            case .new:
+                row.new += movement.amount
+                row.newCustomers += 1
+            case .expansion: row.expansion += movement.amount
+            case .reactivation:
+                row.reactivation += movement.amount
+                row.reactivatedCustomers += 1
+            case .contraction: row.contraction += movement.amount
+            case .churn:
+                row.churn += movement.amount
+                churned = true
             }
         }
-        row.nrr = ratio(endSumOfStartAccounts, startSum)
-        row.grr = ratio(retainedSum, startSum)
-        return row
+        if before > 0 {
+            retention.start += before
+            retention.endOfStartAccounts += after
+            retention.retained += min(after, before)
+            if churned { row.churnedCustomers += 1 }
+        }
     }
 }

@@ -189,6 +189,8 @@ struct SQLiteAcquisitionSpendRecords: AcquisitionSpendRecords {
 
 struct SQLiteLedgerRecords: LedgerRecords {
     let db: Connection
+    /// Set in read transactions only.
+    var cache: LedgerCache?
 
     func wonAt(account accountID: String) throws -> Date? {
         // From the account's opportunities (CROSS JOIN fixes the order, `+` keeps the stage index out); otherwise the
@@ -217,14 +219,30 @@ struct SQLiteLedgerRecords: LedgerRecords {
     }
 
     func movements(of accountIDs: [String]?, asOf: Date) throws -> [String: [Movement]] {
+        guard accountIDs == nil, let cache, let version = try db.first("SELECT version FROM ledger_version")?.int("version") else {
+            return try read(accountIDs, asOf: asOf)
+        }
+        if let copy = cache.copy(at: version) { return copy.asOf(asOf) }
+        let copy = LedgerCache.Copy(version: version, movements: try read(nil, asOf: .distantFuture))
+        cache.keep(copy)
+        return copy.asOf(asOf)
+    }
+
+    private func read(_ accountIDs: [String]?, asOf: Date) throws -> [String: [Movement]] {
         let select = "SELECT account_id, kind, at, amount, from_mrr, to_mrr FROM mrr_movements"
         // Rows come account by account (`mrr_movements_history` holds them in that order): one history is built at a
-        // time, and the dictionary once, at its final size.
-        var histories: [(account: String, movements: [Movement])] = []
+        // time and stored once it is complete.
+        var histories: [String: [Movement]] = [:]
+        var account: String?
+        var movements: [Movement] = []
         func add(_ row: Row) {
             guard let id = row.string("account_id"), let kind = row.string("kind").flatMap(MovementKind.init(rawValue:)) else { return }
-            if id != histories.last?.account { histories.append((id, [])) }
-            histories[histories.count - 1].movements.append(
+            if id != account {
+                if let account { histories[account] = movements }
+                account = id
+                movements = []
+            }
+            movements.append(
                 Movement(
                     kind: kind,
                     at: row.date("at") ?? .distantPast,
@@ -239,7 +257,8 @@ struct SQLiteLedgerRecords: LedgerRecords {
         } else {
             try db.forEachRow("\(select) WHERE at <= ? ORDER BY account_id, at, seq", [asOf.stored], add)
         }
-        return Dictionary(histories, uniquingKeysWith: +)
+        if let account { histories[account] = movements }
+        return histories
     }
 
     func customers(asOf: Date, _ request: PageRequest) throws -> Page<String> {

@@ -9,6 +9,7 @@ import TenureServices
 public final class SQLiteStorage: Storage {
     public let database: Database
     let migrator = SQLiteStorage.migrator
+    let ledgerCache = LedgerCache()
 
     /// Every migration this binary knows, in order.
     public static let migrator = Migrator(migrations: TenureMigrations.all.map { Migration(name: $0.name, sql: $0.sql) })
@@ -32,7 +33,10 @@ public final class SQLiteStorage: Storage {
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any Transaction) throws -> T) async throws -> T {
-        try await translatingErrors { try await database.read { try body(SQLiteTransaction(connection: $0)) } }
+        let ledgerCache = self.ledgerCache
+        return try await translatingErrors {
+            try await database.read { try body(SQLiteTransaction(connection: $0, ledgerCache: ledgerCache)) }
+        }
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any Transaction) throws -> T) async throws -> T {
@@ -62,6 +66,8 @@ public final class SQLiteStorage: Storage {
 /// The records of one transaction on one connection.
 struct SQLiteTransaction: Transaction {
     let connection: Connection
+    /// Every movement as last read, for read transactions.
+    var ledgerCache: LedgerCache?
 
     var accounts: any AccountRecords { SQLiteAccountRecords(db: connection) }
     var contacts: any ContactRecords { SQLiteContactRecords(db: connection) }
@@ -75,7 +81,7 @@ struct SQLiteTransaction: Transaction {
     var contracts: any ContractRecords { SQLiteContractRecords(db: connection) }
     var payments: any PaymentRecords { SQLitePaymentRecords(db: connection) }
     var acquisitionSpend: any AcquisitionSpendRecords { SQLiteAcquisitionSpendRecords(db: connection) }
-    var ledger: any LedgerRecords { SQLiteLedgerRecords(db: connection) }
+    var ledger: any LedgerRecords { SQLiteLedgerRecords(db: connection, cache: ledgerCache) }
     var usage: any UsageRecords { SQLiteUsageRecords(db: connection) }
     var cases: any CaseRecords { SQLiteCaseRecords(db: connection) }
     var surveys: any SurveyRecords { SQLiteSurveyRecords(db: connection) }
