@@ -10,13 +10,37 @@ CREATE INDEX health_scores_band ON health_scores (account_id, day, evaluated_at,
 -- Each deal's stage changes in history order (the pipeline metrics read every deal's), from the index alone.
 CREATE INDEX stage_changes_history ON stage_changes (opportunity_id, at, seq, stage, tiebreak, lost_reason);
 DROP INDEX stage_changes_opportunity;
--- A number that changes, in the same transaction, with every change to any account's movements: a reader holding a
--- copy of every movement knows from it whether the copy is still what the database holds.
-CREATE TABLE ledger_version (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
+-- Numbers that change, in the same transaction, with every change to what a company-wide read is computed from: a
+-- reader holding such a read knows from its number whether it still is what the database holds.
+CREATE TABLE read_versions (
+    source TEXT PRIMARY KEY,
     version INTEGER NOT NULL
 ) STRICT;
-INSERT INTO ledger_version (id, version) VALUES (1, 0);
-CREATE TRIGGER mrr_movements_inserted AFTER INSERT ON mrr_movements BEGIN UPDATE ledger_version SET version = version + 1; END;
-CREATE TRIGGER mrr_movements_updated AFTER UPDATE ON mrr_movements BEGIN UPDATE ledger_version SET version = version + 1; END;
-CREATE TRIGGER mrr_movements_deleted AFTER DELETE ON mrr_movements BEGIN UPDATE ledger_version SET version = version + 1; END;
+INSERT INTO read_versions (source, version) VALUES ('ledger', 0), ('pipeline', 0);
+-- Every account's movements.
+CREATE TRIGGER mrr_movements_inserted AFTER INSERT ON mrr_movements
+BEGIN UPDATE read_versions SET version = version + 1 WHERE source = 'ledger'; END;
+CREATE TRIGGER mrr_movements_updated AFTER UPDATE ON mrr_movements
+BEGIN UPDATE read_versions SET version = version + 1 WHERE source = 'ledger'; END;
+CREATE TRIGGER mrr_movements_deleted AFTER DELETE ON mrr_movements
+BEGIN UPDATE read_versions SET version = version + 1 WHERE source = 'ledger'; END;
+-- Every deal, its stage changes and its linked activities.
+CREATE TRIGGER opportunities_inserted AFTER INSERT ON opportunities
+BEGIN UPDATE read_versions SET version = version + 1 WHERE source = 'pipeline'; END;
+CREATE TRIGGER opportunities_updated AFTER UPDATE ON opportunities
+BEGIN UPDATE read_versions SET version = version + 1 WHERE source = 'pipeline'; END;
+CREATE TRIGGER opportunities_deleted AFTER DELETE ON opportunities
+BEGIN UPDATE read_versions SET version = version + 1 WHERE source = 'pipeline'; END;
+CREATE TRIGGER stage_changes_inserted AFTER INSERT ON stage_changes
+BEGIN UPDATE read_versions SET version = version + 1 WHERE source = 'pipeline'; END;
+CREATE TRIGGER stage_changes_updated AFTER UPDATE ON stage_changes
+BEGIN UPDATE read_versions SET version = version + 1 WHERE source = 'pipeline'; END;
+CREATE TRIGGER stage_changes_deleted AFTER DELETE ON stage_changes
+BEGIN UPDATE read_versions SET version = version + 1 WHERE source = 'pipeline'; END;
+CREATE TRIGGER deal_activities_inserted AFTER INSERT ON activities WHEN NEW.opportunity_id IS NOT NULL
+BEGIN UPDATE read_versions SET version = version + 1 WHERE source = 'pipeline'; END;
+CREATE TRIGGER deal_activities_updated AFTER UPDATE ON activities
+WHEN OLD.opportunity_id IS NOT NULL OR NEW.opportunity_id IS NOT NULL
+BEGIN UPDATE read_versions SET version = version + 1 WHERE source = 'pipeline'; END;
+CREATE TRIGGER deal_activities_deleted AFTER DELETE ON activities WHEN OLD.opportunity_id IS NOT NULL
+BEGIN UPDATE read_versions SET version = version + 1 WHERE source = 'pipeline'; END;

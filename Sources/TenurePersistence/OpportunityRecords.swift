@@ -5,6 +5,8 @@ import TenureServices
 
 struct SQLiteOpportunityRecords: OpportunityRecords {
     let db: Connection
+    /// Every deal's pipeline facts as last read, in read transactions.
+    var cache: ReadCache<PipelineCopy>?
 
     private static let columns =
         "seq, id, account_id, name, amount, currency, close_date, owner, type, external_id, created_at, updated_at, crm_synced_at"
@@ -49,51 +51,50 @@ struct SQLiteOpportunityRecords: OpportunityRecords {
     }
 
     func pipelineFacts(asOf: Date) throws -> [PipelineFacts] {
-        // The deals, then their changes, both in `seq` order: each deal's changes are the next run of rows, found without
-        // hashing its id.
+        try (cache?.value(in: db, read: readPipeline) ?? readPipeline()).asOf(asOf)
+    }
+
+    /// Every deal, then the changes and the linked activities of every deal, all in `seq` order: each deal's rows are
+    /// the next run, found without hashing its id.
+    private func readPipeline() throws -> PipelineCopy {
         var seqs: [Int] = []
         var facts: [PipelineFacts] = []
-        try db.forEachRow(
-            """
-            SELECT seq, amount, created_at,
-                   (SELECT max(occurred_at) FROM activities WHERE opportunity_id = o.id AND occurred_at <= ?1) AS last_activity_at
-            FROM opportunities o WHERE created_at <= ?1 ORDER BY seq
-            """,
-            [asOf.stored]
-        ) { row in
+        try db.forEachRow("SELECT seq, amount, created_at FROM opportunities ORDER BY seq") { row in
             seqs.append(row.int("seq") ?? 0)
             facts.append(
                 PipelineFacts(
                     amount: row.int("amount") ?? 0,
                     createdAt: row.date("created_at") ?? .distantPast,
                     history: StageHistory(changes: []),
-                    lastActivityAt: row.date("last_activity_at")
+                    lastActivityAt: nil
                 )
             )
         }
-        var deal = 0
-        var changes: [StageChange] = []
-        func flush() {
-            if !changes.isEmpty { facts[deal].history = StageHistory(changes: changes) }
-            changes.removeAll(keepingCapacity: true)
+        func forEachDealRow(_ sql: String, _ body: (Int, Row) -> Void) throws {
+            var deal = 0
+            try db.forEachRow(sql) { row in
+                let seq = row.int("seq") ?? 0
+                while deal + 1 < seqs.count, seqs[deal] < seq { deal += 1 }
+                if deal < seqs.count, seqs[deal] == seq { body(deal, row) }
+            }
         }
-        try db.forEachRow(
+        var changes = [[StageChange]](repeating: [], count: seqs.count)
+        try forEachDealRow(
             """
             SELECT o.seq, c.stage, c.at, c.tiebreak, c.lost_reason
-            FROM opportunities o JOIN stage_changes c ON c.opportunity_id = o.id
-            WHERE o.created_at <= ? ORDER BY o.seq, c.at, c.seq
-            """,
-            [asOf.stored]
-        ) { row in
-            let seq = row.int("seq") ?? 0
-            if seq != seqs[deal] {
-                flush()
-                while deal + 1 < seqs.count, seqs[deal] < seq { deal += 1 }
-            }
-            if let change = Self.decodeChange(row) { changes.append(change) }
+            FROM opportunities o JOIN stage_changes c ON c.opportunity_id = o.id ORDER BY o.seq, c.at, c.seq
+            """
+        ) { deal, row in
+            if let change = Self.decodeChange(row) { changes[deal].append(change) }
         }
-        if !seqs.isEmpty { flush() }
-        return facts
+        for deal in facts.indices where !changes[deal].isEmpty { facts[deal].history = StageHistory(changes: changes[deal]) }
+        var activities = [[Date]](repeating: [], count: seqs.count)
+        try forEachDealRow(
+            "SELECT o.seq, a.occurred_at FROM opportunities o JOIN activities a ON a.opportunity_id = o.id ORDER BY o.seq, a.occurred_at"
+        ) { deal, row in
+            if let at = row.date("occurred_at") { activities[deal].append(at) }
+        }
+        return PipelineCopy(facts: facts, activities: activities)
     }
 
     func addChange(_ change: StageChange, to opportunityID: String) throws {

@@ -189,8 +189,8 @@ struct SQLiteAcquisitionSpendRecords: AcquisitionSpendRecords {
 
 struct SQLiteLedgerRecords: LedgerRecords {
     let db: Connection
-    /// Set in read transactions only.
-    var cache: LedgerCache?
+    /// Every movement as last read, in read transactions.
+    var cache: ReadCache<LedgerCopy>?
 
     func wonAt(account accountID: String) throws -> Date? {
         // From the account's opportunities (CROSS JOIN fixes the order, `+` keeps the stage index out); otherwise the
@@ -219,13 +219,8 @@ struct SQLiteLedgerRecords: LedgerRecords {
     }
 
     func movements(of accountIDs: [String]?, asOf: Date) throws -> [String: [Movement]] {
-        guard accountIDs == nil, let cache, let version = try db.first("SELECT version FROM ledger_version")?.int("version") else {
-            return try read(accountIDs, asOf: asOf)
-        }
-        if let copy = cache.copy(at: version) { return copy.asOf(asOf) }
-        let copy = LedgerCache.Copy(version: version, movements: try read(nil, asOf: .distantFuture))
-        cache.keep(copy)
-        return copy.asOf(asOf)
+        guard accountIDs == nil, let cache else { return try read(accountIDs, asOf: asOf) }
+        return try cache.value(in: db) { LedgerCopy(movements: try read(nil, asOf: .distantFuture)) }.asOf(asOf)
     }
 
     private func read(_ accountIDs: [String]?, asOf: Date) throws -> [String: [Movement]] {

@@ -9,7 +9,7 @@ import TenureServices
 public final class SQLiteStorage: Storage {
     public let database: Database
     let migrator = SQLiteStorage.migrator
-    let ledgerCache = LedgerCache()
+    let caches = ReadCaches()
 
     /// Every migration this binary knows, in order.
     public static let migrator = Migrator(migrations: TenureMigrations.all.map { Migration(name: $0.name, sql: $0.sql) })
@@ -33,10 +33,8 @@ public final class SQLiteStorage: Storage {
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any Transaction) throws -> T) async throws -> T {
-        let ledgerCache = self.ledgerCache
-        return try await translatingErrors {
-            try await database.read { try body(SQLiteTransaction(connection: $0, ledgerCache: ledgerCache)) }
-        }
+        let caches = self.caches
+        return try await translatingErrors { try await database.read { try body(SQLiteTransaction(connection: $0, caches: caches)) } }
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any Transaction) throws -> T) async throws -> T {
@@ -66,8 +64,8 @@ public final class SQLiteStorage: Storage {
 /// The records of one transaction on one connection.
 struct SQLiteTransaction: Transaction {
     let connection: Connection
-    /// Every movement as last read, for read transactions.
-    var ledgerCache: LedgerCache?
+    /// The shared company-wide reads, in read transactions.
+    var caches: ReadCaches?
 
     var accounts: any AccountRecords { SQLiteAccountRecords(db: connection) }
     var contacts: any ContactRecords { SQLiteContactRecords(db: connection) }
@@ -75,13 +73,13 @@ struct SQLiteTransaction: Transaction {
     var apiKeys: any APIKeyRecords { SQLiteAPIKeyRecords(db: connection) }
     var auditLog: any AuditRecords { SQLiteAuditRecords(db: connection) }
     var idempotency: any IdempotencyRecords { SQLiteIdempotencyRecords(db: connection) }
-    var opportunities: any OpportunityRecords { SQLiteOpportunityRecords(db: connection) }
+    var opportunities: any OpportunityRecords { SQLiteOpportunityRecords(db: connection, cache: caches?.pipeline) }
     var settings: any SettingsRecords { SQLiteSettingsRecords(db: connection) }
     var webhookEvents: any WebhookEventRecords { SQLiteWebhookEventRecords(db: connection) }
     var contracts: any ContractRecords { SQLiteContractRecords(db: connection) }
     var payments: any PaymentRecords { SQLitePaymentRecords(db: connection) }
     var acquisitionSpend: any AcquisitionSpendRecords { SQLiteAcquisitionSpendRecords(db: connection) }
-    var ledger: any LedgerRecords { SQLiteLedgerRecords(db: connection, cache: ledgerCache) }
+    var ledger: any LedgerRecords { SQLiteLedgerRecords(db: connection, cache: caches?.ledger) }
     var usage: any UsageRecords { SQLiteUsageRecords(db: connection) }
     var cases: any CaseRecords { SQLiteCaseRecords(db: connection) }
     var surveys: any SurveyRecords { SQLiteSurveyRecords(db: connection) }

@@ -1,0 +1,72 @@
+import Foundation
+import SQLiteStore
+import TenureCore
+
+/// A company-wide read shared by every reader: the revenue series, the summary and the cohorts all start from every
+/// account's movements, the pipeline metrics and the summary from every deal's history. Each is kept with the number
+/// its source had in `read_versions`, which triggers change in the same transaction as any change to that source
+/// (migration 0006), whoever writes it; a reader whose snapshot shows the same number holds the same rows. Only read
+/// transactions use them: a write's number can still be rolled back and reused.
+final class ReadCache<Value: Sendable>: @unchecked Sendable {
+    let source: String
+    private let lock = NSLock()
+    private var kept: (version: Int, value: Value)?
+
+    init(source: String) { self.source = source }
+
+    /// The value for what `db`'s snapshot holds: kept, or made by `read` and kept.
+    func value(in db: Connection, read: () throws -> Value) throws -> Value {
+        guard let version = try db.first("SELECT version FROM read_versions WHERE source = ?", [source])?.int("version") else {
+            return try read()
+        }
+        if let value = lock.withLock({ kept?.version == version ? kept?.value : nil }) { return value }
+        let value = try read()
+        lock.withLock { kept = (version, value) }
+        return value
+    }
+}
+
+/// The shared reads of one storage.
+struct ReadCaches: Sendable {
+    let ledger = ReadCache<LedgerCopy>(source: "ledger")
+    let pipeline = ReadCache<PipelineCopy>(source: "pipeline")
+}
+
+/// Every account's movements.
+struct LedgerCopy: Sendable {
+    let movements: [String: [Movement]]
+    /// The latest movement's instant: up to it, a read as of a later instant is the whole copy.
+    let latest: Date
+
+    init(movements: [String: [Movement]]) {
+        self.movements = movements
+        latest = movements.values.compactMap(\.last?.at).max() ?? .distantPast
+    }
+
+    /// The movements at or before `asOf`, as `LedgerRecords.movements(of: nil, asOf:)` gives them.
+    func asOf(_ asOf: Date) -> [String: [Movement]] {
+        guard latest > asOf else { return movements }
+        return movements.compactMapValues { history in
+            let kept = history.prefix { $0.at <= asOf }
+            return kept.isEmpty ? nil : Array(kept)
+        }
+    }
+}
+
+/// What the pipeline metrics need of every deal, with the instants of all its linked activities.
+struct PipelineCopy: Sendable {
+    /// In `seq` order, each with no latest activity yet.
+    let facts: [PipelineFacts]
+    /// Each deal's, in time order.
+    let activities: [[Date]]
+
+    /// The deals created by `asOf`, each with its latest activity at or before it.
+    func asOf(_ asOf: Date) -> [PipelineFacts] {
+        zip(facts, activities).compactMap { facts, activities in
+            guard facts.createdAt <= asOf else { return nil }
+            var deal = facts
+            deal.lastActivityAt = activities.last { $0 <= asOf }
+            return deal
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import SQLiteStore
+import Testing
+
+/// Readers share one copy of every movement and of every deal's pipeline facts (`ReadCache`): each change to them,
+/// whoever makes it, shows in the next read, and a read as of an earlier instant sees only what had happened by then.
+@Suite struct ReadCacheTests {
+    func mrrEnd(_ app: TestApp, asOf: String = "2026-06-01") async throws -> [Int] {
+        let reply = try await app.send(.get, "/v1/metrics/revenue?from=2026-01&to=2026-05&as_of=\(asOf)")
+        try #require(reply.status == .ok, "\(reply.text)")
+        return (reply.json["data"] as? [[String: Any]] ?? []).map { $0["mrr_end"] as? Int ?? -1 }
+    }
+
+    @Test func everyChangeToTheMovementsShowsInTheNextRead() async throws {
+        try await TestApp.run { app in
+            let (account, deal) = try await LifecycleAPITests.prospect(app, "Cached")
+            try await LifecycleAPITests.win(app, deal, at: "2026-01-05T00:00:00Z")
+            try await app.send(
+                .post,
+                "/v1/payments",
+                #"{"account_id": "\#(account)", "amount": 100, "currency": "usd", "paid_at": "2026-01-05T00:00:00Z", "reference": "w1"}"#
+            )
+            #expect(try await mrrEnd(app) == [0, 0, 0, 0, 0])
+            let contract =
+                #"{"account_id": "\#(account)", "start_date": "2026-02-10", "billing_interval": "month", "recurring_amount": 1000, "currency": "usd"}"#
+            let first = try await app.send(.post, "/v1/contracts", contract).json["id"] as? String ?? ""
+            #expect(try await mrrEnd(app) == [0, 1000, 1000, 1000, 1000], "a new contract")
+            try await app.send(.post, "/v1/contracts", contract.replacingOccurrences(of: "2026-02-10", with: "2026-04-01"))
+            #expect(try await mrrEnd(app) == [0, 1000, 1000, 2000, 2000], "another")
+            #expect(try await mrrEnd(app, asOf: "2026-03-15") == [0, 1000, 1000], "as of an instant before the second starts")
+            try await app.send(.post, "/v1/contracts/\(first)/cancel", #"{"effective_date": "2026-03-01"}"#)
+            #expect(try await mrrEnd(app) == [0, 1000, 0, 1000, 1000], "a cancellation")
+
+            // A change made outside the server (another process on the same file) shows too.
+            let outside = try Connection(path: app.databasePath)
+            try outside.execute("DELETE FROM mrr_movements WHERE at >= 1775001600000")  // 2026-04-01 in stored milliseconds
+            #expect(try await mrrEnd(app) == [0, 1000, 0, 0, 0])
+        }
+    }
+
+    func pipeline(_ app: TestApp, asOf: String = "2026-06-01") async throws -> [Int] {
+        let reply = try await app.send(.get, "/v1/metrics/pipeline?from=2026-01-01&to=2026-06-01&as_of=\(asOf)")
+        try #require(reply.status == .ok, "\(reply.text)")
+        return ["open_count", "won_count", "lost_count", "stalled_count"].map { reply.json[$0] as? Int ?? -1 }
+    }
+
+    @Test func everyChangeToTheDealsShowsInTheNextPipelineRead() async throws {
+        try await TestApp.run { app in
+            let account = try await app.createAccount("Deals")
+            func deal(_ name: String, created: String) async throws -> String {
+                let reply = try await app.send(
+                    .post,
+                    "/v1/opportunities",
+                    #"{"account_id": "\#(account)", "name": "\#(name)", "amount": 1000, "currency": "usd", "stage": "discovery", "created_at": "\#(created)"}"#
+                )
+                return try #require(reply.json["id"] as? String, "\(reply.text)")
+            }
+            let first = try await deal("First", created: "2026-02-01T00:00:00Z")
+            #expect(try await pipeline(app) == [1, 0, 0, 1], "open, and stalled: nothing logged for 4 months")
+            try await app.send(
+                .post,
+                "/v1/activities",
+                #"{"account_id": "\#(account)", "opportunity_id": "\#(first)", "type": "call", "occurred_at": "2026-05-25T00:00:00Z"}"#
+            )
+            #expect(try await pipeline(app) == [1, 0, 0, 0], "a call on the deal")
+            #expect(try await pipeline(app, asOf: "2026-05-20") == [1, 0, 0, 1], "as of before the call")
+            let second = try await deal("Second", created: "2026-05-01T00:00:00Z")
+            #expect(try await pipeline(app) == [2, 0, 0, 1], "a new deal, stalled since its creation a month ago")
+            #expect(try await pipeline(app, asOf: "2026-04-01") == [1, 0, 0, 1], "as of before it was created")
+            try await app.send(.post, "/v1/opportunities/\(second)/stage", #"{"stage": "closed_won", "at": "2026-05-10T00:00:00Z"}"#)
+            #expect(try await pipeline(app) == [1, 1, 0, 0], "a win")
+            try await app.send(
+                .post,
+                "/v1/opportunities/\(first)/stage",
+                #"{"stage": "closed_lost", "at": "2026-05-30T00:00:00Z", "lost_reason": "price"}"#
+            )
+            #expect(try await pipeline(app) == [0, 1, 1, 0], "a loss")
+
+            // A change made outside the server (another process on the same file) shows too.
+            let outside = try Connection(path: app.databasePath)
+            try outside.execute("DELETE FROM stage_changes WHERE stage = 'closed_lost'")
+            #expect(try await pipeline(app) == [1, 1, 0, 0])
+        }
+    }
+}
