@@ -24,7 +24,9 @@ CREATE TRIGGER mrr_movements_updated AFTER UPDATE ON mrr_movements
 BEGIN UPDATE read_versions SET version = version + 1 WHERE source = 'ledger'; END;
 CREATE TRIGGER mrr_movements_deleted AFTER DELETE ON mrr_movements
 BEGIN UPDATE read_versions SET version = version + 1 WHERE source = 'ledger'; END;
--- Every deal, its stage changes and its linked activities.
+-- Every deal, its stage changes and its linked activities. Inserted activities move the number from the code that
+-- inserts them (`SQLiteActivityRecords.insert`, once per batch): a row trigger on the busiest table, even one whose
+-- WHEN is false, halved the speed of a bulk import.
 CREATE TRIGGER opportunities_inserted AFTER INSERT ON opportunities
 BEGIN UPDATE read_versions SET version = version + 1 WHERE source = 'pipeline'; END;
 CREATE TRIGGER opportunities_updated AFTER UPDATE ON opportunities
@@ -36,8 +38,6 @@ BEGIN UPDATE read_versions SET version = version + 1 WHERE source = 'pipeline'; 
 CREATE TRIGGER stage_changes_updated AFTER UPDATE ON stage_changes
 BEGIN UPDATE read_versions SET version = version + 1 WHERE source = 'pipeline'; END;
 CREATE TRIGGER stage_changes_deleted AFTER DELETE ON stage_changes
-BEGIN UPDATE read_versions SET version = version + 1 WHERE source = 'pipeline'; END;
-CREATE TRIGGER deal_activities_inserted AFTER INSERT ON activities WHEN NEW.opportunity_id IS NOT NULL
 BEGIN UPDATE read_versions SET version = version + 1 WHERE source = 'pipeline'; END;
 CREATE TRIGGER deal_activities_updated AFTER UPDATE ON activities
 WHEN OLD.opportunity_id IS NOT NULL OR NEW.opportunity_id IS NOT NULL

@@ -156,9 +156,14 @@ public enum FieldUpdate<Value: Sendable>: Sendable {
 
 /// Opaque, server-generated identifiers: a type prefix and 20 random base-32 characters.
 public enum Identifier {
+    private static let alphabet = Array("0123456789abcdefghjkmnpqrstvwxyz".utf8)
+
+    /// `prefix_` and 20 characters of the alphabet, 5 random bits each: 100 bits from two draws of the system's
+    /// generator (one system call each, not one per character).
     public static func make(_ prefix: String) -> String {
         var generator = SystemRandomNumberGenerator()
-        let alphabet = Array("0123456789abcdefghjkmnpqrstvwxyz")
-        return prefix + "_" + String((0..<20).map { _ in alphabet[Int(generator.next() % 32)] })
+        let words = [generator.next(), generator.next()] as [UInt64]
+        let characters = (0..<20).map { index in alphabet[Int(words[index / 10] >> (5 * UInt64(index % 10)) & 31)] }
+        return prefix + "_" + String(decoding: characters, as: UTF8.self)
     }
 }

@@ -97,6 +97,7 @@ public struct StageHistory: Sendable, Equatable {
 
     /// The history as it was known at `instant`: only changes at or before it.
     public func asOf(_ instant: Date) -> StageHistory {
+        guard let last = transitions.last, last.at > instant else { return self }
         var copy = self
         copy.transitions = transitions.filter { $0.at <= instant }
         return copy

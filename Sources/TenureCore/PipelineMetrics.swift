@@ -62,6 +62,8 @@ public struct PipelineMetrics: Sendable, Equatable {
         let window = from..<to
         for deal in deals where deal.createdAt <= asOf {
             let history = deal.history.asOf(asOf)
+            // Closed by `asOf`, created and last moved before the window: it adds to no figure (most deals of a year).
+            if deal.createdAt < from, (history.current?.at ?? deal.createdAt) < from, history.stage?.isClosed == true { continue }
             if let state = OpportunityState(
                 history: deal.history,
                 createdAt: deal.createdAt,

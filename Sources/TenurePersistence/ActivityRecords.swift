@@ -21,6 +21,10 @@ struct SQLiteActivityRecords: ActivityRecords {
                 ]
             )
         }
+        // What migration 0006's triggers do for every other source of the pipeline (see there why not here).
+        if activities.contains(where: { $0.opportunityID != nil }) {
+            try db.query("UPDATE read_versions SET version = version + 1 WHERE source = 'pipeline'")
+        }
     }
 
     func list(_ filter: ActivityFilter, _ request: PageRequest) throws -> Page<Activity> {
