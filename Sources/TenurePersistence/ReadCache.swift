@@ -1,9 +1,10 @@
 import Foundation
 import SQLiteStore
 import TenureCore
+import TenureServices
 
 /// A company-wide read shared by every reader: the revenue series, the summary and the cohorts all start from every
-/// account's movements, the pipeline metrics and the summary from every deal's history. Each is kept with the number
+/// account's movements, the pipeline metrics and the summary from every deal's history, committed MRR from every contract. Each is kept with the number
 /// its source had in `read_versions`, which triggers change in the same transaction as any change to that source
 /// (migration 0006), whoever writes it; a reader whose snapshot shows the same number holds the same rows. Only read
 /// transactions use them: a write's number can still be rolled back and reused.
@@ -30,6 +31,7 @@ final class ReadCache<Value: Sendable>: @unchecked Sendable {
 struct ReadCaches: Sendable {
     let ledger = ReadCache<LedgerCopy>(source: "ledger")
     let pipeline = ReadCache<PipelineCopy>(source: "pipeline")
+    let contracts = ReadCache<AllContracts>(source: "contracts")
 }
 
 /// Every account's movements.

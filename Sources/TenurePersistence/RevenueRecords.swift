@@ -5,6 +5,7 @@ import TenureServices
 
 struct SQLiteContractRecords: ContractRecords {
     let db: Connection
+    var cache: ReadCache<AllContracts>?
 
     func insert(_ contract: Contract) throws {
         try db.query(
@@ -59,21 +60,22 @@ struct SQLiteContractRecords: ContractRecords {
         )
     }
 
-    func of(accounts accountIDs: Set<String>) throws -> [String: [Contract]] {
-        Dictionary(
-            grouping: try db.map("SELECT * FROM contracts ORDER BY seq", decode).filter { accountIDs.contains($0.accountID) },
-            by: \.accountID
-        )
-    }
-
     func snapshots(of contractID: String) throws -> [StoredSnapshot] {
         try db.map("SELECT * FROM subscription_snapshots WHERE contract_id = ? ORDER BY effective_at, order_key", [contractID], Self.decodeSnapshot)
     }
 
-    func snapshots(of contractIDs: [String]) throws -> [String: [StoredSnapshot]] {
-        var snapshots: [String: [StoredSnapshot]] = [:]
-        for id in contractIDs { snapshots[id] = try self.snapshots(of: id) }
-        return snapshots
+    func all() throws -> AllContracts { try cache?.value(in: db, read: readAll) ?? readAll() }
+
+    private func readAll() throws -> AllContracts {
+        var snapshots: [String: [SubscriptionSnapshot]] = [:]
+        try db.forEachRow("SELECT * FROM subscription_snapshots ORDER BY contract_id, effective_at, order_key") { row in
+            let stored = Self.decodeSnapshot(row)
+            snapshots[stored.contractID, default: []].append(try stored.readBack())
+        }
+        return AllContracts(
+            byAccount: Dictionary(grouping: try db.map("SELECT * FROM contracts ORDER BY seq", decode), by: \.accountID),
+            snapshots: snapshots
+        )
     }
 
     private static func decodeSnapshot(_ row: Row) -> StoredSnapshot {

@@ -76,7 +76,7 @@ struct SQLiteTransaction: Transaction {
     var opportunities: any OpportunityRecords { SQLiteOpportunityRecords(db: connection, cache: caches?.pipeline) }
     var settings: any SettingsRecords { SQLiteSettingsRecords(db: connection) }
     var webhookEvents: any WebhookEventRecords { SQLiteWebhookEventRecords(db: connection) }
-    var contracts: any ContractRecords { SQLiteContractRecords(db: connection) }
+    var contracts: any ContractRecords { SQLiteContractRecords(db: connection, cache: caches?.contracts) }
     var payments: any PaymentRecords { SQLitePaymentRecords(db: connection) }
     var acquisitionSpend: any AcquisitionSpendRecords { SQLiteAcquisitionSpendRecords(db: connection) }
     var ledger: any LedgerRecords { SQLiteLedgerRecords(db: connection, cache: caches?.ledger) }

@@ -104,8 +104,12 @@ struct SQLiteCaseRecords: CaseRecords {
         ]
     }
 
+    /// Transitions are stored as `[["resolved", "<unix ms>"], …]`, read back with the single-pass parser (`JSONDecoder`
+    /// was most of the support figures' time in the summary).
     private func decode(_ row: Row) throws -> SupportCase {
-        let pairs = try JSONDecoder().decode([[String]].self, from: Data((row.string("transitions") ?? "[]").utf8))
+        guard case .array(let pairs)? = JSONValue.parse(row.blob("transitions") ?? Array("[]".utf8)) else {
+            throw CorruptTransitions(caseID: row.string("id") ?? "")
+        }
         return SupportCase(
             id: row.string("id") ?? "",
             accountID: row.string("account_id") ?? "",
@@ -116,12 +120,20 @@ struct SQLiteCaseRecords: CaseRecords {
             externalID: row.string("external_id"),
             firstResponseAt: row.date("first_response_at"),
             transitions: pairs.compactMap { pair in
-                guard pair.count == 2, let to = CaseStatus(rawValue: pair[0]), let ms = Int64(pair[1]) else { return nil }
+                let pair = pair.array
+                guard pair.count == 2, let to = pair[0].string.flatMap(CaseStatus.init(rawValue:)), let ms = pair[1].string.flatMap({ Int64($0) })
+                else { return nil }
                 return CaseTransition(to: to, at: Date(unixMilliseconds: ms))
             },
             createdAt: row.date("created_at") ?? .distantPast
         )
     }
+}
+
+/// Stored transitions that do not read back: the database was changed outside Tenure.
+struct CorruptTransitions: Error, CustomStringConvertible {
+    let caseID: String
+    var description: String { "the stored transitions of case \(caseID) do not read back" }
 }
 
 struct SQLiteSurveyRecords: SurveyRecords {

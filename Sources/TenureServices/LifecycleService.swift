@@ -324,8 +324,7 @@ extension LifetimeValue {
 
 extension CommittedMRR {
     /// Every won account (stage and MRR from `ledger`, the company's movements at `asOf`), its contracts and its
-    /// latest stored health band, read in bulk. A churned account's Stripe subscriptions cannot be committed revenue,
-    /// so only pending and current customers' snapshots are decoded.
+    /// latest stored health band, read in bulk. A churned account's Stripe subscriptions cannot be committed revenue.
     init(asOf: Date, ledger: RevenueLedger, in tx: any Transaction) throws {
         let won = try tx.ledger.wonAccounts(asOf: asOf).map { account in
             let movements = ledger.movements[account.id] ?? []
@@ -334,18 +333,17 @@ extension CommittedMRR {
                 stage: lifecycleStage(wonAt: account.wonAt, paidAt: account.paidAt, movements: movements, at: asOf)
             )
         }
-        let contracts = try tx.contracts.of(accounts: Set(won.map(\.id)))
-        let snapshots = try tx.contracts.snapshots(
-            of: won.filter { $0.stage != .churned }.flatMap { contracts[$0.id] ?? [] }.filter { $0.manualTerms == nil }.map(\.id)
-        )
+        let contracts = try tx.contracts.all()
         let pastDueChurnDays = try RevenueBook.settings(in: tx).pastDueChurnDays
         let bands = try tx.health.latestBands(asOf: asOf)
         self.init(
-            try won.map { account in
-                let committed = try (contracts[account.id] ?? []).compactMap { contract -> CommittedContract? in
+            won.map { account in
+                let committed = (contracts.byAccount[account.id] ?? []).compactMap { contract -> CommittedContract? in
                     let terms = contract.manualTerms
                     guard terms != nil || account.stage != .churned else { return nil }
-                    let stream = try terms == nil ? RevenueBook.stream(of: snapshots[contract.id] ?? [], pastDueChurnDays: pastDueChurnDays) : nil
+                    let stream =
+                        terms == nil
+                        ? StripeSubscriptionStream(snapshots: contracts.snapshots[contract.id] ?? [], pastDueChurnDays: pastDueChurnDays) : nil
                     let current = ContractView(contract, stream: stream, asOf: asOf) { nil }
                     let start = terms?.startDate ?? asOf
                     return CommittedContract(

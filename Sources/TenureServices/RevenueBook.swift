@@ -37,15 +37,7 @@ enum RevenueBook {
     }
 
     static func stream(of contract: Contract, pastDueChurnDays: Int?, in tx: any Transaction) throws -> StripeSubscriptionStream {
-        try stream(of: tx.contracts.snapshots(of: contract.id), pastDueChurnDays: pastDueChurnDays)
-    }
-
-    static func stream(of stored: [StoredSnapshot], pastDueChurnDays: Int?) throws -> StripeSubscriptionStream {
-        let snapshots = try stored.map { stored in
-            guard let snapshot = SubscriptionSnapshot(stored: stored.terms) else { throw CorruptSnapshot(eventID: stored.eventID) }
-            return snapshot
-        }
-        return StripeSubscriptionStream(snapshots: snapshots, pastDueChurnDays: pastDueChurnDays)
+        StripeSubscriptionStream(snapshots: try tx.contracts.snapshots(of: contract.id).map { try $0.readBack() }, pastDueChurnDays: pastDueChurnDays)
     }
 
     static func settings(in tx: any Transaction) throws -> RevenueSettings {

@@ -320,12 +320,23 @@ public protocol ContractRecords {
     func find(manualFor opportunityID: String) throws -> Contract?
     func list(_ filter: ContractFilter, _ page: PageRequest) throws -> Page<Contract>
     func of(account accountID: String) throws -> [Contract]
-    /// The contracts of every account in `accountIDs`, each account's in insertion order.
-    func of(accounts accountIDs: Set<String>) throws -> [String: [Contract]]
     func addSnapshot(_ snapshot: StoredSnapshot) throws
     func snapshots(of contractID: String) throws -> [StoredSnapshot]
-    /// The snapshots of each contract in `contractIDs`, each contract's in the order of `snapshots(of:)`.
-    func snapshots(of contractIDs: [String]) throws -> [String: [StoredSnapshot]]
+    /// Every contract, with every subscription snapshot read back.
+    func all() throws -> AllContracts
+}
+
+/// Every contract and every Stripe subscription's snapshots (committed MRR reads them all).
+public struct AllContracts: Sendable {
+    /// Each account's contracts, in insertion order.
+    public let byAccount: [String: [Contract]]
+    /// Each contract's snapshots, in the order of `ContractRecords.snapshots(of:)`.
+    public let snapshots: [String: [SubscriptionSnapshot]]
+
+    public init(byAccount: [String: [Contract]], snapshots: [String: [SubscriptionSnapshot]]) {
+        self.byAccount = byAccount
+        self.snapshots = snapshots
+    }
 }
 
 public struct PaymentFilter: Sendable {

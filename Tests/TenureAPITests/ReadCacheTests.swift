@@ -2,8 +2,9 @@ import Foundation
 import SQLiteStore
 import Testing
 
-/// Readers share one copy of every movement and of every deal's pipeline facts (`ReadCache`): each change to them,
-/// whoever makes it, shows in the next read, and a read as of an earlier instant sees only what had happened by then.
+/// Readers share one copy of every movement, of every deal's pipeline facts and of every contract with its subscription
+/// snapshots (`ReadCache`): each change to them, whoever makes it, shows in the next read, and a read as of an earlier
+/// instant sees only what had happened by then.
 @Suite struct ReadCacheTests {
     func mrrEnd(_ app: TestApp, asOf: String = "2026-06-01") async throws -> [Int] {
         let reply = try await app.send(.get, "/v1/metrics/revenue?from=2026-01&to=2026-05&as_of=\(asOf)")
@@ -80,6 +81,56 @@ import Testing
             let outside = try Connection(path: app.databasePath)
             try outside.execute("DELETE FROM stage_changes WHERE stage = 'closed_lost'")
             #expect(try await pipeline(app) == [1, 1, 0, 0])
+        }
+    }
+
+    func cmrr(_ app: TestApp, asOf: String = "2026-06-01") async throws -> [Int] {
+        let reply = try await app.send(.get, "/v1/metrics/summary?as_of=\(asOf)")
+        let cmrr = try #require(reply.json["cmrr"] as? [String: Int], "\(reply.text)")
+        return ["value", "committed", "at_risk"].map { cmrr[$0] ?? -1 }
+    }
+
+    @Test func everyChangeToTheContractsShowsInTheNextCommittedMRR() async throws {
+        try await TestApp.run { app in
+            let (account, deal) = try await LifecycleAPITests.prospect(app, "Contracts", stripeCustomer: "cus_cached")
+            try await LifecycleAPITests.win(app, deal, at: "2026-01-05T00:00:00Z")
+            #expect(try await cmrr(app) == [0, 0, 0])
+            let contract =
+                #"{"account_id": "\#(account)", "start_date": "2026-08-01", "billing_interval": "month", "recurring_amount": 1000, "currency": "usd"}"#
+            let manual = try await app.send(.post, "/v1/contracts", contract).json["id"] as? String ?? ""
+            #expect(try await cmrr(app) == [1000, 1000, 0], "a contract of an account waiting for its payment")
+            let subscription = StripeFixture.subscription(
+                "sub_cached",
+                customer: "cus_cached",
+                items: [StripeFixture.item(3000)],
+                changes: [
+                    "current_period_end": StripeFixture.seconds("2026-09-01"), "cancel_at_period_end": false, "cancel_at": NSNull(),
+                    "canceled_at": NSNull(), "ended_at": NSNull(),
+                ]
+            )
+            try await app.stripe(StripeFixture.event("evt_c1", "customer.subscription.created", created: "2026-03-01", subscription))
+            try await app.stripe(
+                StripeFixture.event(
+                    "evt_c2",
+                    "invoice.paid",
+                    created: "2026-03-01",
+                    StripeFixture.invoice("in_c", customer: "cus_cached", paid: 3000)
+                )
+            )
+            #expect(try await cmrr(app) == [4000, 1000, 0], "a live subscription, and the contract that starts later")
+            var cancelling = subscription
+            cancelling["cancel_at_period_end"] = true
+            try await app.stripe(StripeFixture.event("evt_c3", "customer.subscription.updated", created: "2026-05-01", cancelling))
+            #expect(try await cmrr(app) == [1000, 1000, 3000], "a snapshot with a scheduled end")
+            #expect(try await cmrr(app, asOf: "2026-04-01") == [4000, 1000, 0], "as of before it")
+            let cancelled = try await app.send(.post, "/v1/contracts/\(manual)/cancel", #"{"effective_date": "2026-08-01"}"#)
+            try #require(cancelled.status == .ok, "\(cancelled.text)")
+            #expect(try await cmrr(app) == [0, 0, 3000], "a contract cancelled from its start")
+
+            // A change made outside the server (another process on the same file) shows too.
+            let outside = try Connection(path: app.databasePath)
+            try outside.execute("DELETE FROM subscription_snapshots WHERE event_id = 'evt_c3'")
+            #expect(try await cmrr(app) == [3000, 0, 0])
         }
     }
 }

@@ -4,6 +4,14 @@ import TenureCore
 /// Reads a snapshot back from the form `StripeEventHandler` stores (`JSONEncoder`'s, so keys are property names, dates
 /// seconds since 2001 and rationals `"n/d"`) with the single-pass parser: `JSONDecoder` took most of the time of
 /// committed MRR and of every ledger refresh. A test holds it equal to `JSONDecoder` for every field.
+extension StoredSnapshot {
+    /// The snapshot as it was stored; throws `CorruptSnapshot` when it does not read back.
+    package func readBack() throws -> SubscriptionSnapshot {
+        guard let snapshot = SubscriptionSnapshot(stored: terms) else { throw CorruptSnapshot(eventID: eventID) }
+        return snapshot
+    }
+}
+
 extension SubscriptionSnapshot {
     init?(stored bytes: [UInt8]) {
         guard let json = JSONValue.parse(bytes), let effectiveAt = json["effectiveAt"].referenceDate, let order = json["order"].string,
