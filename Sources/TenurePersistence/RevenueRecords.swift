@@ -5,6 +5,7 @@ import TenureServices
 
 struct SQLiteContractRecords: ContractRecords {
     let db: Connection
+    let memo: SnapshotMemo
     var cache: ReadCache<AllContracts>?
 
     func insert(_ contract: Contract) throws {
@@ -60,8 +61,10 @@ struct SQLiteContractRecords: ContractRecords {
         )
     }
 
-    func snapshots(of contractID: String) throws -> [StoredSnapshot] {
-        try db.map("SELECT * FROM subscription_snapshots WHERE contract_id = ? ORDER BY effective_at, order_key", [contractID], Self.decodeSnapshot)
+    func snapshots(of contractID: String) throws -> [SubscriptionSnapshot] {
+        try db.map("SELECT * FROM subscription_snapshots WHERE contract_id = ? ORDER BY effective_at, order_key", [contractID]) { row in
+            try memo.readBack(Self.decodeSnapshot(row))
+        }
     }
 
     func all() throws -> AllContracts { try cache?.value(in: db, read: readAll) ?? readAll() }
@@ -70,7 +73,7 @@ struct SQLiteContractRecords: ContractRecords {
         var snapshots: [String: [SubscriptionSnapshot]] = [:]
         try db.forEachRow("SELECT * FROM subscription_snapshots ORDER BY contract_id, effective_at, order_key") { row in
             let stored = Self.decodeSnapshot(row)
-            snapshots[stored.contractID, default: []].append(try stored.readBack())
+            snapshots[stored.contractID, default: []].append(try memo.readBack(stored))
         }
         return AllContracts(
             byAccount: Dictionary(grouping: try db.map("SELECT * FROM contracts ORDER BY seq", decode), by: \.accountID),

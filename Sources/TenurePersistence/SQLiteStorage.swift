@@ -10,6 +10,7 @@ public final class SQLiteStorage: Storage {
     public let database: Database
     let migrator = SQLiteStorage.migrator
     let caches = ReadCaches()
+    let snapshots = SnapshotMemo()
 
     /// Every migration this binary knows, in order.
     public static let migrator = Migrator(migrations: TenureMigrations.all.map { Migration(name: $0.name, sql: $0.sql) })
@@ -33,12 +34,15 @@ public final class SQLiteStorage: Storage {
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any Transaction) throws -> T) async throws -> T {
-        let caches = self.caches
-        return try await translatingErrors { try await database.read { try body(SQLiteTransaction(connection: $0, caches: caches)) } }
+        let (caches, snapshots) = (self.caches, self.snapshots)
+        return try await translatingErrors {
+            try await database.read { try body(SQLiteTransaction(connection: $0, snapshots: snapshots, caches: caches)) }
+        }
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any Transaction) throws -> T) async throws -> T {
-        try await translatingErrors { try await database.write { try body(SQLiteTransaction(connection: $0)) } }
+        let snapshots = self.snapshots
+        return try await translatingErrors { try await database.write { try body(SQLiteTransaction(connection: $0, snapshots: snapshots)) } }
     }
 
     public func isReady() async -> Bool {
@@ -64,6 +68,7 @@ public final class SQLiteStorage: Storage {
 /// The records of one transaction on one connection.
 struct SQLiteTransaction: Transaction {
     let connection: Connection
+    let snapshots: SnapshotMemo
     /// The shared company-wide reads, in read transactions.
     var caches: ReadCaches?
 
@@ -76,7 +81,7 @@ struct SQLiteTransaction: Transaction {
     var opportunities: any OpportunityRecords { SQLiteOpportunityRecords(db: connection, cache: caches?.pipeline) }
     var settings: any SettingsRecords { SQLiteSettingsRecords(db: connection) }
     var webhookEvents: any WebhookEventRecords { SQLiteWebhookEventRecords(db: connection) }
-    var contracts: any ContractRecords { SQLiteContractRecords(db: connection, cache: caches?.contracts) }
+    var contracts: any ContractRecords { SQLiteContractRecords(db: connection, memo: snapshots, cache: caches?.contracts) }
     var payments: any PaymentRecords { SQLitePaymentRecords(db: connection) }
     var acquisitionSpend: any AcquisitionSpendRecords { SQLiteAcquisitionSpendRecords(db: connection) }
     var ledger: any LedgerRecords { SQLiteLedgerRecords(db: connection, cache: caches?.ledger) }

@@ -37,7 +37,7 @@ enum RevenueBook {
     }
 
     static func stream(of contract: Contract, pastDueChurnDays: Int?, in tx: any Transaction) throws -> StripeSubscriptionStream {
-        StripeSubscriptionStream(snapshots: try tx.contracts.snapshots(of: contract.id).map { try $0.readBack() }, pastDueChurnDays: pastDueChurnDays)
+        StripeSubscriptionStream(snapshots: try tx.contracts.snapshots(of: contract.id), pastDueChurnDays: pastDueChurnDays)
     }
 
     static func settings(in tx: any Transaction) throws -> RevenueSettings {

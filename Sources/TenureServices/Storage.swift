@@ -321,7 +321,8 @@ public protocol ContractRecords {
     func list(_ filter: ContractFilter, _ page: PageRequest) throws -> Page<Contract>
     func of(account accountID: String) throws -> [Contract]
     func addSnapshot(_ snapshot: StoredSnapshot) throws
-    func snapshots(of contractID: String) throws -> [StoredSnapshot]
+    /// The snapshots of a Stripe contract, read back, in effective order (`effective_at`, then the event's order key).
+    func snapshots(of contractID: String) throws -> [SubscriptionSnapshot]
     /// Every contract, with every subscription snapshot read back.
     func all() throws -> AllContracts
 }

@@ -127,9 +127,12 @@ import Testing
             try #require(cancelled.status == .ok, "\(cancelled.text)")
             #expect(try await cmrr(app) == [0, 0, 3000], "a contract cancelled from its start")
 
-            // A change made outside the server (another process on the same file) shows too.
+            // A change made outside the server (another process on the same file) shows too, even to a snapshot already
+            // read back once (`SnapshotMemo`).
             let outside = try Connection(path: app.databasePath)
-            try outside.execute("DELETE FROM subscription_snapshots WHERE event_id = 'evt_c3'")
+            try outside.execute(
+                #"UPDATE subscription_snapshots SET terms = replace(terms, '"cancelAtPeriodEnd":true', '"cancelAtPeriodEnd":false') WHERE event_id = 'evt_c3'"#
+            )
             #expect(try await cmrr(app) == [3000, 0, 0])
         }
     }

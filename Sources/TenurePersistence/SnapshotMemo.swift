@@ -1,0 +1,29 @@
+import Foundation
+import TenureCore
+import TenureServices
+
+/// Subscription snapshots already read back, by event id, for reads and writes alike. Every Stripe event re-derives its
+/// subscription's MRR from all of the subscription's snapshots, and reading each back again was the largest part of
+/// the writer's time during an ingest. A kept snapshot answers only for the same bytes (their hash under this
+/// process's random seed), so a rolled-back write or a change from outside can never be answered from the memo.
+final class SnapshotMemo: @unchecked Sendable {
+    // Safe: `kept` is only touched under `lock`.
+    private let lock = NSLock()
+    private var kept: [String: (bytes: Int, snapshot: SubscriptionSnapshot)] = [:]
+    private let capacity: Int
+
+    init(capacity: Int = 100_000) { self.capacity = capacity }
+
+    func readBack(_ stored: StoredSnapshot) throws -> SubscriptionSnapshot {
+        var hasher = Hasher()
+        stored.terms.withUnsafeBytes { hasher.combine(bytes: $0) }
+        let bytes = hasher.finalize()
+        if let kept = lock.withLock({ kept[stored.eventID] }), kept.bytes == bytes { return kept.snapshot }
+        let snapshot = try stored.readBack()
+        lock.withLock {
+            if kept.count >= capacity { kept.removeAll(keepingCapacity: true) }
+            kept[stored.eventID] = (bytes, snapshot)
+        }
+        return snapshot
+    }
+}
