@@ -48,6 +48,17 @@ import Testing
         #expect(throws: WebhookRejection.self) { try StripeSignature.verify(header: v0Only, body: body, secrets: [vector.secret], now: now) }
         let extraSchemes = "t=\(vector.timestamp),v0=abc,v1=\(String(repeating: "0", count: 64)),\(vector.header.split(separator: ",")[1])"
         try StripeSignature.verify(header: extraSchemes, body: body, secrets: [vector.secret], now: now)
+        let signature = String(vector.header.split(separator: ",")[1].dropFirst(3))
+        let spacedUppercase = " t = \(vector.timestamp) ,\tv1=\(signature.uppercased()) "
+        try StripeSignature.verify(header: spacedUppercase, body: body, secrets: [vector.secret], now: now)
+        for broken in [
+            "t=\(vector.timestamp),v1=\(signature.dropLast())g", "t=\(vector.timestamp),v1=\(signature)0", "t=,v1=\(signature)",
+            "v1=\(signature)", "t=\(vector.timestamp)=v1=\(signature)", "t=\(vector.timestamp);v1=\(signature)",
+        ] {
+            #expect(throws: WebhookRejection.self, "\(broken)") {
+                try StripeSignature.verify(header: broken, body: body, secrets: [vector.secret], now: now)
+            }
+        }
         #expect(throws: WebhookRejection.self) { try StripeSignature.verify(header: nil, body: body, secrets: [vector.secret], now: now) }
     }
 }
