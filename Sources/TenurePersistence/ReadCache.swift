@@ -4,10 +4,11 @@ import TenureCore
 import TenureServices
 
 /// A company-wide read shared by every reader: the revenue series, the summary and the cohorts all start from every
-/// account's movements, the pipeline metrics and the summary from every deal's history, committed MRR from every contract. Each is kept with the number
-/// its source had in `read_versions`, which triggers change in the same transaction as any change to that source
-/// (migration 0006), whoever writes it; a reader whose snapshot shows the same number holds the same rows. Only read
-/// transactions use them: a write's number can still be rolled back and reused.
+/// account's movements, the pipeline metrics and the summary from every deal's history, committed MRR from every
+/// contract. Each is kept with the number its source had in `read_versions`, which triggers change in the same
+/// transaction as any change to that source (migrations 0006 and 0007), whoever writes it; a reader whose snapshot
+/// shows the same number holds the same rows. Only read transactions use them: a write's number can still be rolled
+/// back and reused.
 final class ReadCache<Value: Sendable>: @unchecked Sendable {
     let source: String
     private let lock = NSLock()
