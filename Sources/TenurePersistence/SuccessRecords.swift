@@ -108,7 +108,7 @@ struct SQLiteCaseRecords: CaseRecords {
     /// was most of the support figures' time in the summary).
     private func decode(_ row: Row) throws -> SupportCase {
         guard case .array(let pairs)? = JSONValue.parse(row.blob("transitions") ?? Array("[]".utf8)) else {
-            throw CorruptTransitions(caseID: row.string("id") ?? "")
+            throw UnreadableRecord(description: "the stored transitions of case \(row.string("id") ?? "") do not read back")
         }
         return SupportCase(
             id: row.string("id") ?? "",
@@ -128,12 +128,6 @@ struct SQLiteCaseRecords: CaseRecords {
             createdAt: row.date("created_at") ?? .distantPast
         )
     }
-}
-
-/// Stored transitions that do not read back: the database was changed outside Tenure.
-struct CorruptTransitions: Error, CustomStringConvertible {
-    let caseID: String
-    var description: String { "the stored transitions of case \(caseID) do not read back" }
 }
 
 struct SQLiteSurveyRecords: SurveyRecords {

@@ -327,6 +327,13 @@ public protocol ContractRecords {
     func all() throws -> AllContracts
 }
 
+/// A stored value that does not read back: the database was changed outside Tenure.
+package struct UnreadableRecord: Error, CustomStringConvertible {
+    package let description: String
+
+    package init(description: String) { self.description = description }
+}
+
 /// Every contract and every Stripe subscription's snapshots (committed MRR reads them all).
 public struct AllContracts: Sendable {
     /// Each account's contracts, in insertion order.

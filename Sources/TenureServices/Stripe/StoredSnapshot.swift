@@ -5,9 +5,11 @@ import TenureCore
 /// seconds since 2001 and rationals `"n/d"`) with the single-pass parser: `JSONDecoder` took most of the time of
 /// committed MRR and of every ledger refresh. A test holds it equal to `JSONDecoder` for every field.
 extension StoredSnapshot {
-    /// The snapshot as it was stored; throws `CorruptSnapshot` when it does not read back.
+    /// The snapshot as it was stored; throws `UnreadableRecord` when it does not read back.
     package func readBack() throws -> SubscriptionSnapshot {
-        guard let snapshot = SubscriptionSnapshot(stored: terms) else { throw CorruptSnapshot(eventID: eventID) }
+        guard let snapshot = SubscriptionSnapshot(stored: terms) else {
+            throw UnreadableRecord(description: "the stored subscription snapshot of event \(eventID) does not read back")
+        }
         return snapshot
     }
 }
@@ -86,10 +88,4 @@ extension JSONValue {
         }
         return result
     }
-}
-
-/// A stored snapshot that does not read back: the database was changed outside Tenure.
-struct CorruptSnapshot: Error, CustomStringConvertible {
-    let eventID: String
-    var description: String { "the stored subscription snapshot of event \(eventID) does not read back" }
 }
