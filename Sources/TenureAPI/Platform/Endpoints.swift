@@ -36,7 +36,7 @@ struct Reply: ResponseGenerator, Sendable {
     var body: [UInt8]
 
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, location: String? = nil) throws -> Reply {
-        Reply(status: status, headers: location.map { ["Location": $0] } ?? [:], body: Array(try JSON.encoder.encode(value)))
+        Reply(status: status, headers: location.map { ["Location": $0] } ?? [:], body: try JSON.encode(value))
     }
 
     static func text(_ text: String, contentType: String) -> Reply {
@@ -178,7 +178,7 @@ final class Endpoints {
             if problem.isServerError {
                 try? await idempotency.abandon(key)
             } else {
-                let body = Array((try? JSON.encoder.encode(problem)) ?? Data())
+                let body = (try? JSON.encode(problem)) ?? []
                 try await idempotency.finish(
                     key,
                     response: StoredResponse(status: problem.status, headers: ["Content-Type": "application/problem+json"], body: body)

@@ -2,10 +2,14 @@ import Foundation
 import Hummingbird
 import NIOCore
 import TenureCore
+import TenureServices
 
 /// Tenure's JSON: snake_case keys, RFC 3339 instants, explicit `null`s.
 enum JSON {
-    static let encoder: JSONEncoder = {
+    static let writer = JSONWriter(keys: .snakeCase, dates: .formatted(Timestamp.format))
+
+    /// What `JSONEncoder` writes with the same settings: debug builds check it for every response they write.
+    static let reference: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.dateEncodingStrategy = .custom { date, encoder in
@@ -15,6 +19,12 @@ enum JSON {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }()
+
+    static func encode(_ value: some Encodable) throws -> [UInt8] {
+        let bytes = try writer.encode(value)
+        assert(bytes == Array((try? reference.encode(value)) ?? Data()), "JSONWriter wrote \(String(decoding: bytes, as: UTF8.self))")
+        return bytes
+    }
 
     static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
@@ -118,8 +128,7 @@ struct JSONResponse<Body: Encodable & Sendable>: ResponseGenerator {
     func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers = self.headers
         headers[.contentType] = "application/json"
-        let data = try JSON.encoder.encode(body)
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try JSON.encode(body))))
     }
 }
 

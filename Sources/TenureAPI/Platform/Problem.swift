@@ -67,7 +67,7 @@ extension Problem {
         problem.requestId = requestID
         var headers = self.headers
         headers[.contentType] = "application/problem+json"
-        let body = (try? JSON.encoder.encode(problem)) ?? Data()
+        let body = (try? JSON.encode(problem)) ?? []
         return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
