@@ -51,7 +51,8 @@ struct SQLiteContractRecords: ContractRecords {
         try db.map("SELECT * FROM contracts WHERE account_id = ? ORDER BY seq", [accountID], decode)
     }
 
-    func addSnapshot(_ snapshot: StoredSnapshot) throws {
+    func addSnapshot(_ snapshot: StoredSnapshot, readBack: SubscriptionSnapshot) throws {
+        memo.keep(readBack, as: snapshot)
         try db.query(
             """
             INSERT INTO subscription_snapshots (contract_id, event_id, effective_at, order_key, terms) VALUES (?, ?, ?, ?, ?)

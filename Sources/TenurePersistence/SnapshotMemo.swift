@@ -15,15 +15,25 @@ final class SnapshotMemo: @unchecked Sendable {
     init(capacity: Int = 100_000) { self.capacity = capacity }
 
     func readBack(_ stored: StoredSnapshot) throws -> SubscriptionSnapshot {
-        var hasher = Hasher()
-        stored.terms.withUnsafeBytes { hasher.combine(bytes: $0) }
-        let bytes = hasher.finalize()
+        let bytes = Self.hash(stored.terms)
         if let kept = lock.withLock({ kept[stored.eventID] }), kept.bytes == bytes { return kept.snapshot }
         let snapshot = try stored.readBack()
+        keep(snapshot, as: stored, bytes: bytes)
+        return snapshot
+    }
+
+    /// Keeps `snapshot` as what `stored` reads back (the writer read it back before storing it).
+    func keep(_ snapshot: SubscriptionSnapshot, as stored: StoredSnapshot, bytes: Int? = nil) {
+        let bytes = bytes ?? Self.hash(stored.terms)
         lock.withLock {
             if kept.count >= capacity { kept.removeAll(keepingCapacity: true) }
             kept[stored.eventID] = (bytes, snapshot)
         }
-        return snapshot
+    }
+
+    private static func hash(_ terms: [UInt8]) -> Int {
+        var hasher = Hasher()
+        terms.withUnsafeBytes { hasher.combine(bytes: $0) }
+        return hasher.finalize()
     }
 }

@@ -320,7 +320,8 @@ public protocol ContractRecords {
     func find(manualFor opportunityID: String) throws -> Contract?
     func list(_ filter: ContractFilter, _ page: PageRequest) throws -> Page<Contract>
     func of(account accountID: String) throws -> [Contract]
-    func addSnapshot(_ snapshot: StoredSnapshot) throws
+    /// Stores `snapshot`, whose `terms` read back as `readBack`.
+    func addSnapshot(_ snapshot: StoredSnapshot, readBack: SubscriptionSnapshot) throws
     /// The snapshots of a Stripe contract, read back, in effective order (`effective_at`, then the event's order key).
     func snapshots(of contractID: String) throws -> [SubscriptionSnapshot]
     /// Every contract, with every subscription snapshot read back.

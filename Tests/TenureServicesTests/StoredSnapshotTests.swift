@@ -4,7 +4,8 @@ import Testing
 
 @testable import TenureServices
 
-/// Stored snapshots are written by `JSONEncoder` and read back by a hand-written reader: the two must agree on every field.
+/// Stored snapshots are written by `JSONWriter` in `JSONEncoder`'s default form (older rows by `JSONEncoder` itself)
+/// and read back by a hand-written reader: all of them must agree on every field.
 @Suite struct StoredSnapshotTests {
     static let everyField = SubscriptionSnapshot(
         effectiveAt: Date(timeIntervalSince1970: 1_700_000_000.25),
@@ -63,6 +64,9 @@ import Testing
             let read = try #require(SubscriptionSnapshot(stored: stored), "\(String(decoding: stored, as: UTF8.self))")
             #expect(read == snapshot)
             #expect(read == (try JSONDecoder().decode(SubscriptionSnapshot.self, from: Data(stored))))
+            let written = try StoredSnapshot.terms(of: snapshot)
+            #expect(SubscriptionSnapshot(stored: written) == snapshot, "what Tenure stores now reads back as what it stored before")
+            #expect(JSONValue.parse(written) == JSONValue.parse(stored))
         }
     }
 

@@ -52,7 +52,14 @@ struct WebhookController {
             guard let id = event?["id"].string, !id.isEmpty, let type = event?["type"].string, !type.isEmpty else {
                 throw Problem.badRequest("The body must be a Stripe event with an id and a type.")
             }
-            let delivery = WebhookDelivery(source: .stripe, eventID: id, type: type, occurredAt: event?["created"].date, payload: call.body)
+            let delivery = WebhookDelivery(
+                source: .stripe,
+                eventID: id,
+                type: type,
+                occurredAt: event?["created"].date,
+                payload: call.body,
+                parsed: event
+            )
             return try Self.reply(to: try await webhooks.receive(delivery), source: .stripe)
         }
         endpoints.get("/v1/webhook-events", .scope(.admin)) { call in

@@ -1,10 +1,14 @@
 import Foundation
 import TenureCore
 
-/// Reads a snapshot back from the form `StripeEventHandler` stores (`JSONEncoder`'s, so keys are property names, dates
-/// seconds since 2001 and rationals `"n/d"`) with the single-pass parser: `JSONDecoder` took most of the time of
-/// committed MRR and of every ledger refresh. A test holds it equal to `JSONDecoder` for every field.
+/// Reads a snapshot back from the form `StripeEventHandler` stores (`JSONEncoder`'s default form, so keys are property
+/// names, dates seconds since 2001 and rationals `"n/d"`) with the single-pass parser: `JSONDecoder` took most of the
+/// time of committed MRR and of every ledger refresh. A test holds it equal to `JSONDecoder` for every field.
 extension StoredSnapshot {
+    /// What a snapshot is stored as: `JSONEncoder`'s default form (as rows written before `JSONWriter` were), members
+    /// sorted so the same snapshot is always the same bytes.
+    static func terms(of snapshot: SubscriptionSnapshot) throws -> [UInt8] { try JSONWriter().encode(snapshot) }
+
     /// The snapshot as it was stored; throws `UnreadableRecord` when it does not read back.
     package func readBack() throws -> SubscriptionSnapshot {
         guard let snapshot = SubscriptionSnapshot(stored: terms) else {

@@ -18,18 +18,57 @@ public struct StripeEventHandler: WebhookEventHandler {
         self.clock = clock
     }
 
-    public func apply(_ event: WebhookEvent, in tx: any Transaction) throws -> WebhookApplication {
-        guard let body = JSONValue.parse(event.payload), let created = body["created"].date else {
+    /// What an event says: when it happened, its object and, for a subscription event, the snapshot it records.
+    public struct Content: Sendable {
+        let created: Date
+        let object: JSONValue
+        let subscription: SubscriptionEvent?
+    }
+
+    /// A subscription event's snapshot, encoded as it is stored and read back from those bytes, so that what this
+    /// process applies is what any later reader of the database reads.
+    struct SubscriptionEvent: Sendable {
+        let subscriptionID: String?
+        let eventID: String
+        /// The subscription's `start_date`, else the event's time.
+        let startDate: Date
+        let effectiveAt: Date
+        let order: String
+        let terms: [UInt8]
+        let readBack: SubscriptionSnapshot
+
+        init(_ object: JSONValue, created: Date, event: WebhookEvent) throws {
+            let deleted = event.type == "customer.subscription.deleted"
+            subscriptionID = object["id"].string
+            eventID = event.eventID
+            startDate = object["start_date"].date ?? created
+            order = (event.type == "customer.subscription.created" ? "0" : deleted ? "2" : "1") + event.eventID
+            effectiveAt = deleted ? StripeSubscriptionParser.deletionTime(object, eventCreated: created) : created
+            let snapshot = StripeSubscriptionParser.snapshot(object, effectiveAt: effectiveAt, order: order, deleted: deleted)
+            terms = try StoredSnapshot.terms(of: snapshot)
+            readBack = try StoredSnapshot(contractID: "", eventID: event.eventID, effectiveAt: effectiveAt, order: order, terms: terms).readBack()
+        }
+    }
+
+    public func read(_ event: WebhookEvent, parsed: JSONValue?) throws -> Content {
+        guard let body = parsed ?? JSONValue.parse(event.payload), let created = body["created"].date else {
             throw ValidationError("created", "is required")
         }
         let object = body["data"]["object"]
         guard object.isObject else { throw ValidationError("data.object", "is required") }
+        let subscription = Self.subscriptionTypes.contains(event.type) ? try SubscriptionEvent(object, created: created, event: event) : nil
+        return Content(created: created, object: object, subscription: subscription)
+    }
+
+    public func apply(_ content: Content, of event: WebhookEvent, in tx: any Transaction) throws -> WebhookApplication {
+        let (object, created) = (content.object, content.created)
         if let objectCurrency = object["currency"].string, objectCurrency != currency {
             return .ignored("the currency \(objectCurrency) is not the reporting currency \(currency)")
         }
+        if let subscription = content.subscription {
+            return try link(object, in: tx) { account in try applySubscription(subscription, account: account, in: tx) }
+        }
         switch event.type {
-        case let type where Self.subscriptionTypes.contains(type):
-            return try link(object, in: tx) { account in try applySubscription(object, event: event, created: created, account: account, in: tx) }
         case "invoice.paid", "invoice.payment_succeeded":
             guard let paid = object["amount_paid"].int, paid > 0 else { return .ignored("an invoice of 0 verifies no payment") }
             return try link(object, in: tx) { account in
@@ -65,8 +104,8 @@ public struct StripeEventHandler: WebhookEventHandler {
     }
 
     /// Upserts the subscription's contract and records this event's snapshot of it.
-    private func applySubscription(_ object: JSONValue, event: WebhookEvent, created: Date, account: Account, in tx: any Transaction) throws {
-        guard let subscriptionID = object["id"].string else { throw ValidationError("data.object.id", "is required") }
+    private func applySubscription(_ event: SubscriptionEvent, account: Account, in tx: any Transaction) throws {
+        guard let subscriptionID = event.subscriptionID else { throw ValidationError("data.object.id", "is required") }
         let now = clock.now()
         var contract =
             try tx.contracts.find(stripeSubscription: subscriptionID)
@@ -90,19 +129,15 @@ public struct StripeEventHandler: WebhookEventHandler {
         contract.accountID = account.id
         contract.updatedAt = now
         if try tx.contracts.find(id: contract.id) == nil {
-            contract.startDate = object["start_date"].date ?? created
+            contract.startDate = event.startDate
             try tx.contracts.insert(contract)
             try tx.audit(Self.actor, "contract.create", "contract", contract.id, at: now)
         } else {
             try tx.contracts.update(contract)
         }
-        let deleted = event.type == "customer.subscription.deleted"
-        let order = (event.type == "customer.subscription.created" ? "0" : deleted ? "2" : "1") + event.eventID
-        let effective = deleted ? StripeSubscriptionParser.deletionTime(object, eventCreated: created) : created
-        let snapshot = StripeSubscriptionParser.snapshot(object, effectiveAt: effective, order: order, deleted: deleted)
-        let terms = Array(try JSONEncoder().encode(snapshot))
         try tx.contracts.addSnapshot(
-            StoredSnapshot(contractID: contract.id, eventID: event.eventID, effectiveAt: effective, order: order, terms: terms)
+            StoredSnapshot(contractID: contract.id, eventID: event.eventID, effectiveAt: event.effectiveAt, order: event.order, terms: event.terms),
+            readBack: event.readBack
         )
         if previousAccount != account.id { try RevenueBook.refresh(previousAccount, in: tx) }
         try RevenueBook.refresh(account.id, in: tx)
@@ -160,7 +195,7 @@ enum StripeLink {
     static func applyPendingEvents(of customer: String?, in tx: any Transaction, handler: StripeEventHandler) throws {
         guard let customer else { return }
         for event in try tx.webhookEvents.pending(waitingFor: customer) {
-            _ = try WebhookService.apply(event, with: handler, in: tx)
+            _ = try WebhookService.apply(event, handler.prepare(event), in: tx)
         }
     }
 }

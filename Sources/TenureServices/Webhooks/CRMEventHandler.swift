@@ -3,8 +3,8 @@ import TenureCore
 
 /// The body of a CRM delivery (`WEBHOOKS.md`, CRM events). Every field is optional here; `CRMEventHandler` says
 /// which ones an event needs.
-struct CRMEvent: Decodable {
-    struct Account: Decodable {
+public struct CRMEvent: Decodable, Sendable {
+    struct Account: Decodable, Sendable {
         var externalId: String?
         var name: String?
         var domain: String?
@@ -13,7 +13,7 @@ struct CRMEvent: Decodable {
         var owner: String?
     }
 
-    struct Opportunity: Decodable {
+    struct Opportunity: Decodable, Sendable {
         var externalId: String?
         var name: String?
         var amount: Int?
@@ -25,11 +25,11 @@ struct CRMEvent: Decodable {
         var lostReason: String?
     }
 
-    struct Billing: Decodable {
+    struct Billing: Decodable, Sendable {
         var stripeCustomerId: String?
     }
 
-    struct ContractTerms: Decodable {
+    struct ContractTerms: Decodable, Sendable {
         var startDate: String?
         var endDate: String?
         var billingInterval: String?
@@ -73,8 +73,12 @@ public struct CRMEventHandler: WebhookEventHandler {
         self.clock = clock
     }
 
-    public func apply(_ event: WebhookEvent, in tx: any Transaction) throws -> WebhookApplication {
+    public func read(_ event: WebhookEvent, parsed: JSONValue?) throws -> CRMEvent {
         guard let body = CRMEvent.decode(event.payload) else { throw ValidationError("body", "does not have the shape of a CRM event") }
+        return body
+    }
+
+    public func apply(_ body: CRMEvent, of event: WebhookEvent, in tx: any Transaction) throws -> WebhookApplication {
         let stage: PipelineStage
         switch body.type {
         case "opportunity.closed_won": stage = .closedWon

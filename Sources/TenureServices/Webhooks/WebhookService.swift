@@ -20,11 +20,29 @@ public struct WebhookApplication: Sendable {
     public static func ignored(_ reason: String) -> WebhookApplication { WebhookApplication(status: .ignored, reason: reason) }
 }
 
-/// Applies one source's events inside the delivery's transaction.
+/// Applies one source's events in two steps: `read` what an event says from its payload alone, before the
+/// delivery's transaction and so outside the single writer; then `apply` it inside the transaction.
 public protocol WebhookEventHandler: Sendable {
-    /// Applies `event`: `processed`, `ignored` (with a reason) or `pending`. Throws `ValidationError` for invalid
+    associatedtype Content: Sendable
+    /// The content of `event`; `parsed` is its payload when the receiver already parsed it. Throws `ValidationError`
+    /// for invalid content, and the event is then stored as `failed`.
+    func read(_ event: WebhookEvent, parsed: JSONValue?) throws -> Content
+    /// Applies `content`: `processed`, `ignored` (with a reason) or `pending`. Throws `ValidationError` for invalid
     /// content, whose effects are then rolled back and the event stored as `failed`.
-    func apply(_ event: WebhookEvent, in tx: any Transaction) throws -> WebhookApplication
+    func apply(_ content: Content, of event: WebhookEvent, in tx: any Transaction) throws -> WebhookApplication
+}
+
+extension WebhookEventHandler {
+    /// `event` read now, applied by the returned closure (which rethrows what reading threw).
+    func prepare(_ event: WebhookEvent, parsed: JSONValue? = nil) -> PreparedEvent {
+        let content = Result { try read(event, parsed: parsed) }
+        return PreparedEvent { event, tx in try apply(content.get(), of: event, in: tx) }
+    }
+}
+
+/// An event already read, waiting for its transaction.
+struct PreparedEvent: Sendable {
+    let apply: @Sendable (WebhookEvent, any Transaction) throws -> WebhookApplication
 }
 
 /// One verified delivery, before it is recorded.
@@ -34,13 +52,16 @@ public struct WebhookDelivery: Sendable {
     public var type: String
     public var occurredAt: Date?
     public var payload: [UInt8]
+    /// The payload, when the receiver already parsed it.
+    public var parsed: JSONValue?
 
-    public init(source: WebhookSource, eventID: String, type: String, occurredAt: Date?, payload: [UInt8]) {
+    public init(source: WebhookSource, eventID: String, type: String, occurredAt: Date?, payload: [UInt8], parsed: JSONValue? = nil) {
         self.source = source
         self.eventID = eventID
         self.type = type
         self.occurredAt = occurredAt
         self.payload = payload
+        self.parsed = parsed
     }
 }
 
@@ -64,8 +85,21 @@ public struct WebhookService: Sendable {
         self.handlers = handlers
     }
 
+    /// Reads the delivery before taking the writer, so the writer only applies it.
     public func receive(_ delivery: WebhookDelivery) async throws -> Outcome {
-        let now = clock.now()
+        let event = WebhookEvent(
+            id: Identifier.make("evt"),
+            source: delivery.source,
+            eventID: delivery.eventID,
+            type: delivery.type,
+            occurredAt: delivery.occurredAt,
+            receivedAt: clock.now(),
+            status: .pending,
+            error: nil,
+            attempts: 1,
+            payload: delivery.payload
+        )
+        let prepared = handlers[event.source]?.prepare(event, parsed: delivery.parsed)
         return try await storage.write { tx in
             if let existing = try tx.webhookEvents.find(source: delivery.source, eventID: delivery.eventID) {
                 guard existing.status == .failed else { return .duplicate(existing) }
@@ -73,19 +107,7 @@ public struct WebhookService: Sendable {
                 retried.attempts += 1
                 return try apply(retried, in: tx, insert: false)
             }
-            let event = WebhookEvent(
-                id: Identifier.make("evt"),
-                source: delivery.source,
-                eventID: delivery.eventID,
-                type: delivery.type,
-                occurredAt: delivery.occurredAt,
-                receivedAt: now,
-                status: .pending,
-                error: nil,
-                attempts: 1,
-                payload: delivery.payload
-            )
-            return try apply(event, in: tx, insert: true)
+            return try apply(event, in: tx, insert: true, prepared: prepared)
         }
     }
 
@@ -121,25 +143,26 @@ public struct WebhookService: Sendable {
         return event
     }
 
-    private func apply(_ event: WebhookEvent, in tx: any Transaction, insert: Bool) throws -> Outcome {
+    /// Applies `event`, read by its handler unless `prepared` already is (a retry is read from its stored payload).
+    private func apply(_ event: WebhookEvent, in tx: any Transaction, insert: Bool, prepared: PreparedEvent? = nil) throws -> Outcome {
         if insert { try tx.webhookEvents.insert(event) }
-        guard let handler = handlers[event.source] else {
+        guard let prepared = prepared ?? handlers[event.source]?.prepare(event) else {
             var ignored = event
             ignored.status = .ignored
             ignored.error = "no handler for \(event.source.rawValue) events"
             try tx.webhookEvents.update(ignored)
             return .applied(ignored)
         }
-        return try Self.apply(event, with: handler, in: tx)
+        return try Self.apply(event, prepared, in: tx)
     }
 
     /// Applies a recorded event in a nested transaction and stores its new status; invalid content leaves no effect.
-    static func apply(_ event: WebhookEvent, with handler: any WebhookEventHandler, in tx: any Transaction) throws -> Outcome {
+    static func apply(_ event: WebhookEvent, _ prepared: PreparedEvent, in tx: any Transaction) throws -> Outcome {
         var event = event
         var failure: ValidationError?
         do {
             let stored = event
-            let result = try tx.nested { try handler.apply(stored, in: tx) }
+            let result = try tx.nested { try prepared.apply(stored, tx) }
             event.status = result.status
             event.error = result.reason
             event.waitingFor = result.status == .pending ? result.waitingFor : nil
