@@ -33,9 +33,12 @@ public struct JSONWriter: Sendable {
     fileprivate func key(_ name: String) -> String {
         switch keys {
         case .asWritten: name
-        case .snakeCase: SnakeCase.name(name)
+        case .snakeCase: Self.snakeCase(name)
         }
     }
+
+    /// `name` as `.convertToSnakeCase` writes it.
+    public static func snakeCase(_ name: String) -> String { SnakeCase.name(name) }
 }
 
 /// Snake-case names, each converted once by `JSONEncoder` itself, so they are exactly Foundation's; a name with no
@@ -49,7 +52,7 @@ private enum SnakeCase {
         if let known = converted.withLock({ names[name] }) { return known }
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        let json = (try? encoder.encode(OneKey(name: name))).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let json = (try? encoder.encode(OneKey(key: AnyKey(name)))).map { String(decoding: $0, as: UTF8.self) } ?? ""
         // `{"snake_name":0}`
         let snake = json.count > 5 ? String(json.dropFirst(2).dropLast(4)) : name
         converted.withLock { names[name] = snake }
@@ -57,18 +60,11 @@ private enum SnakeCase {
     }
 
     private struct OneKey: Encodable {
-        struct Key: CodingKey {
-            var stringValue: String
-            var intValue: Int? { nil }
-            init(stringValue: String) { self.stringValue = stringValue }
-            init?(intValue: Int) { nil }
-        }
-
-        let name: String
+        let key: AnyKey
 
         func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: Key.self)
-            try container.encode(0, forKey: Key(stringValue: name))
+            var container = encoder.container(keyedBy: AnyKey.self)
+            try container.encode(0, forKey: key)
         }
     }
 }
@@ -257,6 +253,14 @@ private final class TreeEncoder: Encoder {
     }
 
     func singleValueContainer() -> any SingleValueEncodingContainer { SingleValueWriter(encoder: self) }
+
+    /// An encoder at `path` for a parent's super encoder, and the object it writes into, for the parent to hold.
+    func superEncoder(at path: [any CodingKey]) -> (encoder: TreeEncoder, object: Node) {
+        let nested = TreeEncoder(writer: writer, codingPath: path)
+        let object = Node.object(ObjectBox())
+        nested.node = object
+        return (nested, object)
+    }
 }
 
 private struct KeyedWriter<Key: CodingKey>: KeyedEncodingContainerProtocol {
@@ -289,11 +293,9 @@ private struct KeyedWriter<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func superEncoder(forKey key: Key) -> any Encoder { superEncoder(named: name(key)) }
 
     private func superEncoder(named name: String) -> any Encoder {
-        let nested = TreeEncoder(writer: encoder.writer, codingPath: codingPath + [AnyKey(name)])
-        let object = ObjectBox()
-        nested.node = .object(object)
-        box.set(name, .object(object))
-        return nested
+        let nested = encoder.superEncoder(at: codingPath + [AnyKey(name)])
+        box.set(name, nested.object)
+        return nested.encoder
     }
 }
 
@@ -324,11 +326,9 @@ private struct UnkeyedWriter: UnkeyedEncodingContainer {
     }
 
     mutating func superEncoder() -> any Encoder {
-        let nested = TreeEncoder(writer: encoder.writer, codingPath: codingPath + [nextKey])
-        let object = ObjectBox()
-        nested.node = .object(object)
-        box.items.append(.object(object))
-        return nested
+        let nested = encoder.superEncoder(at: codingPath + [nextKey])
+        box.items.append(nested.object)
+        return nested.encoder
     }
 }
 

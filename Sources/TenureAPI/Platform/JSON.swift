@@ -65,18 +65,8 @@ enum JSON {
     static func path(_ keys: [any CodingKey]) -> String {
         keys.reduce("") { path, key in
             if let index = key.intValue { return path + "[\(index)]" }
-            let name = snakeCase(key.stringValue)
+            let name = JSONWriter.snakeCase(key.stringValue)
             return path.isEmpty ? name : path + "." + name
-        }
-    }
-
-    static func snakeCase(_ name: String) -> String {
-        name.reduce(into: "") { result, character in
-            if character.isUppercase {
-                result += "_" + character.lowercased()
-            } else {
-                result.append(character)
-            }
         }
     }
 

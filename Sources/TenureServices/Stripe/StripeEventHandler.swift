@@ -29,24 +29,22 @@ public struct StripeEventHandler: WebhookEventHandler {
     /// process applies is what any later reader of the database reads.
     struct SubscriptionEvent: Sendable {
         let subscriptionID: String?
-        let eventID: String
         /// The subscription's `start_date`, else the event's time.
         let startDate: Date
-        let effectiveAt: Date
-        let order: String
-        let terms: [UInt8]
+        /// The row to store, once its contract is known.
+        let stored: StoredSnapshot
         let readBack: SubscriptionSnapshot
 
         init(_ object: JSONValue, created: Date, event: WebhookEvent) throws {
             let deleted = event.type == "customer.subscription.deleted"
             subscriptionID = object["id"].string
-            eventID = event.eventID
             startDate = object["start_date"].date ?? created
-            order = (event.type == "customer.subscription.created" ? "0" : deleted ? "2" : "1") + event.eventID
-            effectiveAt = deleted ? StripeSubscriptionParser.deletionTime(object, eventCreated: created) : created
+            let order = (event.type == "customer.subscription.created" ? "0" : deleted ? "2" : "1") + event.eventID
+            let effectiveAt = deleted ? StripeSubscriptionParser.deletionTime(object, eventCreated: created) : created
             let snapshot = StripeSubscriptionParser.snapshot(object, effectiveAt: effectiveAt, order: order, deleted: deleted)
-            terms = try StoredSnapshot.terms(of: snapshot)
-            readBack = try StoredSnapshot(contractID: "", eventID: event.eventID, effectiveAt: effectiveAt, order: order, terms: terms).readBack()
+            let terms = try StoredSnapshot.terms(of: snapshot)
+            stored = StoredSnapshot(contractID: "", eventID: event.eventID, effectiveAt: effectiveAt, order: order, terms: terms)
+            readBack = try stored.readBack()
         }
     }
 
@@ -135,10 +133,9 @@ public struct StripeEventHandler: WebhookEventHandler {
         } else {
             try tx.contracts.update(contract)
         }
-        try tx.contracts.addSnapshot(
-            StoredSnapshot(contractID: contract.id, eventID: event.eventID, effectiveAt: event.effectiveAt, order: event.order, terms: event.terms),
-            readBack: event.readBack
-        )
+        var stored = event.stored
+        stored.contractID = contract.id
+        try tx.contracts.addSnapshot(stored, readBack: event.readBack)
         if previousAccount != account.id { try RevenueBook.refresh(previousAccount, in: tx) }
         try RevenueBook.refresh(account.id, in: tx)
     }
