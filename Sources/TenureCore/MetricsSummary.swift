@@ -39,7 +39,7 @@ public struct MetricsSummary: Sendable, Equatable {
         ledger: RevenueLedger,
         committedMRR: CommittedMRR,
         pipeline: PipelineMetrics,
-        support: SupportMetrics,
+        avgFirstResponseHours: Double?,
         health: BandCounts,
         atRiskAccounts: Int,
         lifetimeValue: LifetimeValue
@@ -51,7 +51,7 @@ public struct MetricsSummary: Sendable, Equatable {
         customers = health.values.reduce(0, +)
         self.committedMRR = committedMRR
         self.pipeline = pipeline
-        avgFirstResponseHours = support.avgFirstResponseHours
+        self.avgFirstResponseHours = avgFirstResponseHours
         let month = CalendarMonth(containing: asOf).adding(-1)
         lastFullMonth = ledger.period(month.description, start: month.start, end: month.adding(1).start, partial: false)
         let retention = Self.window(days: Self.retentionDays, before: asOf)

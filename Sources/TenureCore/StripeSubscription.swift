@@ -145,7 +145,9 @@ public struct StripeSubscriptionStream: RevenueStream, Equatable {
     public let pastDueChurnDays: Int?
 
     public init(snapshots: [SubscriptionSnapshot], pastDueChurnDays: Int?) {
-        self.snapshots = snapshots.sorted { ($0.effectiveAt, $0.order) < ($1.effectiveAt, $1.order) }
+        func inOrder(_ a: SubscriptionSnapshot, _ b: SubscriptionSnapshot) -> Bool { (a.effectiveAt, a.order) < (b.effectiveAt, b.order) }
+        // Stored snapshots usually come in order already: sorting them anyway copied every one.
+        self.snapshots = zip(snapshots, snapshots.dropFirst()).contains { inOrder($1, $0) } ? snapshots.sorted(by: inOrder) : snapshots
         self.pastDueChurnDays = pastDueChurnDays
     }
 

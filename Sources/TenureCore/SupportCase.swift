@@ -118,10 +118,23 @@ public struct SupportMetrics: Sendable, Equatable {
         casesOpened = opened.count
         casesResolved = resolved.count
         resolvedSameDay = resolved.filter { Timestamp.formatDate($0.0.openedAt) == Timestamp.formatDate($0.1) }.count
-        avgFirstResponseHours = mean(opened.compactMap { item in item.firstResponse(asOf: asOf).map { $0.timeIntervalSince(item.openedAt) / 3_600 } })
+        avgFirstResponseHours = Self.avgFirstResponseHours(of: opened.map { ($0.openedAt, $0.firstResponseAt) }, from: from, to: to, asOf: asOf)
         avgResolutionHours = mean(resolved.map { $0.1.timeIntervalSince($0.0.openedAt) / 3_600 })
         // Judged: due by asOf, or already answered.
         let judged = opened.filter { $0.firstResponseDue(targets) <= asOf || $0.firstResponse(asOf: asOf) != nil }
         slaComplianceRate = ratio(judged.filter { !$0.breached(targets, asOf: asOf) }.count, judged.count)
+    }
+
+    /// The mean hours from opening to the first response of the cases opened in `[from, to)` by `asOf`, the
+    /// responses counted as of `asOf` (other cases are skipped).
+    public static func avgFirstResponseHours(of cases: [(openedAt: Date, firstResponseAt: Date?)], from: Date, to: Date, asOf: Date) -> Double? {
+        mean(
+            cases.compactMap { item in
+                guard item.openedAt >= from, item.openedAt < to, item.openedAt <= asOf, let response = item.firstResponseAt, response <= asOf else {
+                    return nil
+                }
+                return response.timeIntervalSince(item.openedAt) / 3_600
+            }
+        )
     }
 }

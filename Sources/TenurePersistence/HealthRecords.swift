@@ -5,6 +5,8 @@ import TenureServices
 
 struct SQLiteHealthRecords: HealthRecords {
     let db: Connection
+    /// Every evaluation's band and every flag as last read, in read transactions.
+    var cache: ReadCache<HealthCopy>?
 
     private static let componentColumns = HealthComponent.allCases.map(\.rawValue)
 
@@ -73,37 +75,40 @@ struct SQLiteHealthRecords: HealthRecords {
     }
 
     func latestBands(asOf: Date) throws -> [String: HealthBand] {
-        // SQLite takes `band` from the row holding max(day).
-        let rows = try db.query("SELECT account_id, band, max(day) FROM health_scores WHERE evaluated_at <= ? GROUP BY account_id", [asOf.stored])
-        var bands: [String: HealthBand] = [:]
-        for row in rows {
-            if let id = row.string("account_id"), let band = row.string("band").flatMap(HealthBand.init(rawValue:)) { bands[id] = band }
+        guard let cache else { return try readCopy(evaluatedBy: asOf).latestBands(asOf: asOf) }
+        return try cache.value(in: db) { try readCopy(evaluatedBy: .distantFuture) }.latestBands(asOf: asOf)
+    }
+
+    func accountsFlagged(_ severities: [RiskSeverity], asOf: Date) throws -> Set<String> {
+        guard let cache else { return try readCopy(evaluatedBy: asOf).accountsFlagged(severities, asOf: asOf) }
+        return try cache.value(in: db) { try readCopy(evaluatedBy: .distantFuture) }.accountsFlagged(severities, asOf: asOf)
+    }
+
+    /// The evaluations made by `instant` (from `health_scores_band` alone, account by account in day order) and every flag.
+    private func readCopy(evaluatedBy instant: Date) throws -> HealthCopy {
+        var evaluations: [String: [HealthCopy.Evaluation]] = [:]
+        var account: String?
+        var days: [HealthCopy.Evaluation] = []
+        try db.forEachRow(
+            "SELECT account_id, day, evaluated_at, band FROM health_scores WHERE evaluated_at <= ? ORDER BY account_id, day",
+            [instant.stored]
+        ) { row in
+            let id = row.string("account_id") ?? ""
+            if id != account {
+                if let account { evaluations[account] = days }
+                account = id
+                days = []
+            }
+            days.append(
+                HealthCopy.Evaluation(
+                    day: row.date("day") ?? .distantPast,
+                    evaluatedAt: row.date("evaluated_at") ?? .distantPast,
+                    band: row.string("band").flatMap(HealthBand.init(rawValue:))
+                )
+            )
         }
-        return bands
-    }
-
-    func bandCounts(asOf: Date) throws -> [HealthBand?: Int] {
-        let conditions = SQLiteAccountRecords.customers(asOf: asOf)
-        let rows = try db.query(
-            "SELECT h.band, count(*) AS customers FROM \(Self.accountsWithLatestHealth) \(conditions.sql) GROUP BY h.band",
-            [asOf.stored] + conditions.parameters
-        )
-        return Dictionary(rows.map { (HealthBand(rawValue: $0.string("band") ?? ""), $0.int("customers") ?? 0) }, uniquingKeysWith: +)
-    }
-
-    func customersFlagged(_ severities: [RiskSeverity], asOf: Date) throws -> Int {
-        var conditions = SQLiteAccountRecords.customers(asOf: asOf)
-        // Severities are enum cases, safe to spell in the SQL.
-        let listed = severities.map { "'\($0.rawValue)'" }.joined(separator: ", ")
-        conditions.add(
-            """
-            EXISTS (SELECT 1 FROM risk_flags f WHERE f.account_id = accounts.id AND f.severity IN (\(listed))
-                    AND \(Self.openAt))
-            """,
-            asOf.stored,
-            asOf.stored
-        )
-        return try db.first("SELECT count(*) AS customers FROM accounts \(conditions.sql)", conditions.parameters)?.int("customers") ?? 0
+        if let account { evaluations[account] = days }
+        return HealthCopy(evaluations: evaluations, flags: try db.map("SELECT * FROM risk_flags ORDER BY seq", Self.decodeFlag))
     }
 
     /// A risk flag open at an instant (bound twice): raised by then and not yet closed.

@@ -226,7 +226,22 @@ struct SQLiteLedgerRecords: LedgerRecords {
 
     func movements(of accountIDs: [String]?, asOf: Date) throws -> [String: [Movement]] {
         guard accountIDs == nil, let cache else { return try read(accountIDs, asOf: asOf) }
-        return try cache.value(in: db) { LedgerCopy(movements: try read(nil, asOf: .distantFuture)) }.asOf(asOf)
+        return try copy(cache).asOf(asOf)
+    }
+
+    func wonAccounts(asOf: Date) throws -> [(id: String, wonAt: Date, paidAt: Date?)] {
+        guard let cache else { return try readWon(asOf: asOf) }
+        return try copy(cache).won(asOf: asOf)
+    }
+
+    private func copy(_ cache: ReadCache<LedgerCopy>) throws -> LedgerCopy {
+        try cache.value(in: db) { LedgerCopy(movements: try read(nil, asOf: .distantFuture), won: try readWon(asOf: .distantFuture)) }
+    }
+
+    private func readWon(asOf: Date) throws -> [(id: String, wonAt: Date, paidAt: Date?)] {
+        try db.map("SELECT id, won_at, paid_at FROM accounts WHERE merged_into IS NULL AND won_at <= ? ORDER BY seq", [asOf.stored]) { row in
+            (row.string("id") ?? "", row.date("won_at") ?? .distantPast, row.date("paid_at"))
+        }
     }
 
     private func read(_ accountIDs: [String]?, asOf: Date) throws -> [String: [Movement]] {
@@ -265,12 +280,6 @@ struct SQLiteLedgerRecords: LedgerRecords {
     func customers(asOf: Date, _ request: PageRequest) throws -> Page<String> {
         let conditions = SQLiteAccountRecords.customers(asOf: asOf)
         return try page(db, select: "SELECT seq, id FROM accounts", conditions: conditions, request) { $0.string("id") ?? "" }
-    }
-
-    func wonAccounts(asOf: Date) throws -> [(id: String, wonAt: Date, paidAt: Date?)] {
-        try db.map("SELECT id, won_at, paid_at FROM accounts WHERE merged_into IS NULL AND won_at <= ? ORDER BY seq", [asOf.stored]) { row in
-            (row.string("id") ?? "", row.date("won_at") ?? .distantPast, row.date("paid_at"))
-        }
     }
 
     func accountsWithRevenueFacts() throws -> [String] {

@@ -88,7 +88,7 @@ struct SQLiteTransaction: Transaction {
     var usage: any UsageRecords { SQLiteUsageRecords(db: connection) }
     var cases: any CaseRecords { SQLiteCaseRecords(db: connection) }
     var surveys: any SurveyRecords { SQLiteSurveyRecords(db: connection) }
-    var health: any HealthRecords { SQLiteHealthRecords(db: connection) }
+    var health: any HealthRecords { SQLiteHealthRecords(db: connection, cache: caches?.health) }
     var tasks: any TaskRecords { SQLiteTaskRecords(db: connection) }
 
     func nested<T>(_ body: () throws -> T) throws -> T { try connection.savepoint(body) }

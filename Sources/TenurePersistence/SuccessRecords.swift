@@ -88,11 +88,17 @@ struct SQLiteCaseRecords: CaseRecords {
 
     func touched(from: Date, to: Date) throws -> [SupportCase] {
         // A case opened before the window counts in it only through a resolve or reopen at or after `from`.
-        try db.query(
+        try db.map(
             "SELECT * FROM cases WHERE opened_at < ? AND (opened_at >= ? OR changed_at >= ?) ORDER BY seq",
-            [to.stored, from.stored, from.stored]
+            [to.stored, from.stored, from.stored],
+            decode
         )
-        .map(decode)
+    }
+
+    func firstResponses(openedFrom from: Date, to: Date) throws -> [(openedAt: Date, firstResponseAt: Date?)] {
+        try db.map("SELECT opened_at, first_response_at FROM cases WHERE opened_at >= ? AND opened_at < ?", [from.stored, to.stored]) { row in
+            (row.date("opened_at") ?? .distantPast, row.date("first_response_at"))
+        }
     }
 
     private func values(_ item: SupportCase, _ now: Date) throws -> [any SQLiteBindable] {

@@ -44,6 +44,8 @@ public protocol CaseRecords {
     func of(account accountID: String, openedBy asOf: Date) throws -> [SupportCase]
     /// Every case opened before `to` that was opened, or changed, at or after `from`: all a window's metrics can need.
     func touched(from: Date, to: Date) throws -> [SupportCase]
+    /// The opening and first response of every case opened in `[from, to)`.
+    func firstResponses(openedFrom from: Date, to: Date) throws -> [(openedAt: Date, firstResponseAt: Date?)]
 }
 
 public struct SurveyFilter: Sendable {
@@ -111,10 +113,8 @@ public protocol HealthRecords {
     func customers(_ filter: HealthListFilter, _ page: PageRequest) throws -> Page<(account: Account, health: DailyHealth?)>
     /// Each account's band in its latest evaluation at or before `asOf` (accounts without a band are left out).
     func latestBands(asOf: Date) throws -> [String: HealthBand]
-    /// Customers at `asOf` counted by the band of their latest evaluation at or before it (`nil`: none or unscored).
-    func bandCounts(asOf: Date) throws -> [HealthBand?: Int]
-    /// Customers at `asOf` with a flag of one of `severities` open at `asOf`.
-    func customersFlagged(_ severities: [RiskSeverity], asOf: Date) throws -> Int
+    /// The accounts with a flag of one of `severities` open at `asOf`.
+    func accountsFlagged(_ severities: [RiskSeverity], asOf: Date) throws -> Set<String>
 
     func openFlags(account accountID: String) throws -> [RiskFlag]
     /// The account's flags open at `asOf`.

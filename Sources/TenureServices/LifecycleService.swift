@@ -322,20 +322,35 @@ extension LifetimeValue {
     }
 }
 
-extension CommittedMRR {
-    /// Every won account (stage and MRR from `ledger`, the company's movements at `asOf`), its contracts and its
-    /// latest stored health band, read in bulk. A churned account's Stripe subscriptions cannot be committed revenue.
-    init(asOf: Date, ledger: RevenueLedger, in tx: any Transaction) throws {
-        let won = try tx.ledger.wonAccounts(asOf: asOf).map { account in
+/// Every won account at an instant with its lifecycle stage, movements and the band of its latest stored evaluation:
+/// what committed MRR and the summary's health counts read, in bulk.
+struct WonAccount {
+    var id: String
+    var stage: LifecycleStage
+    var movements: [Movement]
+    var band: HealthBand?
+
+    /// Stages and movements from `ledger`, the company's movements at `asOf`.
+    static func all(asOf: Date, ledger: RevenueLedger, in tx: any Transaction) throws -> [WonAccount] {
+        let bands = try tx.health.latestBands(asOf: asOf)
+        return try tx.ledger.wonAccounts(asOf: asOf).map { account in
             let movements = ledger.movements[account.id] ?? []
-            return (
-                id: account.id, movements: movements,
-                stage: lifecycleStage(wonAt: account.wonAt, paidAt: account.paidAt, movements: movements, at: asOf)
+            return WonAccount(
+                id: account.id,
+                stage: lifecycleStage(wonAt: account.wonAt, paidAt: account.paidAt, movements: movements, at: asOf),
+                movements: movements,
+                band: bands[account.id]
             )
         }
+    }
+}
+
+extension CommittedMRR {
+    /// The won accounts with their contracts, read in bulk. A churned account's Stripe subscriptions cannot be committed
+    /// revenue.
+    init(asOf: Date, won: [WonAccount], in tx: any Transaction) throws {
         let contracts = try tx.contracts.all()
         let pastDueChurnDays = try RevenueBook.settings(in: tx).pastDueChurnDays
-        let bands = try tx.health.latestBands(asOf: asOf)
         self.init(
             won.map { account in
                 let committed = (contracts.byAccount[account.id] ?? []).compactMap { contract -> CommittedContract? in
@@ -354,7 +369,7 @@ extension CommittedMRR {
                         hasScheduledEnd: current.isLive && current.scheduledEnd != nil
                     )
                 }
-                return CommittedAccount(stage: account.stage, mrr: account.movements.mrr(at: asOf), band: bands[account.id], contracts: committed)
+                return CommittedAccount(stage: account.stage, mrr: account.movements.mrr(at: asOf), band: account.band, contracts: committed)
             }
         )
     }

@@ -13,14 +13,22 @@ public struct MetricsService: Sendable {
             let ledger = RevenueLedger(movements: try tx.ledger.movements(of: nil, asOf: asOf))
             let pipeline = MetricsSummary.window(days: MetricsSummary.pipelineDays, before: asOf)
             let support = MetricsSummary.window(days: MetricsSummary.supportDays, before: asOf)
+            let won = try WonAccount.all(asOf: asOf, ledger: ledger, in: tx)
+            let customers = won.filter { $0.stage == .customer }
+            let flagged = try tx.health.accountsFlagged([.high, .critical], asOf: asOf)
             return MetricsSummary(
                 asOf: asOf,
                 ledger: ledger,
-                committedMRR: try CommittedMRR(asOf: asOf, ledger: ledger, in: tx),
+                committedMRR: try CommittedMRR(asOf: asOf, won: won, in: tx),
                 pipeline: try PipelineMetrics(from: pipeline.from, to: pipeline.to, asOf: asOf, in: tx),
-                support: try SupportMetrics(from: support.from, to: support.to, asOf: asOf, in: tx),
-                health: try tx.health.bandCounts(asOf: asOf),
-                atRiskAccounts: try tx.health.customersFlagged([.high, .critical], asOf: asOf),
+                avgFirstResponseHours: SupportMetrics.avgFirstResponseHours(
+                    of: try tx.cases.firstResponses(openedFrom: support.from, to: support.to),
+                    from: support.from,
+                    to: support.to,
+                    asOf: asOf
+                ),
+                health: customers.reduce(into: [:]) { counts, customer in counts[customer.band, default: 0] += 1 },
+                atRiskAccounts: customers.count { flagged.contains($0.id) },
                 lifetimeValue: try LifetimeValue(ledger: ledger, asOf: asOf, in: tx)
             )
         }

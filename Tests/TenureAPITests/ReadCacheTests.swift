@@ -2,9 +2,9 @@ import Foundation
 import SQLiteStore
 import Testing
 
-/// Readers share one copy of every movement, of every deal's pipeline facts and of every contract with its subscription
-/// snapshots (`ReadCache`): each change to them, whoever makes it, shows in the next read, and a read as of an earlier
-/// instant sees only what had happened by then.
+/// Readers share one copy of every movement and won account, of every deal's pipeline facts, of every contract with its
+/// subscription snapshots and of every evaluation's band and risk flag (`ReadCache`): each change to them, whoever makes
+/// it, shows in the next read, and a read as of an earlier instant sees only what had happened by then.
 @Suite struct ReadCacheTests {
     func mrrEnd(_ app: TestApp, asOf: String = "2026-06-01") async throws -> [Int] {
         let reply = try await app.send(.get, "/v1/metrics/revenue?from=2026-01&to=2026-05&as_of=\(asOf)")
@@ -134,6 +134,56 @@ import Testing
                 #"UPDATE subscription_snapshots SET terms = replace(terms, '"cancelAtPeriodEnd":true', '"cancelAtPeriodEnd":false') WHERE event_id = 'evt_c3'"#
             )
             #expect(try await cmrr(app) == [3000, 0, 0])
+        }
+    }
+
+    @Test func aWinBeforeAnyPaymentShowsInTheNextCommittedMRR() async throws {
+        try await TestApp.run { app in
+            let (account, deal) = try await LifecycleAPITests.prospect(app, "Waiting")
+            let contract =
+                #"{"account_id": "\#(account)", "start_date": "2026-08-01", "billing_interval": "month", "recurring_amount": 1000, "currency": "usd"}"#
+            try await HealthDriftTests.post(app, "/v1/contracts", contract)
+            #expect(try await cmrr(app) == [0, 0, 0], "a prospect's contract is not committed")
+            try await LifecycleAPITests.win(app, deal, at: "2026-01-05T00:00:00Z")
+            #expect(try await cmrr(app) == [1000, 1000, 0], "won and waiting for its payment, without a single movement")
+
+            // A change made outside the server (another process on the same file) shows too.
+            let outside = try Connection(path: app.databasePath)
+            try outside.execute("UPDATE accounts SET won_at = NULL WHERE id = '\(account)'")
+            #expect(try await cmrr(app) == [0, 0, 0])
+        }
+    }
+
+    @Test func everyEvaluationAndFlagShowsInTheNextSummary() async throws {
+        try await TestApp.run { app in
+            let account = try await SummaryAPITests.customer(app, "Scored", since: "2026-01-05", mrr: 1000)
+            func health(asOf: String = "2026-06-01") async throws -> [Int] {
+                let reply = try await app.send(.get, "/v1/metrics/summary?as_of=\(asOf)")
+                let bands = try #require(reply.json["health"] as? [String: Int], "\(reply.text)")
+                return ["green", "yellow", "red", "unscored"].map { bands[$0] ?? -1 } + [reply.json["at_risk_accounts"] as? Int ?? -1]
+            }
+            #expect(try await health() == [0, 0, 0, 1, 0], "not evaluated yet")
+            try await HealthDriftTests.post(app, "/v1/health/evaluate?as_of=2026-05-01", "")
+            let evaluated = try await health()
+            #expect(evaluated.prefix(4).reduce(0, +) == 1 && evaluated[3] == 0, "scored: \(evaluated)")
+            #expect(try await health(asOf: "2026-04-30") == [0, 0, 0, 1, 0], "as of before the evaluation")
+
+            // Changes made outside the server (another process on the same file) show too.
+            let outside = try Connection(path: app.databasePath)
+            try outside.execute("UPDATE health_scores SET band = 'red' WHERE account_id = '\(account)'")
+            #expect(try await health() == [0, 0, 1, 0, 0])
+            try outside.execute(
+                """
+                INSERT INTO risk_flags (id, account_id, code, severity, since) VALUES
+                    ('flg_outside', '\(account)', 'payment_failed', 'critical', 1775001600000)
+                """  // 2026-04-01 in stored milliseconds
+            )
+            #expect(try await health() == [0, 0, 1, 0, 1], "an open critical flag")
+            #expect(try await health(asOf: "2026-03-31") == [0, 0, 0, 1, 0], "as of before the evaluation and the flag")
+            try outside.execute("UPDATE risk_flags SET closed_at = 1777593600000 WHERE id = 'flg_outside'")  // 2026-05-01
+            #expect(try await health() == [0, 0, 1, 0, 0], "closed")
+            try outside.execute("DELETE FROM health_scores")
+            #expect(try await health() == [0, 0, 0, 1, 0], "unscored again")
         }
     }
 }
