@@ -74,24 +74,20 @@ struct SQLiteHealthRecords: HealthRecords {
         return Page(items: items, next: last.map { PageCursor(key: Int64($0.int("sort_key") ?? 0), seq: Int64($0.int("seq") ?? 0)) })
     }
 
-    func latestBands(asOf: Date) throws -> [String: HealthBand] {
-        guard let cache else { return try readCopy(evaluatedBy: asOf).latestBands(asOf: asOf) }
-        return try cache.value(in: db) { try readCopy(evaluatedBy: .distantFuture) }.latestBands(asOf: asOf)
-    }
+    /// Every evaluation's band and every flag, shared when in a read transaction.
+    func copy() throws -> HealthCopy { try cache?.value(in: db, read: readCopy) ?? readCopy() }
 
     func accountsFlagged(_ severities: [RiskSeverity], asOf: Date) throws -> Set<String> {
-        guard let cache else { return try readCopy(evaluatedBy: asOf).accountsFlagged(severities, asOf: asOf) }
-        return try cache.value(in: db) { try readCopy(evaluatedBy: .distantFuture) }.accountsFlagged(severities, asOf: asOf)
+        try copy().accountsFlagged(severities, asOf: asOf)
     }
 
-    /// The evaluations made by `instant` (from `health_scores_band` alone, account by account in day order) and every flag.
-    private func readCopy(evaluatedBy instant: Date) throws -> HealthCopy {
+    /// Every evaluation (from `health_scores_band` alone, account by account in day order) and every flag.
+    private func readCopy() throws -> HealthCopy {
         var evaluations: [String: [HealthCopy.Evaluation]] = [:]
         var account: String?
         var days: [HealthCopy.Evaluation] = []
         try db.forEachRow(
-            "SELECT account_id, day, evaluated_at, band FROM health_scores WHERE evaluated_at <= ? ORDER BY account_id, day",
-            [instant.stored]
+            "SELECT account_id, day, evaluated_at, band FROM health_scores ORDER BY account_id, day"
         ) { row in
             let id = row.string("account_id") ?? ""
             if id != account {

@@ -5,22 +5,23 @@ import TenureServices
 
 /// A company-wide read shared by every reader: the revenue series, the summary and the cohorts all start from every
 /// account's movements, the pipeline metrics and the summary from every deal's history, committed MRR from every
-/// contract. Each is kept with the number its source had in `read_versions`, which triggers change in the same
-/// transaction as any change to that source (migrations 0006 to 0008), whoever writes it; a reader whose snapshot
-/// shows the same number holds the same rows. Only read transactions use them: a write's number can still be rolled
-/// back and reused.
+/// contract. Each is kept with the number its sources have in `read_versions` (their sum), which triggers change in the
+/// same transaction as any change to that source (migrations 0006 to 0008), whoever writes it; each number only grows,
+/// so a reader whose snapshot shows the same sum holds the same rows. Only read transactions use them: a write's number
+/// can still be rolled back and reused.
 final class ReadCache<Value: Sendable>: @unchecked Sendable {
-    let source: String
+    private let versionSQL: String
     private let lock = NSLock()
     private var kept: (version: Int, value: Value)?
 
-    init(source: String) { self.source = source }
+    /// `sources` are constants of the code, spelled in the SQL.
+    init(sources: String...) {
+        versionSQL = "SELECT sum(version) AS version FROM read_versions WHERE source IN (\(sources.map { "'\($0)'" }.joined(separator: ", ")))"
+    }
 
     /// The value for what `db`'s snapshot holds: kept, or made by `read` and kept.
     func value(in db: Connection, read: () throws -> Value) throws -> Value {
-        guard let version = try db.first("SELECT version FROM read_versions WHERE source = ?", [source])?.int("version") else {
-            return try read()
-        }
+        guard let version = try db.first(versionSQL)?.int("version") else { return try read() }
         if let value = lock.withLock({ kept?.version == version ? kept?.value : nil }) { return value }
         let value = try read()
         lock.withLock { kept = (version, value) }
@@ -30,10 +31,19 @@ final class ReadCache<Value: Sendable>: @unchecked Sendable {
 
 /// The shared reads of one storage.
 struct ReadCaches: Sendable {
-    let ledger = ReadCache<LedgerCopy>(source: "ledger")
-    let pipeline = ReadCache<PipelineCopy>(source: "pipeline")
-    let contracts = ReadCache<AllContracts>(source: "contracts")
-    let health = ReadCache<HealthCopy>(source: "health")
+    let ledger = ReadCache<LedgerCopy>(sources: "ledger")
+    let pipeline = ReadCache<PipelineCopy>(sources: "pipeline")
+    let contracts = ReadCache<AllContracts>(sources: "contracts")
+    let health = ReadCache<HealthCopy>(sources: "health")
+    let won = ReadCache<WonCopy>(sources: "ledger", "contracts", "health")
+}
+
+/// Every contract and every Stripe subscription's snapshots, read back.
+struct AllContracts: Sendable {
+    /// Each account's contracts, in insertion order.
+    let byAccount: [String: [Contract]]
+    /// Each contract's snapshots, in the order of `ContractRecords.snapshots(of:)`.
+    let snapshots: [String: [SubscriptionSnapshot]]
 }
 
 /// Every account's evaluations, in day order, and every risk flag: each account's latest band and the flagged accounts
@@ -47,11 +57,6 @@ struct HealthCopy: Sendable {
 
     let evaluations: [String: [Evaluation]]
     let flags: [RiskFlag]
-
-    /// As `HealthRecords.latestBands(asOf:)` gives them: the band of the latest day evaluated by `asOf`.
-    func latestBands(asOf: Date) -> [String: HealthBand] {
-        evaluations.compactMapValues { days in days.last { $0.evaluatedAt <= asOf }?.band }
-    }
 
     /// As `HealthRecords.accountsFlagged(_:asOf:)` gives them.
     func accountsFlagged(_ severities: [RiskSeverity], asOf: Date) -> Set<String> {
@@ -71,9 +76,6 @@ struct LedgerCopy: Sendable {
         self.won = won
         latest = movements.values.compactMap(\.last?.at).max() ?? .distantPast
     }
-
-    /// The accounts won at or before `asOf`, as `LedgerRecords.wonAccounts(asOf:)` gives them.
-    func won(asOf: Date) -> [(id: String, wonAt: Date, paidAt: Date?)] { won.filter { $0.wonAt <= asOf } }
 
     /// The movements at or before `asOf`, as `LedgerRecords.movements(of: nil, asOf:)` gives them.
     func asOf(_ asOf: Date) -> [String: [Movement]] {
@@ -99,6 +101,49 @@ struct PipelineCopy: Sendable {
             var deal = facts
             deal.lastActivityAt = activities.last { $0 <= asOf }
             return deal
+        }
+    }
+}
+
+/// Every won account joined once with its movements, contracts and evaluations (from the three copies above), so that a
+/// read of them all looks nothing up.
+struct WonCopy: Sendable {
+    struct Account: Sendable {
+        let id: String
+        let wonAt: Date
+        let paidAt: Date?
+        let movements: [Movement]
+        let contracts: [(contract: Contract, snapshots: [SubscriptionSnapshot])]
+        let evaluations: [HealthCopy.Evaluation]
+    }
+
+    let accounts: [Account]
+
+    init(ledger: LedgerCopy, contracts: AllContracts, health: HealthCopy) {
+        accounts = ledger.won.map { won in
+            Account(
+                id: won.id,
+                wonAt: won.wonAt,
+                paidAt: won.paidAt,
+                movements: ledger.movements[won.id] ?? [],
+                contracts: (contracts.byAccount[won.id] ?? []).map { ($0, contracts.snapshots[$0.id] ?? []) },
+                evaluations: health.evaluations[won.id] ?? []
+            )
+        }
+    }
+
+    /// As `Transaction.wonAccounts(asOf:)` gives them: each band from the latest day evaluated by `asOf`.
+    func asOf(_ asOf: Date) -> [WonAccountFacts] {
+        accounts.compactMap { account in
+            guard account.wonAt <= asOf else { return nil }
+            return WonAccountFacts(
+                id: account.id,
+                wonAt: account.wonAt,
+                paidAt: account.paidAt,
+                movements: account.movements,
+                contracts: account.contracts,
+                band: account.evaluations.last { $0.evaluatedAt <= asOf }?.band
+            )
         }
     }
 }

@@ -68,6 +68,7 @@ struct SQLiteContractRecords: ContractRecords {
         }
     }
 
+    /// Every contract, with every subscription snapshot read back.
     func all() throws -> AllContracts { try cache?.value(in: db, read: readAll) ?? readAll() }
 
     private func readAll() throws -> AllContracts {
@@ -226,16 +227,14 @@ struct SQLiteLedgerRecords: LedgerRecords {
 
     func movements(of accountIDs: [String]?, asOf: Date) throws -> [String: [Movement]] {
         guard accountIDs == nil, let cache else { return try read(accountIDs, asOf: asOf) }
-        return try copy(cache).asOf(asOf)
+        return try cache.value(in: db, read: readCopy).asOf(asOf)
     }
 
-    func wonAccounts(asOf: Date) throws -> [(id: String, wonAt: Date, paidAt: Date?)] {
-        guard let cache else { return try readWon(asOf: asOf) }
-        return try copy(cache).won(asOf: asOf)
-    }
+    /// Every movement and every won account, shared when in a read transaction.
+    func copy() throws -> LedgerCopy { try cache?.value(in: db, read: readCopy) ?? readCopy() }
 
-    private func copy(_ cache: ReadCache<LedgerCopy>) throws -> LedgerCopy {
-        try cache.value(in: db) { LedgerCopy(movements: try read(nil, asOf: .distantFuture), won: try readWon(asOf: .distantFuture)) }
+    private func readCopy() throws -> LedgerCopy {
+        LedgerCopy(movements: try read(nil, asOf: .distantFuture), won: try readWon(asOf: .distantFuture))
     }
 
     private func readWon(asOf: Date) throws -> [(id: String, wonAt: Date, paidAt: Date?)] {

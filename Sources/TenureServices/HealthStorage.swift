@@ -111,8 +111,6 @@ public protocol HealthRecords {
     func hasEvaluation(on day: Date) throws -> Bool
     /// Customers at `filter.asOf`, each with its latest evaluation at or before it (nil when none).
     func customers(_ filter: HealthListFilter, _ page: PageRequest) throws -> Page<(account: Account, health: DailyHealth?)>
-    /// Each account's band in its latest evaluation at or before `asOf` (accounts without a band are left out).
-    func latestBands(asOf: Date) throws -> [String: HealthBand]
     /// The accounts with a flag of one of `severities` open at `asOf`.
     func accountsFlagged(_ severities: [RiskSeverity], asOf: Date) throws -> Set<String>
 

@@ -322,54 +322,51 @@ extension LifetimeValue {
     }
 }
 
-/// Every won account at an instant with its lifecycle stage, movements and the band of its latest stored evaluation:
-/// what committed MRR and the summary's health counts read, in bulk.
+/// A won account and its lifecycle stage at an instant: what committed MRR and the summary's health counts read.
 struct WonAccount {
-    var id: String
+    var facts: WonAccountFacts
     var stage: LifecycleStage
-    var movements: [Movement]
-    var band: HealthBand?
 
-    /// Stages and movements from `ledger`, the company's movements at `asOf`.
-    static func all(asOf: Date, ledger: RevenueLedger, in tx: any Transaction) throws -> [WonAccount] {
-        let bands = try tx.health.latestBands(asOf: asOf)
-        return try tx.ledger.wonAccounts(asOf: asOf).map { account in
-            let movements = ledger.movements[account.id] ?? []
-            return WonAccount(
-                id: account.id,
-                stage: lifecycleStage(wonAt: account.wonAt, paidAt: account.paidAt, movements: movements, at: asOf),
-                movements: movements,
-                band: bands[account.id]
-            )
+    static func all(asOf: Date, in tx: any Transaction) throws -> [WonAccount] {
+        try tx.wonAccounts(asOf: asOf).map { facts in
+            WonAccount(facts: facts, stage: lifecycleStage(wonAt: facts.wonAt, paidAt: facts.paidAt, movements: facts.movements, at: asOf))
         }
     }
 }
 
 extension CommittedMRR {
-    /// The won accounts with their contracts, read in bulk. A churned account's Stripe subscriptions cannot be committed
-    /// revenue.
+    /// The won accounts at `asOf`. A churned account's Stripe subscriptions cannot be committed revenue.
     init(asOf: Date, won: [WonAccount], in tx: any Transaction) throws {
-        let contracts = try tx.contracts.all()
         let pastDueChurnDays = try RevenueBook.settings(in: tx).pastDueChurnDays
         self.init(
             won.map { account in
-                let committed = (contracts.byAccount[account.id] ?? []).compactMap { contract -> CommittedContract? in
-                    let terms = contract.manualTerms
-                    guard terms != nil || account.stage != .churned else { return nil }
-                    let stream =
-                        terms == nil
-                        ? StripeSubscriptionStream(snapshots: contracts.snapshots[contract.id] ?? [], pastDueChurnDays: pastDueChurnDays) : nil
+                let committed = account.facts.contracts.compactMap { contract, snapshots -> CommittedContract? in
+                    if let terms = contract.manualTerms {
+                        return CommittedContract(
+                            monthlyAmount: terms.monthlyAmount,
+                            liveMRR: terms.mrr(at: asOf),
+                            startsLater: terms.startDate > asOf,
+                            stopped: terms.stopsAt.map { $0 <= max(asOf, terms.startDate) } ?? false,
+                            hasScheduledEnd: terms.isLive(at: asOf) && terms.scheduledEnd(asOf: asOf) != nil
+                        )
+                    }
+                    guard account.stage != .churned else { return nil }
+                    let stream = StripeSubscriptionStream(snapshots: snapshots, pastDueChurnDays: pastDueChurnDays)
                     let current = ContractView(contract, stream: stream, asOf: asOf) { nil }
-                    let start = terms?.startDate ?? asOf
                     return CommittedContract(
-                        monthlyAmount: terms?.monthlyAmount ?? current.mrr,
+                        monthlyAmount: current.mrr,
                         liveMRR: current.mrr,
-                        startsLater: start > asOf,
-                        stopped: terms?.stopsAt.map { $0 <= max(asOf, start) } ?? false,
+                        startsLater: false,
+                        stopped: false,
                         hasScheduledEnd: current.isLive && current.scheduledEnd != nil
                     )
                 }
-                return CommittedAccount(stage: account.stage, mrr: account.movements.mrr(at: asOf), band: account.band, contracts: committed)
+                return CommittedAccount(
+                    stage: account.stage,
+                    mrr: account.facts.movements.mrr(at: asOf),
+                    band: account.facts.band,
+                    contracts: committed
+                )
             }
         )
     }

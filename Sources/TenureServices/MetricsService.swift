@@ -13,9 +13,14 @@ public struct MetricsService: Sendable {
             let ledger = RevenueLedger(movements: try tx.ledger.movements(of: nil, asOf: asOf))
             let pipeline = MetricsSummary.window(days: MetricsSummary.pipelineDays, before: asOf)
             let support = MetricsSummary.window(days: MetricsSummary.supportDays, before: asOf)
-            let won = try WonAccount.all(asOf: asOf, ledger: ledger, in: tx)
-            let customers = won.filter { $0.stage == .customer }
+            let won = try WonAccount.all(asOf: asOf, in: tx)
             let flagged = try tx.health.accountsFlagged([.high, .critical], asOf: asOf)
+            var health: MetricsSummary.BandCounts = [:]
+            var atRiskAccounts = 0
+            for account in won where account.stage == .customer {
+                health[account.facts.band, default: 0] += 1
+                if flagged.contains(account.facts.id) { atRiskAccounts += 1 }
+            }
             return MetricsSummary(
                 asOf: asOf,
                 ledger: ledger,
@@ -27,8 +32,8 @@ public struct MetricsService: Sendable {
                     to: support.to,
                     asOf: asOf
                 ),
-                health: customers.reduce(into: [:]) { counts, customer in counts[customer.band, default: 0] += 1 },
-                atRiskAccounts: customers.count { flagged.contains($0.id) },
+                health: health,
+                atRiskAccounts: atRiskAccounts,
                 lifetimeValue: try LifetimeValue(ledger: ledger, asOf: asOf, in: tx)
             )
         }

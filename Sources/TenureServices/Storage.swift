@@ -30,6 +30,9 @@ public protocol Transaction {
     var surveys: any SurveyRecords { get }
     var health: any HealthRecords { get }
     var tasks: any TaskRecords { get }
+    /// Every account (not merged away) whose first Closed Won is at or before `asOf`, in `seq` order, with what the
+    /// summary reads of it.
+    func wonAccounts(asOf: Date) throws -> [WonAccountFacts]
     /// Runs `body` so that a throw undoes only its own changes, keeping the rest of the transaction.
     func nested<T>(_ body: () throws -> T) throws -> T
 }
@@ -324,8 +327,6 @@ public protocol ContractRecords {
     func addSnapshot(_ snapshot: StoredSnapshot, readBack: SubscriptionSnapshot) throws
     /// The snapshots of a Stripe contract, read back, in effective order (`effective_at`, then the event's order key).
     func snapshots(of contractID: String) throws -> [SubscriptionSnapshot]
-    /// Every contract, with every subscription snapshot read back.
-    func all() throws -> AllContracts
 }
 
 /// A stored value that does not read back: the database was changed outside Tenure.
@@ -335,16 +336,30 @@ package struct UnreadableRecord: Error, CustomStringConvertible {
     package init(description: String) { self.description = description }
 }
 
-/// Every contract and every Stripe subscription's snapshots (committed MRR reads them all).
-public struct AllContracts: Sendable {
-    /// Each account's contracts, in insertion order.
-    public let byAccount: [String: [Contract]]
-    /// Each contract's snapshots, in the order of `ContractRecords.snapshots(of:)`.
-    public let snapshots: [String: [SubscriptionSnapshot]]
+/// A won account with its first verified payment, every movement (in time order, later ones than the instant read
+/// included), every contract with its subscription snapshots, and the band of its latest evaluation at the instant read.
+public struct WonAccountFacts: Sendable {
+    public var id: String
+    public var wonAt: Date
+    public var paidAt: Date?
+    public var movements: [Movement]
+    public var contracts: [(contract: Contract, snapshots: [SubscriptionSnapshot])]
+    public var band: HealthBand?
 
-    public init(byAccount: [String: [Contract]], snapshots: [String: [SubscriptionSnapshot]]) {
-        self.byAccount = byAccount
-        self.snapshots = snapshots
+    public init(
+        id: String,
+        wonAt: Date,
+        paidAt: Date?,
+        movements: [Movement],
+        contracts: [(contract: Contract, snapshots: [SubscriptionSnapshot])],
+        band: HealthBand?
+    ) {
+        self.id = id
+        self.wonAt = wonAt
+        self.paidAt = paidAt
+        self.movements = movements
+        self.contracts = contracts
+        self.band = band
     }
 }
 
@@ -383,6 +398,4 @@ public protocol LedgerRecords {
     /// Accounts converted at or before `asOf` whose latest movement at or before it is not a churn.
     func customers(asOf: Date, _ page: PageRequest) throws -> Page<String>
     func accountsWithRevenueFacts() throws -> [String]
-    /// Accounts (not merged away) whose first Closed Won is at or before `asOf`, with their first verified payment.
-    func wonAccounts(asOf: Date) throws -> [(id: String, wonAt: Date, paidAt: Date?)]
 }
