@@ -322,52 +322,31 @@ extension LifetimeValue {
     }
 }
 
-/// A won account and its lifecycle stage at an instant: what committed MRR and the summary's health counts read.
-struct WonAccount {
-    var facts: WonAccountFacts
-    var stage: LifecycleStage
-
-    static func all(asOf: Date, in tx: any Transaction) throws -> [WonAccount] {
-        try tx.wonAccounts(asOf: asOf).map { facts in
-            WonAccount(facts: facts, stage: lifecycleStage(wonAt: facts.wonAt, paidAt: facts.paidAt, movements: facts.movements, at: asOf))
-        }
-    }
-}
-
-extension CommittedMRR {
-    /// The won accounts at `asOf`. A churned account's Stripe subscriptions cannot be committed revenue.
-    init(asOf: Date, won: [WonAccount], in tx: any Transaction) throws {
-        let pastDueChurnDays = try RevenueBook.settings(in: tx).pastDueChurnDays
-        self.init(
-            won.map { account in
-                let committed = account.facts.contracts.compactMap { contract, snapshots -> CommittedContract? in
-                    if let terms = contract.manualTerms {
-                        return CommittedContract(
-                            monthlyAmount: terms.monthlyAmount,
-                            liveMRR: terms.mrr(at: asOf),
-                            startsLater: terms.startDate > asOf,
-                            stopped: terms.stopsAt.map { $0 <= max(asOf, terms.startDate) } ?? false,
-                            hasScheduledEnd: terms.isLive(at: asOf) && terms.scheduledEnd(asOf: asOf) != nil
-                        )
-                    }
-                    guard account.stage != .churned else { return nil }
-                    let stream = StripeSubscriptionStream(snapshots: snapshots, pastDueChurnDays: pastDueChurnDays)
-                    let current = ContractView(contract, stream: stream, asOf: asOf) { nil }
-                    return CommittedContract(
-                        monthlyAmount: current.mrr,
-                        liveMRR: current.mrr,
-                        startsLater: false,
-                        stopped: false,
-                        hasScheduledEnd: current.isLive && current.scheduledEnd != nil
-                    )
-                }
-                return CommittedAccount(
-                    stage: account.stage,
-                    mrr: account.facts.movements.mrr(at: asOf),
-                    band: account.facts.band,
-                    contracts: committed
+extension CommittedAccount {
+    /// A won account at `asOf`, in lifecycle stage `stage`. A churned account's Stripe subscriptions cannot be
+    /// committed revenue.
+    init(_ facts: WonAccountFacts, stage: LifecycleStage, asOf: Date, pastDueChurnDays: Int?) {
+        let committed = facts.contracts.compactMap { contract, snapshots -> CommittedContract? in
+            if let terms = contract.manualTerms {
+                return CommittedContract(
+                    monthlyAmount: terms.monthlyAmount,
+                    liveMRR: terms.mrr(at: asOf),
+                    startsLater: terms.startDate > asOf,
+                    stopped: terms.stopsAt.map { $0 <= max(asOf, terms.startDate) } ?? false,
+                    hasScheduledEnd: terms.isLive(at: asOf) && terms.scheduledEnd(asOf: asOf) != nil
                 )
             }
-        )
+            guard stage != .churned else { return nil }
+            let stream = StripeSubscriptionStream(snapshots: snapshots, pastDueChurnDays: pastDueChurnDays)
+            let current = ContractView(contract, stream: stream, asOf: asOf) { nil }
+            return CommittedContract(
+                monthlyAmount: current.mrr,
+                liveMRR: current.mrr,
+                startsLater: false,
+                stopped: false,
+                hasScheduledEnd: current.isLive && current.scheduledEnd != nil
+            )
+        }
+        self.init(stage: stage, mrr: facts.movements.mrr(at: asOf), band: facts.band, contracts: committed)
     }
 }

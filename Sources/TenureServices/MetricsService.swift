@@ -7,34 +7,50 @@ public struct MetricsService: Sendable {
 
     public init(storage: any Storage) { self.storage = storage }
 
-    /// `GET /v1/metrics/summary`: every number read in one transaction, each from the metric it summarizes.
+    /// `GET /v1/metrics/summary`: every number read in one transaction, each from the metric it summarizes. The reads
+    /// come first; the company's won accounts and the rest are then computed on two threads.
     public func summary(asOf: Date) async throws -> MetricsSummary {
         try await storage.read { tx in
             let ledger = RevenueLedger(movements: try tx.ledger.movements(of: nil, asOf: asOf))
             let pipeline = MetricsSummary.window(days: MetricsSummary.pipelineDays, before: asOf)
             let support = MetricsSummary.window(days: MetricsSummary.supportDays, before: asOf)
-            let won = try WonAccount.all(asOf: asOf, in: tx)
+            let deals = try tx.opportunities.pipelineFacts(asOf: asOf)
+            let pipelineSettings = try pipelineSettings(in: tx)
+            let revenueSettings = try RevenueBook.settings(in: tx)
+            let spend = try tx.acquisitionSpend.byMonth()
+            let facts = try tx.wonAccounts(asOf: asOf)
             let flagged = try tx.health.accountsFlagged([.high, .critical], asOf: asOf)
-            var health: MetricsSummary.BandCounts = [:]
-            var atRiskAccounts = 0
-            for account in won where account.stage == .customer {
-                health[account.facts.band, default: 0] += 1
-                if flagged.contains(account.facts.id) { atRiskAccounts += 1 }
+            let firstResponses = try tx.cases.firstResponses(openedFrom: support.from, to: support.to)
+
+            let (won, rest) = concurrently {
+                var accounts: [CommittedAccount] = []
+                accounts.reserveCapacity(facts.count)
+                var health: MetricsSummary.BandCounts = [:]
+                var atRisk = 0
+                for account in facts {
+                    let stage = lifecycleStage(wonAt: account.wonAt, paidAt: account.paidAt, movements: account.movements, at: asOf)
+                    if stage == .customer {
+                        health[account.band, default: 0] += 1
+                        if flagged.contains(account.id) { atRisk += 1 }
+                    }
+                    accounts.append(CommittedAccount(account, stage: stage, asOf: asOf, pastDueChurnDays: revenueSettings.pastDueChurnDays))
+                }
+                return (committedMRR: CommittedMRR(accounts), health: health, atRisk: atRisk)
+            } _: {
+                (
+                    pipeline: PipelineMetrics(deals, from: pipeline.from, to: pipeline.to, asOf: asOf, settings: pipelineSettings),
+                    lifetimeValue: LifetimeValue(ledger: ledger, asOf: asOf, settings: revenueSettings, spend: spend)
+                )
             }
             return MetricsSummary(
                 asOf: asOf,
                 ledger: ledger,
-                committedMRR: try CommittedMRR(asOf: asOf, won: won, in: tx),
-                pipeline: try PipelineMetrics(from: pipeline.from, to: pipeline.to, asOf: asOf, in: tx),
-                avgFirstResponseHours: SupportMetrics.avgFirstResponseHours(
-                    of: try tx.cases.firstResponses(openedFrom: support.from, to: support.to),
-                    from: support.from,
-                    to: support.to,
-                    asOf: asOf
-                ),
-                health: health,
-                atRiskAccounts: atRiskAccounts,
-                lifetimeValue: try LifetimeValue(ledger: ledger, asOf: asOf, in: tx)
+                committedMRR: won.committedMRR,
+                pipeline: rest.pipeline,
+                avgFirstResponseHours: SupportMetrics.avgFirstResponseHours(of: firstResponses, from: support.from, to: support.to, asOf: asOf),
+                health: won.health,
+                atRiskAccounts: won.atRisk,
+                lifetimeValue: rest.lifetimeValue
             )
         }
     }
@@ -45,4 +61,20 @@ public struct MetricsService: Sendable {
             RevenueLedger(movements: try tx.ledger.movements(of: nil, asOf: asOf)).cohorts(from: from, to: to, basis: basis, asOf: asOf)
         }
     }
+}
+
+/// Runs `first` on this thread and `second` on another at the same time, and returns both results.
+func concurrently<A: Sendable, B: Sendable>(_ first: @Sendable () -> A, _ second: @Sendable () -> B) -> (A, B) {
+    let results = TwoResults<A, B>()
+    DispatchQueue.concurrentPerform(iterations: 2) { part in
+        if part == 0 { results.first = first() } else { results.second = second() }
+    }
+    guard let a = results.first, let b = results.second else { preconditionFailure("concurrentPerform runs every part") }
+    return (a, b)
+}
+
+/// Safe: each slot is written by one part of `concurrently`, and read once both have finished.
+private final class TwoResults<A, B>: @unchecked Sendable {
+    var first: A?
+    var second: B?
 }
