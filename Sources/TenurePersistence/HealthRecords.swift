@@ -87,7 +87,7 @@ struct SQLiteHealthRecords: HealthRecords {
         var account: String?
         var days: [HealthCopy.Evaluation] = []
         try db.forEachRow(
-            "SELECT account_id, day, evaluated_at, band FROM health_scores ORDER BY account_id, day"
+            "SELECT account_id, evaluated_at, band FROM health_scores ORDER BY account_id, day"
         ) { row in
             let id = row.string("account_id") ?? ""
             if id != account {
@@ -97,7 +97,6 @@ struct SQLiteHealthRecords: HealthRecords {
             }
             days.append(
                 HealthCopy.Evaluation(
-                    day: row.date("day") ?? .distantPast,
                     evaluatedAt: row.date("evaluated_at") ?? .distantPast,
                     band: row.string("band").flatMap(HealthBand.init(rawValue:))
                 )

@@ -50,7 +50,6 @@ struct AllContracts: Sendable {
 /// at any instant.
 struct HealthCopy: Sendable {
     struct Evaluation: Sendable {
-        let day: Date
         let evaluatedAt: Date
         let band: HealthBand?
     }

@@ -234,11 +234,11 @@ struct SQLiteLedgerRecords: LedgerRecords {
     func copy() throws -> LedgerCopy { try cache?.value(in: db, read: readCopy) ?? readCopy() }
 
     private func readCopy() throws -> LedgerCopy {
-        LedgerCopy(movements: try read(nil, asOf: .distantFuture), won: try readWon(asOf: .distantFuture))
+        LedgerCopy(movements: try read(nil, asOf: .distantFuture), won: try readWon())
     }
 
-    private func readWon(asOf: Date) throws -> [(id: String, wonAt: Date, paidAt: Date?)] {
-        try db.map("SELECT id, won_at, paid_at FROM accounts WHERE merged_into IS NULL AND won_at <= ? ORDER BY seq", [asOf.stored]) { row in
+    private func readWon() throws -> [(id: String, wonAt: Date, paidAt: Date?)] {
+        try db.map("SELECT id, won_at, paid_at FROM accounts WHERE merged_into IS NULL AND won_at IS NOT NULL ORDER BY seq") { row in
             (row.string("id") ?? "", row.date("won_at") ?? .distantPast, row.date("paid_at"))
         }
     }
