@@ -45,7 +45,8 @@ public struct ManualContract: RevenueStream, Equatable {
     /// When revenue stops: the cancellation, else the day after `end_date` when it does not renew; nil while it runs on.
     public var stopsAt: Date? {
         let expiry = autoRenew ? nil : endDate.map { $0.addingTimeInterval(86_400) }
-        return [cancelEffective, expiry].compactMap { $0 }.min()
+        guard let cancelEffective, let expiry else { return cancelEffective ?? expiry }
+        return min(cancelEffective, expiry)
     }
 
     public var changePoints: [Date] { [startDate] + (stopsAt.map { [$0] } ?? []) }
@@ -70,8 +71,8 @@ public struct ManualContract: RevenueStream, Equatable {
     }
 
     /// A known end within 365 days of `asOf`: not renewing, or cancelled for a future date.
-    public func scheduledEnd(asOf: Date) -> Date? {
-        guard let stop = stopsAt, stop > asOf, stop <= asOf.addingTimeInterval(365 * 86_400) else { return nil }
-        return stop
-    }
+    public func scheduledEnd(asOf: Date) -> Date? { stopsAt.flatMap { isScheduledEnd($0, asOf: asOf) ? $0 : nil } }
 }
+
+/// A known end counts as scheduled when it is after `asOf` and within 365 days of it (`METRICS.md`, Committed MRR).
+public func isScheduledEnd(_ end: Date, asOf: Date) -> Bool { end > asOf && end <= asOf.addingTimeInterval(365 * 86_400) }

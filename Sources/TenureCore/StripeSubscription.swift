@@ -122,6 +122,9 @@ public struct SubscriptionSnapshot: Sendable, Equatable, Codable {
         return Self.discounted(subtotal, by: discounts, at: instant, price: reference).roundedHalfAwayFromZero()
     }
 
+    /// When the subscription ends unless it changes: its period's end when it cancels then, else `cancel_at`.
+    public var plannedEnd: Date? { cancelAtPeriodEnd ? currentPeriodEnd : cancelAt }
+
     /// The instants inside this snapshot where a discount ends.
     public var discountEnds: [Date] {
         (discounts + items.flatMap(\.discounts)).compactMap(\.end).filter { $0 > effectiveAt }
@@ -157,6 +160,12 @@ public struct StripeSubscriptionStream: RevenueStream, Equatable {
 
     public var changePoints: [Date] {
         snapshots.flatMap { [$0.effectiveAt] + $0.discountEnds } + pastDueChurnPoints
+    }
+
+    /// The planned end of the subscription live at `asOf` (not deleted), when it is scheduled (`isScheduledEnd`).
+    public func scheduledEnd(asOf: Date) -> Date? {
+        guard let snapshot = snapshot(at: asOf), !snapshot.deleted else { return nil }
+        return snapshot.plannedEnd.flatMap { isScheduledEnd($0, asOf: asOf) ? $0 : nil }
     }
 
     public func mrr(at instant: Date) -> Int {

@@ -112,7 +112,7 @@ struct WonCopy: Sendable {
         let wonAt: Date
         let paidAt: Date?
         let movements: [Movement]
-        let contracts: [(contract: Contract, snapshots: [SubscriptionSnapshot])]
+        let contracts: [CommittedTerms]
         let evaluations: [HealthCopy.Evaluation]
     }
 
@@ -125,7 +125,9 @@ struct WonCopy: Sendable {
                 wonAt: won.wonAt,
                 paidAt: won.paidAt,
                 movements: ledger.movements[won.id] ?? [],
-                contracts: (contracts.byAccount[won.id] ?? []).map { ($0, contracts.snapshots[$0.id] ?? []) },
+                contracts: (contracts.byAccount[won.id] ?? []).map { contract in
+                    contract.source == .manual ? .manual(contract.manualTerms) : .stripe(contracts.snapshots[contract.id] ?? [])
+                },
                 evaluations: health.evaluations[won.id] ?? []
             )
         }

@@ -285,15 +285,13 @@ extension ContractView {
             }
             let live = !snapshot.deleted
             let yearly = snapshot.interval == "year" ? snapshot.currentPeriodEnd : nil
-            let end = snapshot.cancelAtPeriodEnd ? snapshot.currentPeriodEnd : snapshot.cancelAt
-            let scheduled = live ? end.flatMap { $0 > asOf && $0 <= asOf.addingTimeInterval(365 * 86_400) ? $0 : nil } : nil
             self.init(
                 contract: contract,
                 status: snapshot.deleted ? "canceled" : snapshot.status,
                 isLive: live,
                 mrr: stream.mrr(at: asOf),
                 renewalDate: live ? try yearly ?? crmEndDate() : nil,
-                scheduledEnd: scheduled,
+                scheduledEnd: stream.scheduledEnd(asOf: asOf),
                 unpricedItems: snapshot.unpricedItems
             )
         }
@@ -326,8 +324,11 @@ extension CommittedAccount {
     /// A won account at `asOf`, in lifecycle stage `stage`. A churned account's Stripe subscriptions cannot be
     /// committed revenue.
     init(_ facts: WonAccountFacts, stage: LifecycleStage, asOf: Date, pastDueChurnDays: Int?) {
-        let committed = facts.contracts.compactMap { contract, snapshots -> CommittedContract? in
-            if let terms = contract.manualTerms {
+        let committed = facts.contracts.compactMap { terms -> CommittedContract? in
+            switch terms {
+            case .manual(let terms):
+                // Incomplete terms commit nothing.
+                guard let terms else { return nil }
                 return CommittedContract(
                     monthlyAmount: terms.monthlyAmount,
                     liveMRR: terms.mrr(at: asOf),
@@ -335,17 +336,18 @@ extension CommittedAccount {
                     stopped: terms.stopsAt.map { $0 <= max(asOf, terms.startDate) } ?? false,
                     hasScheduledEnd: terms.isLive(at: asOf) && terms.scheduledEnd(asOf: asOf) != nil
                 )
+            case .stripe(let snapshots):
+                guard stage != .churned else { return nil }
+                let stream = StripeSubscriptionStream(snapshots: snapshots, pastDueChurnDays: pastDueChurnDays)
+                let mrr = stream.mrr(at: asOf)
+                return CommittedContract(
+                    monthlyAmount: mrr,
+                    liveMRR: mrr,
+                    startsLater: false,
+                    stopped: false,
+                    hasScheduledEnd: stream.scheduledEnd(asOf: asOf) != nil
+                )
             }
-            guard stage != .churned else { return nil }
-            let stream = StripeSubscriptionStream(snapshots: snapshots, pastDueChurnDays: pastDueChurnDays)
-            let current = ContractView(contract, stream: stream, asOf: asOf) { nil }
-            return CommittedContract(
-                monthlyAmount: current.mrr,
-                liveMRR: current.mrr,
-                startsLater: false,
-                stopped: false,
-                hasScheduledEnd: current.isLive && current.scheduledEnd != nil
-            )
         }
         self.init(stage: stage, mrr: facts.movements.mrr(at: asOf), band: facts.band, contracts: committed)
     }

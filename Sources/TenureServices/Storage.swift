@@ -337,13 +337,13 @@ package struct UnreadableRecord: Error, CustomStringConvertible {
 }
 
 /// A won account with its first verified payment, every movement (in time order, later ones than the instant read
-/// included), every contract with its subscription snapshots, and the band of its latest evaluation at the instant read.
+/// included), what committed MRR reads of each contract, and the band of its latest evaluation at the instant read.
 public struct WonAccountFacts: Sendable {
     public var id: String
     public var wonAt: Date
     public var paidAt: Date?
     public var movements: [Movement]
-    public var contracts: [(contract: Contract, snapshots: [SubscriptionSnapshot])]
+    public var contracts: [CommittedTerms]
     public var band: HealthBand?
 
     public init(
@@ -351,7 +351,7 @@ public struct WonAccountFacts: Sendable {
         wonAt: Date,
         paidAt: Date?,
         movements: [Movement],
-        contracts: [(contract: Contract, snapshots: [SubscriptionSnapshot])],
+        contracts: [CommittedTerms],
         band: HealthBand?
     ) {
         self.id = id
@@ -361,6 +361,13 @@ public struct WonAccountFacts: Sendable {
         self.contracts = contracts
         self.band = band
     }
+}
+
+/// What committed MRR reads of a contract: a manual contract's terms (nil while incomplete), or a Stripe subscription's
+/// snapshots.
+public enum CommittedTerms: Sendable {
+    case manual(ManualContract?)
+    case stripe([SubscriptionSnapshot])
 }
 
 public struct PaymentFilter: Sendable {
