@@ -63,7 +63,7 @@ public struct MetricsService: Sendable {
     }
 }
 
-/// Runs `first` on this thread and `second` on another at the same time, and returns both results.
+/// Runs `first` and `second` at the same time (on two cores when both are free), and returns both results.
 func concurrently<A: Sendable, B: Sendable>(_ first: @Sendable () -> A, _ second: @Sendable () -> B) -> (A, B) {
     let results = TwoResults<A, B>()
     DispatchQueue.concurrentPerform(iterations: 2) { part in
