@@ -13,6 +13,9 @@ final class ReadCache<Value: Sendable>: @unchecked Sendable {
     private let versionSQL: String
     private let lock = NSLock()
     private var kept: (version: Int, value: Value)?
+    /// Held while a copy is made: readers that find the kept one stale wait for it rather than each making their own
+    /// (after a write, every dashboard's first request would otherwise hold a copy of the same rows at once).
+    private let making = NSLock()
 
     /// `sources` are constants of the code, spelled in the SQL.
     init(sources: String...) {
@@ -22,10 +25,14 @@ final class ReadCache<Value: Sendable>: @unchecked Sendable {
     /// The value for what `db`'s snapshot holds: kept, or made by `read` and kept.
     func value(in db: Connection, read: () throws -> Value) throws -> Value {
         guard let version = try db.first(versionSQL)?.int("version") else { return try read() }
-        if let value = lock.withLock({ kept?.version == version ? kept?.value : nil }) { return value }
-        let value = try read()
-        lock.withLock { kept = (version, value) }
-        return value
+        func keptValue() -> Value? { lock.withLock { kept?.version == version ? kept?.value : nil } }
+        if let value = keptValue() { return value }
+        return try making.withLock {
+            if let value = keptValue() { return value }
+            let value = try read()
+            lock.withLock { kept = (version, value) }
+            return value
+        }
     }
 }
 
