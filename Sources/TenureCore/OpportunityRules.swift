@@ -56,7 +56,7 @@ public struct OpportunityState: Sendable, Equatable {
         probability = settings.probability(current.to)
         daysInStage = asOf.timeIntervalSince(current.at) / 86_400
         self.lastActivityAt = lastActivityAt
-        let lastTouch = [current.at, createdAt, lastActivityAt].compactMap { $0 }.max() ?? createdAt
+        let lastTouch = max(current.at, createdAt, lastActivityAt ?? createdAt)
         stalled = !current.to.isClosed && asOf.timeIntervalSince(lastTouch) >= Double(settings.stallDays) * 86_400
     }
 }

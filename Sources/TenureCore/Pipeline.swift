@@ -110,12 +110,13 @@ public struct StageHistory: Sendable, Equatable {
     public func entered(_ stage: PipelineStage) -> StageTransition? { transitions.first { $0.to == stage } }
 
     /// The furthest stage ever entered, in pipeline order (`closed_lost` does not count).
-    public var furthestProgress: Int? { transitions.compactMap(\.to.progress).max() }
+    public var furthestProgress: Int? { transitions.lazy.compactMap(\.to.progress).max() }
 
-    /// Each stay in a stage: its stage, when it started, and when it ended (nil while it lasts).
-    public var stays: [(stage: PipelineStage, start: Date, end: Date?)] {
-        transitions.enumerated().map { index, transition in
-            (transition.to, transition.at, index + 1 < transitions.count ? transitions[index + 1].at : nil)
+    /// Each stay in a stage: its stage, when it started, and when it ended (nil while it lasts). Lazy: the pipeline
+    /// metrics walk the stays of every deal once.
+    public var stays: some Sequence<(stage: PipelineStage, start: Date, end: Date?)> {
+        transitions.indices.lazy.map { [transitions] index in
+            (transitions[index].to, transitions[index].at, index + 1 < transitions.count ? transitions[index + 1].at : nil)
         }
     }
 }
