@@ -83,27 +83,17 @@ struct SQLiteHealthRecords: HealthRecords {
 
     /// Every evaluation (from `health_scores_band` alone, account by account in day order) and every flag.
     private func readCopy() throws -> HealthCopy {
-        var evaluations: [String: [HealthCopy.Evaluation]] = [:]
-        var account: String?
-        var days: [HealthCopy.Evaluation] = []
-        try db.forEachRow(
-            "SELECT account_id, evaluated_at, band FROM health_scores ORDER BY account_id, day"
-        ) { row in
-            let id = row.string("account_id") ?? ""
-            if id != account {
-                if let account { evaluations[account] = days }
-                account = id
-                days = []
-            }
-            days.append(
+        var evaluations = AccountGroups<HealthCopy.Evaluation>()
+        try db.forEachRow("SELECT account_id, evaluated_at, band FROM health_scores ORDER BY account_id, day") { row in
+            evaluations.append(
                 HealthCopy.Evaluation(
                     evaluatedAt: row.date("evaluated_at") ?? .distantPast,
                     band: row.string("band").flatMap(HealthBand.init(rawValue:))
-                )
+                ),
+                of: row.string("account_id") ?? ""
             )
         }
-        if let account { evaluations[account] = days }
-        return HealthCopy(evaluations: evaluations, flags: try db.map("SELECT * FROM risk_flags ORDER BY seq", Self.decodeFlag))
+        return HealthCopy(evaluations: evaluations.finish(), flags: try db.map("SELECT * FROM risk_flags ORDER BY seq", Self.decodeFlag))
     }
 
     /// A risk flag open at an instant (bound twice): raised by then and not yet closed.

@@ -245,26 +245,19 @@ struct SQLiteLedgerRecords: LedgerRecords {
 
     private func read(_ accountIDs: [String]?, asOf: Date) throws -> [String: [Movement]] {
         let select = "SELECT account_id, kind, at, amount, from_mrr, to_mrr FROM mrr_movements"
-        // Rows come account by account (`mrr_movements_history` holds them in that order): one history is built at a
-        // time and stored once it is complete.
-        var histories: [String: [Movement]] = [:]
-        var account: String?
-        var movements: [Movement] = []
+        // Rows come account by account (`mrr_movements_history` holds them in that order).
+        var histories = AccountGroups<Movement>()
         func add(_ row: Row) {
             guard let id = row.string("account_id"), let kind = row.string("kind").flatMap(MovementKind.init(rawValue:)) else { return }
-            if id != account {
-                if let account { histories[account] = movements }
-                account = id
-                movements = []
-            }
-            movements.append(
+            histories.append(
                 Movement(
                     kind: kind,
                     at: row.date("at") ?? .distantPast,
                     amount: row.int("amount") ?? 0,
                     from: row.int("from_mrr") ?? 0,
                     to: row.int("to_mrr") ?? 0
-                )
+                ),
+                of: id
             )
         }
         if let accountIDs {
@@ -272,8 +265,7 @@ struct SQLiteLedgerRecords: LedgerRecords {
         } else {
             try db.forEachRow("\(select) WHERE at <= ? ORDER BY account_id, at, seq", [asOf.stored], add)
         }
-        if let account { histories[account] = movements }
-        return histories
+        return histories.finish()
     }
 
     func customers(asOf: Date, _ request: PageRequest) throws -> Page<String> {

@@ -110,6 +110,31 @@ extension Date {
     var stored: Int64 { unixMilliseconds }
 }
 
+/// Rows that come ordered by account, gathered into one array per account: one array is built at a time and stored
+/// once it is complete, rather than appending each row to its account's array in the dictionary.
+struct AccountGroups<Element> {
+    private var groups: [String: [Element]] = [:]
+    private var account: String?
+    private var elements: [Element] = []
+
+    mutating func append(_ element: Element, of accountID: String) {
+        if accountID != account {
+            if let account { groups[account] = elements }
+            account = accountID
+            elements = []
+        }
+        elements.append(element)
+    }
+
+    /// Every account's array, the last one's included.
+    mutating func finish() -> [String: [Element]] {
+        if let account { groups[account] = elements }
+        account = nil
+        elements = []
+        return groups
+    }
+}
+
 /// Builds `WHERE` clauses from optional filters.
 struct Conditions {
     private(set) var clauses: [String] = []
