@@ -76,7 +76,12 @@ let package = Package(
         ),
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore"], swiftSettings: swiftSettings),
         .testTarget(name: "TenureCoreTests", dependencies: ["TenureCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "TenureServicesTests", dependencies: ["TenureServices"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TenureServicesTests",
+            dependencies: ["TenureServices", "TenureDemo"],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "TenureAPITests",
             dependencies: [

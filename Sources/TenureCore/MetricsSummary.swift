@@ -34,9 +34,28 @@ public struct MetricsSummary: Sendable, Equatable {
         (asOf.addingTimeInterval(-Double(days) * 86_400), asOf)
     }
 
+    /// The figures read from the MRR ledger alone.
+    public struct LedgerFigures: Sendable {
+        var mrr: Int
+        var payingCustomers: Int
+        var arpa: Double?
+        var lastFullMonth: RevenuePeriod
+        var nrr12m: Double?
+
+        public init(_ ledger: RevenueLedger, asOf: Date) {
+            mrr = ledger.mrr(at: asOf)
+            payingCustomers = ledger.payingAccounts(at: asOf)
+            arpa = ledger.arpa(at: asOf)
+            let month = CalendarMonth(containing: asOf).adding(-1)
+            lastFullMonth = ledger.period(month.description, start: month.start, end: month.adding(1).start, partial: false)
+            let retention = MetricsSummary.window(days: MetricsSummary.retentionDays, before: asOf)
+            nrr12m = ledger.period("nrr_12m", start: retention.from, end: retention.to, partial: true).nrr
+        }
+    }
+
     public init(
         asOf: Date,
-        ledger: RevenueLedger,
+        ledger: LedgerFigures,
         committedMRR: CommittedMRR,
         pipeline: PipelineMetrics,
         avgFirstResponseHours: Double?,
@@ -45,17 +64,15 @@ public struct MetricsSummary: Sendable, Equatable {
         lifetimeValue: LifetimeValue
     ) {
         self.asOf = asOf
-        mrr = ledger.mrr(at: asOf)
-        payingCustomers = ledger.payingAccounts(at: asOf)
-        arpa = ledger.arpa(at: asOf)
+        mrr = ledger.mrr
+        payingCustomers = ledger.payingCustomers
+        arpa = ledger.arpa
         customers = health.values.reduce(0, +)
         self.committedMRR = committedMRR
         self.pipeline = pipeline
         self.avgFirstResponseHours = avgFirstResponseHours
-        let month = CalendarMonth(containing: asOf).adding(-1)
-        lastFullMonth = ledger.period(month.description, start: month.start, end: month.adding(1).start, partial: false)
-        let retention = Self.window(days: Self.retentionDays, before: asOf)
-        nrr12m = ledger.period("nrr_12m", start: retention.from, end: retention.to, partial: true).nrr
+        lastFullMonth = ledger.lastFullMonth
+        nrr12m = ledger.nrr12m
         self.health = health
         self.atRiskAccounts = atRiskAccounts
         self.lifetimeValue = lifetimeValue

@@ -75,4 +75,7 @@ public struct ManualContract: RevenueStream, Equatable {
 }
 
 /// A known end counts as scheduled when it is after `asOf` and within 365 days of it (`METRICS.md`, Committed MRR).
-public func isScheduledEnd(_ end: Date, asOf: Date) -> Bool { end > asOf && end <= asOf.addingTimeInterval(365 * 86_400) }
+public func isScheduledEnd(_ end: Date, asOf: Date) -> Bool { end > asOf && end <= asOf.addingTimeInterval(scheduledEndHorizon) }
+
+/// How far after `asOf` a known end counts as scheduled.
+public let scheduledEndHorizon: TimeInterval = 365 * 86_400

@@ -1,12 +1,13 @@
 import Foundation
 
-/// A small, fast, seedable generator (Steele, Lea and Flood's SplitMix64) so the demo is the same for a seed.
-struct SplitMix64 {
+/// A small, fast, seedable generator (Steele, Lea and Flood's SplitMix64) so the demo is the same for a seed (and so
+/// are tests' random data).
+package struct SplitMix64: RandomNumberGenerator {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    package init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

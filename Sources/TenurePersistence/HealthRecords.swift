@@ -77,23 +77,20 @@ struct SQLiteHealthRecords: HealthRecords {
     /// Every evaluation's band and every flag, shared when in a read transaction.
     func copy() throws -> HealthCopy { try cache?.value(in: db, read: readCopy) ?? readCopy() }
 
-    func accountsFlagged(_ severities: [RiskSeverity], asOf: Date) throws -> Set<String> {
-        try copy().accountsFlagged(severities, asOf: asOf)
-    }
-
     /// Every evaluation (from `health_scores_band` alone, account by account in day order) and every flag.
     private func readCopy() throws -> HealthCopy {
-        var evaluations = AccountGroups<HealthCopy.Evaluation>()
+        var evaluations = AccountGroups<BandEvaluation>()
         try db.forEachRow("SELECT account_id, evaluated_at, band FROM health_scores ORDER BY account_id, day") { row in
             evaluations.append(
-                HealthCopy.Evaluation(
+                BandEvaluation(
                     evaluatedAt: row.date("evaluated_at") ?? .distantPast,
                     band: row.string("band").flatMap(HealthBand.init(rawValue:))
                 ),
                 of: row.string("account_id") ?? ""
             )
         }
-        return HealthCopy(evaluations: evaluations.finish(), flags: try db.map("SELECT * FROM risk_flags ORDER BY seq", Self.decodeFlag))
+        let flags = try db.map("SELECT * FROM risk_flags ORDER BY seq", Self.decodeFlag)
+        return HealthCopy(evaluations: evaluations.finish(), flags: Dictionary(grouping: flags, by: \.accountID))
     }
 
     /// A risk flag open at an instant (bound twice): raised by then and not yet closed.

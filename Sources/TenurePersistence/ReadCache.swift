@@ -53,21 +53,10 @@ struct AllContracts: Sendable {
     let snapshots: [String: [SubscriptionSnapshot]]
 }
 
-/// Every account's evaluations, in day order, and every risk flag: each account's latest band and the flagged accounts
-/// at any instant.
+/// Every account's evaluations, in day order, and its risk flags, in the order they were raised.
 struct HealthCopy: Sendable {
-    struct Evaluation: Sendable {
-        let evaluatedAt: Date
-        let band: HealthBand?
-    }
-
-    let evaluations: [String: [Evaluation]]
-    let flags: [RiskFlag]
-
-    /// As `HealthRecords.accountsFlagged(_:asOf:)` gives them.
-    func accountsFlagged(_ severities: [RiskSeverity], asOf: Date) -> Set<String> {
-        Set(flags.lazy.filter { severities.contains($0.severity) && $0.isOpen(at: asOf) }.map(\.accountID))
-    }
+    let evaluations: [String: [BandEvaluation]]
+    let flags: [String: [RiskFlag]]
 }
 
 /// Every account's movements, and every won account (not merged away) in `seq` order with its first payment.
@@ -111,23 +100,17 @@ struct PipelineCopy: Sendable {
     }
 }
 
-/// Every won account joined once with its movements, contracts and evaluations (from the three copies above), so that a
-/// read of them all looks nothing up.
-struct WonCopy: Sendable {
-    struct Account: Sendable {
-        let id: String
-        let wonAt: Date
-        let paidAt: Date?
-        let movements: [Movement]
-        let contracts: [CommittedTerms]
-        let evaluations: [HealthCopy.Evaluation]
-    }
-
-    let accounts: [Account]
+/// Every won account joined once with its movements, contracts, evaluations and flags (from the three copies above),
+/// and what reads derive from them all, kept with them.
+final class WonCopy: @unchecked Sendable {
+    // Safe: `derived` is only touched under `lock`.
+    let accounts: [WonAccountFacts]
+    private let lock = NSLock()
+    private var derived: [String: any Sendable] = [:]
 
     init(ledger: LedgerCopy, contracts: AllContracts, health: HealthCopy) {
         accounts = ledger.won.map { won in
-            Account(
+            WonAccountFacts(
                 id: won.id,
                 wonAt: won.wonAt,
                 paidAt: won.paidAt,
@@ -135,23 +118,19 @@ struct WonCopy: Sendable {
                 contracts: (contracts.byAccount[won.id] ?? []).map { contract in
                     contract.source == .manual ? .manual(contract.manualTerms) : .stripe(contracts.snapshots[contract.id] ?? [])
                 },
-                evaluations: health.evaluations[won.id] ?? []
+                evaluations: health.evaluations[won.id] ?? [],
+                flags: health.flags[won.id] ?? []
             )
         }
     }
 
-    /// As `Transaction.wonAccounts(asOf:)` gives them: each band from the latest day evaluated by `asOf`.
-    func asOf(_ asOf: Date) -> [WonAccountFacts] {
-        accounts.compactMap { account in
-            guard account.wonAt <= asOf else { return nil }
-            return WonAccountFacts(
-                id: account.id,
-                wonAt: account.wonAt,
-                paidAt: account.paidAt,
-                movements: account.movements,
-                contracts: account.contracts,
-                band: account.evaluations.last { $0.evaluatedAt <= asOf }?.band
-            )
+    /// `derive` of every account, made once per `key`: readers that come while it is made wait for it.
+    func derived<T: Sendable>(key: String, _ derive: ([WonAccountFacts]) -> T) -> T {
+        lock.withLock {
+            if let kept = derived[key] as? T { return kept }
+            let value = derive(accounts)
+            derived[key] = value
+            return value
         }
     }
 }

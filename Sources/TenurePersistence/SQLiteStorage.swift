@@ -91,12 +91,12 @@ struct SQLiteTransaction: Transaction {
     var health: any HealthRecords { SQLiteHealthRecords(db: connection, cache: caches?.health) }
     var tasks: any TaskRecords { SQLiteTaskRecords(db: connection) }
 
-    func wonAccounts(asOf: Date) throws -> [WonAccountFacts] {
+    func fromWonAccounts<T: Sendable>(key: String, _ derive: ([WonAccountFacts]) -> T) throws -> T {
         let ledger = SQLiteLedgerRecords(db: connection, cache: caches?.ledger)
         let contracts = SQLiteContractRecords(db: connection, memo: snapshots, cache: caches?.contracts)
         let health = SQLiteHealthRecords(db: connection, cache: caches?.health)
         func join() throws -> WonCopy { WonCopy(ledger: try ledger.copy(), contracts: try contracts.all(), health: try health.copy()) }
-        return try (caches?.won.value(in: connection, read: join) ?? join()).asOf(asOf)
+        return try (caches?.won.value(in: connection, read: join) ?? join()).derived(key: key, derive)
     }
 
     func nested<T>(_ body: () throws -> T) throws -> T { try connection.savepoint(body) }

@@ -111,8 +111,6 @@ public protocol HealthRecords {
     func hasEvaluation(on day: Date) throws -> Bool
     /// Customers at `filter.asOf`, each with its latest evaluation at or before it (nil when none).
     func customers(_ filter: HealthListFilter, _ page: PageRequest) throws -> Page<(account: Account, health: DailyHealth?)>
-    /// The accounts with a flag of one of `severities` open at `asOf`.
-    func accountsFlagged(_ severities: [RiskSeverity], asOf: Date) throws -> Set<String>
 
     func openFlags(account accountID: String) throws -> [RiskFlag]
     /// The account's flags open at `asOf`.

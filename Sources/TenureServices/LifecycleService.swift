@@ -319,36 +319,3 @@ extension LifetimeValue {
         self.init(ledger: ledger, asOf: asOf, settings: try RevenueBook.settings(in: tx), spend: try tx.acquisitionSpend.byMonth())
     }
 }
-
-extension CommittedAccount {
-    /// A won account at `asOf`, in lifecycle stage `stage`. A churned account's Stripe subscriptions cannot be
-    /// committed revenue.
-    init(_ facts: WonAccountFacts, stage: LifecycleStage, asOf: Date, pastDueChurnDays: Int?) {
-        let committed = facts.contracts.compactMap { terms -> CommittedContract? in
-            switch terms {
-            case .manual(let terms):
-                // Incomplete terms commit nothing.
-                guard let terms else { return nil }
-                return CommittedContract(
-                    monthlyAmount: terms.monthlyAmount,
-                    liveMRR: terms.mrr(at: asOf),
-                    startsLater: terms.startDate > asOf,
-                    stopped: terms.stopsAt.map { $0 <= max(asOf, terms.startDate) } ?? false,
-                    hasScheduledEnd: terms.isLive(at: asOf) && terms.scheduledEnd(asOf: asOf) != nil
-                )
-            case .stripe(let snapshots):
-                guard stage != .churned else { return nil }
-                let stream = StripeSubscriptionStream(snapshots: snapshots, pastDueChurnDays: pastDueChurnDays)
-                let mrr = stream.mrr(at: asOf)
-                return CommittedContract(
-                    monthlyAmount: mrr,
-                    liveMRR: mrr,
-                    startsLater: false,
-                    stopped: false,
-                    hasScheduledEnd: stream.scheduledEnd(asOf: asOf) != nil
-                )
-            }
-        }
-        self.init(stage: stage, mrr: facts.movements.mrr(at: asOf), band: facts.band, contracts: committed)
-    }
-}

@@ -8,7 +8,8 @@ public struct MetricsService: Sendable {
     public init(storage: any Storage) { self.storage = storage }
 
     /// `GET /v1/metrics/summary`: every number read in one transaction, each from the metric it summarizes. The reads
-    /// come first; the company's won accounts and the rest are then computed on two threads.
+    /// come first; then the won accounts' figures (kept per span of instants where they cannot change) and the ledger's
+    /// on one thread, the pipeline's and LTV on another.
     public func summary(asOf: Date) async throws -> MetricsSummary {
         try await storage.read { tx in
             let ledger = RevenueLedger(movements: try tx.ledger.movements(of: nil, asOf: asOf))
@@ -18,24 +19,14 @@ public struct MetricsService: Sendable {
             let pipelineSettings = try pipelineSettings(in: tx)
             let revenueSettings = try RevenueBook.settings(in: tx)
             let spend = try tx.acquisitionSpend.byMonth()
-            let facts = try tx.wonAccounts(asOf: asOf)
-            let flagged = try tx.health.accountsFlagged([.high, .critical], asOf: asOf)
+            let pastDueChurnDays = revenueSettings.pastDueChurnDays
+            let wonFigures = try tx.fromWonAccounts(key: "figures, past_due_churn_days \(pastDueChurnDays.map(String.init) ?? "none")") {
+                WonFiguresMemo($0, pastDueChurnDays: pastDueChurnDays)
+            }
             let firstResponses = try tx.cases.firstResponses(openedFrom: support.from, to: support.to)
 
             let (won, rest) = concurrently {
-                var accounts: [CommittedAccount] = []
-                accounts.reserveCapacity(facts.count)
-                var health: MetricsSummary.BandCounts = [:]
-                var atRisk = 0
-                for account in facts {
-                    let stage = lifecycleStage(wonAt: account.wonAt, paidAt: account.paidAt, movements: account.movements, at: asOf)
-                    if stage == .customer {
-                        health[account.band, default: 0] += 1
-                        if flagged.contains(account.id) { atRisk += 1 }
-                    }
-                    accounts.append(CommittedAccount(account, stage: stage, asOf: asOf, pastDueChurnDays: revenueSettings.pastDueChurnDays))
-                }
-                return (committedMRR: CommittedMRR(accounts), health: health, atRisk: atRisk)
+                (figures: wonFigures.figures(at: asOf), ledger: MetricsSummary.LedgerFigures(ledger, asOf: asOf))
             } _: {
                 (
                     pipeline: PipelineMetrics(deals, from: pipeline.from, to: pipeline.to, asOf: asOf, settings: pipelineSettings),
@@ -44,12 +35,12 @@ public struct MetricsService: Sendable {
             }
             return MetricsSummary(
                 asOf: asOf,
-                ledger: ledger,
-                committedMRR: won.committedMRR,
+                ledger: won.ledger,
+                committedMRR: won.figures.committedMRR,
                 pipeline: rest.pipeline,
                 avgFirstResponseHours: SupportMetrics.avgFirstResponseHours(of: firstResponses, from: support.from, to: support.to, asOf: asOf),
-                health: won.health,
-                atRiskAccounts: won.atRisk,
+                health: won.figures.health,
+                atRiskAccounts: won.figures.atRiskAccounts,
                 lifetimeValue: rest.lifetimeValue
             )
         }

@@ -30,9 +30,10 @@ public protocol Transaction {
     var surveys: any SurveyRecords { get }
     var health: any HealthRecords { get }
     var tasks: any TaskRecords { get }
-    /// Every account (not merged away) whose first Closed Won is at or before `asOf`, in `seq` order, with what the
-    /// summary reads of it.
-    func wonAccounts(asOf: Date) throws -> [WonAccountFacts]
+    /// `derive` applied to every account ever won (not merged away), in `seq` order: made once per state of the
+    /// database and `key` (which names what else `derive` depends on, such as a setting), and shared by the reads of
+    /// that state.
+    func fromWonAccounts<T: Sendable>(key: String, _ derive: ([WonAccountFacts]) -> T) throws -> T
     /// Runs `body` so that a throw undoes only its own changes, keeping the rest of the transaction.
     func nested<T>(_ body: () throws -> T) throws -> T
 }
@@ -336,15 +337,16 @@ package struct UnreadableRecord: Error, CustomStringConvertible {
     package init(description: String) { self.description = description }
 }
 
-/// A won account with its first verified payment, every movement (in time order, later ones than the instant read
-/// included), what committed MRR reads of each contract, and the band of its latest evaluation at the instant read.
+/// A won account with its first verified payment, every movement in time order, what committed MRR reads of each
+/// contract, every evaluation's band in day order, and every risk flag.
 public struct WonAccountFacts: Sendable {
     public var id: String
     public var wonAt: Date
     public var paidAt: Date?
     public var movements: [Movement]
     public var contracts: [CommittedTerms]
-    public var band: HealthBand?
+    public var evaluations: [BandEvaluation]
+    public var flags: [RiskFlag]
 
     public init(
         id: String,
@@ -352,13 +354,26 @@ public struct WonAccountFacts: Sendable {
         paidAt: Date?,
         movements: [Movement],
         contracts: [CommittedTerms],
-        band: HealthBand?
+        evaluations: [BandEvaluation],
+        flags: [RiskFlag]
     ) {
         self.id = id
         self.wonAt = wonAt
         self.paidAt = paidAt
         self.movements = movements
         self.contracts = contracts
+        self.evaluations = evaluations
+        self.flags = flags
+    }
+}
+
+/// The band of an evaluation, from the instant it was made.
+public struct BandEvaluation: Sendable {
+    public var evaluatedAt: Date
+    public var band: HealthBand?
+
+    public init(evaluatedAt: Date, band: HealthBand?) {
+        self.evaluatedAt = evaluatedAt
         self.band = band
     }
 }
