@@ -3,16 +3,16 @@ import TenureCore
 
 /// What the company's won accounts add to the summary at an instant: committed MRR, and the customers counted by the
 /// band of their latest evaluation and by an open `high` or `critical` flag.
-public struct WonFigures: Sendable, Equatable {
-    public var committedMRR: CommittedMRR
-    public var health: MetricsSummary.BandCounts
-    public var atRiskAccounts: Int
+struct WonFigures: Sendable, Equatable {
+    var committedMRR: CommittedMRR
+    var health: MetricsSummary.BandCounts
+    var atRiskAccounts: Int
 
     /// The flags that put a customer at risk.
     static let riskSeverities: [RiskSeverity] = [.high, .critical]
 
     /// Every account evaluated at `asOf`.
-    public init(_ accounts: [WonAccountFacts], asOf: Date, pastDueChurnDays: Int?) {
+    init(_ accounts: [WonAccountFacts], asOf: Date, pastDueChurnDays: Int?) {
         var committed: [CommittedAccount] = []
         committed.reserveCapacity(accounts.count)
         var health: MetricsSummary.BandCounts = [:]
