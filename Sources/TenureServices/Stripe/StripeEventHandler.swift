@@ -105,8 +105,9 @@ public struct StripeEventHandler: WebhookEventHandler {
     private func applySubscription(_ event: SubscriptionEvent, account: Account, in tx: any Transaction) throws {
         guard let subscriptionID = event.subscriptionID else { throw ValidationError("data.object.id", "is required") }
         let now = clock.now()
+        let existing = try tx.contracts.find(stripeSubscription: subscriptionID)
         var contract =
-            try tx.contracts.find(stripeSubscription: subscriptionID)
+            existing
             ?? Contract(
                 id: Identifier.make("ctr"),
                 accountID: account.id,
@@ -126,7 +127,7 @@ public struct StripeEventHandler: WebhookEventHandler {
         let previousAccount = contract.accountID
         contract.accountID = account.id
         contract.updatedAt = now
-        if try tx.contracts.find(id: contract.id) == nil {
+        if existing == nil {
             contract.startDate = event.startDate
             try tx.contracts.insert(contract)
             try tx.audit(Self.actor, "contract.create", "contract", contract.id, at: now)
