@@ -56,8 +56,9 @@ final class WonFiguresMemo: @unchecked Sendable {
         self.pastDueChurnDays = pastDueChurnDays
         var points: [Date] = []
         for account in accounts { points += account.changePoints(pastDueChurnDays: pastDueChurnDays) }
-        points.sort()
-        changePoints = zip(points.indices, points).compactMap { index, point in index > 0 && points[index - 1] == point ? nil : point }
+        var ascending: [Date] = []
+        for point in points.sorted() where point != ascending.last { ascending.append(point) }
+        changePoints = ascending
     }
 
     func figures(at asOf: Date) -> WonFigures {
