@@ -4,11 +4,12 @@ import TenureCore
 import TenureServices
 import Testing
 
-/// Stripe events built from the object shapes Stripe publishes (`../shared/fixtures/stripe/`), with the fields a test sets.
+/// Stripe events built from the object shapes Stripe publishes (`Tests/Fixtures/stripe/`, copied from
+/// `../shared/fixtures/stripe/` with Stripe's MIT license), with the fields a test sets.
 enum StripeFixture {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/fixtures/stripe")
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../Fixtures/stripe")
 
-    /// The published object; a missing `shared/` beside the repository fails the test rather than passing on `{}`.
+    /// The published object; a missing fixture fails the test rather than passing on `{}`.
     static func object(_ name: String) -> [String: Any] {
         guard let data = try? Data(contentsOf: folder.appendingPathComponent("\(name).json")),
             let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]

@@ -31,7 +31,7 @@ import Testing
     static let fixtures = ["charge", "coupon", "customer", "discount", "event", "invoice", "price", "refund", "subscription", "subscription_item"]
 
     @Test(arguments: fixtures) func everyPublishedStripeShapeReadsAsJSONDecoderReadsIt(_ name: String) throws {
-        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/fixtures/stripe/\(name).json")
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../Fixtures/stripe/\(name).json")
         let bytes = Array(try Data(contentsOf: file))
         let parsed = try #require(JSONValue.parse(bytes))
         #expect(parsed == (try JSONDecoder().decode(DecoderReading.self, from: Data(bytes)).value))

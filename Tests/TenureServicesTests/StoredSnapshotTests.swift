@@ -52,7 +52,7 @@ import Testing
 
     static func published() throws -> SubscriptionSnapshot {
         let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
-            "../../../shared/fixtures/stripe/subscription.json"
+            "../Fixtures/stripe/subscription.json"
         )
         let object = try #require(JSONValue.parse(Array(try Data(contentsOf: file))))
         return StripeSubscriptionParser.snapshot(object, effectiveAt: Date(timeIntervalSince1970: 1_680_000_000), order: "0 evt", deleted: false)

@@ -7,7 +7,7 @@ import Testing
 @Suite struct StripeSubscriptionParserTests {
     static var fixture: [String: Any] {
         let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
-            "../../../shared/fixtures/stripe/subscription.json"
+            "../Fixtures/stripe/subscription.json"
         )
         return ((try? JSONSerialization.jsonObject(with: Data(contentsOf: file))) as? [String: Any]) ?? [:]
     }
