@@ -39,6 +39,48 @@ public struct JSONWriter: Sendable {
 
     /// `name` as `.convertToSnakeCase` writes it.
     public static func snakeCase(_ name: String) -> String { SnakeCase.name(name) }
+
+    /// A JSON string: `"` and `\` escaped, control characters as `\b \f \n \r \t` or `\u00xx`, all else as it is.
+    static func string(_ string: String, to output: inout [UInt8]) {
+        var string = string
+        string.withUTF8 { bytes in
+            output.append(UInt8(ascii: "\""))
+            if bytes.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+                output.append(contentsOf: bytes)
+            } else {
+                escape(bytes, to: &output)
+            }
+            output.append(UInt8(ascii: "\""))
+        }
+    }
+
+    private static func escape(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "\""): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0x08: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
+            case 0x0C: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
+            case 0x0A: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0D: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0x09: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case ..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                output.append(contentsOf: Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            default: output.append(byte)
+            }
+        }
+    }
+
+    /// `description` without a trailing `.0`, as `JSONEncoder` writes a floating-point number.
+    static func text(of value: some BinaryFloatingPoint & CustomStringConvertible, at path: [any CodingKey]) throws -> String {
+        guard value.isFinite else {
+            throw EncodingError.invalidValue(value, EncodingError.Context(codingPath: path, debugDescription: "\(value) is not valid JSON"))
+        }
+        var text = value.description
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        return text
+    }
 }
 
 /// Snake-case names, each converted once by `JSONEncoder` itself, so they are exactly Foundation's; a name with no
@@ -103,7 +145,7 @@ private enum Node {
                 if index + 1 < members.count, members[index + 1].element.key == member.element.key { continue }
                 if !first { output.append(UInt8(ascii: ",")) }
                 first = false
-                Self.string(member.element.key, to: &output)
+                JSONWriter.string(member.element.key, to: &output)
                 output.append(UInt8(ascii: ":"))
                 member.element.node.write(to: &output)
             }
@@ -114,52 +156,14 @@ private enum Node {
     static func string(_ string: String) -> Node {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(string.utf8.count + 2)
-        Self.string(string, to: &bytes)
+        JSONWriter.string(string, to: &bytes)
         return .scalar(bytes)
-    }
-
-    /// A JSON string: `"` and `\` escaped, control characters as `\b \f \n \r \t` or `\u00xx`, all else as it is.
-    static func string(_ string: String, to output: inout [UInt8]) {
-        var string = string
-        string.withUTF8 { bytes in
-            output.append(UInt8(ascii: "\""))
-            if bytes.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
-                output.append(contentsOf: bytes)
-            } else {
-                escape(bytes, to: &output)
-            }
-            output.append(UInt8(ascii: "\""))
-        }
-    }
-
-    private static func escape(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "\""): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0x08: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
-            case 0x0C: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
-            case 0x0A: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0D: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case 0x09: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case ..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                output.append(contentsOf: Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-            default: output.append(byte)
-            }
-        }
     }
 
     static func number(_ value: Int) -> Node { .scalar(Array(String(value).utf8)) }
 
-    /// `description` without a trailing `.0`, as `JSONEncoder` writes a floating-point number.
     static func number(_ value: some BinaryFloatingPoint & CustomStringConvertible, at path: [any CodingKey]) throws -> Node {
-        guard value.isFinite else {
-            throw EncodingError.invalidValue(value, EncodingError.Context(codingPath: path, debugDescription: "\(value) is not valid JSON"))
-        }
-        var text = value.description
-        if text.hasSuffix(".0") { text.removeLast(2) }
-        return .scalar(Array(text.utf8))
+        .scalar(Array(try JSONWriter.text(of: value, at: path).utf8))
     }
 }
 

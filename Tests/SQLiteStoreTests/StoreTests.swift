@@ -63,12 +63,14 @@ func temporaryPath(_ name: String = "store.sqlite") -> String {
         let settings = try await database.withWriterConnection { connection in
             (
                 try connection.first("PRAGMA journal_mode")?.string("journal_mode"), try connection.first("PRAGMA foreign_keys")?.int("foreign_keys"),
-                try connection.first("PRAGMA synchronous")?.int("synchronous")
+                try connection.first("PRAGMA synchronous")?.int("synchronous"),
+                try connection.first("PRAGMA wal_autocheckpoint")?.int("wal_autocheckpoint")
             )
         }
         #expect(settings.0 == "wal")
         #expect(settings.1 == 1)
         #expect(settings.2 == 2, "FULL")
+        #expect(settings.3 == 10_000)
         await #expect(throws: SQLiteError.self) { try await database.read { try $0.query("INSERT INTO items (name) VALUES ('x')") } }
         await database.close()
     }

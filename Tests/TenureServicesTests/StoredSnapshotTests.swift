@@ -1,5 +1,6 @@
 import Foundation
 import TenureCore
+import TenureDemo
 import Testing
 
 @testable import TenureServices
@@ -68,6 +69,59 @@ import Testing
             #expect(SubscriptionSnapshot(stored: written) == snapshot, "what Tenure stores now reads back as what it stored before")
             #expect(JSONValue.parse(written) == JSONValue.parse(stored))
         }
+    }
+
+    /// The stored form is written by hand (`StoredTerms`): it must stay the bytes `JSONEncoder` writes with sorted keys
+    /// (and `JSONWriter` with them), for any snapshot.
+    @Test func theStoredFormIsJSONEncodersWithSortedKeysByteForByte() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var random = SplitMix64(seed: 7)
+        let snapshots = [Self.everyField, Self.bare, try Self.published()] + (0..<500).map { _ in Self.randomSnapshot(&random) }
+        for snapshot in snapshots {
+            let written = try StoredTerms(snapshot).bytes
+            let reference = Array(try encoder.encode(snapshot))
+            #expect(written == reference, "\(String(decoding: written, as: UTF8.self))\n\(String(decoding: reference, as: UTF8.self))")
+            #expect(written == (try JSONWriter().encode(snapshot)))
+            #expect(SubscriptionSnapshot(stored: written) == snapshot)
+        }
+    }
+
+    static func randomSnapshot(_ random: inout SplitMix64) -> SubscriptionSnapshot {
+        func text() -> String {
+            let pieces = ["a", "Z", "_", " ", "\"", "\\", "/", "\n", "\t", "\u{01}", "\u{1F}", "\u{7F}", "é", "€", "😀", "1"]
+            return (0..<Int.random(in: 0...6, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+        }
+        func date() -> Date {
+            let fractions = [0, 0.25, 0.5, 0.1, 1.0 / 3, 0.999_999]
+            return Date(timeIntervalSince1970: Double(Int.random(in: -2_000_000_000...4_000_000_000, using: &random)) + fractions.randomElement(using: &random)!)
+        }
+        func maybe<T>(_ value: () -> T) -> T? { Bool.random(using: &random) ? value() : nil }
+        func rational() -> Rational { Rational(Int128(Int.random(in: -100_000...100_000, using: &random)), Int128(Int.random(in: 1...1_000, using: &random))) }
+        func discounts() -> [StripeDiscount] {
+            (0..<Int.random(in: 0...2, using: &random)).map { _ in
+                StripeDiscount(id: text(), duration: text(), percentOff: maybe(rational), amountOff: maybe { Int.random(in: -5_000...5_000, using: &random) }, end: maybe(date))
+            }
+        }
+        let items = (0..<Int.random(in: 0...3, using: &random)).map { _ in
+            StripeSubscriptionItem(
+                id: text(),
+                price: maybe { StripePrice(unitAmount: rational(), interval: text(), intervalCount: Int.random(in: -2...24, using: &random)) },
+                quantity: Int.random(in: -3...1_000, using: &random),
+                discounts: discounts()
+            )
+        }
+        return SubscriptionSnapshot(
+            effectiveAt: date(),
+            order: text(),
+            status: text(),
+            items: items,
+            discounts: discounts(),
+            cancelAtPeriodEnd: Bool.random(using: &random),
+            cancelAt: maybe(date),
+            currentPeriodEnd: maybe(date),
+            deleted: Bool.random(using: &random)
+        )
     }
 
     @Test func textThatIsNotAStoredSnapshotIsRefusedNotGuessed() throws {

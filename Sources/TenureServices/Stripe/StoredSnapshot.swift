@@ -7,7 +7,7 @@ import TenureCore
 extension StoredSnapshot {
     /// What a snapshot is stored as: `JSONEncoder`'s default form (as rows written before `JSONWriter` were), members
     /// sorted so the same snapshot is always the same bytes.
-    static func terms(of snapshot: SubscriptionSnapshot) throws -> [UInt8] { try JSONWriter().encode(snapshot) }
+    static func terms(of snapshot: SubscriptionSnapshot) throws -> [UInt8] { try StoredTerms(snapshot).bytes }
 
     /// The snapshot as it was stored; throws `UnreadableRecord` when it does not read back.
     package func readBack() throws -> SubscriptionSnapshot {
