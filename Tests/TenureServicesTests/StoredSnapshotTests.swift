@@ -94,13 +94,22 @@ import Testing
         }
         func date() -> Date {
             let fractions = [0, 0.25, 0.5, 0.1, 1.0 / 3, 0.999_999]
-            return Date(timeIntervalSince1970: Double(Int.random(in: -2_000_000_000...4_000_000_000, using: &random)) + fractions.randomElement(using: &random)!)
+            let seconds = Double(Int.random(in: -2_000_000_000...4_000_000_000, using: &random))
+            return Date(timeIntervalSince1970: seconds + fractions.randomElement(using: &random)!)
         }
         func maybe<T>(_ value: () -> T) -> T? { Bool.random(using: &random) ? value() : nil }
-        func rational() -> Rational { Rational(Int128(Int.random(in: -100_000...100_000, using: &random)), Int128(Int.random(in: 1...1_000, using: &random))) }
+        func rational() -> Rational {
+            Rational(Int128(Int.random(in: -100_000...100_000, using: &random)), Int128(Int.random(in: 1...1_000, using: &random)))
+        }
         func discounts() -> [StripeDiscount] {
             (0..<Int.random(in: 0...2, using: &random)).map { _ in
-                StripeDiscount(id: text(), duration: text(), percentOff: maybe(rational), amountOff: maybe { Int.random(in: -5_000...5_000, using: &random) }, end: maybe(date))
+                StripeDiscount(
+                    id: text(),
+                    duration: text(),
+                    percentOff: maybe(rational),
+                    amountOff: maybe { Int.random(in: -5_000...5_000, using: &random) },
+                    end: maybe(date)
+                )
             }
         }
         let items = (0..<Int.random(in: 0...3, using: &random)).map { _ in
