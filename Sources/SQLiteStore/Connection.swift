@@ -12,6 +12,8 @@ public enum Durability: String, Sendable, CaseIterable {
 public final class Connection {
     let handle: OpaquePointer
     private var statements: [String: Statement] = [:]
+    /// How many times changes made on this connection were undone: a copy of what it wrote is stale once this moves.
+    public private(set) var rollbacks = 0
 
     /// Opens (creating when `readOnly` is false) the database at `path`; closes the handle again if configuration fails.
     public init(path: String, readOnly: Bool = false, durability: Durability = .full) throws {
@@ -113,10 +115,19 @@ public final class Connection {
             try execute("COMMIT")
             return result
         } catch {
-            try? execute("ROLLBACK")
+            rollback()
             throw error
         }
     }
+
+    /// Undoes the open transaction.
+    public func rollback() {
+        try? execute("ROLLBACK")
+        rollbacks += 1
+    }
+
+    /// Changes whenever another connection has committed since this one last asked (`PRAGMA data_version`).
+    public func dataVersion() throws -> Int { try first("PRAGMA data_version")?.int("data_version") ?? 0 }
 
     /// Runs `body` in a savepoint: its changes are undone alone when it throws, leaving the enclosing transaction intact.
     public func savepoint<T>(_ body: () throws -> T) throws -> T {
@@ -128,6 +139,7 @@ public final class Connection {
         } catch {
             try? execute("ROLLBACK TO job")
             try? execute("RELEASE job")
+            rollbacks += 1
             throw error
         }
     }

@@ -101,7 +101,7 @@ final class Writer: @unchecked Sendable {
         do {
             try connection.execute("COMMIT")
         } catch {
-            try? connection.execute("ROLLBACK")
+            connection.rollback()
             logger.error("db.write.commit_failed", metadata: ["db.error": "\(error)", "db.batch": "\(batch.count)"])
             for (job, _) in succeeded { job.fail(error) }
             return

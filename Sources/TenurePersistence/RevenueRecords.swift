@@ -7,6 +7,8 @@ struct SQLiteContractRecords: ContractRecords {
     let db: Connection
     let memo: SnapshotMemo
     var cache: ReadCache<AllContracts>?
+    /// The writer's copy of each subscription's snapshots, in write transactions.
+    var written: WriterSnapshotLists?
 
     func insert(_ contract: Contract) throws {
         try db.query(
@@ -60,11 +62,18 @@ struct SQLiteContractRecords: ContractRecords {
             """,
             [snapshot.contractID, snapshot.eventID, snapshot.effectiveAt.stored, snapshot.order, String(decoding: snapshot.terms, as: UTF8.self)]
         )
+        if db.changes == 1 { try written?.inserted(snapshot, as: readBack, on: db) }
     }
 
     func snapshots(of contractID: String) throws -> [SubscriptionSnapshot] {
+        guard let written else { return try readSnapshots(of: contractID).map(\.snapshot) }
+        return try written.snapshots(of: contractID, on: db) { try readSnapshots(of: contractID) }
+    }
+
+    private func readSnapshots(of contractID: String) throws -> [ReadSnapshot] {
         try db.map("SELECT * FROM subscription_snapshots WHERE contract_id = ? ORDER BY effective_at, order_key", [contractID]) { row in
-            try memo.readBack(Self.decodeSnapshot(row))
+            let stored = Self.decodeSnapshot(row)
+            return ReadSnapshot(stored: stored, snapshot: try memo.readBack(stored))
         }
     }
 

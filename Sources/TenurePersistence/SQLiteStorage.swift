@@ -11,6 +11,7 @@ public final class SQLiteStorage: Storage {
     let migrator = SQLiteStorage.migrator
     let caches = ReadCaches()
     let snapshots = SnapshotMemo()
+    let writerSnapshots = WriterSnapshotLists()
 
     /// Every migration this binary knows, in order.
     public static let migrator = Migrator(migrations: TenureMigrations.all.map { Migration(name: $0.name, sql: $0.sql) })
@@ -41,8 +42,10 @@ public final class SQLiteStorage: Storage {
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any Transaction) throws -> T) async throws -> T {
-        let snapshots = self.snapshots
-        return try await translatingErrors { try await database.write { try body(SQLiteTransaction(connection: $0, snapshots: snapshots)) } }
+        let (snapshots, written) = (self.snapshots, self.writerSnapshots)
+        return try await translatingErrors {
+            try await database.write { try body(SQLiteTransaction(connection: $0, snapshots: snapshots, writerSnapshots: written)) }
+        }
     }
 
     public func isReady() async -> Bool {
@@ -71,6 +74,8 @@ struct SQLiteTransaction: Transaction {
     let snapshots: SnapshotMemo
     /// The shared company-wide reads, in read transactions.
     var caches: ReadCaches?
+    /// The writer's copy of each subscription's snapshots, in write transactions.
+    var writerSnapshots: WriterSnapshotLists?
 
     var accounts: any AccountRecords { SQLiteAccountRecords(db: connection) }
     var contacts: any ContactRecords { SQLiteContactRecords(db: connection) }
@@ -81,7 +86,9 @@ struct SQLiteTransaction: Transaction {
     var opportunities: any OpportunityRecords { SQLiteOpportunityRecords(db: connection, cache: caches?.pipeline) }
     var settings: any SettingsRecords { SQLiteSettingsRecords(db: connection) }
     var webhookEvents: any WebhookEventRecords { SQLiteWebhookEventRecords(db: connection) }
-    var contracts: any ContractRecords { SQLiteContractRecords(db: connection, memo: snapshots, cache: caches?.contracts) }
+    var contracts: any ContractRecords {
+        SQLiteContractRecords(db: connection, memo: snapshots, cache: caches?.contracts, written: writerSnapshots)
+    }
     var payments: any PaymentRecords { SQLitePaymentRecords(db: connection) }
     var acquisitionSpend: any AcquisitionSpendRecords { SQLiteAcquisitionSpendRecords(db: connection) }
     var ledger: any LedgerRecords { SQLiteLedgerRecords(db: connection, cache: caches?.ledger) }
