@@ -72,6 +72,9 @@ public final class Connection {
         try check(code, handle, sql: sql)
     }
 
+    /// Runs one statement without parameters or rows, prepared once (transaction control, which every write runs).
+    public func run(_ sql: String) throws { try forEachRow(sql) { _ in } }
+
     /// Runs a statement and returns its rows; the statement is prepared once per connection and reused.
     @discardableResult
     public func query(_ sql: String, _ parameters: [any SQLiteBindable] = []) throws -> [Row] {
@@ -109,10 +112,10 @@ public final class Connection {
 
     /// Runs `body` between `BEGIN IMMEDIATE` and `COMMIT`, rolling back when it throws.
     public func immediateTransaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN IMMEDIATE")
+        try run("BEGIN IMMEDIATE")
         do {
             let result = try body()
-            try execute("COMMIT")
+            try run("COMMIT")
             return result
         } catch {
             rollback()
@@ -122,7 +125,7 @@ public final class Connection {
 
     /// Undoes the open transaction.
     public func rollback() {
-        try? execute("ROLLBACK")
+        try? run("ROLLBACK")
         rollbacks += 1
     }
 
@@ -131,14 +134,14 @@ public final class Connection {
 
     /// Runs `body` in a savepoint: its changes are undone alone when it throws, leaving the enclosing transaction intact.
     public func savepoint<T>(_ body: () throws -> T) throws -> T {
-        try execute("SAVEPOINT job")
+        try run("SAVEPOINT job")
         do {
             let result = try body()
-            try execute("RELEASE job")
+            try run("RELEASE job")
             return result
         } catch {
-            try? execute("ROLLBACK TO job")
-            try? execute("RELEASE job")
+            try? run("ROLLBACK TO job")
+            try? run("RELEASE job")
             rollbacks += 1
             throw error
         }

@@ -84,7 +84,7 @@ final class Writer: @unchecked Sendable {
         guard !batch.isEmpty else { return }
         let start = DispatchTime.now().uptimeNanoseconds
         do {
-            try connection.execute("BEGIN IMMEDIATE")
+            try connection.run("BEGIN IMMEDIATE")
         } catch {
             logger.error("db.write.begin_failed", metadata: ["db.error": "\(error)"])
             for job in batch { job.fail(error) }
@@ -99,7 +99,7 @@ final class Writer: @unchecked Sendable {
             }
         }
         do {
-            try connection.execute("COMMIT")
+            try connection.run("COMMIT")
         } catch {
             connection.rollback()
             logger.error("db.write.commit_failed", metadata: ["db.error": "\(error)", "db.batch": "\(batch.count)"])

@@ -189,12 +189,12 @@ struct SQLiteWebhookEventRecords: WebhookEventRecords {
     func insert(_ event: WebhookEvent) throws {
         try db.query(
             """
-            INSERT INTO webhook_events (id, source, event_id, type, occurred_at, received_at, status, error, attempts, payload)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO webhook_events (id, source, event_id, type, occurred_at, received_at, status, error, attempts, payload, waiting_for)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 event.id, event.source.rawValue, event.eventID, event.type, event.occurredAt?.stored, event.receivedAt.stored, event.status.rawValue,
-                event.error, event.attempts, event.payload,
+                event.error, event.attempts, event.payload, event.waitingFor,
             ]
         )
     }

@@ -40,10 +40,9 @@ final class WriterSnapshotLists: @unchecked Sendable {
     /// Adds a snapshot the writer has just inserted to its contract's list, if the copy holds that list.
     func inserted(_ stored: StoredSnapshot, as snapshot: SubscriptionSnapshot, on db: Connection) throws {
         try dropIfStale(db)
-        guard var list = lists[stored.contractID] else { return }
         let entry = Entry(effectiveAt: stored.effectiveAt.stored, order: stored.order, snapshot: snapshot)
-        list.insert(entry, at: list.lastIndex { !entry.precedes($0) }.map { $0 + 1 } ?? 0)
-        lists[stored.contractID] = list
+        let position = lists[stored.contractID]?.lastIndex { !entry.precedes($0) }.map { $0 + 1 } ?? 0
+        lists[stored.contractID]?.insert(entry, at: position)  // in place: a list taken out would be copied on insert
     }
 
     private func dropIfStale(_ db: Connection) throws {

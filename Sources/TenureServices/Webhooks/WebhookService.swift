@@ -105,9 +105,9 @@ public struct WebhookService: Sendable {
                 guard existing.status == .failed else { return .duplicate(existing) }
                 var retried = existing
                 retried.attempts += 1
-                return try apply(retried, in: tx, insert: false)
+                return try apply(retried, in: tx, new: false)
             }
-            return try apply(event, in: tx, insert: true, prepared: prepared)
+            return try apply(event, in: tx, new: true, prepared: prepared)
         }
     }
 
@@ -117,7 +117,7 @@ public struct WebhookService: Sendable {
             guard var event = try tx.webhookEvents.find(id: id) else { throw ServiceError.notFound(resource: "webhook event", id: id) }
             guard event.status == .failed || event.status == .pending else { return event }
             event.attempts += 1
-            switch try apply(event, in: tx, insert: false) {
+            switch try apply(event, in: tx, new: false) {
             case .applied(let event), .duplicate(let event), .failed(let event, _): return event
             }
         }
@@ -144,20 +144,19 @@ public struct WebhookService: Sendable {
     }
 
     /// Applies `event`, read by its handler unless `prepared` already is (a retry is read from its stored payload).
-    private func apply(_ event: WebhookEvent, in tx: any Transaction, insert: Bool, prepared: PreparedEvent? = nil) throws -> Outcome {
-        if insert { try tx.webhookEvents.insert(event) }
+    private func apply(_ event: WebhookEvent, in tx: any Transaction, new: Bool, prepared: PreparedEvent? = nil) throws -> Outcome {
         guard let prepared = prepared ?? handlers[event.source]?.prepare(event) else {
             var ignored = event
             ignored.status = .ignored
             ignored.error = "no handler for \(event.source.rawValue) events"
-            try tx.webhookEvents.update(ignored)
+            try Self.record(ignored, new: new, in: tx)
             return .applied(ignored)
         }
-        return try Self.apply(event, prepared, in: tx)
+        return try Self.apply(event, prepared, in: tx, new: new)
     }
 
-    /// Applies a recorded event in a nested transaction and stores its new status; invalid content leaves no effect.
-    static func apply(_ event: WebhookEvent, _ prepared: PreparedEvent, in tx: any Transaction) throws -> Outcome {
+    /// Applies an event in a nested transaction and records it with its new status; invalid content leaves no effect.
+    static func apply(_ event: WebhookEvent, _ prepared: PreparedEvent, in tx: any Transaction, new: Bool = false) throws -> Outcome {
         var event = event
         var failure: ValidationError?
         do {
@@ -172,7 +171,12 @@ public struct WebhookService: Sendable {
             event.waitingFor = nil
             failure = error
         }
-        try tx.webhookEvents.update(event)
+        try record(event, new: new, in: tx)
         return failure.map { .failed(event, $0) } ?? .applied(event)
+    }
+
+    /// A new event's row is written once, with what applying it gave; a stored one's is updated.
+    private static func record(_ event: WebhookEvent, new: Bool, in tx: any Transaction) throws {
+        if new { try tx.webhookEvents.insert(event) } else { try tx.webhookEvents.update(event) }
     }
 }
