@@ -32,6 +32,8 @@ struct SQLiteContractRecords: ContractRecords {
         )
     }
 
+    func touch(_ id: String, at: Date) throws { try db.query("UPDATE contracts SET updated_at = ? WHERE id = ?", [at.stored, id]) }
+
     func find(id: String) throws -> Contract? { try db.first("SELECT * FROM contracts WHERE id = ?", [id]).map(decode) }
 
     func find(stripeSubscription id: String) throws -> Contract? {

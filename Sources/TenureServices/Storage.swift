@@ -319,6 +319,9 @@ public struct ContractFilter: Sendable {
 public protocol ContractRecords {
     func insert(_ contract: Contract) throws
     func update(_ contract: Contract) throws
+    /// Marks the contract changed at `at` and nothing else (a Stripe event that only adds a snapshot of it), leaving its
+    /// indexed columns, and so its indexes, alone.
+    func touch(_ id: String, at: Date) throws
     func find(id: String) throws -> Contract?
     func find(stripeSubscription id: String) throws -> Contract?
     func find(manualFor opportunityID: String) throws -> Contract?

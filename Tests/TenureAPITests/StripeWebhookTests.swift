@@ -1,5 +1,9 @@
 import Foundation
 import HTTPTypes
+import SQLiteStore
+import Synchronization
+import TenureCore
+import TenureServices
 import Testing
 
 /// `POST /v1/webhooks/stripe` with Stripe's published object shapes.
@@ -72,6 +76,56 @@ import Testing
             let contract = try await app.send(.get, "/v1/contracts?account_id=\(account)&as_of=2026-07-01").data.first
             #expect(contract?["scheduled_end"] as? String == "2027-01-05T00:00:00Z", "cancel_at_period_end is a scheduled end")
             #expect(contract?["mrr"] as? Int == 10000, "still paying until then")
+        }
+    }
+
+    /// A clock that moves a millisecond each time it is read, so that every change has its own `updated_at`; it starts
+    /// now, since signatures are checked against it.
+    final class Ticking: Sendable {
+        private let milliseconds = Mutex(Date().unixMilliseconds)
+
+        func now() -> Date {
+            Date(
+                unixMilliseconds: milliseconds.withLock { value in
+                    value += 1
+                    return value
+                }
+            )
+        }
+    }
+
+    @Test func eachSubscriptionEventMarksItsContractChangedAndACustomerChangeMovesIt() async throws {
+        var arguments = TestArguments()
+        let ticking = Ticking()
+        arguments.clock = Clock { ticking.now() }
+        try await TestApp.run(arguments: arguments) { app in
+            let first = try await Self.wonAccount(app, customer: "cus_first")
+            let second = try await Self.wonAccount(app, customer: "cus_second")
+            for (invoice, customer) in [("in_first", "cus_first"), ("in_second", "cus_second")] {
+                let paid = Fixture.invoice(invoice, customer: customer, paid: 100)
+                try await app.stripe(Fixture.event("evt_\(invoice)", "invoice.paid", created: "2026-01-05", paid))
+            }
+            var subscription = Fixture.subscription("sub_moves", customer: "cus_first", items: [Fixture.item(5000)])
+            let database = try Connection(path: app.databasePath)
+            func contract() throws -> (account: String?, updatedAt: Int?) {
+                let row = try database.first("SELECT account_id, updated_at FROM contracts WHERE external_id = 'sub_moves'")
+                return (row?.string("account_id"), row?.int("updated_at"))
+            }
+            try await app.stripe(Fixture.event("evt_m_1", "customer.subscription.created", created: "2026-01-05", subscription))
+            let created = try contract()
+            #expect(created.account == first)
+            try await app.stripe(Fixture.event("evt_m_2", "customer.subscription.updated", created: "2026-02-05", subscription))
+            let updated = try contract()
+            #expect(updated.account == first)
+            #expect(updated.updatedAt ?? 0 > created.updatedAt ?? .max, "another snapshot of the subscription changes its contract")
+            #expect(try await Self.mrr(app, first, asOf: "2026-03-01") == 5000)
+            subscription["customer"] = "cus_second"
+            try await app.stripe(Fixture.event("evt_m_3", "customer.subscription.updated", created: "2026-03-05", subscription))
+            let moved = try contract()
+            #expect(moved.account == second, "the subscription follows its customer")
+            #expect(moved.updatedAt ?? 0 > updated.updatedAt ?? .max)
+            #expect(try await Self.mrr(app, first, asOf: "2026-04-01") == 0)
+            #expect(try await Self.mrr(app, second, asOf: "2026-04-01") == 5000)
         }
     }
 

@@ -131,8 +131,10 @@ public struct StripeEventHandler: WebhookEventHandler {
             contract.startDate = event.startDate
             try tx.contracts.insert(contract)
             try tx.audit(Self.actor, "contract.create", "contract", contract.id, at: now)
-        } else {
+        } else if previousAccount != account.id {
             try tx.contracts.update(contract)
+        } else {
+            try tx.contracts.touch(contract.id, at: now)
         }
         var stored = event.stored
         stored.contractID = contract.id
