@@ -230,9 +230,11 @@ struct SQLiteLedgerRecords: LedgerRecords {
                 [accountID, movement.kind.rawValue, movement.at.stored, movement.amount, movement.from, movement.to]
             )
         }
+        // Only when one of them changed: rewriting the same values still rewrote the row and its indexes.
+        let dates = [wonAt?.stored, paidAt?.stored, convertedAt?.stored]
         try db.query(
-            "UPDATE accounts SET won_at = ?, paid_at = ?, converted_at = ? WHERE id = ?",
-            [wonAt?.stored, paidAt?.stored, convertedAt?.stored, accountID]
+            "UPDATE accounts SET won_at = ?, paid_at = ?, converted_at = ? WHERE id = ? AND (won_at IS NOT ? OR paid_at IS NOT ? OR converted_at IS NOT ?)",
+            dates + [accountID] + dates
         )
     }
 
