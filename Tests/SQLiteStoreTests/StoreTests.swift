@@ -70,7 +70,7 @@ func temporaryPath(_ name: String = "store.sqlite") -> String {
         #expect(settings.0 == "wal")
         #expect(settings.1 == 1)
         #expect(settings.2 == 2, "FULL")
-        #expect(settings.3 == 10_000)
+        #expect(settings.3 == 4_000)
         await #expect(throws: SQLiteError.self) { try await database.read { try $0.query("INSERT INTO items (name) VALUES ('x')") } }
         await database.close()
     }
