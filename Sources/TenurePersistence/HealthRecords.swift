@@ -79,7 +79,7 @@ struct SQLiteHealthRecords: HealthRecords {
 
     /// Every evaluation (from `health_scores_band` alone, account by account in day order) and every flag.
     private func readCopy() throws -> HealthCopy {
-        var evaluations = AccountGroups<BandEvaluation>()
+        var evaluations = OrderedGroups<BandEvaluation>()
         try db.forEachRow("SELECT account_id, evaluated_at, band FROM health_scores ORDER BY account_id, day") { row in
             evaluations.append(
                 BandEvaluation(

@@ -83,14 +83,14 @@ struct SQLiteContractRecords: ContractRecords {
     func all() throws -> AllContracts { try cache?.value(in: db, read: readAll) ?? readAll() }
 
     private func readAll() throws -> AllContracts {
-        var snapshots: [String: [SubscriptionSnapshot]] = [:]
+        var snapshots = OrderedGroups<SubscriptionSnapshot>()
         try db.forEachRow("SELECT * FROM subscription_snapshots ORDER BY contract_id, effective_at, order_key") { row in
             let stored = Self.decodeSnapshot(row)
-            snapshots[stored.contractID, default: []].append(try memo.readBack(stored))
+            snapshots.append(try memo.readBack(stored), of: stored.contractID)
         }
         return AllContracts(
             byAccount: Dictionary(grouping: try db.map("SELECT * FROM contracts ORDER BY seq", decode), by: \.accountID),
-            snapshots: snapshots
+            snapshots: snapshots.finish()
         )
     }
 
@@ -259,7 +259,7 @@ struct SQLiteLedgerRecords: LedgerRecords {
     private func read(_ accountIDs: [String]?, asOf: Date) throws -> [String: [Movement]] {
         let select = "SELECT account_id, kind, at, amount, from_mrr, to_mrr FROM mrr_movements"
         // Rows come account by account (`mrr_movements_history` holds them in that order).
-        var histories = AccountGroups<Movement>()
+        var histories = OrderedGroups<Movement>()
         func add(_ row: Row) {
             guard let id = row.string("account_id"), let kind = row.string("kind").flatMap(MovementKind.init(rawValue:)) else { return }
             histories.append(

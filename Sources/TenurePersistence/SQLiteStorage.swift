@@ -117,26 +117,26 @@ extension Date {
     var stored: Int64 { unixMilliseconds }
 }
 
-/// Rows that come ordered by account, gathered into one array per account: one array is built at a time and stored
-/// once it is complete, rather than appending each row to its account's array in the dictionary.
-struct AccountGroups<Element> {
+/// Rows that come ordered by a key (an account, a contract), gathered into one array per key: one array is built at a
+/// time and stored once it is complete, rather than appending each row to its key's array in the dictionary.
+struct OrderedGroups<Element> {
     private var groups: [String: [Element]] = [:]
-    private var account: String?
+    private var key: String?
     private var elements: [Element] = []
 
-    mutating func append(_ element: Element, of accountID: String) {
-        if accountID != account {
-            if let account { groups[account] = elements }
-            account = accountID
+    mutating func append(_ element: Element, of key: String) {
+        if key != self.key {
+            if let current = self.key { groups[current] = elements }
+            self.key = key
             elements = []
         }
         elements.append(element)
     }
 
-    /// Every account's array, the last one's included.
+    /// Every key's array, the last one's included.
     mutating func finish() -> [String: [Element]] {
-        if let account { groups[account] = elements }
-        account = nil
+        if let key { groups[key] = elements }
+        key = nil
         elements = []
         return groups
     }
