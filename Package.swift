@@ -9,7 +9,7 @@ let swiftSettings: [SwiftSetting] = [
 /// A new migration is listed here and in `migrations/Migrations.swift`; a test checks both against the folder.
 let migrationFiles = [
     "0001_foundation.sql", "0002_pipeline.sql", "0003_revenue.sql", "0004_health.sql", "0005_case_changes.sql",
-    "0006_read_indexes.sql", "0007_contracts_version.sql", "0008_summary_reads.sql",
+    "0006_read_indexes.sql", "0007_contracts_version.sql", "0008_summary_reads.sql", "0009_snapshot_key.sql",
 ]
 
 let package = Package(

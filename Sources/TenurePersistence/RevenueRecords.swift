@@ -60,7 +60,7 @@ struct SQLiteContractRecords: ContractRecords {
         try db.query(
             """
             INSERT INTO subscription_snapshots (contract_id, event_id, effective_at, order_key, terms) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (event_id) DO NOTHING
+            ON CONFLICT (contract_id, effective_at, order_key) DO NOTHING
             """,
             [snapshot.contractID, snapshot.eventID, snapshot.effectiveAt.stored, snapshot.order, String(decoding: snapshot.terms, as: UTF8.self)]
         )
