@@ -23,7 +23,7 @@ import Testing
             } else if let array = try? container.decode([DecoderReading].self) {
                 value = .array(array.map(\.value))
             } else {
-                value = .object(try container.decode([String: DecoderReading].self).mapValues(\.value))
+                value = .object(JSONObject(try container.decode([String: DecoderReading].self).mapValues(\.value)))
             }
         }
     }
@@ -55,6 +55,11 @@ import Testing
                 ])
         )
         #expect(JSONValue.parse(Array(#"{"k": 1, "k": 2}"#.utf8)) == .object(["k": .integer(2)]), "the last of repeated keys wins")
+        #expect(JSONValue.parse(Array(#"{"k": 1, "j": 0, "k": 2}"#.utf8))?["k"] == .integer(2))
+        #expect(JSONValue.parse(Array(#"{"b": 1, "a": [2]}"#.utf8)) == .object(["a": .array([.integer(2)]), "b": .integer(1)]), "in any order")
+        #expect(JSONValue.parse(Array(#"{"a": 1}"#.utf8)) != .object(["a": .integer(1), "b": .null]))
+        let limits = JSONValue.parse(Array("[-9223372036854775808, -9223372036854775809, 12345678901234567890, -12]".utf8))
+        #expect(limits == .array([.integer(.min), .number(-9_223_372_036_854_775_809), .number(12_345_678_901_234_567_890), .integer(-12)]))
     }
 
     @Test(arguments: [

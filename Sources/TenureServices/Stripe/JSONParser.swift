@@ -33,10 +33,9 @@ struct JSONParser {
     private mutating func object() -> JSONValue? {
         guard enter() else { return nil }
         defer { depth -= 1 }
-        // Collected first, so the dictionary is made at its size and hashes each key once; a repeated key keeps its last value.
-        var members: [(String, JSONValue)] = []
+        var members: [(key: String, value: JSONValue)] = []
         skipWhitespace()
-        if consume(UInt8(ascii: "}")) { return .object([:]) }
+        if consume(UInt8(ascii: "}")) { return .object(JSONObject(members: members)) }
         repeat {
             skipWhitespace()
             guard peek() == UInt8(ascii: "\""), let key = string() else { return nil }
@@ -45,7 +44,7 @@ struct JSONParser {
             members.append((key, value))
             skipWhitespace()
         } while consume(UInt8(ascii: ","))
-        return consume(UInt8(ascii: "}")) ? .object(Dictionary(members, uniquingKeysWith: { _, last in last })) : nil
+        return consume(UInt8(ascii: "}")) ? .object(JSONObject(members: members)) : nil
     }
 
     private mutating func array() -> JSONValue? {
@@ -167,9 +166,21 @@ struct JSONParser {
             if !consume(UInt8(ascii: "+")) { _ = consume(UInt8(ascii: "-")) }
             guard digits() else { return nil }
         }
-        let text = String(decoding: bytes[start..<index], as: UTF8.self)
-        if integral, let value = Int64(text) { return .integer(value) }
-        return Double(text).flatMap { $0.isFinite ? .number($0) : nil }
+        if integral, let value = integer(bytes[start..<index]) { return .integer(value) }
+        return Double(String(decoding: bytes[start..<index], as: UTF8.self)).flatMap { $0.isFinite ? .number($0) : nil }
+    }
+
+    /// `-?[0-9]+` as an `Int64`, or nil when it does not fit.
+    private func integer(_ text: Slice<UnsafeBufferPointer<UInt8>>) -> Int64? {
+        let negative = text.first == UInt8(ascii: "-")
+        var value: Int64 = 0
+        for digit in text.dropFirst(negative ? 1 : 0) {
+            let (shifted, overflowed) = value.multipliedReportingOverflow(by: 10)
+            let (next, overflowedAgain) = shifted.addingReportingOverflow(negative ? -Int64(digit &- 48) : Int64(digit &- 48))
+            guard !overflowed, !overflowedAgain else { return nil }
+            value = next
+        }
+        return value
     }
 
     /// One or more decimal digits.
