@@ -221,6 +221,31 @@ import Testing
         }
     }
 
+    @Test func everyDeliveryIsCountedInMetricsByItsOutcome() async throws {
+        try await TestApp.run { app in
+            func counts() async throws -> [String: Double] {
+                let text = try await app.send(.get, "/metrics", key: nil).text
+                var counts: [String: Double] = [:]
+                for line in text.split(separator: "\n") where line.hasPrefix("tenure_webhook_events{") && line.contains(#"source="stripe""#) {
+                    guard let outcome = line.firstMatch(of: /outcome="([a-z]+)"/)?.1, let value = line.split(separator: " ").last else { continue }
+                    counts[String(outcome)] = Double(value)
+                }
+                return counts
+            }
+            let before = try await counts()
+            let invoice = Fixture.event("evt_m1", "invoice.paid", created: "2026-01-03", Fixture.invoice("in_m1", customer: "cus_nobody", paid: 100))
+            #expect(try await app.stripe(invoice).json["status"] as? String == "pending")
+            #expect(try await app.stripe(invoice).json["status"] as? String == "duplicate")
+            #expect(try await app.stripe(invoice, secret: "whsec_wrong").status == .unauthorized)
+            let ignored = Fixture.event("evt_m2", "customer.created", created: "2026-01-03", Fixture.object("customer"))
+            #expect(try await app.stripe(ignored).json["status"] as? String == "ignored")
+            let after = try await counts()
+            for outcome in ["pending", "duplicate", "rejected", "ignored"] {
+                #expect(after[outcome, default: 0] >= before[outcome, default: 0] + 1, "\(outcome): \(before) → \(after)")
+            }
+        }
+    }
+
     @Test func deletionChurnsRefundsAndFailuresAreRecordedWithoutMovingMRR() async throws {
         try await TestApp.run { app in
             let account = try await Self.wonAccount(app)

@@ -15,6 +15,8 @@ struct WebhookController {
     func register(on endpoints: Endpoints) {
         let webhooks = endpoints.services.webhooks
         let secrets = endpoints.services.webhookSecrets
+        let counters = WebhookCounters()
+        let stripeSecrets = secrets.stripe.map { StripeSignature.Secret($0) }
         endpoints.post("/v1/webhooks/crm", .open) { call in
             let headers = call.request.headers
             do {
@@ -27,7 +29,7 @@ struct WebhookController {
                     now: call.now
                 )
             } catch let rejection as WebhookRejection {
-                Self.count(.crm, "rejected")
+                counters.count(.crm, "rejected")
                 throw Problem(.unauthorized, "invalid-signature", detail: rejection.reason)
             }
             let envelope = try? JSON.decoder.decode(Envelope.self, from: Data(call.body))
@@ -39,13 +41,13 @@ struct WebhookController {
                 occurredAt: envelope?.occurredAt.flatMap(Timestamp.parseInstant),
                 payload: call.body
             )
-            return try Self.reply(to: try await webhooks.receive(delivery), source: .crm)
+            return try Self.reply(to: try await webhooks.receive(delivery), source: .crm, counters)
         }
         endpoints.post("/v1/webhooks/stripe", .open) { call in
             do {
-                try StripeSignature.verify(header: call.request.headers[.stripeSignature], body: call.body, secrets: secrets.stripe, now: call.now)
+                try StripeSignature.verify(header: call.request.headers[.stripeSignature], body: call.body, secrets: stripeSecrets, now: call.now)
             } catch let rejection as WebhookRejection {
-                Self.count(.stripe, "rejected")
+                counters.count(.stripe, "rejected")
                 throw Problem(.unauthorized, "invalid-signature", detail: rejection.reason)
             }
             let event = JSONValue.parse(call.body)
@@ -60,7 +62,7 @@ struct WebhookController {
                 payload: call.body,
                 parsed: event
             )
-            return try Self.reply(to: try await webhooks.receive(delivery), source: .stripe)
+            return try Self.reply(to: try await webhooks.receive(delivery), source: .stripe, counters)
         }
         endpoints.get("/v1/webhook-events", .scope(.admin)) { call in
             let query = call.query
@@ -80,23 +82,38 @@ struct WebhookController {
     }
 
     /// 200 with the status, or 422 for a failed (stored) event.
-    static func reply(to outcome: WebhookService.Outcome, source: WebhookSource) throws -> Reply {
+    static func reply(to outcome: WebhookService.Outcome, source: WebhookSource, _ counters: WebhookCounters) throws -> Reply {
         switch outcome {
         case .duplicate:
-            count(source, "duplicate")
+            counters.count(source, "duplicate")
             return try .json(["status": "duplicate"])
         case .applied(let event):
-            count(source, event.status.rawValue)
+            counters.count(source, event.status.rawValue)
             return try .json(["status": event.status.rawValue])
         case .failed(_, let error):
-            count(source, "failed")
+            counters.count(source, "failed")
             throw error
         }
     }
+}
 
-    static func count(_ source: WebhookSource, _ outcome: String) {
-        Counter(label: "tenure_webhook_events", dimensions: [("source", source.rawValue), ("outcome", outcome)]).increment()
+/// `tenure_webhook_events{source, outcome}`: every counter made once, since making one looks it up in the registry.
+struct WebhookCounters: Sendable {
+    static let outcomes = ["rejected", "duplicate"] + WebhookStatus.allCases.map(\.rawValue)
+    private let counters: [WebhookSource: [String: Counter]]
+
+    init() {
+        counters = Dictionary(
+            uniqueKeysWithValues: WebhookSource.allCases.map { source in
+                let bySource = Self.outcomes.map { outcome in
+                    (outcome, Counter(label: "tenure_webhook_events", dimensions: [("source", source.rawValue), ("outcome", outcome)]))
+                }
+                return (source, Dictionary(uniqueKeysWithValues: bySource))
+            }
+        )
     }
+
+    func count(_ source: WebhookSource, _ outcome: String) { counters[source]?[outcome]?.increment() }
 }
 
 struct WebhookEventResource: Encodable, Sendable {
