@@ -15,8 +15,12 @@ public final class Connection {
     /// How many times changes made on this connection were undone: a copy of what it wrote is stale once this moves.
     public private(set) var rollbacks = 0
 
+    /// SQLite's process-wide settings, made once before the first connection opens (and so initializes SQLite).
+    private static let processSettings: Void = { _ = tenure_sqlite3_disable_memory_statistics() }()
+
     /// Opens (creating when `readOnly` is false) the database at `path`; closes the handle again if configuration fails.
     public init(path: String, readOnly: Bool = false, durability: Durability = .full) throws {
+        Self.processSettings
         var handle: OpaquePointer?
         let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         let code = sqlite3_open_v2(path, &handle, flags, nil)
