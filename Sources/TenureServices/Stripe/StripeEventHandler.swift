@@ -25,15 +25,16 @@ public struct StripeEventHandler: WebhookEventHandler {
         let subscription: SubscriptionEvent?
     }
 
-    /// A subscription event's snapshot, encoded as it is stored and read back from those bytes, so that what this
-    /// process applies is what any later reader of the database reads.
+    /// A subscription event's snapshot and the row that stores it. The row reads back as this very snapshot (its
+    /// dates are whole seconds and its amounts exact rationals), so what this process applies is what any later
+    /// reader of the database reads: a test holds it for random snapshots, and every debug build checks each event.
     struct SubscriptionEvent: Sendable {
         let subscriptionID: String?
         /// The subscription's `start_date`, else the event's time.
         let startDate: Date
         /// The row to store, once its contract is known.
         let stored: StoredSnapshot
-        let readBack: SubscriptionSnapshot
+        let snapshot: SubscriptionSnapshot
 
         init(_ object: JSONValue, created: Date, event: WebhookEvent) throws {
             let deleted = event.type == "customer.subscription.deleted"
@@ -41,10 +42,15 @@ public struct StripeEventHandler: WebhookEventHandler {
             startDate = object["start_date"].date ?? created
             let order = (event.type == "customer.subscription.created" ? "0" : deleted ? "2" : "1") + event.eventID
             let effectiveAt = deleted ? StripeSubscriptionParser.deletionTime(object, eventCreated: created) : created
-            let snapshot = StripeSubscriptionParser.snapshot(object, effectiveAt: effectiveAt, order: order, deleted: deleted)
-            let terms = try StoredSnapshot.terms(of: snapshot)
-            stored = StoredSnapshot(contractID: "", eventID: event.eventID, effectiveAt: effectiveAt, order: order, terms: terms)
-            readBack = try stored.readBack()
+            snapshot = StripeSubscriptionParser.snapshot(object, effectiveAt: effectiveAt, order: order, deleted: deleted)
+            stored = StoredSnapshot(
+                contractID: "",
+                eventID: event.eventID,
+                effectiveAt: effectiveAt,
+                order: order,
+                terms: try StoredSnapshot.terms(of: snapshot)
+            )
+            assert((try? stored.readBack()) == snapshot, "the stored snapshot of \(event.eventID) reads back as another")
         }
     }
 
@@ -138,7 +144,7 @@ public struct StripeEventHandler: WebhookEventHandler {
         }
         var stored = event.stored
         stored.contractID = contract.id
-        try tx.contracts.addSnapshot(stored, readBack: event.readBack)
+        try tx.contracts.addSnapshot(stored, readBack: event.snapshot)
         if previousAccount != account.id { try RevenueBook.refresh(previousAccount, in: tx) }
         try RevenueBook.refresh(account.id, in: tx)
     }
