@@ -164,8 +164,11 @@ public enum Identifier {
         let milliseconds = UInt64(max(0, instant.timeIntervalSince1970 * 1000))
         var generator = SystemRandomNumberGenerator()
         let random: UInt64 = generator.next()
-        let time = (0..<9).map { index in alphabet[Int(milliseconds >> (5 * UInt64(8 - index)) & 31)] }
-        let noise = (0..<11).map { index in alphabet[Int(random >> (5 * UInt64(index)) & 31)] }
-        return prefix + "_" + String(decoding: time + noise, as: UTF8.self)
+        var text = Array(prefix.utf8)
+        text.reserveCapacity(text.count + 21)
+        text.append(UInt8(ascii: "_"))
+        for index in 0..<9 { text.append(alphabet[Int(milliseconds >> (5 * UInt64(8 - index)) & 31)]) }
+        for index in 0..<11 { text.append(alphabet[Int(random >> (5 * UInt64(index)) & 31)]) }
+        return String(decoding: text, as: UTF8.self)
     }
 }

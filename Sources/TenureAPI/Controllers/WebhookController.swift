@@ -81,15 +81,18 @@ struct WebhookController {
         }
     }
 
+    /// `{"status":"…"}`, written out: an outcome is one lowercase word, and encoding it took 2 µs of each delivery.
+    static func statusReply(_ outcome: String) -> Reply { Reply(status: .ok, headers: [:], body: Array(#"{"status":"\#(outcome)"}"#.utf8)) }
+
     /// 200 with the status, or 422 for a failed (stored) event.
     static func reply(to outcome: WebhookService.Outcome, source: WebhookSource, _ counters: WebhookCounters) throws -> Reply {
         switch outcome {
         case .duplicate:
             counters.count(source, "duplicate")
-            return try .json(["status": "duplicate"])
+            return statusReply("duplicate")
         case .applied(let event):
             counters.count(source, event.status.rawValue)
-            return try .json(["status": event.status.rawValue])
+            return statusReply(event.status.rawValue)
         case .failed(_, let error):
             counters.count(source, "failed")
             throw error
