@@ -38,6 +38,8 @@ extension AppArguments {
 
 /// Builds the whole server: storage (migrated), services, routes and middleware. Used by `tenure serve` and by the tests.
 public func buildApplication(_ arguments: some AppArguments) async throws -> some ApplicationProtocol {
+    // Before the storage opens: its writer and readers make their metrics as they start.
+    Metrics.bootstrap()
     var logger = Logger(label: "tenure")
     logger.logLevel = arguments.logLevel
     let storage = try await SQLiteStorage(
@@ -70,7 +72,6 @@ public func buildApplication(_ arguments: some AppArguments) async throws -> som
 }
 
 func buildRouter(_ services: Services, rateLimiter: RateLimiter) -> Router<AppRequestContext> {
-    Metrics.bootstrap()
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: LogRequestsMiddleware(.info))
