@@ -26,7 +26,7 @@ enum RevenueBook {
 
     static func facts(of accountID: String, in tx: any Transaction) throws -> AccountRevenueFacts {
         let pastDueChurnDays = try settings(in: tx).pastDueChurnDays
-        let paidAt = try tx.payments.of(account: accountID).filter { $0.status == .paid && $0.amount > 0 }.map(\.at).min()
+        let paidAt = try tx.payments.firstPaid(account: accountID)
         let streams: [any RevenueStream] = try tx.contracts.of(account: accountID).compactMap { contract in
             switch contract.source {
             case .manual: return contract.manualTerms

@@ -405,6 +405,8 @@ public protocol PaymentRecords {
     func find(stripe status: PaymentStatus, externalID: String) throws -> Payment?
     func list(_ filter: PaymentFilter, _ page: PageRequest) throws -> Page<Payment>
     func of(account accountID: String) throws -> [Payment]
+    /// When the account's earliest verified payment above 0 was made (`paid_at`).
+    func firstPaid(account accountID: String) throws -> Date?
 }
 
 public protocol AcquisitionSpendRecords {

@@ -246,6 +246,33 @@ import Testing
         }
     }
 
+    @Test func onlyAPaidInvoiceVerifiesPaymentNotAFailedOneOrARefund() async throws {
+        try await TestApp.run { app in
+            let account = try await Self.wonAccount(app)
+            try await app.stripe(
+                Fixture.event(
+                    "evt_f0",
+                    "invoice.payment_failed",
+                    created: "2026-01-03",
+                    Fixture.invoice("in_f0", customer: "cus_acme", paid: 0, due: 4000)
+                )
+            )
+            var charge = Fixture.object("charge")
+            charge["id"] = "ch_0"
+            charge["customer"] = "cus_acme"
+            charge["currency"] = "usd"
+            charge["amount_refunded"] = 1000
+            try await app.stripe(Fixture.event("evt_r0", "charge.refunded", created: "2026-01-04", charge))
+            #expect(try await LifecycleAPITests.account(app, account)["lifecycle_stage"] as? String == "pending_payment")
+            try await app.stripe(
+                Fixture.event("evt_p0", "invoice.paid", created: "2026-01-05", Fixture.invoice("in_p0", customer: "cus_acme", paid: 4000))
+            )
+            let view = try await LifecycleAPITests.account(app, account)
+            #expect(view["lifecycle_stage"] as? String == "customer")
+            #expect(view["customer_since"] as? String == "2026-01-05T00:00:00Z")
+        }
+    }
+
     @Test func deletionChurnsRefundsAndFailuresAreRecordedWithoutMovingMRR() async throws {
         try await TestApp.run { app in
             let account = try await Self.wonAccount(app)
