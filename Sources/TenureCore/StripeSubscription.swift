@@ -149,8 +149,9 @@ public struct StripeSubscriptionStream: RevenueStream, Equatable {
 
     public init(snapshots: [SubscriptionSnapshot], pastDueChurnDays: Int?) {
         func inOrder(_ a: SubscriptionSnapshot, _ b: SubscriptionSnapshot) -> Bool { (a.effectiveAt, a.order) < (b.effectiveAt, b.order) }
-        // Stored snapshots usually come in order already: sorting them anyway copied every one.
-        self.snapshots = zip(snapshots, snapshots.dropFirst()).contains { inOrder($1, $0) } ? snapshots.sorted(by: inOrder) : snapshots
+        // Stored snapshots usually come in order already: sorting them anyway copied every one (and so did pairing them up).
+        let ordered = snapshots.indices.dropFirst().allSatisfy { !inOrder(snapshots[$0], snapshots[$0 - 1]) }
+        self.snapshots = ordered ? snapshots : snapshots.sorted(by: inOrder)
         self.pastDueChurnDays = pastDueChurnDays
     }
 

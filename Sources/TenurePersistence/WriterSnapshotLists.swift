@@ -10,18 +10,29 @@ import TenureServices
 /// writer's connection, and once another connection (another process) has committed.
 final class WriterSnapshotLists: @unchecked Sendable {
     // Safe: only used in write transactions, which all run on the writer's one thread.
-    private struct Entry {
+    /// Where a snapshot sorts: `ORDER BY effective_at, order_key`.
+    private struct Key {
         let effectiveAt: Int64
         let order: String
-        let snapshot: SubscriptionSnapshot
 
-        /// `ORDER BY effective_at, order_key`: milliseconds, then the key's bytes (SQLite's BINARY collation).
-        func precedes(_ other: Entry) -> Bool {
+        init(_ stored: StoredSnapshot) {
+            effectiveAt = stored.effectiveAt.stored
+            order = stored.order
+        }
+
+        /// Milliseconds, then the key's bytes (SQLite's BINARY collation).
+        func precedes(_ other: Key) -> Bool {
             effectiveAt != other.effectiveAt ? effectiveAt < other.effectiveAt : order.utf8.lexicographicallyPrecedes(other.order.utf8)
         }
     }
 
-    private var lists: [String: [Entry]] = [:]
+    /// A contract's snapshots and their keys, side by side: the snapshots are handed out as they are, not copied.
+    private struct List {
+        var keys: [Key]
+        var snapshots: [SubscriptionSnapshot]
+    }
+
+    private var lists: [String: List] = [:]
     private var validFor: (rollbacks: Int, dataVersion: Int)?
     private let capacity: Int
 
@@ -30,19 +41,23 @@ final class WriterSnapshotLists: @unchecked Sendable {
     /// The contract's snapshots, from the copy or else from `read` (which the copy then keeps).
     func snapshots(of contractID: String, on db: Connection, read: () throws -> [ReadSnapshot]) throws -> [SubscriptionSnapshot] {
         try dropIfStale(db)
-        if let list = lists[contractID] { return list.map(\.snapshot) }
+        if let list = lists[contractID] { return list.snapshots }
         let read = try read()
         if lists.count >= capacity { lists.removeAll(keepingCapacity: true) }
-        lists[contractID] = read.map { Entry(effectiveAt: $0.stored.effectiveAt.stored, order: $0.stored.order, snapshot: $0.snapshot) }
-        return read.map(\.snapshot)
+        let list = List(keys: read.map { Key($0.stored) }, snapshots: read.map(\.snapshot))
+        lists[contractID] = list
+        return list.snapshots
     }
 
     /// Adds a snapshot the writer has just inserted to its contract's list, if the copy holds that list.
     func inserted(_ stored: StoredSnapshot, as snapshot: SubscriptionSnapshot, on db: Connection) throws {
         try dropIfStale(db)
-        let entry = Entry(effectiveAt: stored.effectiveAt.stored, order: stored.order, snapshot: snapshot)
-        let position = lists[stored.contractID]?.lastIndex { !entry.precedes($0) }.map { $0 + 1 } ?? 0
-        lists[stored.contractID]?.insert(entry, at: position)  // in place: a list taken out would be copied on insert
+        let key = Key(stored)
+        let after = { (list: List) in list.keys.lastIndex { !key.precedes($0) }.map { $0 + 1 } ?? 0 }
+        guard let position = lists[stored.contractID].map(after) else { return }
+        // In place: a list taken out of the dictionary would be copied on insert.
+        lists[stored.contractID]?.keys.insert(key, at: position)
+        lists[stored.contractID]?.snapshots.insert(snapshot, at: position)
     }
 
     private func dropIfStale(_ db: Connection) throws {
