@@ -4,7 +4,9 @@ import CSQLite
 final class Statement {
     let handle: OpaquePointer
     let sql: String
-    private unowned let connection: Connection
+    /// The connection's handle, for its errors: the connection owns its statements and finalizes them first. (An
+    /// `unowned` reference to it was checked on every use, once per bound value.)
+    private let database: OpaquePointer
     private(set) lazy var columnNames: [String] = (0..<sqlite3_column_count(handle)).map { String(cString: sqlite3_column_name(handle, $0)) }
 
     init(connection: Connection, sql: String, persistent: Bool) throws {
@@ -16,14 +18,14 @@ final class Statement {
         }
         self.handle = handle
         self.sql = sql
-        self.connection = connection
+        database = connection.handle
     }
 
     deinit { sqlite3_finalize(handle) }
 
     func bind(_ values: [any SQLiteBindable]) throws {
+        // Every parameter is bound again below (the count is checked), so the old values need no clearing first.
         sqlite3_reset(handle)
-        sqlite3_clear_bindings(handle)
         guard values.count == Int(sqlite3_bind_parameter_count(handle)) else {
             throw SQLiteError(
                 code: SQLITE_RANGE,
@@ -42,7 +44,7 @@ final class Statement {
                 case .blob(let bytes):
                     bytes.withUnsafeBytes { sqlite3_bind_blob64(handle, index, $0.baseAddress, UInt64($0.count), SQLITE_TRANSIENT) }
                 }
-            try check(code, connection.handle, sql: sql)
+            try check(code, database, sql: sql)
         }
     }
 
@@ -53,7 +55,7 @@ final class Statement {
         while true {
             let code = sqlite3_step(handle)
             if code == SQLITE_DONE { return }
-            guard code == SQLITE_ROW else { throw SQLiteError(connection: connection.handle, code: code, sql: sql) }
+            guard code == SQLITE_ROW else { throw SQLiteError(connection: database, code: code, sql: sql) }
             try body(Row(columns: names, stepping: self))
         }
     }
