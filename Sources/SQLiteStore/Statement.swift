@@ -60,6 +60,15 @@ final class Statement {
         }
     }
 
+    /// The first row handed to `transform`, or nil when there is none.
+    func first<T>(_ transform: (Row) throws -> T) throws -> T? {
+        defer { sqlite3_reset(handle) }
+        let code = sqlite3_step(handle)
+        if code == SQLITE_DONE { return nil }
+        guard code == SQLITE_ROW else { throw SQLiteError(connection: database, code: code, sql: sql) }
+        return try transform(Row(columns: columnNames, stepping: self))
+    }
+
     func value(at index: Int32) -> SQLiteValue {
         switch sqlite3_column_type(handle, index) {
         case SQLITE_INTEGER: .integer(sqlite3_column_int64(handle, index))

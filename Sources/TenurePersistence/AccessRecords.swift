@@ -14,7 +14,7 @@ struct SQLiteAPIKeyRecords: APIKeyRecords {
     }
 
     func find(secretHash: String) throws -> APIKey? {
-        try db.first("SELECT * FROM api_keys WHERE secret_hash = ?", [secretHash]).map(decode)
+        try db.first("SELECT * FROM api_keys WHERE secret_hash = ?", [secretHash], decode)
     }
 
     func list() throws -> [APIKey] {

@@ -32,23 +32,23 @@ struct SQLiteAccountRecords: AccountRecords {
     }
 
     func find(id: String) throws -> Account? {
-        try db.first("SELECT \(Self.columns) FROM accounts WHERE id = ?", [id]).map(decode)
+        try db.first("SELECT \(Self.columns) FROM accounts WHERE id = ?", [id], decode)
     }
 
     func find(domain: String) throws -> Account? {
-        try db.first("SELECT \(Self.columns) FROM accounts WHERE domain = ? AND merged_into IS NULL", [domain]).map(decode)
+        try db.first("SELECT \(Self.columns) FROM accounts WHERE domain = ? AND merged_into IS NULL", [domain], decode)
     }
 
     func find(externalID: String) throws -> Account? {
-        try db.first("SELECT \(Self.columns) FROM accounts WHERE external_id = ? AND merged_into IS NULL", [externalID]).map(decode)
+        try db.first("SELECT \(Self.columns) FROM accounts WHERE external_id = ? AND merged_into IS NULL", [externalID], decode)
     }
 
     func find(stripeCustomerID: String) throws -> Account? {
         try db.first(
             "SELECT \(Self.columns) FROM accounts WHERE stripe_customer_id = ? AND merged_into IS NULL ORDER BY seq LIMIT 1",
-            [stripeCustomerID]
+            [stripeCustomerID],
+            decode
         )
-        .map(decode)
     }
 
     func list(_ filter: AccountFilter, _ request: PageRequest) throws -> Page<Account> {

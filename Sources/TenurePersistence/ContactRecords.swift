@@ -36,11 +36,11 @@ struct SQLiteContactRecords: ContactRecords {
     }
 
     func find(id: String) throws -> Contact? {
-        try db.first("SELECT \(Self.columns) FROM contacts WHERE id = ?", [id]).map(decode)
+        try db.first("SELECT \(Self.columns) FROM contacts WHERE id = ?", [id], decode)
     }
 
     func find(accountID: String, email: String) throws -> Contact? {
-        try db.first("SELECT \(Self.columns) FROM contacts WHERE account_id = ? AND email = ?", [accountID, email]).map(decode)
+        try db.first("SELECT \(Self.columns) FROM contacts WHERE account_id = ? AND email = ?", [accountID, email], decode)
     }
 
     func list(_ filter: ContactFilter, _ request: PageRequest) throws -> Page<Contact> {

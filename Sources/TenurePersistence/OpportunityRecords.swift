@@ -34,11 +34,11 @@ struct SQLiteOpportunityRecords: OpportunityRecords {
     }
 
     func find(id: String) throws -> Opportunity? {
-        try db.first("SELECT \(Self.columns) FROM opportunities WHERE id = ?", [id]).map(decode)
+        try db.first("SELECT \(Self.columns) FROM opportunities WHERE id = ?", [id], decode)
     }
 
     func find(externalID: String) throws -> Opportunity? {
-        try db.first("SELECT \(Self.columns) FROM opportunities WHERE external_id = ?", [externalID]).map(decode)
+        try db.first("SELECT \(Self.columns) FROM opportunities WHERE external_id = ?", [externalID], decode)
     }
 
     func list(_ filter: OpportunityFilter, _ request: PageRequest) throws -> Page<Opportunity> {
@@ -207,11 +207,11 @@ struct SQLiteWebhookEventRecords: WebhookEventRecords {
     }
 
     func find(id: String) throws -> WebhookEvent? {
-        try db.first("SELECT * FROM webhook_events WHERE id = ?", [id]).map(decode)
+        try db.first("SELECT * FROM webhook_events WHERE id = ?", [id], decode)
     }
 
     func find(source: WebhookSource, eventID: String) throws -> WebhookEvent? {
-        try db.first("SELECT * FROM webhook_events WHERE source = ? AND event_id = ?", [source.rawValue, eventID]).map(decode)
+        try db.first("SELECT * FROM webhook_events WHERE source = ? AND event_id = ?", [source.rawValue, eventID], decode)
     }
 
     func list(_ filter: WebhookEventFilter, _ request: PageRequest) throws -> Page<WebhookEvent> {

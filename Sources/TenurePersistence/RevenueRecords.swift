@@ -34,14 +34,14 @@ struct SQLiteContractRecords: ContractRecords {
 
     func touch(_ id: String, at: Date) throws { try db.query("UPDATE contracts SET updated_at = ? WHERE id = ?", [at.stored, id]) }
 
-    func find(id: String) throws -> Contract? { try db.first("SELECT * FROM contracts WHERE id = ?", [id]).map(decode) }
+    func find(id: String) throws -> Contract? { try db.first("SELECT * FROM contracts WHERE id = ?", [id], decode) }
 
     func find(stripeSubscription id: String) throws -> Contract? {
-        try db.first("SELECT * FROM contracts WHERE source = 'stripe' AND external_id = ?", [id]).map(decode)
+        try db.first("SELECT * FROM contracts WHERE source = 'stripe' AND external_id = ?", [id], decode)
     }
 
     func find(manualFor opportunityID: String) throws -> Contract? {
-        try db.first("SELECT * FROM contracts WHERE source = 'manual' AND opportunity_id = ?", [opportunityID]).map(decode)
+        try db.first("SELECT * FROM contracts WHERE source = 'manual' AND opportunity_id = ?", [opportunityID], decode)
     }
 
     func list(_ filter: ContractFilter, _ request: PageRequest) throws -> Page<Contract> {
@@ -150,7 +150,7 @@ struct SQLitePaymentRecords: PaymentRecords {
     }
 
     func find(stripe status: PaymentStatus, externalID: String) throws -> Payment? {
-        try db.first("SELECT * FROM payments WHERE source = 'stripe' AND status = ? AND external_id = ?", [status.rawValue, externalID]).map(decode)
+        try db.first("SELECT * FROM payments WHERE source = 'stripe' AND status = ? AND external_id = ?", [status.rawValue, externalID], decode)
     }
 
     func list(_ filter: PaymentFilter, _ request: PageRequest) throws -> Page<Payment> {

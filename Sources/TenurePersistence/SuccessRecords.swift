@@ -70,9 +70,9 @@ struct SQLiteCaseRecords: CaseRecords {
         )
     }
 
-    func find(id: String) throws -> SupportCase? { try db.first("SELECT * FROM cases WHERE id = ?", [id]).map(decode) }
+    func find(id: String) throws -> SupportCase? { try db.first("SELECT * FROM cases WHERE id = ?", [id], decode) }
 
-    func find(externalID: String) throws -> SupportCase? { try db.first("SELECT * FROM cases WHERE external_id = ?", [externalID]).map(decode) }
+    func find(externalID: String) throws -> SupportCase? { try db.first("SELECT * FROM cases WHERE external_id = ?", [externalID], decode) }
 
     func list(_ filter: CaseFilter, _ request: PageRequest) throws -> Page<SupportCase> {
         var conditions = Conditions()
@@ -201,10 +201,10 @@ struct SQLiteTaskRecords: TaskRecords {
         )
     }
 
-    func find(id: String) throws -> SuccessTask? { try db.first("SELECT * FROM tasks WHERE id = ?", [id]).map(decode) }
+    func find(id: String) throws -> SuccessTask? { try db.first("SELECT * FROM tasks WHERE id = ?", [id], decode) }
 
     func open(account accountID: String, playbook: RiskFlagCode) throws -> SuccessTask? {
-        try db.first("SELECT * FROM tasks WHERE account_id = ? AND playbook = ? AND status = 'open'", [accountID, playbook.rawValue]).map(decode)
+        try db.first("SELECT * FROM tasks WHERE account_id = ? AND playbook = ? AND status = 'open'", [accountID, playbook.rawValue], decode)
     }
 
     func list(_ filter: TaskFilter, _ request: PageRequest) throws -> Page<SuccessTask> {
