@@ -132,20 +132,11 @@ struct JSONParser {
         guard index + 4 <= bytes.count else { return nil }
         var value: UInt16 = 0
         for _ in 0..<4 {
-            guard let digit = Self.hexDigit(bytes[index]) else { return nil }
+            guard let digit = bytes[index].hexDigitValue else { return nil }
             value = value << 4 | UInt16(digit)
             index += 1
         }
         return value
-    }
-
-    private static func hexDigit(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 
     /// `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`: an integer when it has neither fraction nor exponent and fits
@@ -207,5 +198,17 @@ struct JSONParser {
         guard peek() == byte else { return false }
         index += 1
         return true
+    }
+}
+
+extension UInt8 {
+    /// The value of a hexadecimal digit of either case.
+    var hexDigitValue: UInt8? {
+        switch self {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): self - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): self - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): self - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }

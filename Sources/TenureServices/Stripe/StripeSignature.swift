@@ -73,20 +73,11 @@ public enum StripeSignature {
             var difference: UInt8 = 0
             var valid = true
             for (offset, digit) in hex.enumerated() {
-                let nibble = nibble(digit)
+                let nibble = digit.hexDigitValue
                 valid = valid && nibble != nil
                 difference |= (nibble ?? 0) ^ (offset.isMultiple(of: 2) ? bytes[offset / 2] >> 4 : bytes[offset / 2] & 0x0F)
             }
             return valid && difference == 0
-        }
-    }
-
-    private static func nibble(_ digit: UInt8) -> UInt8? {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
-        default: nil
         }
     }
 }
