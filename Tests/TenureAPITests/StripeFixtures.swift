@@ -70,6 +70,16 @@ enum StripeFixture {
         return invoice
     }
 
+    /// The charge a `charge.refunded` event carries: `refunded` of it given back so far.
+    static func refundedCharge(_ id: String, customer: String, refunded: Int) -> [String: Any] {
+        var charge = object("charge")
+        charge["id"] = id
+        charge["customer"] = customer
+        charge["currency"] = "usd"
+        charge["amount_refunded"] = refunded
+        return charge
+    }
+
     static func event(_ id: String, _ type: String, created: String, _ object: [String: Any]) -> String {
         var event = Self.object("event")
         event["id"] = id

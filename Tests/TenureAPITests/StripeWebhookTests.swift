@@ -257,11 +257,7 @@ import Testing
                     Fixture.invoice("in_f0", customer: "cus_acme", paid: 0, due: 4000)
                 )
             )
-            var charge = Fixture.object("charge")
-            charge["id"] = "ch_0"
-            charge["customer"] = "cus_acme"
-            charge["currency"] = "usd"
-            charge["amount_refunded"] = 1000
+            let charge = Fixture.refundedCharge("ch_0", customer: "cus_acme", refunded: 1000)
             try await app.stripe(Fixture.event("evt_r0", "charge.refunded", created: "2026-01-04", charge))
             #expect(try await LifecycleAPITests.account(app, account)["lifecycle_stage"] as? String == "pending_payment")
             try await app.stripe(
@@ -289,11 +285,7 @@ import Testing
                     Fixture.invoice("in_f", customer: "cus_acme", paid: 0, due: 4000)
                 )
             )
-            var charge = Fixture.object("charge")
-            charge["id"] = "ch_1"
-            charge["customer"] = "cus_acme"
-            charge["currency"] = "usd"
-            charge["amount_refunded"] = 1000
+            var charge = Fixture.refundedCharge("ch_1", customer: "cus_acme", refunded: 1000)
             try await app.stripe(Fixture.event("evt_r1", "charge.refunded", created: "2026-02-03", charge))
             charge["amount_refunded"] = 2500
             try await app.stripe(Fixture.event("evt_r2", "charge.refunded", created: "2026-02-04", charge))
