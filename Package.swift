@@ -43,21 +43,22 @@ let package = Package(
         ),
         .target(name: "TenureMigrations", path: "migrations", resources: migrationFiles.map { .embedInCode($0) }),
         .target(name: "TenureCore", swiftSettings: swiftSettings),
+        .target(name: "TenureJSON", swiftSettings: swiftSettings),
         .target(
             name: "TenureServices",
-            dependencies: ["TenureCore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["TenureCore", "TenureJSON", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "TenurePersistence",
-            dependencies: ["SQLiteStore", "TenureCore", "TenureServices", "TenureMigrations"],
+            dependencies: ["SQLiteStore", "TenureCore", "TenureJSON", "TenureServices", "TenureMigrations"],
             swiftSettings: swiftSettings
         ),
-        .target(name: "TenureDemo", dependencies: ["TenureCore", "TenureServices"], swiftSettings: swiftSettings),
+        .target(name: "TenureDemo", dependencies: ["TenureCore", "TenureJSON", "TenureServices"], swiftSettings: swiftSettings),
         .target(
             name: "TenureAPI",
             dependencies: [
-                "SQLiteStore", "TenureCore", "TenureServices", "TenurePersistence",
+                "TenureCore", "TenureJSON", "TenureServices",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -76,16 +77,17 @@ let package = Package(
         ),
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore"], swiftSettings: swiftSettings),
         .testTarget(name: "TenureCoreTests", dependencies: ["TenureCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "TenureJSONTests", dependencies: ["TenureJSON"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TenureServicesTests",
-            dependencies: ["TenureServices", "TenureDemo"],
+            dependencies: ["TenureServices", "TenureJSON", "TenureDemo"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "TenureAPITests",
             dependencies: [
-                "TenureAPI", "TenureDemo", "SQLiteStore", "TenureCore", "TenurePersistence", "TenureServices", "TenureMigrations",
+                "TenureAPI", "TenureDemo", "SQLiteStore", "TenureCore", "TenureJSON", "TenurePersistence", "TenureServices", "TenureMigrations",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -1,20 +1,14 @@
 import Foundation
 import Hummingbird
 import Logging
-import SQLiteStore
 import ServiceLifecycle
-import TenurePersistence
 import TenureServices
 
 /// What a Tenure server is started with; the executable's flags and the tests' settings both conform.
 public protocol AppArguments: Sendable {
     var host: String { get }
     var port: Int { get }
-    var databasePath: String { get }
-    var durability: Durability { get }
     var currency: String { get }
-    /// Apply pending migrations on start (`--no-migrate` refuses to start instead).
-    var migrate: Bool { get }
     var bootstrapAdminKey: String? { get }
     /// Requests a second allowed per API key (0: unlimited).
     var rateLimit: Int { get }
@@ -36,30 +30,22 @@ extension AppArguments {
     public var idleTimeout: Int { 60 }
 }
 
-/// Builds the whole server: storage (migrated), services, routes and middleware. Used by `tenure serve` and by the tests.
-public func buildApplication(_ arguments: some AppArguments) async throws -> some ApplicationProtocol {
-    // Before the storage opens: its writer and readers make their metrics as they start.
+/// Builds the whole server over the storage `openStorage` gives (opened after the metrics system starts, since a
+/// backend makes its metrics as it opens): services, routes and middleware. Used by `tenure serve` and by the tests.
+public func buildApplication(
+    _ arguments: some AppArguments,
+    openStorage: (Logger) async throws -> any Storage
+) async throws -> some ApplicationProtocol {
     Metrics.bootstrap()
     var logger = Logger(label: "tenure")
     logger.logLevel = arguments.logLevel
-    let storage = try await SQLiteStorage(
-        path: arguments.databasePath,
-        durability: arguments.durability,
-        migrate: arguments.migrate,
-        logger: logger
-    )
-    let services = Services(
-        storage: storage,
-        clock: arguments.clock,
-        currency: arguments.currency,
-        webhookSecrets: arguments.webhookSecrets,
-        chartJSPath: arguments.chartJSPath
-    )
+    let storage = try await openStorage(logger)
+    let services = Services(storage: storage, clock: arguments.clock, currency: arguments.currency)
     if let secret = arguments.bootstrapAdminKey, !secret.isEmpty, try await services.keys.bootstrapAdmin(secret: secret) {
         logger.notice("keys.bootstrap_admin_created")
     }
     try await services.webhooks.applyStoredCRMContractBlocks()
-    let router = buildRouter(services, rateLimiter: RateLimiter(perSecond: arguments.rateLimit))
+    let router = buildRouter(services, arguments)
     return Application(
         router: router,
         server: .http1(configuration: .init(idleTimeout: .seconds(Int64(arguments.idleTimeout)))),
@@ -71,32 +57,43 @@ public func buildApplication(_ arguments: some AppArguments) async throws -> som
     )
 }
 
-func buildRouter(_ services: Services, rateLimiter: RateLimiter) -> Router<AppRequestContext> {
+func buildRouter(_ services: Services, _ arguments: some AppArguments) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: MetricsMiddleware())
-    let endpoints = Endpoints(router: router, services: services, rateLimiter: rateLimiter)
-    registerRoutes(on: endpoints)
-    endpoints.finish()
+    let table = RouteTable(router)
+    let gate = Gate(
+        keys: services.keys,
+        rateLimiter: RateLimiter(perSecond: arguments.rateLimit),
+        idempotency: services.idempotency,
+        clock: services.clock
+    )
+    for routes in controllers(services, gate, webhookSecrets: arguments.webhookSecrets, chartJSPath: arguments.chartJSPath) {
+        table.addRoutes(routes)
+    }
+    // Last, so that it sees the 404 of a path no route has with this method.
+    router.add(middleware: MethodNotAllowedMiddleware(routes: table.methods))
     return router
 }
 
 /// Every controller's routes.
-func registerRoutes(on endpoints: Endpoints) {
-    PlatformController(metrics: Metrics.registry).register(on: endpoints)
-    DashboardController().register(on: endpoints)
-    AccountController().register(on: endpoints)
-    ContactController().register(on: endpoints)
-    ActivityController().register(on: endpoints)
-    OpportunityController().register(on: endpoints)
-    PipelineMetricsController().register(on: endpoints)
-    SummaryController().register(on: endpoints)
-    SettingsController().register(on: endpoints)
-    RevenueController().register(on: endpoints)
-    SupportController().register(on: endpoints)
-    HealthController().register(on: endpoints)
-    WebhookController().register(on: endpoints)
+func controllers(_ services: Services, _ gate: Gate, webhookSecrets: WebhookSecrets, chartJSPath: String) -> [RouteCollection<AppRequestContext>] {
+    [
+        PlatformController(storage: services.storage, audit: services.audit, gate: gate, metrics: Metrics.registry).routes,
+        DashboardController(chartJSPath: chartJSPath, gate: gate).routes,
+        AccountController(accounts: services.accounts, gate: gate).routes,
+        ContactController(contacts: services.contacts, gate: gate).routes,
+        ActivityController(activities: services.activities, gate: gate).routes,
+        OpportunityController(pipeline: services.pipeline, gate: gate).routes,
+        PipelineMetricsController(pipeline: services.pipeline, gate: gate).routes,
+        SummaryController(metrics: services.metrics, currency: services.currency, gate: gate).routes,
+        SettingsController(pipeline: services.pipeline, gate: gate).routes,
+        RevenueController(lifecycle: services.lifecycle, currency: services.currency, gate: gate).routes,
+        SupportController(support: services.support, gate: gate).routes,
+        HealthController(health: services.health, gate: gate).routes,
+        WebhookController(webhooks: services.webhooks, secrets: webhookSecrets, gate: gate).routes,
+    ]
 }
 
 /// Evaluates every account's health on start when today has no evaluation, then shortly after each UTC midnight.
@@ -122,9 +119,9 @@ struct DailyEvaluationService: Service {
     }
 }
 
-/// Closes the database after the HTTP server has stopped: queued writes finish and the WAL is checkpointed.
+/// Closes the storage after the HTTP server has stopped, so queued writes finish.
 struct StorageService: Service {
-    let storage: SQLiteStorage
+    let storage: any Storage
     let logger: Logger
 
     func run() async throws {

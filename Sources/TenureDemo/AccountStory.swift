@@ -1,5 +1,6 @@
 import Foundation
 import TenureCore
+import TenureJSON
 import TenureServices
 
 /// One account's two years, told through the services the API uses: a lead becomes an opportunity that is lost, stays
@@ -87,7 +88,7 @@ struct AccountStory {
                 accountID: account.id,
                 name: "\(account.name) — Platform",
                 amount: annual,
-                currency: "usd",
+                currency: services.currency,
                 stage: nil,
                 closeDate: Timestamp.formatDate(at + 60 * Self.day),
                 owner: account.owner,
@@ -141,7 +142,7 @@ struct AccountStory {
         _ = try await services.lifecycle.recordPayment(
             accountID: account.id,
             amount: annual / periods,
-            currency: "usd",
+            currency: services.currency,
             paidAt: Timestamp.format(paidAt),
             reference: "wire \(account.externalID ?? "")",
             by: services.actor
@@ -158,7 +159,7 @@ struct AccountStory {
             endDate: nil,
             billingInterval: "month",
             recurringAmount: annual / 24,
-            currency: "usd",
+            currency: services.currency,
             autoRenew: true
         )
         _ = try await services.lifecycle.createContract(comeback, by: services.actor)
@@ -172,7 +173,8 @@ struct AccountStory {
                 "external_id": account.externalID ?? "", "name": account.name, "domain": account.domain ?? "",
                 "segment": account.segment?.rawValue ?? "smb", "owner": account.owner ?? "",
             ],
-            "opportunity": ["external_id": "opp-\(index + 1)", "amount": amount, "currency": "usd", "type": "new_business"] as [String: Any],
+            "opportunity": ["external_id": "opp-\(index + 1)", "amount": amount, "currency": services.currency, "type": "new_business"]
+                as [String: Any],
         ]
         if let contract { event["contract"] = contract }
         if let stripeCustomer { event["billing"] = ["stripe_customer_id": stripeCustomer] }
@@ -187,7 +189,7 @@ struct AccountStory {
     /// Stripe's side: the subscription, its changes month by month, failed payments, churn and a possible return.
     /// Answers whether a churned customer came back.
     private mutating func stripe(seats: Int, annual: Int, from wonAt: Date, churnAt: Date?, fate: Fate) async throws -> Bool {
-        var events = StripeEvents(customer: "cus_demo\(index + 1)")
+        var events = StripeEvents(customer: "cus_demo\(index + 1)", currency: services.currency)
         let interval = random.chance(0.7) ? "month" : "year"
         let unit = interval == "month" ? annual / 12 / seats : annual / seats
         var subscription = StripeEvents.Subscription(
@@ -349,7 +351,7 @@ struct AccountStory {
                 accountID: account.id,
                 name: "\(account.name) — More seats",
                 amount: random.int(20...200) * 10_000,
-                currency: "usd",
+                currency: services.currency,
                 stage: random.pick(["discovery", "solution_fit", "proposal"]),
                 closeDate: Timestamp.formatDate(createdAt + 45 * Self.day),
                 owner: account.owner,

@@ -2,37 +2,17 @@ import Foundation
 import TenureCore
 import TenureServices
 
-/// The services the API uses, at the demo's fixed clock.
+/// The services the API uses (at the demo's fixed clock), and what the demo's stories share.
+@dynamicMemberLookup
 struct DemoServices: Sendable {
     let actor = Actor(keyID: "demo", keyName: "demo")
-    let accounts: AccountService
-    let contacts: ContactService
-    let activities: ActivityService
-    let pipeline: PipelineService
-    let lifecycle: LifecycleService
-    let support: SupportService
-    let health: HealthService
-    let webhooks: WebhookService
+    let services: Services
 
-    init(storage: any Storage, now: Date) {
-        let clock = Clock { now }
-        accounts = AccountService(storage: storage, clock: clock, currency: "usd")
-        contacts = ContactService(storage: storage, clock: clock)
-        activities = ActivityService(storage: storage, clock: clock)
-        pipeline = PipelineService(storage: storage, clock: clock, currency: "usd")
-        lifecycle = LifecycleService(storage: storage, clock: clock, currency: "usd")
-        support = SupportService(storage: storage, clock: clock)
-        health = HealthService(storage: storage, clock: clock)
-        webhooks = WebhookService(
-            storage: storage,
-            clock: clock,
-            handlers: [.crm: CRMEventHandler(currency: "usd", clock: clock), .stripe: StripeEventHandler(currency: "usd", clock: clock)]
-        )
-    }
+    subscript<T>(dynamicMember keyPath: KeyPath<Services, T>) -> T { services[keyPath: keyPath] }
 
     /// Delivers a webhook event as the webhook endpoints do once its signature is verified; a refusal is a bug in the demo.
     func deliver(_ delivery: WebhookDelivery) async throws {
-        switch try await webhooks.receive(delivery) {
+        switch try await services.webhooks.receive(delivery) {
         case .applied(let event) where event.status == .processed: return
         case .applied(let event), .duplicate(let event):
             throw DemoError("\(delivery.type) \(delivery.eventID) was \(event.status.rawValue): \(event.error ?? "")")
@@ -41,7 +21,8 @@ struct DemoServices: Sendable {
     }
 
     func contract(of accountID: String) async throws -> String? {
-        try await lifecycle.listContracts(ContractFilter(accountID: accountID), status: nil, page: PageRequest(), asOf: .distantFuture).items.first?
+        try await services.lifecycle.listContracts(ContractFilter(accountID: accountID), status: nil, page: PageRequest(), asOf: .distantFuture).items
+            .first?
             .contract.id
     }
 }
@@ -88,20 +69,20 @@ public struct DemoTally: Sendable, CustomStringConvertible {
 /// A sample company with two years of history, created through the services the API uses so every rule holds.
 /// The same seed and `now` give the same company.
 public struct DemoCompany: Sendable {
-    let storage: any Storage
+    let services: DemoServices
     let seed: UInt64
     let now: Date
 
-    public init(storage: any Storage, seed: UInt64, now: Date) {
-        self.storage = storage
+    /// A company told through `services`, at their clock's `now`, its money in their reporting currency.
+    public init(services: Services, seed: UInt64) {
+        self.services = DemoServices(services: services)
         self.seed = seed
-        self.now = now
+        self.now = services.clock.now()
     }
 
     /// Loads `count` accounts, `concurrency` at a time (each account's story is its own, so the order does not
     /// change the company), then acquisition spend and the last 30 days of health evaluations.
     public func load(accounts count: Int, concurrency: Int = 4) async throws -> DemoTally {
-        let services = DemoServices(storage: storage, now: now)
         guard try await services.accounts.list(AccountFilter(), page: PageRequest(limit: 1), asOf: now).items.isEmpty else {
             throw DemoError("the database already has accounts; load the demo into a new one")
         }
@@ -136,7 +117,7 @@ public struct DemoCompany: Sendable {
             try await services.lifecycle.addAcquisitionSpend(
                 period: CalendarMonth(containing: now).adding(-months).description,
                 amount: count * random.int(800...1_600) * 100,
-                currency: "usd",
+                currency: services.currency,
                 channel: random.pick(Names.channels),
                 by: services.actor
             )

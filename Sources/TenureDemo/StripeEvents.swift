@@ -1,13 +1,18 @@
 import Foundation
 import TenureCore
+import TenureJSON
 
 /// Stripe events in the shapes Stripe publishes (event, subscription with items and prices, invoice), as the demo's
 /// billing system would send them.
 struct StripeEvents {
     let customer: String
+    let currency: String
     private var sequence = 0
 
-    init(customer: String) { self.customer = customer }
+    init(customer: String, currency: String) {
+        self.customer = customer
+        self.currency = currency
+    }
 
     /// A per-seat subscription: `quantity` seats at `unitAmount` a `interval`, its period running from `anchor`.
     struct Subscription {
@@ -30,10 +35,10 @@ struct StripeEvents {
             return (start, start.addingMonths(months))
         }
 
-        func object(customer: String, at instant: Date) -> [String: Any] {
+        func object(customer: String, currency: String, at instant: Date) -> [String: Any] {
             let period = period(at: instant)
             let price: [String: Any] = [
-                "id": "price_demo_seat_\(interval)", "object": "price", "active": true, "currency": "usd", "billing_scheme": "per_unit",
+                "id": "price_demo_seat_\(interval)", "object": "price", "active": true, "currency": currency, "billing_scheme": "per_unit",
                 "type": "recurring", "product": "prod_demo_platform", "unit_amount": unitAmount, "unit_amount_decimal": String(unitAmount),
                 "recurring": ["interval": interval, "interval_count": 1, "usage_type": "licensed"] as [String: Any],
             ]
@@ -42,7 +47,7 @@ struct StripeEvents {
                 "current_period_start": Int(period.start.timeIntervalSince1970), "current_period_end": Int(period.end.timeIntervalSince1970),
             ]
             return [
-                "id": id, "object": "subscription", "customer": customer, "status": status, "currency": "usd", "livemode": false,
+                "id": id, "object": "subscription", "customer": customer, "status": status, "currency": currency, "livemode": false,
                 "collection_method": "charge_automatically", "created": Int(anchor.timeIntervalSince1970),
                 "start_date": Int(anchor.timeIntervalSince1970), "cancel_at_period_end": cancelAtPeriodEnd, "cancel_at": NSNull(),
                 "ended_at": endedAt.map { Int($0.timeIntervalSince1970) as Any } ?? NSNull(), "metadata": [String: Any](),
@@ -52,7 +57,7 @@ struct StripeEvents {
     }
 
     mutating func subscription(_ type: String, _ subscription: Subscription, at instant: Date) -> (id: String, type: String, payload: [UInt8]) {
-        event(type, subscription.object(customer: customer, at: instant), at: instant)
+        event(type, subscription.object(customer: customer, currency: currency, at: instant), at: instant)
     }
 
     mutating func invoice(
@@ -64,7 +69,7 @@ struct StripeEvents {
         let paid = type == "invoice.paid"
         let object: [String: Any] = [
             "id": "in_\(customer.dropFirst(4))_\(sequence)", "object": "invoice", "customer": customer, "subscription": subscription.id,
-            "currency": "usd", "amount_due": subscription.periodAmount, "amount_paid": paid ? subscription.periodAmount : 0,
+            "currency": currency, "amount_due": subscription.periodAmount, "amount_paid": paid ? subscription.periodAmount : 0,
             "amount_remaining": paid ? 0 : subscription.periodAmount, "status": paid ? "paid" : "open", "billing_reason": reason,
             "created": Int(instant.timeIntervalSince1970), "livemode": false,
         ]

@@ -1,6 +1,7 @@
 import Foundation
 import SQLiteStore
 import TenureCore
+import TenureJSON
 import TenureServices
 
 struct SQLiteUsageRecords: UsageRecords {

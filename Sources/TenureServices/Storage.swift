@@ -8,6 +8,8 @@ public protocol Storage: Sendable {
     func write<T: Sendable>(_ body: @escaping @Sendable (any Transaction) throws -> T) async throws -> T
     /// True when the storage answers and its schema is current.
     func isReady() async -> Bool
+    /// Finishes queued writes and closes; nothing may be called after.
+    func close() async
 }
 
 /// The records reachable inside one transaction.

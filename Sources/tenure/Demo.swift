@@ -10,6 +10,7 @@ struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Load a realistic sample company (two years of history) into a new database.")
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var reporting: CurrencyOptions
     @Option(help: "How many accounts.") var accounts: Int = 300
     @Option(help: "Random seed; the same seed gives the same company.") var seed: UInt64 = 42
 
@@ -21,7 +22,9 @@ struct Demo: AsyncParsableCommand {
         let started = Date()
         let storage = try await SQLiteStorage(path: database.db, durability: .normal, migrate: true, logger: Logger(label: "tenure"))
         do {
-            let tally = try await DemoCompany(storage: storage, seed: seed, now: Clock.system.now()).load(accounts: accounts)
+            let now = Clock.system.now()
+            let services = Services(storage: storage, clock: Clock { now }, currency: reporting.currency)
+            let tally = try await DemoCompany(services: services, seed: seed).load(accounts: accounts)
             await storage.close()
             print("Demo company loaded in \(String(format: "%.1f", Date().timeIntervalSince(started))) s: \(tally).")
         } catch {

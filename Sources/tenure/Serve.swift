@@ -18,8 +18,7 @@ struct Serve: AsyncParsableCommand, AppArguments {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(help: "Reporting currency, lowercase ISO 4217 (env TENURE_CURRENCY).")
-    var currency: String = environment("TENURE_CURRENCY", "usd")
+    @OptionGroup var reporting: CurrencyOptions
 
     @Option(help: "full: an acknowledged write survives power loss; normal: it survives a crash (env TENURE_DURABILITY).")
     var durability: Durability = Durability(rawValue: environment("TENURE_DURABILITY", "full")) ?? .full
@@ -52,6 +51,7 @@ struct Serve: AsyncParsableCommand, AppArguments {
     var logLevelName: String = environment("TENURE_LOG_LEVEL", "info")
 
     var databasePath: String { database.db }
+    var currency: String { reporting.currency }
     // A flag's default must be false (ArgumentParser), so the environment is read here.
     var migrate: Bool { !noMigrate && environment("TENURE_NO_MIGRATE", "0") != "1" }
     var dailyEvaluation: Bool { !noDailyEvaluation && environment("TENURE_NO_DAILY_EVALUATION", "0") != "1" }
@@ -69,41 +69,14 @@ struct Serve: AsyncParsableCommand, AppArguments {
     var bootstrapAdminKey: String? { ProcessInfo.processInfo.environment["TENURE_BOOTSTRAP_ADMIN_KEY"] }
 
     func validate() throws {
-        guard currency.count == 3, currency == currency.lowercased() else { throw ValidationError("--currency must be a lowercase ISO 4217 code") }
         guard Logger.Level(rawValue: logLevelName) != nil else { throw ValidationError("--log-level is not a log level") }
         guard idleTimeout >= 1 else { throw ValidationError("--idle-timeout must be at least 1 second") }
     }
 
     func run() async throws {
-        let app = try await buildApplication(self)
+        let app = try await buildApplication(self) { logger in
+            try await SQLiteStorage(path: databasePath, durability: durability, migrate: migrate, logger: logger)
+        }
         try await app.runService()
-    }
-}
-
-/// `tenure migrate`: applies pending migrations and exits.
-struct Migrate: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Apply pending database migrations and exit.")
-
-    @OptionGroup var database: DatabaseOptions
-
-    func run() async throws {
-        let applied = try SQLiteStorage.migrator.migrate(on: Connection(path: database.db))
-        print(applied.isEmpty ? "Database is up to date." : "Applied: " + applied.joined(separator: ", "))
-    }
-}
-
-/// `tenure backup --db SRC DEST`: an online, consistent copy.
-struct Backup: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Copy the database consistently while the server keeps running.")
-
-    @OptionGroup var database: DatabaseOptions
-
-    @Argument(help: "Destination file (must not exist).")
-    var destination: String
-
-    func run() throws {
-        guard !FileManager.default.fileExists(atPath: destination) else { throw ValidationError("\(destination) already exists") }
-        try Database.backup(from: database.db, to: destination)
-        print("Backed up \(database.db) to \(destination).")
     }
 }

@@ -33,4 +33,14 @@ struct DatabaseOptions: ParsableArguments {
     var db: String = environment("TENURE_DB", "./tenure.sqlite")
 }
 
+/// `--currency`, shared by every command that computes or writes money.
+struct CurrencyOptions: ParsableArguments {
+    @Option(help: "Reporting currency, lowercase ISO 4217 (env TENURE_CURRENCY).")
+    var currency: String = environment("TENURE_CURRENCY", "usd")
+
+    func validate() throws {
+        guard currency.count == 3, currency == currency.lowercased() else { throw ValidationError("--currency must be a lowercase ISO 4217 code") }
+    }
+}
+
 extension Durability: ExpressibleByArgument {}

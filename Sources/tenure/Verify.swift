@@ -11,13 +11,14 @@ struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Check the database's integrity and that the revenue ledger matches its facts.")
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var reporting: CurrencyOptions
 
     func run() async throws {
         let integrity = try Connection(path: database.db).query("PRAGMA integrity_check").compactMap { $0.string("integrity_check") }
         let storage = try await SQLiteStorage(path: database.db, durability: .normal, migrate: false, logger: Logger(label: "tenure"))
         let stale: [String]
         do {
-            stale = try await LifecycleService(storage: storage, clock: .system, currency: "usd").staleLedgerAccounts()
+            stale = try await LifecycleService(storage: storage, clock: .system, currency: reporting.currency).staleLedgerAccounts()
             await storage.close()
         } catch {
             await storage.close()

@@ -39,14 +39,14 @@ import Testing
     @Test func noMigrateRefusesToStartOnAnOutdatedDatabase() async throws {
         var arguments = TestArguments()
         arguments.migrate = false
-        await #expect(throws: MigrationError.pending(TenureMigrations.all.map(\.name))) { _ = try await buildApplication(arguments) }
+        await #expect(throws: MigrationError.pending(TenureMigrations.all.map(\.name))) { _ = try await arguments.buildApplication() }
     }
 
     @Test func aChangedAppliedMigrationStopsTheServerNamingIt() async throws {
         let arguments = TestArguments()
         try SQLiteStorage.migrator.migrate(on: Connection(path: arguments.databasePath))
         try Connection(path: arguments.databasePath).execute("UPDATE schema_migrations SET checksum = 'edited' WHERE name = '0001_foundation'")
-        await #expect(throws: MigrationError.changed("0001_foundation")) { _ = try await buildApplication(arguments) }
+        await #expect(throws: MigrationError.changed("0001_foundation")) { _ = try await arguments.buildApplication() }
     }
 
     @Test func anAppliedMigrationUnknownToTheBinaryStopsTheServer() async throws {
@@ -54,6 +54,6 @@ import Testing
         let connection = try Connection(path: arguments.databasePath)
         try SQLiteStorage.migrator.migrate(on: connection)
         try connection.execute("INSERT INTO schema_migrations VALUES ('9999_from_the_future', 'x', '2030-01-01T00:00:00Z')")
-        await #expect(throws: MigrationError.unknown("9999_from_the_future")) { _ = try await buildApplication(arguments) }
+        await #expect(throws: MigrationError.unknown("9999_from_the_future")) { _ = try await arguments.buildApplication() }
     }
 }

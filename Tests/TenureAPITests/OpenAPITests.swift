@@ -16,14 +16,12 @@ import Testing
             migrate: true,
             logger: Logger(label: "test")
         )
-        let endpoints = Endpoints(
-            router: Router(context: AppRequestContext.self),
-            services: Services(storage: storage, clock: .system),
-            rateLimiter: RateLimiter(perSecond: 0)
-        )
-        registerRoutes(on: endpoints)
+        let services = Services(storage: storage, clock: .system, currency: "usd")
+        let gate = Gate(keys: services.keys, rateLimiter: RateLimiter(perSecond: 0), idempotency: services.idempotency, clock: services.clock)
+        let table = RouteTable(Router(context: AppRequestContext.self))
+        for routes in controllers(services, gate, webhookSecrets: WebhookSecrets(), chartJSPath: debianChartJSPath) { table.addRoutes(routes) }
         await storage.close()
-        let served = Set(endpoints.methods.flatMap { route in route.methods.map { "\($0.rawValue) \(route.path)" } })
+        let served = Set(table.methods.flatMap { route in route.methods.map { "\($0.rawValue) \(route.path)" } })
         #expect(served == (try Self.documentedOperations()))
     }
 

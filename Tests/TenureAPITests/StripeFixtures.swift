@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import TenureCore
+import TenureJSON
 import TenureServices
 import Testing
 

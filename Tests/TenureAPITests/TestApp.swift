@@ -29,6 +29,13 @@ struct TestArguments: AppArguments {
     init(databasePath: String = TestApp.temporaryDatabasePath()) {
         self.databasePath = databasePath
     }
+
+    /// The real application over the SQLite file at `databasePath`, as `tenure serve` builds it.
+    func buildApplication() async throws -> some ApplicationProtocol {
+        try await TenureAPI.buildApplication(self) { logger in
+            try await SQLiteStorage(path: databasePath, durability: durability, migrate: migrate, logger: logger)
+        }
+    }
 }
 
 /// A running app with an admin, a write and a read key.
@@ -59,7 +66,7 @@ struct TestApp: Sendable {
         _ body: @Sendable (TestApp) async throws -> T
     ) async throws -> T {
         if withKeys { try await createKeys(at: arguments.databasePath) }
-        let app = try await buildApplication(arguments)
+        let app = try await arguments.buildApplication()
         return try await app.test(setup) { client in
             try await body(TestApp(client: client, databasePath: arguments.databasePath))
         }

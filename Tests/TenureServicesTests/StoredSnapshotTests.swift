@@ -1,6 +1,7 @@
 import Foundation
 import TenureCore
 import TenureDemo
+import TenureJSON
 import Testing
 
 @testable import TenureServices

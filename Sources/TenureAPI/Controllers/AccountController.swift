@@ -1,9 +1,13 @@
 import Foundation
+import Hummingbird
 import TenureCore
 import TenureServices
 
 /// `/v1/accounts`, `/v1/accounts/{id}`, merge and timeline.
 struct AccountController {
+    let accounts: AccountService
+    let gate: Gate
+
     struct CreateRequest: Decodable {
         var name: String?
         var domain: String?
@@ -30,9 +34,9 @@ struct AccountController {
         var sourceId: String?
     }
 
-    func register(on endpoints: Endpoints) {
-        let accounts = endpoints.services.accounts
-        endpoints.post("/v1/accounts", .scope(.write)) { call in
+    var routes: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.post("/v1/accounts", gate.write) { call in
             let input = try call.decode(CreateRequest.self)
             let fields = try AccountFields.validated(
                 name: input.name,
@@ -47,7 +51,7 @@ struct AccountController {
             let view = try await accounts.create(fields, by: call.actor)
             return try .json(AccountResource(view), status: .created, location: "/v1/accounts/\(view.account.id)")
         }
-        endpoints.get("/v1/accounts", .scope(.read)) { call in
+        routes.get("/v1/accounts", gate.read) { call in
             let query = call.query
             var filter = AccountFilter(
                 segment: try query.enumValue("segment", Segment.self),
@@ -59,17 +63,17 @@ struct AccountController {
             let page = try await accounts.list(filter, page: try query.page(), asOf: try query.asOf())
             return try .json(ListBody(page, AccountResource.init))
         }
-        endpoints.get("/v1/customers", .scope(.read)) { call in
+        routes.get("/v1/customers", gate.read) { call in
             let query = call.query
             var filter = AccountFilter(segment: try query.enumValue("segment", Segment.self), owner: query["owner"])
             filter.band = try query.band()
             let page = try await accounts.customers(filter, page: try query.page(), asOf: try query.asOf())
             return try .json(ListBody(page, AccountResource.init))
         }
-        endpoints.get("/v1/accounts/{id}", .scope(.read)) { call in
+        routes.get("/v1/accounts/{id}", gate.read) { call in
             try .json(AccountResource(try await accounts.get(try call.parameter("id"), asOf: try call.query.asOf())))
         }
-        endpoints.patch("/v1/accounts/{id}", .scope(.write)) { call in
+        routes.patch("/v1/accounts/{id}", gate.write) { call in
             let input = try call.decode(UpdateRequest.self)
             var changes = AccountChanges()
             changes.name = input.name
@@ -82,15 +86,16 @@ struct AccountController {
             changes.stripeCustomerID = input.stripeCustomerId
             return try .json(AccountResource(try await accounts.update(try call.parameter("id"), changes, by: call.actor)))
         }
-        endpoints.post("/v1/accounts/{id}/merge", .scope(.write)) { call in
+        routes.post("/v1/accounts/{id}/merge", gate.write) { call in
             let input = try call.decode(MergeRequest.self)
             guard let sourceID = input.sourceId else { throw ValidationError("source_id", "is required") }
             return try .json(AccountResource(try await accounts.merge(sourceID, into: try call.parameter("id"), by: call.actor)))
         }
-        endpoints.get("/v1/accounts/{id}/timeline", .scope(.read)) { call in
+        routes.get("/v1/accounts/{id}/timeline", gate.read) { call in
             let page = try await accounts.timeline(try call.parameter("id"), page: try call.query.page())
             return try .json(ListBody(page, TimelineItemResource.init))
         }
+        return routes
     }
 }
 

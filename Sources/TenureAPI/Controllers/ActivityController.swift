@@ -1,9 +1,13 @@
 import Foundation
+import Hummingbird
 import TenureCore
 import TenureServices
 
 /// `/v1/activities` and `/v1/activities/batch`.
 struct ActivityController {
+    let activities: ActivityService
+    let gate: Gate
+
     struct CreateRequest: Decodable {
         var accountId: String?
         var type: String?
@@ -30,17 +34,17 @@ struct ActivityController {
         var activities: [CreateRequest]
     }
 
-    func register(on endpoints: Endpoints) {
-        let activities = endpoints.services.activities
-        endpoints.post("/v1/activities", .scope(.write)) { call in
+    var routes: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.post("/v1/activities", gate.write) { call in
             let activity = try await activities.create(try call.decode(CreateRequest.self).input, by: call.actor)
             return try .json(ActivityResource(activity), status: .created, location: "/v1/activities/\(activity.id)")
         }
-        endpoints.post("/v1/activities/batch", .scope(.write), bodyLimit: Endpoints.bulkBodyLimit) { call in
+        routes.post("/v1/activities/batch", gate.write.bulk) { call in
             let created = try await activities.createBatch(try call.decode(BatchRequest.self).activities.map(\.input), by: call.actor)
             return try .json(ListBody(data: created.map(ActivityResource.init), nextCursor: nil), status: .created)
         }
-        endpoints.get("/v1/activities", .scope(.read)) { call in
+        routes.get("/v1/activities", gate.read) { call in
             let query = call.query
             let filter = ActivityFilter(
                 accountID: query["account_id"],
@@ -51,6 +55,7 @@ struct ActivityController {
             )
             return try .json(ListBody(try await activities.list(filter, page: try query.page()), ActivityResource.init))
         }
+        return routes
     }
 }
 

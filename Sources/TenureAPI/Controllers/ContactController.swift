@@ -1,9 +1,13 @@
 import Foundation
+import Hummingbird
 import TenureCore
 import TenureServices
 
 /// `/v1/contacts` and `/v1/contacts/{id}`.
 struct ContactController {
+    let contacts: ContactService
+    let gate: Gate
+
     struct CreateRequest: Decodable {
         var accountId: String?
         var name: String?
@@ -23,9 +27,9 @@ struct ContactController {
         var externalId: FieldUpdate<String>
     }
 
-    func register(on endpoints: Endpoints) {
-        let contacts = endpoints.services.contacts
-        endpoints.post("/v1/contacts", .scope(.write)) { call in
+    var routes: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.post("/v1/contacts", gate.write) { call in
             let input = try call.decode(CreateRequest.self)
             let view = try await contacts.create(
                 ContactInput(
@@ -41,7 +45,7 @@ struct ContactController {
             )
             return try .json(ContactResource(view), status: .created, location: "/v1/contacts/\(view.contact.id)")
         }
-        endpoints.get("/v1/contacts", .scope(.read)) { call in
+        routes.get("/v1/contacts", gate.read) { call in
             let query = call.query
             let filter = ContactFilter(
                 accountID: query["account_id"],
@@ -52,10 +56,10 @@ struct ContactController {
             let page = try await contacts.list(filter, page: try query.page(), asOf: try query.asOf())
             return try .json(ListBody(page, ContactResource.init))
         }
-        endpoints.get("/v1/contacts/{id}", .scope(.read)) { call in
+        routes.get("/v1/contacts/{id}", gate.read) { call in
             try .json(ContactResource(try await contacts.get(try call.parameter("id"), asOf: try call.query.asOf())))
         }
-        endpoints.patch("/v1/contacts/{id}", .scope(.write)) { call in
+        routes.patch("/v1/contacts/{id}", gate.write) { call in
             let input = try call.decode(UpdateRequest.self)
             var changes = ContactChanges()
             changes.name = input.name
@@ -66,6 +70,7 @@ struct ContactController {
             changes.externalID = input.externalId
             return try .json(ContactResource(try await contacts.update(try call.parameter("id"), changes, by: call.actor)))
         }
+        return routes
     }
 }
 

@@ -1,9 +1,13 @@
 import Foundation
+import Hummingbird
 import TenureCore
 import TenureServices
 
 /// Health scores and their history, `GET /v1/health`, risks, tasks, evaluation and `/v1/settings/health`.
 struct HealthController {
+    let health: HealthService
+    let gate: Gate
+
     struct TaskUpdateRequest: Decodable {
         var status: String?
     }
@@ -46,13 +50,13 @@ struct HealthController {
         }
     }
 
-    func register(on endpoints: Endpoints) {
-        let health = endpoints.services.health
-        endpoints.get("/v1/accounts/{id}/health", .scope(.read)) { call in
+    var routes: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.get("/v1/accounts/{id}/health", gate.read) { call in
             let settings = try await health.settings()
             return try .json(AccountHealthResource(try await health.accountHealth(try call.parameter("id"), asOf: try call.query.asOf()), settings))
         }
-        endpoints.get("/v1/accounts/{id}/health/history", .scope(.read)) { call in
+        routes.get("/v1/accounts/{id}/health/history", gate.read) { call in
             let window = try call.query.window()
             guard window.to.timeIntervalSince(window.from) <= 3_660 * 86_400 else {
                 throw ValidationError("from", "must be at most 3660 days before to")
@@ -60,7 +64,7 @@ struct HealthController {
             let rows = try await health.history(try call.parameter("id"), from: window.from, to: window.to)
             return try .json(["data": rows.map(DailyHealthResource.init)])
         }
-        endpoints.get("/v1/health", .scope(.read)) { call in
+        routes.get("/v1/health", gate.read) { call in
             let query = call.query
             let sort = query["sort"]
             guard sort == nil || sort == "score" || sort == "-score" else { throw Problem.badRequest("must be score or -score", field: "sort") }
@@ -73,10 +77,10 @@ struct HealthController {
             )
             return try .json(ListBody(try await health.list(filter, page: try query.page()), HealthListItemResource.init))
         }
-        endpoints.post("/v1/health/evaluate", .scope(.admin)) { call in
+        routes.post("/v1/health/evaluate", gate.admin) { call in
             try .json(EvaluationRunResource(try await health.evaluate(asOf: try call.query.asOf(), by: call.actor)))
         }
-        endpoints.get("/v1/risks", .scope(.read)) { call in
+        routes.get("/v1/risks", gate.read) { call in
             let query = call.query
             let filter = RiskFilter(
                 accountID: query["account_id"],
@@ -86,22 +90,23 @@ struct HealthController {
             )
             return try .json(ListBody(try await health.risks(filter, page: try query.page()), RiskResource.init))
         }
-        endpoints.get("/v1/tasks", .scope(.read)) { call in
+        routes.get("/v1/tasks", gate.read) { call in
             let query = call.query
             let filter = TaskFilter(accountID: query["account_id"], owner: query["owner"], status: try query.enumValue("status", TaskStatus.self))
             return try .json(ListBody(try await health.tasks(filter, page: try query.page()), TaskResource.init))
         }
-        endpoints.patch("/v1/tasks/{id}", .scope(.write)) { call in
+        routes.patch("/v1/tasks/{id}", gate.write) { call in
             let status = try call.decode(TaskUpdateRequest.self).status
             return try .json(TaskResource(try await health.updateTask(try call.parameter("id"), status: status, by: call.actor)))
         }
-        endpoints.get("/v1/settings/health", .scope(.read)) { _ in
+        routes.get("/v1/settings/health", gate.read) { _ in
             try .json(HealthSettingsBody(try await health.settings()))
         }
-        endpoints.put("/v1/settings/health", .scope(.admin)) { call in
+        routes.put("/v1/settings/health", gate.admin) { call in
             let settings = try call.decode(HealthSettingsBody.self).validated()
             return try .json(HealthSettingsBody(try await health.updateSettings(settings, by: call.actor)))
         }
+        return routes
     }
 }
 

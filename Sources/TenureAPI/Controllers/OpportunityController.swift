@@ -1,9 +1,13 @@
 import Foundation
+import Hummingbird
 import TenureCore
 import TenureServices
 
 /// `/v1/opportunities`, `/v1/opportunities/{id}` and `/v1/opportunities/{id}/stage`.
 struct OpportunityController {
+    let pipeline: PipelineService
+    let gate: Gate
+
     struct CreateRequest: Decodable {
         var accountId: String?
         var name: String?
@@ -33,9 +37,9 @@ struct OpportunityController {
         var lostReason: String?
     }
 
-    func register(on endpoints: Endpoints) {
-        let pipeline = endpoints.services.pipeline
-        endpoints.post("/v1/opportunities", .scope(.write)) { call in
+    var routes: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.post("/v1/opportunities", gate.write) { call in
             let input = try call.decode(CreateRequest.self)
             let view = try await pipeline.create(
                 OpportunityInput(
@@ -55,7 +59,7 @@ struct OpportunityController {
             )
             return try .json(OpportunityResource(view, withHistory: true), status: .created, location: "/v1/opportunities/\(view.opportunity.id)")
         }
-        endpoints.get("/v1/opportunities", .scope(.read)) { call in
+        routes.get("/v1/opportunities", gate.read) { call in
             let query = call.query
             var filters = OpportunityQuery()
             filters.filter = OpportunityFilter(accountID: query["account_id"], owner: query["owner"], externalID: query["external_id"])
@@ -65,10 +69,10 @@ struct OpportunityController {
             let page = try await pipeline.list(filters, page: try query.page(), asOf: try query.asOf())
             return try .json(ListBody(page) { OpportunityResource($0, withHistory: false) })
         }
-        endpoints.get("/v1/opportunities/{id}", .scope(.read)) { call in
+        routes.get("/v1/opportunities/{id}", gate.read) { call in
             try .json(OpportunityResource(try await pipeline.get(try call.parameter("id"), asOf: try call.query.asOf()), withHistory: true))
         }
-        endpoints.patch("/v1/opportunities/{id}", .scope(.write)) { call in
+        routes.patch("/v1/opportunities/{id}", gate.write) { call in
             let input = try call.decode(UpdateRequest.self)
             guard input.stage.isKept else { throw ValidationError("stage", "changes only through POST /v1/opportunities/{id}/stage") }
             var changes = OpportunityChanges()
@@ -79,7 +83,7 @@ struct OpportunityController {
             changes.type = input.type
             return try .json(OpportunityResource(try await pipeline.update(try call.parameter("id"), changes, by: call.actor), withHistory: true))
         }
-        endpoints.post("/v1/opportunities/{id}/stage", .scope(.write)) { call in
+        routes.post("/v1/opportunities/{id}/stage", gate.write) { call in
             let input = try call.decode(StageRequest.self)
             let view = try await pipeline.moveStage(
                 try call.parameter("id"),
@@ -90,6 +94,7 @@ struct OpportunityController {
             )
             return try .json(OpportunityResource(view, withHistory: true))
         }
+        return routes
     }
 }
 

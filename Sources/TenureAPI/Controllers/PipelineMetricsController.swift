@@ -1,16 +1,21 @@
 import Foundation
+import Hummingbird
 import TenureCore
 import TenureServices
 
 /// `GET /v1/metrics/pipeline?from&to&as_of`.
 struct PipelineMetricsController {
-    func register(on endpoints: Endpoints) {
-        let pipeline = endpoints.services.pipeline
-        endpoints.get("/v1/metrics/pipeline", .scope(.read)) { call in
+    let pipeline: PipelineService
+    let gate: Gate
+
+    var routes: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.get("/v1/metrics/pipeline", gate.read) { call in
             let window = try call.query.window()
             let metrics = try await pipeline.metrics(from: window.from, to: window.to, asOf: window.asOf)
             return try .json(PipelineMetricsResource(metrics, from: window.from, to: window.to, asOf: window.asOf))
         }
+        return routes
     }
 }
 

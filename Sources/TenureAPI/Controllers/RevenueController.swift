@@ -1,9 +1,14 @@
 import Foundation
+import Hummingbird
 import TenureCore
 import TenureServices
 
 /// Contracts, payments, acquisition spend, renewals, revenue and LTV metrics, revenue settings, the CLV calculator.
 struct RevenueController {
+    let lifecycle: LifecycleService
+    let currency: String
+    let gate: Gate
+
     struct ContractRequest: Decodable {
         var accountId: String?
         var opportunityId: String?
@@ -59,10 +64,9 @@ struct RevenueController {
         var cac: Double?
     }
 
-    func register(on endpoints: Endpoints) {
-        let lifecycle = endpoints.services.lifecycle
-        let currency = endpoints.services.currency
-        endpoints.post("/v1/contracts", .scope(.write)) { call in
+    var routes: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.post("/v1/contracts", gate.write) { call in
             let input = try call.decode(ContractRequest.self)
             let view = try await lifecycle.createContract(
                 ContractInput(
@@ -79,20 +83,20 @@ struct RevenueController {
             )
             return try .json(ContractResource(view), status: .created, location: "/v1/contracts/\(view.contract.id)")
         }
-        endpoints.get("/v1/contracts", .scope(.read)) { call in
+        routes.get("/v1/contracts", gate.read) { call in
             let query = call.query
             let filter = ContractFilter(accountID: query["account_id"], source: try query.enumValue("source", ContractSource.self))
             let status = query["status"]
             let page = try await lifecycle.listContracts(filter, status: status, page: try query.page(), asOf: try query.asOf())
             return try .json(ListBody(page, ContractResource.init))
         }
-        endpoints.post("/v1/contracts/{id}/cancel", .scope(.write)) { call in
+        routes.post("/v1/contracts/{id}/cancel", gate.write) { call in
             let input = try call.decode(CancelRequest.self)
             return try .json(
                 ContractResource(try await lifecycle.cancelContract(try call.parameter("id"), effectiveDate: input.effectiveDate, by: call.actor))
             )
         }
-        endpoints.post("/v1/payments", .scope(.write)) { call in
+        routes.post("/v1/payments", gate.write) { call in
             let input = try call.decode(PaymentRequest.self)
             let payment = try await lifecycle.recordPayment(
                 accountID: input.accountId,
@@ -104,12 +108,12 @@ struct RevenueController {
             )
             return try .json(PaymentResource(payment), status: .created, location: "/v1/payments/\(payment.id)")
         }
-        endpoints.get("/v1/payments", .scope(.read)) { call in
+        routes.get("/v1/payments", gate.read) { call in
             let query = call.query
             let filter = PaymentFilter(accountID: query["account_id"], status: try query.enumValue("status", PaymentStatus.self))
             return try .json(ListBody(try await lifecycle.listPayments(filter, page: try query.page()), PaymentResource.init))
         }
-        endpoints.post("/v1/acquisition-spend", .scope(.write)) { call in
+        routes.post("/v1/acquisition-spend", gate.write) { call in
             let input = try call.decode(SpendRequest.self)
             try await lifecycle.addAcquisitionSpend(
                 period: input.period,
@@ -120,14 +124,14 @@ struct RevenueController {
             )
             return try .json(["period": input.period ?? "", "channel": input.channel ?? ""], status: .created)
         }
-        endpoints.get("/v1/renewals", .scope(.read)) { call in
+        routes.get("/v1/renewals", gate.read) { call in
             let query = call.query
             let within = try query.integer("within_days", 0...3650) ?? 90
             let asOf = try query.asOf()
             let renewals = try await lifecycle.renewals(withinDays: within, asOf: asOf)
             return try .json(["data": renewals.map { RenewalResource($0, asOf: asOf) }])
         }
-        endpoints.get("/v1/metrics/revenue", .scope(.read)) { call in
+        routes.get("/v1/metrics/revenue", gate.read) { call in
             let query = call.query
             let asOf = try query.asOf()
             let (from, to) = try query.months(defaultTo: CalendarMonth(containing: asOf))
@@ -135,15 +139,15 @@ struct RevenueController {
             let rows = try await lifecycle.revenueSeries(from: from, to: to, interval: interval, asOf: asOf)
             return try .json(["data": rows.map(RevenuePeriodResource.init)])
         }
-        endpoints.get("/v1/metrics/ltv", .scope(.read)) { call in
+        routes.get("/v1/metrics/ltv", gate.read) { call in
             let asOf = try call.query.asOf()
             return try .json(LTVResource(try await lifecycle.lifetimeValue(asOf: asOf), asOf: asOf))
         }
-        endpoints.get("/v1/settings/revenue", .scope(.read)) { _ in
+        routes.get("/v1/settings/revenue", gate.read) { _ in
             let settings = try await lifecycle.revenueSettings()
             return try .json(RevenueSettingsResource(settings, currency: currency))
         }
-        endpoints.put("/v1/settings/revenue", .scope(.admin)) { call in
+        routes.put("/v1/settings/revenue", gate.admin) { call in
             let body = try call.decode(RevenueSettingsRequest.self)
             if let reporting = body.reportingCurrency, reporting != currency {
                 throw ValidationError("reporting_currency", "is read-only; start the server with --currency to change it")
@@ -155,7 +159,7 @@ struct RevenueController {
             )
             return try .json(RevenueSettingsResource(try await lifecycle.updateRevenueSettings(settings, by: call.actor), currency: currency))
         }
-        endpoints.post("/v1/calculators/clv", .scope(.read)) { call in
+        routes.post("/v1/calculators/clv", gate.read) { call in
             let input = try call.decode(CalculatorRequest.self)
             guard input.simple != nil || input.discounted != nil else { throw ValidationError("simple", "or discounted is required") }
             if let cac = input.cac, cac < 0 { throw ValidationError("cac", "must be >= 0") }
@@ -179,5 +183,6 @@ struct RevenueController {
             }
             return try .json(CLVResource(result))
         }
+        return routes
     }
 }

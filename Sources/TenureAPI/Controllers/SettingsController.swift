@@ -1,8 +1,12 @@
+import Hummingbird
 import TenureCore
 import TenureServices
 
 /// `/v1/settings/...`: read with `read`, replaced whole with `admin`.
 struct SettingsController {
+    let pipeline: PipelineService
+    let gate: Gate
+
     struct PipelineSettingsBody: Codable, Sendable {
         var stageProbabilities: [String: Double]?
         var stallDays: Int?
@@ -13,15 +17,16 @@ struct SettingsController {
         }
     }
 
-    func register(on endpoints: Endpoints) {
-        let pipeline = endpoints.services.pipeline
-        endpoints.get("/v1/settings/pipeline", .scope(.read)) { _ in
+    var routes: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.get("/v1/settings/pipeline", gate.read) { _ in
             try .json(PipelineSettingsBody(try await pipeline.settings()))
         }
-        endpoints.put("/v1/settings/pipeline", .scope(.admin)) { call in
+        routes.put("/v1/settings/pipeline", gate.admin) { call in
             let body = try call.decode(PipelineSettingsBody.self)
             let settings = try PipelineSettings.validated(stageProbabilities: body.stageProbabilities, stallDays: body.stallDays)
             return try .json(PipelineSettingsBody(try await pipeline.updateSettings(settings, by: call.actor)))
         }
+        return routes
     }
 }

@@ -1,19 +1,23 @@
 import Foundation
+import Hummingbird
 import TenureCore
 import TenureServices
 
 /// `GET /v1/metrics/summary` and `GET /v1/metrics/cohorts`.
 struct SummaryController {
+    let metrics: MetricsService
+    let currency: String
+    let gate: Gate
+
     /// Months of cohorts one request may ask for.
     static let maxCohortMonths = 120
 
-    func register(on endpoints: Endpoints) {
-        let metrics = endpoints.services.metrics
-        let currency = endpoints.services.currency
-        endpoints.get("/v1/metrics/summary", .scope(.read)) { call in
+    var routes: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.get("/v1/metrics/summary", gate.read) { call in
             try .json(SummaryResource(try await metrics.summary(asOf: try call.query.asOf()), currency: currency))
         }
-        endpoints.get("/v1/metrics/cohorts", .scope(.read)) { call in
+        routes.get("/v1/metrics/cohorts", gate.read) { call in
             let query = call.query
             let asOf = try query.asOf()
             let (from, to) = try query.months(defaultTo: CalendarMonth(containing: asOf).adding(-1))
@@ -24,6 +28,7 @@ struct SummaryController {
             let cohorts = try await metrics.cohorts(from: from, to: to, basis: basis, asOf: asOf)
             return try .json(["data": cohorts.map(CohortResource.init)])
         }
+        return routes
     }
 }
 

@@ -1,9 +1,13 @@
 import Foundation
+import Hummingbird
 import TenureCore
 import TenureServices
 
 /// `/v1/usage`, `/v1/cases`, `/v1/surveys`, `/v1/settings/support` and `/v1/metrics/support`.
 struct SupportController {
+    let support: SupportService
+    let gate: Gate
+
     struct UsageRequest: Decodable {
         var records: [Record]
 
@@ -45,16 +49,16 @@ struct SupportController {
         }
     }
 
-    func register(on endpoints: Endpoints) {
-        let support = endpoints.services.support
-        endpoints.post("/v1/usage", .scope(.write), bodyLimit: Endpoints.bulkBodyLimit) { call in
+    var routes: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.post("/v1/usage", gate.write.bulk) { call in
             let records = try call.decode(UsageRequest.self).records.map {
                 UsageInput(accountID: $0.accountId, date: $0.date, activeUsers: $0.activeUsers, licensedSeats: $0.licensedSeats)
             }
             let stored = try await support.recordUsage(records, by: call.actor)
             return try .json(ListBody(data: stored.map(UsageResource.init), nextCursor: nil))
         }
-        endpoints.get("/v1/usage", .scope(.read)) { call in
+        routes.get("/v1/usage", gate.read) { call in
             let query = call.query
             guard let accountID = query["account_id"] else { throw Problem.badRequest("is required", field: "account_id") }
             let page = try await support.usage(
@@ -65,7 +69,7 @@ struct SupportController {
             )
             return try .json(ListBody(page) { UsageResource(AccountUsage(accountID: accountID, record: $0)) })
         }
-        endpoints.post("/v1/cases", .scope(.write)) { call in
+        routes.post("/v1/cases", gate.write) { call in
             let input = try call.decode(CaseRequest.self)
             let item = try await support.openCase(
                 CaseInput(
@@ -81,7 +85,7 @@ struct SupportController {
             let targets = try await support.targets()
             return try .json(CaseResource(item, targets: targets, asOf: call.now), status: .created, location: "/v1/cases/\(item.id)")
         }
-        endpoints.get("/v1/cases", .scope(.read)) { call in
+        routes.get("/v1/cases", gate.read) { call in
             let query = call.query
             let asOf = try query.asOf()
             let (page, targets) = try await support.cases(
@@ -93,19 +97,19 @@ struct SupportController {
             )
             return try .json(ListBody(page) { CaseResource($0, targets: targets, asOf: asOf) })
         }
-        endpoints.get("/v1/cases/{id}", .scope(.read)) { call in
+        routes.get("/v1/cases/{id}", gate.read) { call in
             let asOf = try call.query.asOf()
             let item = try await support.getCase(try call.parameter("id"))
             return try .json(CaseResource(item, targets: try await support.targets(), asOf: asOf))
         }
         for event in [CaseEvent.respond, .resolve, .reopen] {
-            endpoints.post("/v1/cases/{id}/\(event.rawValue)", .scope(.write)) { call in
+            routes.post("/v1/cases/{id}/\(event.rawValue)", gate.write) { call in
                 let at = call.body.isEmpty ? nil : try call.decode(CaseEventRequest.self).at
                 let item = try await support.apply(event, toCase: try call.parameter("id"), at: at, by: call.actor)
                 return try .json(CaseResource(item, targets: try await support.targets(), asOf: call.now))
             }
         }
-        endpoints.post("/v1/surveys", .scope(.write)) { call in
+        routes.post("/v1/surveys", gate.write) { call in
             let input = try call.decode(SurveyRequest.self)
             let survey = try await support.recordSurvey(
                 SurveyInput(
@@ -120,23 +124,24 @@ struct SupportController {
             )
             return try .json(SurveyResource(survey), status: .created, location: "/v1/surveys/\(survey.id)")
         }
-        endpoints.get("/v1/surveys", .scope(.read)) { call in
+        routes.get("/v1/surveys", gate.read) { call in
             let query = call.query
             let filter = SurveyFilter(accountID: query["account_id"], kind: try query.enumValue("kind", SurveyKind.self))
             return try .json(ListBody(try await support.surveys(filter, page: try query.page()), SurveyResource.init))
         }
-        endpoints.get("/v1/settings/support", .scope(.read)) { _ in
+        routes.get("/v1/settings/support", gate.read) { _ in
             try .json(SupportSettingsBody(try await support.targets()))
         }
-        endpoints.put("/v1/settings/support", .scope(.admin)) { call in
+        routes.put("/v1/settings/support", gate.admin) { call in
             let targets = try SupportTargets.validated(try call.decode(SupportSettingsBody.self).firstResponseHours)
             return try .json(SupportSettingsBody(try await support.updateTargets(targets, by: call.actor)))
         }
-        endpoints.get("/v1/metrics/support", .scope(.read)) { call in
+        routes.get("/v1/metrics/support", gate.read) { call in
             let window = try call.query.window()
             let metrics = try await support.metrics(from: window.from, to: window.to, asOf: window.asOf)
             return try .json(SupportMetricsResource(metrics, window))
         }
+        return routes
     }
 }
 

@@ -1,23 +1,28 @@
 import Foundation
 import HTTPTypes
+import Hummingbird
 import Metrics
 import TenureCore
+import TenureJSON
 import TenureServices
 
 /// `POST /v1/webhooks/crm`, and the delivery log: `GET /v1/webhook-events`, `POST /v1/webhook-events/{id}/replay`.
 struct WebhookController {
+    let webhooks: WebhookService
+    let secrets: WebhookSecrets
+    let gate: Gate
+
     /// Just enough of a body to record it (`WEBHOOKS.md`, rule 2); the handler reads the rest.
     struct Envelope: Decodable {
         var type: String?
         var occurredAt: String?
     }
 
-    func register(on endpoints: Endpoints) {
-        let webhooks = endpoints.services.webhooks
-        let secrets = endpoints.services.webhookSecrets
+    var routes: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
         let counters = WebhookCounters()
         let stripeSecrets = secrets.stripe.map { StripeSignature.Secret($0) }
-        endpoints.post("/v1/webhooks/crm", .open) { call in
+        routes.post("/v1/webhooks/crm", gate.open) { call in
             let headers = call.request.headers
             do {
                 try StandardWebhookSignature.verify(
@@ -43,7 +48,7 @@ struct WebhookController {
             )
             return try Self.reply(to: try await webhooks.receive(delivery), source: .crm, counters)
         }
-        endpoints.post("/v1/webhooks/stripe", .open) { call in
+        routes.post("/v1/webhooks/stripe", gate.open) { call in
             do {
                 try StripeSignature.verify(header: call.request.headers[.stripeSignature], body: call.body, secrets: stripeSecrets, now: call.now)
             } catch let rejection as WebhookRejection {
@@ -64,7 +69,7 @@ struct WebhookController {
             )
             return try Self.reply(to: try await webhooks.receive(delivery), source: .stripe, counters)
         }
-        endpoints.get("/v1/webhook-events", .scope(.admin)) { call in
+        routes.get("/v1/webhook-events", gate.admin) { call in
             let query = call.query
             let filter = WebhookEventFilter(
                 source: try query.enumValue("source", WebhookSource.self),
@@ -73,12 +78,13 @@ struct WebhookController {
             )
             return try .json(ListBody(try await webhooks.list(filter, page: try query.page()), WebhookEventResource.init))
         }
-        endpoints.get("/v1/webhook-events/{id}", .scope(.admin)) { call in
+        routes.get("/v1/webhook-events/{id}", gate.admin) { call in
             try .json(WebhookEventResource(try await webhooks.get(try call.parameter("id"))))
         }
-        endpoints.post("/v1/webhook-events/{id}/replay", .scope(.admin)) { call in
+        routes.post("/v1/webhook-events/{id}/replay", gate.admin) { call in
             try .json(WebhookEventResource(try await webhooks.replay(try call.parameter("id"))))
         }
+        return routes
     }
 
     /// `{"status":"…"}`, written out: an outcome is one lowercase word, and encoding it took 2 µs of each delivery.

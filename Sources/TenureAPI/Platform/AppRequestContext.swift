@@ -1,13 +1,18 @@
 import Hummingbird
+import TenureServices
 
-/// The per-request context of every Tenure route.
+/// The per-request context of every Tenure route: what the middleware in front of a handler learned.
 struct AppRequestContext: RequestContext {
     var coreContext: CoreRequestContextStorage
+    /// The key that called, once `AuthenticationMiddleware` accepted it; nil on open routes.
+    var actor: Actor?
+    /// The body, read by `JSONBodyMiddleware` within its route's limit; empty when the route takes none.
+    var body: [UInt8] = []
 
     init(source: Source) {
         self.coreContext = .init(source: source)
     }
 
-    /// Bodies are read by `Endpoints` with each endpoint's own limit.
-    var maxUploadSize: Int { Endpoints.bulkBodyLimit }
+    /// Bodies are read by `JSONBodyMiddleware` with each route's own limit.
+    var maxUploadSize: Int { RouteGuard.bulkBodyLimit }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import TenureCore
+import TenureJSON
 import TenureServices
 
 /// Tenure's JSON: snake_case keys, RFC 3339 instants, explicit `null`s.

@@ -1,5 +1,6 @@
 import Foundation
 import TenureCore
+import TenureJSON
 
 /// Reads a snapshot back from the form `StripeEventHandler` stores (`JSONEncoder`'s default form, so keys are property
 /// names, dates seconds since 2001 and rationals `"n/d"`) with the single-pass parser: `JSONDecoder` took most of the

@@ -1,5 +1,6 @@
 import Foundation
 import TenureCore
+import TenureJSON
 
 /// Writes a subscription snapshot in its stored form, byte for byte what `JSONWriter` (and so `JSONEncoder` with sorted
 /// keys) writes for it, member by member: going through `Encodable` was two thirds of reading a Stripe subscription

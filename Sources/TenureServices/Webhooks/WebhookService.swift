@@ -1,5 +1,6 @@
 import Foundation
 import TenureCore
+import TenureJSON
 
 /// What applying an event did.
 public struct WebhookApplication: Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import TenureCore
+import TenureJSON
 
 /// The body of a CRM delivery (`WEBHOOKS.md`, CRM events). Every field is optional here; `CRMEventHandler` says
 /// which ones an event needs.

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import TenureServices
+@testable import TenureJSON
 
 /// `JSONWriter` writes what `JSONEncoder` writes with the API's settings (sorted keys, slashes unescaped), byte for
 /// byte. Debug builds also check every API response against `JSONEncoder`; these cases cover what responses rarely hold.

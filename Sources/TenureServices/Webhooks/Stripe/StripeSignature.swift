@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import TenureJSON
 
 /// Stripe's webhook signature: `Stripe-Signature: t=<unix>,v1=<hex>[,v1=<hex>…]`, HMAC-SHA256 of `{t}.{raw body}`
 /// keyed with the whole endpoint secret (`whsec_…` used as is); any `v1` may match, other schemes (`v0`) are ignored.

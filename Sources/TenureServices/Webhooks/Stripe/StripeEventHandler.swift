@@ -1,5 +1,6 @@
 import Foundation
 import TenureCore
+import TenureJSON
 
 /// Applies Stripe events (`WEBHOOKS.md`, Stripe events): subscription snapshots, paid and failed invoices, refunds.
 /// An event whose customer is not linked to an account is `pending` until the link appears.

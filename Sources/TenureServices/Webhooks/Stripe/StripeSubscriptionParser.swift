@@ -1,5 +1,6 @@
 import Foundation
 import TenureCore
+import TenureJSON
 
 /// Reads a Stripe subscription object into a `SubscriptionSnapshot` (`WEBHOOKS.md`, MRR of a Stripe subscription):
 /// each item's `price` (never the legacy `plan`), discount objects only, current period end by which fields exist.

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import TenureServices
+@testable import TenureJSON
 
 @Suite struct JSONParserTests {
     /// The reading `JSONValue` had before its own parser: through `JSONDecoder`, trying each type in turn.

@@ -41,7 +41,7 @@ public struct JSONWriter: Sendable {
     public static func snakeCase(_ name: String) -> String { SnakeCase.name(name) }
 
     /// A JSON string: `"` and `\` escaped, control characters as `\b \f \n \r \t` or `\u00xx`, all else as it is.
-    static func string(_ string: String, to output: inout [UInt8]) {
+    package static func string(_ string: String, to output: inout [UInt8]) {
         var string = string
         string.withUTF8 { bytes in
             output.append(UInt8(ascii: "\""))
@@ -73,7 +73,7 @@ public struct JSONWriter: Sendable {
     }
 
     /// `description` without a trailing `.0`, as `JSONEncoder` writes a floating-point number.
-    static func text(of value: some BinaryFloatingPoint & CustomStringConvertible, at path: [any CodingKey]) throws -> String {
+    package static func text(of value: some BinaryFloatingPoint & CustomStringConvertible, at path: [any CodingKey]) throws -> String {
         guard value.isFinite else {
             throw EncodingError.invalidValue(value, EncodingError.Context(codingPath: path, debugDescription: "\(value) is not valid JSON"))
         }

@@ -1,0 +1,21 @@
+import Foundation
+import Hummingbird
+import TenureServices
+
+/// What a handler is given: the request, what the middleware read of it, who is calling and when.
+struct Call: Sendable {
+    let request: Request
+    let context: AppRequestContext
+    let now: Date
+
+    /// The calling key; `Actor.system` on an open route.
+    var actor: Actor { context.actor ?? .system }
+    var body: [UInt8] { context.body }
+    var query: Query { Query(request: request, now: now) }
+
+    func decode<T: Decodable>(_ type: T.Type) throws -> T { try JSON.decode(type, from: body) }
+
+    func parameter(_ name: String) throws -> String {
+        try context.parameters.require(name)
+    }
+}

@@ -1,0 +1,82 @@
+import HTTPTypes
+import Hummingbird
+import TenureCore
+import TenureServices
+
+/// Who may call a route.
+enum Access: Sendable {
+    /// No key needed (`/healthz`, `/readyz`, `/metrics`, webhooks that verify their own signature).
+    case open
+    case scope(Scope)
+}
+
+/// What every route passes through before its handler, built once by `buildRouter` and handed to each controller.
+struct Gate: Sendable {
+    let keys: KeyService
+    let rateLimiter: RateLimiter
+    let idempotency: IdempotencyService
+    let clock: Clock
+
+    var open: RouteGuard { RouteGuard(gate: self, access: .open) }
+    var read: RouteGuard { RouteGuard(gate: self, access: .scope(.read)) }
+    var write: RouteGuard { RouteGuard(gate: self, access: .scope(.write)) }
+    var admin: RouteGuard { RouteGuard(gate: self, access: .scope(.admin)) }
+}
+
+/// A route's access rule and body limit, applied as middleware in the order the API promises: routing first (404,
+/// 405), then authentication (401, 403), the rate limit (429), the body (413, 415) and idempotency.
+struct RouteGuard: Sendable {
+    static let defaultBodyLimit = 1 << 20
+    static let bulkBodyLimit = 16 << 20
+
+    let gate: Gate
+    let access: Access
+    var bodyLimit = defaultBodyLimit
+
+    /// The same access for a bulk endpoint's larger body.
+    var bulk: RouteGuard {
+        var wider = self
+        wider.bodyLimit = Self.bulkBodyLimit
+        return wider
+    }
+
+    /// The middleware in front of a route of `method`.
+    func group<Parent: RouterMethods<AppRequestContext>>(on parent: Parent, _ method: HTTPRequest.Method) -> RouterGroup<AppRequestContext> {
+        let group = parent.group()
+        if case .scope(let scope) = access {
+            group.add(middleware: AuthenticationMiddleware(scope: scope, keys: gate.keys))
+            group.add(middleware: RateLimitMiddleware(limiter: gate.rateLimiter, clock: gate.clock))
+        }
+        group.add(middleware: JSONBodyMiddleware(limit: method == .get ? 0 : bodyLimit))
+        if case .scope = access, method == .post { group.add(middleware: IdempotencyMiddleware(idempotency: gate.idempotency)) }
+        return group
+    }
+}
+
+extension RouterMethods<AppRequestContext> {
+    typealias Handler = @Sendable (Call) async throws -> Reply
+
+    @discardableResult func get(_ path: RouterPath, _ guard: RouteGuard, _ handler: @escaping Handler) -> Self {
+        on(path, .get, `guard`, handler)
+    }
+
+    @discardableResult func post(_ path: RouterPath, _ guard: RouteGuard, _ handler: @escaping Handler) -> Self {
+        on(path, .post, `guard`, handler)
+    }
+
+    @discardableResult func put(_ path: RouterPath, _ guard: RouteGuard, _ handler: @escaping Handler) -> Self {
+        on(path, .put, `guard`, handler)
+    }
+
+    @discardableResult func patch(_ path: RouterPath, _ guard: RouteGuard, _ handler: @escaping Handler) -> Self {
+        on(path, .patch, `guard`, handler)
+    }
+
+    private func on(_ path: RouterPath, _ method: HTTPRequest.Method, _ guard: RouteGuard, _ handler: @escaping Handler) -> Self {
+        let clock = `guard`.gate.clock
+        `guard`.group(on: self, method).on(path, method: method) { request, context in
+            try await handler(Call(request: request, context: context, now: clock.now()))
+        }
+        return self
+    }
+}

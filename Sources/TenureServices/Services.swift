@@ -1,0 +1,41 @@
+/// Every use case over one storage, one clock and one reporting currency: the API, the demo and the tests use this set.
+public struct Services: Sendable {
+    public let storage: any Storage
+    public let clock: Clock
+    /// The reporting currency, lowercase ISO 4217.
+    public let currency: String
+    public let accounts: AccountService
+    public let contacts: ContactService
+    public let activities: ActivityService
+    public let keys: KeyService
+    public let audit: AuditService
+    public let idempotency: IdempotencyService
+    public let pipeline: PipelineService
+    public let lifecycle: LifecycleService
+    public let support: SupportService
+    public let health: HealthService
+    public let metrics: MetricsService
+    public let webhooks: WebhookService
+
+    public init(storage: any Storage, clock: Clock, currency: String) {
+        self.storage = storage
+        self.clock = clock
+        self.currency = currency
+        accounts = AccountService(storage: storage, clock: clock, currency: currency)
+        lifecycle = LifecycleService(storage: storage, clock: clock, currency: currency)
+        support = SupportService(storage: storage, clock: clock)
+        health = HealthService(storage: storage, clock: clock)
+        metrics = MetricsService(storage: storage)
+        contacts = ContactService(storage: storage, clock: clock)
+        activities = ActivityService(storage: storage, clock: clock)
+        keys = KeyService(storage: storage, clock: clock)
+        audit = AuditService(storage: storage)
+        idempotency = IdempotencyService(storage: storage, clock: clock)
+        pipeline = PipelineService(storage: storage, clock: clock, currency: currency)
+        webhooks = WebhookService(
+            storage: storage,
+            clock: clock,
+            handlers: [.crm: CRMEventHandler(currency: currency, clock: clock), .stripe: StripeEventHandler(currency: currency, clock: clock)]
+        )
+    }
+}
