@@ -163,3 +163,8 @@ public func pastInstant(_ text: String?, _ field: String, now: Date, validator: 
     if instant > now { validator.add(field, "must not be in the future") }
     return instant
 }
+
+extension Date {
+    /// 00:00:00Z of this instant's UTC day.
+    public var startOfUTCDay: Date { Date(timeIntervalSince1970: (timeIntervalSince1970 / 86_400).rounded(.down) * 86_400) }
+}

@@ -1,0 +1,63 @@
+import Foundation
+
+public enum TaskStatus: String, Codable, CaseIterable, Sendable {
+    case open, done
+}
+
+/// Work for an account's owner, created by a playbook when a risk flag is raised.
+public struct SuccessTask: Sendable, Equatable {
+    public var id: String
+    public var accountID: String
+    public var playbook: RiskFlagCode
+    public var title: String
+    public var owner: String?
+    public var status: TaskStatus
+    public var dueAt: Date
+    public var flagID: String?
+    public var createdAt: Date
+    public var completedAt: Date?
+    public var updatedAt: Date
+
+    public init(
+        id: String,
+        accountID: String,
+        playbook: RiskFlagCode,
+        title: String,
+        owner: String?,
+        status: TaskStatus,
+        dueAt: Date,
+        flagID: String?,
+        createdAt: Date,
+        completedAt: Date?,
+        updatedAt: Date
+    ) {
+        self.id = id
+        self.accountID = accountID
+        self.playbook = playbook
+        self.title = title
+        self.owner = owner
+        self.status = status
+        self.dueAt = dueAt
+        self.flagID = flagID
+        self.createdAt = createdAt
+        self.completedAt = completedAt
+        self.updatedAt = updatedAt
+    }
+
+    /// The playbook's task for a flag raised at `raisedAt`: for the account owner, due by the flag's severity.
+    public static func playbook(for flag: RiskFlag, owner: String?, id: String) -> SuccessTask {
+        SuccessTask(
+            id: id,
+            accountID: flag.accountID,
+            playbook: flag.code,
+            title: flag.code.action,
+            owner: owner,
+            status: .open,
+            dueAt: flag.code.taskDue(raisedAt: flag.since),
+            flagID: flag.id,
+            createdAt: flag.since,
+            completedAt: nil,
+            updatedAt: flag.since
+        )
+    }
+}

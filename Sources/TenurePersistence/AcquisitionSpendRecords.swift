@@ -1,0 +1,23 @@
+import Foundation
+import SQLiteStore
+import TenureCore
+import TenureServices
+
+struct SQLiteAcquisitionSpendRecords: AcquisitionSpendRecords {
+    let db: Connection
+
+    func insert(id: String, period: CalendarMonth, amount: Int, currency: String, channel: String?, at: Date) throws {
+        try db.query(
+            "INSERT INTO acquisition_spend (id, period, amount, currency, channel, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            [id, period.description, amount, currency, channel, at.stored]
+        )
+    }
+
+    func byMonth() throws -> [CalendarMonth: Int] {
+        var spend: [CalendarMonth: Int] = [:]
+        for row in try db.query("SELECT period, sum(amount) AS amount FROM acquisition_spend GROUP BY period") {
+            if let month = row.string("period").flatMap(CalendarMonth.init) { spend[month] = row.int("amount") ?? 0 }
+        }
+        return spend
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import SQLiteStore
+import TenureCore
+import TenureServices
+
+struct SQLiteContractRecords: ContractRecords {
+    let db: Connection
+    let memo: SnapshotMemo
+    var cache: ReadCache<AllContracts>?
+    /// The writer's copy of each subscription's snapshots, in write transactions.
+    var written: WriterSnapshotLists?
+
+    func insert(_ contract: Contract) throws {
+        try db.query(
+            """
+            INSERT INTO contracts (account_id, opportunity_id, source, external_id, start_date, end_date, billing_interval, recurring_amount,
+                                   currency, auto_renew, cancel_effective, updated_at, id, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            values(contract) + [contract.id, contract.createdAt.stored]
+        )
+    }
+
+    func update(_ contract: Contract) throws {
+        try db.query(
+            """
+            UPDATE contracts SET account_id = ?, opportunity_id = ?, source = ?, external_id = ?, start_date = ?, end_date = ?,
+                billing_interval = ?, recurring_amount = ?, currency = ?, auto_renew = ?, cancel_effective = ?, updated_at = ?
+            WHERE id = ?
+            """,
+            values(contract) + [contract.id]
+        )
+    }
+
+    func touch(_ id: String, at: Date) throws { try db.query("UPDATE contracts SET updated_at = ? WHERE id = ?", [at.stored, id]) }
+
+    func find(id: String) throws -> Contract? { try db.first("SELECT * FROM contracts WHERE id = ?", [id], decode) }
+
+    func find(stripeSubscription id: String) throws -> Contract? {
+        try db.first("SELECT * FROM contracts WHERE source = 'stripe' AND external_id = ?", [id], decode)
+    }
+
+    func find(manualFor opportunityID: String) throws -> Contract? {
+        try db.first("SELECT * FROM contracts WHERE source = 'manual' AND opportunity_id = ?", [opportunityID], decode)
+    }
+
+    func list(_ filter: ContractFilter, _ request: PageRequest) throws -> Page<Contract> {
+        var conditions = Conditions()
+        conditions.add("account_id = ?", ifPresent: filter.accountID)
+        conditions.add("source = ?", ifPresent: filter.source?.rawValue)
+        return try page(db, select: "SELECT * FROM contracts", conditions: conditions, request, decode: decode)
+    }
+
+    func of(account accountID: String) throws -> [Contract] {
+        try db.map("SELECT * FROM contracts WHERE account_id = ? ORDER BY seq", [accountID], decode)
+    }
+
+    func addSnapshot(_ snapshot: StoredSnapshot, readBack: SubscriptionSnapshot) throws {
+        memo.keep(readBack, as: snapshot)
+        try db.query(
+            """
+            INSERT INTO subscription_snapshots (contract_id, event_id, effective_at, order_key, terms) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (contract_id, effective_at, order_key) DO NOTHING
+            """,
+            [snapshot.contractID, snapshot.eventID, snapshot.effectiveAt.stored, snapshot.order, String(decoding: snapshot.terms, as: UTF8.self)]
+        )
+        if db.changes == 1 { try written?.inserted(snapshot, as: readBack, on: db) }
+    }
+
+    func snapshots(of contractID: String) throws -> [SubscriptionSnapshot] {
+        guard let written else { return try readSnapshots(of: contractID).map(\.snapshot) }
+        return try written.snapshots(of: contractID, on: db) { try readSnapshots(of: contractID) }
+    }
+
+    private func readSnapshots(of contractID: String) throws -> [ReadSnapshot] {
+        try db.map("SELECT * FROM subscription_snapshots WHERE contract_id = ? ORDER BY effective_at, order_key", [contractID]) { row in
+            let stored = Self.decodeSnapshot(row)
+            return ReadSnapshot(stored: stored, snapshot: try memo.readBack(stored))
+        }
+    }
+
+    /// Every contract, with every subscription snapshot read back.
+    func all() throws -> AllContracts { try cache?.value(in: db, read: readAll) ?? readAll() }
+
+    private func readAll() throws -> AllContracts {
+        var snapshots = OrderedGroups<SubscriptionSnapshot>()
+        try db.forEachRow("SELECT * FROM subscription_snapshots ORDER BY contract_id, effective_at, order_key") { row in
+            let stored = Self.decodeSnapshot(row)
+            snapshots.append(try memo.readBack(stored), of: stored.contractID)
+        }
+        return AllContracts(
+            byAccount: Dictionary(grouping: try db.map("SELECT * FROM contracts ORDER BY seq", decode), by: \.accountID),
+            snapshots: snapshots.finish()
+        )
+    }
+
+    private static func decodeSnapshot(_ row: Row) -> StoredSnapshot {
+        StoredSnapshot(
+            contractID: row.string("contract_id") ?? "",
+            eventID: row.string("event_id") ?? "",
+            effectiveAt: row.date("effective_at") ?? .distantPast,
+            order: row.string("order_key") ?? "",
+            terms: row.blob("terms") ?? []
+        )
+    }
+
+    private func values(_ contract: Contract) -> [any SQLiteBindable] {
+        [
+            contract.accountID, contract.opportunityID, contract.source.rawValue, contract.externalID, contract.startDate?.stored,
+            contract.endDate?.stored, contract.billingInterval?.rawValue, contract.recurringAmount, contract.currency, contract.autoRenew,
+            contract.cancelEffective?.stored, contract.updatedAt.stored,
+        ]
+    }
+
+    private func decode(_ row: Row) -> Contract {
+        Contract(
+            id: row.string("id") ?? "",
+            accountID: row.string("account_id") ?? "",
+            opportunityID: row.string("opportunity_id"),
+            source: row.string("source").flatMap(ContractSource.init(rawValue:)) ?? .manual,
+            externalID: row.string("external_id"),
+            startDate: row.date("start_date"),
+            endDate: row.date("end_date"),
+            billingInterval: row.string("billing_interval").flatMap(BillingInterval.init(rawValue:)),
+            recurringAmount: row.int("recurring_amount"),
+            currency: row.string("currency") ?? "",
+            autoRenew: row.bool("auto_renew") ?? true,
+            cancelEffective: row.date("cancel_effective"),
+            createdAt: row.date("created_at") ?? .distantPast,
+            updatedAt: row.date("updated_at") ?? .distantPast
+        )
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import SQLiteStore
+import TenureCore
+import TenureServices
+
+struct SQLiteLedgerRecords: LedgerRecords {
+    let db: Connection
+    /// Every movement as last read, in read transactions.
+    var cache: ReadCache<LedgerCopy>?
+
+    func wonAt(account accountID: String) throws -> Date? {
+        // From the account's opportunities (CROSS JOIN fixes the order, `+` keeps the stage index out); otherwise the
+        // planner walks every closed_won change in the database.
+        try db.first(
+            """
+            SELECT min(c.at) AS at FROM opportunities o CROSS JOIN stage_changes c ON c.opportunity_id = o.id
+            WHERE o.account_id = ? AND +c.stage = 'closed_won'
+            """,
+            [accountID]
+        )?.date("at")
+    }
+
+    func replace(account accountID: String, movements: [Movement], wonAt: Date?, paidAt: Date?, convertedAt: Date?) throws {
+        try db.query("DELETE FROM mrr_movements WHERE account_id = ?", [accountID])
+        for movement in movements {
+            try db.query(
+                "INSERT INTO mrr_movements (account_id, kind, at, amount, from_mrr, to_mrr) VALUES (?, ?, ?, ?, ?, ?)",
+                [accountID, movement.kind.rawValue, movement.at.stored, movement.amount, movement.from, movement.to]
+            )
+        }
+        // Only when one of them changed: rewriting the same values still rewrote the row and its indexes.
+        let dates = [wonAt?.stored, paidAt?.stored, convertedAt?.stored]
+        try db.query(
+            "UPDATE accounts SET won_at = ?, paid_at = ?, converted_at = ? WHERE id = ? AND (won_at IS NOT ? OR paid_at IS NOT ? OR converted_at IS NOT ?)",
+            dates + [accountID] + dates
+        )
+    }
+
+    func movements(of accountIDs: [String]?, asOf: Date) throws -> [String: [Movement]] {
+        guard accountIDs == nil, let cache else { return try read(accountIDs, asOf: asOf) }
+        return try cache.value(in: db, read: readCopy).asOf(asOf)
+    }
+
+    /// Every movement and every won account, shared when in a read transaction.
+    func copy() throws -> LedgerCopy { try cache?.value(in: db, read: readCopy) ?? readCopy() }
+
+    private func readCopy() throws -> LedgerCopy {
+        LedgerCopy(movements: try read(nil, asOf: .distantFuture), won: try readWon())
+    }
+
+    private func readWon() throws -> [(id: String, wonAt: Date, paidAt: Date?)] {
+        try db.map("SELECT id, won_at, paid_at FROM accounts WHERE merged_into IS NULL AND won_at IS NOT NULL ORDER BY seq") { row in
+            (row.string("id") ?? "", row.date("won_at") ?? .distantPast, row.date("paid_at"))
+        }
+    }
+
+    private func read(_ accountIDs: [String]?, asOf: Date) throws -> [String: [Movement]] {
+        let select = "SELECT account_id, kind, at, amount, from_mrr, to_mrr FROM mrr_movements"
+        // Rows come account by account (`mrr_movements_history` holds them in that order).
+        var histories = OrderedGroups<Movement>()
+        func add(_ row: Row) {
+            guard let id = row.string("account_id"), let kind = row.string("kind").flatMap(MovementKind.init(rawValue:)) else { return }
+            histories.append(
+                Movement(
+                    kind: kind,
+                    at: row.date("at") ?? .distantPast,
+                    amount: row.int("amount") ?? 0,
+                    from: row.int("from_mrr") ?? 0,
+                    to: row.int("to_mrr") ?? 0
+                ),
+                of: id
+            )
+        }
+        if let accountIDs {
+            for id in accountIDs { try db.forEachRow("\(select) WHERE account_id = ? AND at <= ? ORDER BY at, seq", [id, asOf.stored], add) }
+        } else {
+            try db.forEachRow("\(select) WHERE at <= ? ORDER BY account_id, at, seq", [asOf.stored], add)
+        }
+        return histories.finish()
+    }
+
+    func customers(asOf: Date, _ request: PageRequest) throws -> Page<String> {
+        let conditions = SQLiteAccountRecords.customers(asOf: asOf)
+        return try page(db, select: "SELECT seq, id FROM accounts", conditions: conditions, request) { $0.string("id") ?? "" }
+    }
+
+    func accountsWithRevenueFacts() throws -> [String] {
+        try db.query(
+            """
+            SELECT id FROM accounts WHERE won_at IS NOT NULL OR paid_at IS NOT NULL
+            UNION SELECT account_id FROM contracts UNION SELECT account_id FROM payments
+            """
+        ).compactMap { $0.string("id") }
+    }
+}

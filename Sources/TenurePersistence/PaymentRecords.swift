@@ -1,0 +1,62 @@
+import Foundation
+import SQLiteStore
+import TenureCore
+import TenureServices
+
+struct SQLitePaymentRecords: PaymentRecords {
+    let db: Connection
+
+    func insert(_ payment: Payment) throws {
+        try db.query(
+            "INSERT INTO payments (account_id, amount, currency, status, at, source, external_id, id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            values(payment) + [payment.id, payment.createdAt.stored]
+        )
+    }
+
+    func update(_ payment: Payment) throws {
+        try db.query(
+            "UPDATE payments SET account_id = ?, amount = ?, currency = ?, status = ?, at = ?, source = ?, external_id = ? WHERE id = ?",
+            values(payment) + [payment.id]
+        )
+    }
+
+    func find(stripe status: PaymentStatus, externalID: String) throws -> Payment? {
+        try db.first("SELECT * FROM payments WHERE source = 'stripe' AND status = ? AND external_id = ?", [status.rawValue, externalID], decode)
+    }
+
+    func list(_ filter: PaymentFilter, _ request: PageRequest) throws -> Page<Payment> {
+        var conditions = Conditions()
+        conditions.add("account_id = ?", ifPresent: filter.accountID)
+        conditions.add("status = ?", ifPresent: filter.status?.rawValue)
+        return try page(db, select: "SELECT * FROM payments", conditions: conditions, request, decode: decode)
+    }
+
+    func of(account accountID: String) throws -> [Payment] {
+        try db.map("SELECT * FROM payments WHERE account_id = ? ORDER BY at, seq", [accountID], decode)
+    }
+
+    func firstPaid(account accountID: String) throws -> Date? {
+        try db.first("SELECT min(at) AS at FROM payments WHERE account_id = ? AND status = 'paid' AND amount > 0", [accountID])?.date("at")
+    }
+
+    private func values(_ payment: Payment) -> [any SQLiteBindable] {
+        [
+            payment.accountID, payment.amount, payment.currency, payment.status.rawValue, payment.at.stored, payment.source.rawValue,
+            payment.externalID,
+        ]
+    }
+
+    private func decode(_ row: Row) -> Payment {
+        Payment(
+            id: row.string("id") ?? "",
+            accountID: row.string("account_id") ?? "",
+            amount: row.int("amount") ?? 0,
+            currency: row.string("currency") ?? "",
+            status: row.string("status").flatMap(PaymentStatus.init(rawValue:)) ?? .paid,
+            at: row.date("at") ?? .distantPast,
+            source: row.string("source").flatMap(ContractSource.init(rawValue:)) ?? .manual,
+            externalID: row.string("external_id"),
+            createdAt: row.date("created_at") ?? .distantPast
+        )
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import SQLiteStore
+import TenureCore
+import TenureServices
+
+struct SQLiteTaskRecords: TaskRecords {
+    let db: Connection
+
+    func insert(_ task: SuccessTask) throws {
+        try db.query(
+            """
+            INSERT INTO tasks (account_id, playbook, title, owner, status, due_at, flag_id, completed_at, updated_at, id, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            values(task) + [task.id, task.createdAt.stored]
+        )
+    }
+
+    func update(_ task: SuccessTask) throws {
+        try db.query(
+            """
+            UPDATE tasks SET account_id = ?, playbook = ?, title = ?, owner = ?, status = ?, due_at = ?, flag_id = ?, completed_at = ?,
+                             updated_at = ?
+            WHERE id = ?
+            """,
+            values(task) + [task.id]
+        )
+    }
+
+    func find(id: String) throws -> SuccessTask? { try db.first("SELECT * FROM tasks WHERE id = ?", [id], decode) }
+
+    func open(account accountID: String, playbook: RiskFlagCode) throws -> SuccessTask? {
+        try db.first("SELECT * FROM tasks WHERE account_id = ? AND playbook = ? AND status = 'open'", [accountID, playbook.rawValue], decode)
+    }
+
+    func list(_ filter: TaskFilter, _ request: PageRequest) throws -> Page<SuccessTask> {
+        var conditions = Conditions()
+        conditions.add("account_id = ?", ifPresent: filter.accountID)
+        conditions.add("owner = ?", ifPresent: filter.owner)
+        conditions.add("status = ?", ifPresent: filter.status?.rawValue)
+        return try page(db, select: "SELECT * FROM tasks", conditions: conditions, request, decode: decode)
+    }
+
+    private func values(_ task: SuccessTask) -> [any SQLiteBindable] {
+        [
+            task.accountID, task.playbook.rawValue, task.title, task.owner, task.status.rawValue, task.dueAt.stored, task.flagID,
+            task.completedAt?.stored, task.updatedAt.stored,
+        ]
+    }
+
+    private func decode(_ row: Row) -> SuccessTask {
+        SuccessTask(
+            id: row.string("id") ?? "",
+            accountID: row.string("account_id") ?? "",
+            playbook: row.string("playbook").flatMap(RiskFlagCode.init(rawValue:)) ?? .healthRed,
+            title: row.string("title") ?? "",
+            owner: row.string("owner"),
+            status: row.string("status").flatMap(TaskStatus.init(rawValue:)) ?? .open,
+            dueAt: row.date("due_at") ?? .distantPast,
+            flagID: row.string("flag_id"),
+            createdAt: row.date("created_at") ?? .distantPast,
+            completedAt: row.date("completed_at"),
+            updatedAt: row.date("updated_at") ?? .distantPast
+        )
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import SQLiteStore
+import TenureCore
+import TenureServices
+
+struct SQLiteWebhookEventRecords: WebhookEventRecords {
+    let db: Connection
+
+    func insert(_ event: WebhookEvent) throws {
+        try db.query(
+            """
+            INSERT INTO webhook_events (id, source, event_id, type, occurred_at, received_at, status, error, attempts, payload, waiting_for)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                event.id, event.source.rawValue, event.eventID, event.type, event.occurredAt?.stored, event.receivedAt.stored, event.status.rawValue,
+                event.error, event.attempts, event.payload, event.waitingFor,
+            ]
+        )
+    }
+
+    func update(_ event: WebhookEvent) throws {
+        try db.query(
+            "UPDATE webhook_events SET status = ?, error = ?, attempts = ?, occurred_at = ?, waiting_for = ? WHERE id = ?",
+            [event.status.rawValue, event.error, event.attempts, event.occurredAt?.stored, event.waitingFor, event.id]
+        )
+    }
+
+    func find(id: String) throws -> WebhookEvent? {
+        try db.first("SELECT * FROM webhook_events WHERE id = ?", [id], decode)
+    }
+
+    func find(source: WebhookSource, eventID: String) throws -> WebhookEvent? {
+        try db.first("SELECT * FROM webhook_events WHERE source = ? AND event_id = ?", [source.rawValue, eventID], decode)
+    }
+
+    func list(_ filter: WebhookEventFilter, _ request: PageRequest) throws -> Page<WebhookEvent> {
+        var conditions = Conditions()
+        conditions.add("source = ?", ifPresent: filter.source?.rawValue)
+        conditions.add("status = ?", ifPresent: filter.status?.rawValue)
+        conditions.add("type = ?", ifPresent: filter.type)
+        conditions.add("seq < ?", request.after?.seq ?? Int64.max)
+        let rows = try db.query(
+            "SELECT * FROM webhook_events \(conditions.sql) ORDER BY seq DESC LIMIT ?",
+            conditions.parameters + [request.limit + 1]
+        )
+        let next = rows.count > request.limit ? rows[request.limit - 1].int("seq").map { PageCursor(seq: Int64($0)) } : nil
+        return Page(items: rows.prefix(request.limit).map(decode), next: next)
+    }
+
+    func pending(waitingFor key: String) throws -> [WebhookEvent] {
+        try db.map("SELECT * FROM webhook_events WHERE waiting_for = ? AND status = 'pending' ORDER BY occurred_at, event_id", [key], decode)
+    }
+
+    private func decode(_ row: Row) -> WebhookEvent {
+        var event = WebhookEvent(
+            id: row.string("id") ?? "",
+            source: row.string("source").flatMap(WebhookSource.init(rawValue:)) ?? .crm,
+            eventID: row.string("event_id") ?? "",
+            type: row.string("type") ?? "",
+            occurredAt: row.date("occurred_at"),
+            receivedAt: row.date("received_at") ?? .distantPast,
+            status: row.string("status").flatMap(WebhookStatus.init(rawValue:)) ?? .failed,
+            error: row.string("error"),
+            attempts: row.int("attempts") ?? 1,
+            payload: row.blob("payload") ?? []
+        )
+        event.waitingFor = row.string("waiting_for")
+        return event
+    }
+}

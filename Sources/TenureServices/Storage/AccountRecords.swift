@@ -1,0 +1,37 @@
+import Foundation
+import TenureCore
+
+public struct AccountFilter: Sendable {
+    public var segment: Segment?
+    public var owner: String?
+    public var query: String?
+    public var externalID: String?
+    public var includeMerged = false
+    /// Only accounts in this lifecycle stage at `asOf`.
+    public var lifecycleStage: LifecycleStage?
+    /// Only accounts whose latest stored evaluation at `asOf` has this band (`unscored`: none, or no score).
+    public var band: String?
+    public var asOf = Date()
+
+    public init(segment: Segment? = nil, owner: String? = nil, query: String? = nil, externalID: String? = nil) {
+        self.segment = segment
+        self.owner = owner
+        self.query = query
+        self.externalID = externalID
+    }
+}
+
+public protocol AccountRecords {
+    func insert(_ account: Account) throws
+    func update(_ account: Account) throws
+    func find(id: String) throws -> Account?
+    /// The live (not merged) account with this normalized domain.
+    func find(domain: String) throws -> Account?
+    /// The live (not merged) account with this external id.
+    func find(externalID: String) throws -> Account?
+    /// The live (not merged) account linked to this Stripe customer.
+    func find(stripeCustomerID: String) throws -> Account?
+    func list(_ filter: AccountFilter, _ page: PageRequest) throws -> Page<Account>
+    /// Moves every record of `source` onto `target` (contacts with the same email become one).
+    func moveRecords(from source: String, to target: String) throws
+}

@@ -1,0 +1,8 @@
+import Foundation
+import TenureCore
+
+public protocol AcquisitionSpendRecords {
+    func insert(id: String, period: CalendarMonth, amount: Int, currency: String, channel: String?, at: Date) throws
+    /// Spend summed per month.
+    func byMonth() throws -> [CalendarMonth: Int]
+}

@@ -1,0 +1,29 @@
+import Foundation
+import TenureCore
+
+public struct CaseFilter: Sendable {
+    public var accountID: String?
+    public var externalID: String?
+    /// Only cases opened at or before this instant.
+    public var openedBy: Date?
+
+    public init(accountID: String? = nil, externalID: String? = nil, openedBy: Date? = nil) {
+        self.accountID = accountID
+        self.externalID = externalID
+        self.openedBy = openedBy
+    }
+}
+
+public protocol CaseRecords {
+    func insert(_ supportCase: SupportCase, at: Date) throws
+    func update(_ supportCase: SupportCase, at: Date) throws
+    func find(id: String) throws -> SupportCase?
+    func find(externalID: String) throws -> SupportCase?
+    func list(_ filter: CaseFilter, _ page: PageRequest) throws -> Page<SupportCase>
+    /// The account's cases opened at or before `asOf`.
+    func of(account accountID: String, openedBy asOf: Date) throws -> [SupportCase]
+    /// Every case opened before `to` that was opened, or changed, at or after `from`: all a window's metrics can need.
+    func touched(from: Date, to: Date) throws -> [SupportCase]
+    /// The opening and first response of every case opened in `[from, to)`.
+    func firstResponses(openedFrom from: Date, to: Date) throws -> [(openedAt: Date, firstResponseAt: Date?)]
+}

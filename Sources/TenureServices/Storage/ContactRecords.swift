@@ -1,0 +1,29 @@
+import Foundation
+import TenureCore
+
+public struct ContactFilter: Sendable {
+    public var accountID: String?
+    public var role: ContactRole?
+    public var email: String?
+    public var externalID: String?
+
+    public init(accountID: String? = nil, role: ContactRole? = nil, email: String? = nil, externalID: String? = nil) {
+        self.accountID = accountID
+        self.role = role
+        self.email = email
+        self.externalID = externalID
+    }
+}
+
+public protocol ContactRecords {
+    func insert(_ contact: Contact) throws
+    func update(_ contact: Contact) throws
+    func find(id: String) throws -> Contact?
+    func find(accountID: String, email: String) throws -> Contact?
+    func list(_ filter: ContactFilter, _ page: PageRequest) throws -> Page<Contact>
+    func of(account accountID: String) throws -> [Contact]
+    /// The latest activity linked to each contact, at or before `asOf`.
+    func lastContacted(_ contactIDs: [String], asOf: Date) throws -> [String: Date]
+    /// The latest activity with any contact of `role` at the account, at or before `asOf`.
+    func lastContact(account accountID: String, role: ContactRole, asOf: Date) throws -> Date?
+}

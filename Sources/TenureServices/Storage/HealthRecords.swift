@@ -1,0 +1,60 @@
+import Foundation
+import TenureCore
+
+/// Which customers `GET /v1/health` lists, and in what order.
+public struct HealthListFilter: Sendable {
+    public var band: String?
+    public var segment: Segment?
+    public var owner: String?
+    /// `score` ascending, `-score` descending, nil for insertion order.
+    public var sortByScore: Bool?
+    public var asOf: Date
+
+    public init(band: String? = nil, segment: Segment? = nil, owner: String? = nil, sortByScore descending: Bool? = nil, asOf: Date) {
+        self.band = band
+        self.segment = segment
+        self.owner = owner
+        self.sortByScore = descending
+        self.asOf = asOf
+    }
+}
+
+public struct RiskFilter: Sendable {
+    public var accountID: String?
+    public var code: RiskFlagCode?
+    public var severity: RiskSeverity?
+    public var asOf: Date
+
+    public init(accountID: String? = nil, code: RiskFlagCode? = nil, severity: RiskSeverity? = nil, asOf: Date) {
+        self.accountID = accountID
+        self.code = code
+        self.severity = severity
+        self.asOf = asOf
+    }
+}
+
+/// Stored evaluations and risk flags.
+public protocol HealthRecords {
+    /// Inserts or replaces the account's evaluation of that day.
+    func store(_ health: DailyHealth) throws
+    /// The account's latest evaluation evaluated at or before `asOf`.
+    func latest(account accountID: String, asOf: Date) throws -> DailyHealth?
+    /// The day of the account's latest evaluation.
+    func latestDay(account accountID: String) throws -> Date?
+    func on(day: Date, account accountID: String) throws -> DailyHealth?
+    /// Evaluations dated in [from, to), oldest first.
+    func history(account accountID: String, from: Date, to: Date) throws -> [DailyHealth]
+    func hasEvaluation(on day: Date) throws -> Bool
+    /// Customers at `filter.asOf`, each with its latest evaluation at or before it (nil when none).
+    func customers(_ filter: HealthListFilter, _ page: PageRequest) throws -> Page<(account: Account, health: DailyHealth?)>
+
+    func openFlags(account accountID: String) throws -> [RiskFlag]
+    /// The account's flags open at `asOf`.
+    func flags(account accountID: String, openAt asOf: Date) throws -> [RiskFlag]
+    func insertFlag(_ flag: RiskFlag) throws
+    func closeFlag(id: String, at: Date) throws
+    /// Flags open at `filter.asOf`, in the order they were raised.
+    func risks(_ filter: RiskFilter, _ page: PageRequest) throws -> Page<RiskFlag>
+    /// Accounts with a flag open now.
+    func accountsWithOpenFlags() throws -> [String]
+}

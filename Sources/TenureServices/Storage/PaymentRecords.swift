@@ -1,0 +1,23 @@
+import Foundation
+import TenureCore
+
+public struct PaymentFilter: Sendable {
+    public var accountID: String?
+    public var status: PaymentStatus?
+
+    public init(accountID: String? = nil, status: PaymentStatus? = nil) {
+        self.accountID = accountID
+        self.status = status
+    }
+}
+
+public protocol PaymentRecords {
+    func insert(_ payment: Payment) throws
+    func update(_ payment: Payment) throws
+    /// The Stripe payment of this status for an invoice or charge id.
+    func find(stripe status: PaymentStatus, externalID: String) throws -> Payment?
+    func list(_ filter: PaymentFilter, _ page: PageRequest) throws -> Page<Payment>
+    func of(account accountID: String) throws -> [Payment]
+    /// When the account's earliest verified payment above 0 was made (`paid_at`).
+    func firstPaid(account accountID: String) throws -> Date?
+}

@@ -1,0 +1,55 @@
+import Foundation
+import TenureCore
+
+/// The persistence seam: services see these protocols, never SQLite. A backend runs each closure in one transaction;
+/// `write` closures are serialized and their effects are durable when `write` returns.
+public protocol Storage: Sendable {
+    func read<T: Sendable>(_ body: @escaping @Sendable (any Transaction) throws -> T) async throws -> T
+    func write<T: Sendable>(_ body: @escaping @Sendable (any Transaction) throws -> T) async throws -> T
+    /// True when the storage answers and its schema is current.
+    func isReady() async -> Bool
+    /// Finishes queued writes and closes; nothing may be called after.
+    func close() async
+}
+
+/// The records reachable inside one transaction.
+public protocol Transaction {
+    var accounts: any AccountRecords { get }
+    var contacts: any ContactRecords { get }
+    var activities: any ActivityRecords { get }
+    var apiKeys: any APIKeyRecords { get }
+    var auditLog: any AuditRecords { get }
+    var idempotency: any IdempotencyRecords { get }
+    var opportunities: any OpportunityRecords { get }
+    var settings: any SettingsRecords { get }
+    var webhookEvents: any WebhookEventRecords { get }
+    var contracts: any ContractRecords { get }
+    var payments: any PaymentRecords { get }
+    var acquisitionSpend: any AcquisitionSpendRecords { get }
+    var ledger: any LedgerRecords { get }
+    var usage: any UsageRecords { get }
+    var cases: any CaseRecords { get }
+    var surveys: any SurveyRecords { get }
+    var health: any HealthRecords { get }
+    var tasks: any TaskRecords { get }
+    /// `derive` applied to every account ever won (not merged away), in `seq` order: made once per state of the
+    /// database and `key` (which names what else `derive` depends on, such as a setting), and shared by the reads of
+    /// that state.
+    func fromWonAccounts<T: Sendable>(key: String, _ derive: ([WonAccountFacts]) -> T) throws -> T
+    /// Runs `body` so that a throw undoes only its own changes, keeping the rest of the transaction.
+    func nested<T>(_ body: () throws -> T) throws -> T
+}
+
+/// Failures of the storage itself, which clients should retry (503).
+public struct StorageUnavailable: Error, CustomStringConvertible {
+    public let reason: String
+    public init(reason: String) { self.reason = reason }
+    public var description: String { "storage unavailable: \(reason)" }
+}
+
+/// A stored value that does not read back: the database was changed outside Tenure.
+package struct UnreadableRecord: Error, CustomStringConvertible {
+    package let description: String
+
+    package init(description: String) { self.description = description }
+}

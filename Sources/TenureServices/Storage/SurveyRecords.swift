@@ -1,0 +1,19 @@
+import Foundation
+import TenureCore
+
+public struct SurveyFilter: Sendable {
+    public var accountID: String?
+    public var kind: SurveyKind?
+
+    public init(accountID: String? = nil, kind: SurveyKind? = nil) {
+        self.accountID = accountID
+        self.kind = kind
+    }
+}
+
+public protocol SurveyRecords {
+    func insert(_ survey: Survey) throws
+    func list(_ filter: SurveyFilter, _ page: PageRequest) throws -> Page<Survey>
+    /// The account's responses in (from, to].
+    func of(account accountID: String, after from: Date, upTo to: Date) throws -> [Survey]
+}
