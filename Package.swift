@@ -75,7 +75,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore"], swiftSettings: swiftSettings),
+        .target(name: "TenureTestSupport", path: "Tests/TenureTestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "TenureTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "TenureCoreTests", dependencies: ["TenureCore"], swiftSettings: swiftSettings),
         .testTarget(name: "TenureJSONTests", dependencies: ["TenureJSON"], swiftSettings: swiftSettings),
         .testTarget(
@@ -85,9 +86,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "TenurePersistenceTests",
+            dependencies: [
+                "TenurePersistence", "SQLiteStore", "TenureCore", "TenureDemo", "TenureMigrations", "TenureServices", "TenureTestSupport",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "TenureAPITests",
             dependencies: [
                 "TenureAPI", "TenureDemo", "SQLiteStore", "TenureCore", "TenureJSON", "TenurePersistence", "TenureServices", "TenureMigrations",
+                "TenureTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

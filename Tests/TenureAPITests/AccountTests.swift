@@ -1,8 +1,9 @@
 import Foundation
 import HTTPTypes
+import TenureTestSupport
 import Testing
 
-@Suite struct AccountTests {
+@Suite(.temporaryFolder) struct AccountTests {
     @Test func createNormalizesTheDomainAndDerivesAProspect() async throws {
         try await TestApp.run { app in
             let reply = try await app.send(

@@ -2,10 +2,11 @@ import Foundation
 import HTTPTypes
 import SQLiteStore
 import TenureServices
+import TenureTestSupport
 import Testing
 
 /// `POST /v1/webhooks/crm` through the real app, signed as a CRM would sign.
-@Suite struct CRMWebhookTests {
+@Suite(.temporaryFolder) struct CRMWebhookTests {
     static func closedWon(
         type: String = "opportunity.closed_won",
         stage: String? = nil,

@@ -3,10 +3,11 @@ import HTTPTypes
 import SQLiteStore
 import TenureCore
 import TenureServices
+import TenureTestSupport
 import Testing
 
 /// Every status code of `API.md`'s conventions, each triggered by a real request; every 4xx leaves the database as it was.
-@Suite struct ConventionsTests {
+@Suite(.temporaryFolder) struct ConventionsTests {
     @Test func malformedJSONIsA400AndChangesNothing() async throws {
         try await TestApp.run { app in
             let before = try app.snapshot()

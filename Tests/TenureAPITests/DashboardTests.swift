@@ -1,9 +1,10 @@
 import Foundation
 import HTTPTypes
+import TenureTestSupport
 import Testing
 
 /// `GET /` and `GET /assets/chart.js`; the page itself is checked in a real browser by `scripts/browser-test`.
-@Suite struct DashboardTests {
+@Suite(.temporaryFolder) struct DashboardTests {
     @Test func thePageNeedsNoKeyAndNamesChartJSOnlyWhenInstalled() async throws {
         let script = FileManager.default.temporaryDirectory.appendingPathComponent("chart-\(UUID().uuidString).js")
         try Data("window.Chart = function () {};".utf8).write(to: script)

@@ -4,10 +4,11 @@ import TenureCore
 import TenureDemo
 import TenurePersistence
 import TenureServices
+import TenureTestSupport
 import Testing
 
 /// `tenure demo`: the same company for the same seed, every event accepted, and data for every part of the dashboard.
-@Suite struct DemoTests {
+@Suite(.temporaryFolder) struct DemoTests {
     static let now = Timestamp.parseInstantOrDate("2026-11-20T09:00:00Z")!
 
     static func load(seed: UInt64, accounts: Int = 60) async throws -> String {

@@ -1,10 +1,11 @@
 import Foundation
 import HTTPTypes
 import TenureCore
+import TenureTestSupport
 import Testing
 
 /// A customer drifting from green to red over 90 days, evaluated daily; history, flags and tasks as computed by hand.
-@Suite struct HealthDriftTests {
+@Suite(.temporaryFolder) struct HealthDriftTests {
     /// A customer since 2026-01-10 on a monthly manual contract (no renewal date), with the given segment and owner.
     static func customer(_ app: TestApp, _ name: String, segment: String = "mid_market", owner: String = "dana") async throws -> String {
         let account = try await app.send(

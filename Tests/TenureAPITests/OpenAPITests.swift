@@ -3,11 +3,12 @@ import Hummingbird
 import Logging
 import TenurePersistence
 import TenureServices
+import TenureTestSupport
 import Testing
 
 @testable import TenureAPI
 
-@Suite struct OpenAPITests {
+@Suite(.temporaryFolder) struct OpenAPITests {
     /// `openapi.yaml` must describe exactly the routes the server registers (paths and methods).
     @Test func openAPIDescribesEveryRouteAndNoOther() async throws {
         let storage = try await SQLiteStorage(

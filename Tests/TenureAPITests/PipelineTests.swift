@@ -1,9 +1,10 @@
 import Foundation
 import HTTPTypes
+import TenureTestSupport
 import Testing
 
 /// The hand-computed quarter of `TenureCoreTests/PipelineFixture` (13 deals), entered through the API.
-@Suite struct PipelineTests {
+@Suite(.temporaryFolder) struct PipelineTests {
     static func day(_ n: Int) -> String {
         Timestamp(Date(timeIntervalSince1970: 1_767_225_600 + Double(n) * 86_400))
     }

@@ -1,8 +1,9 @@
 import Foundation
 import HTTPTypes
+import TenureTestSupport
 import Testing
 
-@Suite struct PlatformTests {
+@Suite(.temporaryFolder) struct PlatformTests {
     @Test func healthReadinessAndMetricsNeedNoKey() async throws {
         try await TestApp.run { app in
             #expect(try await app.send(.get, "/healthz", key: nil).json["status"] as? String == "ok")
@@ -38,9 +39,15 @@ import Testing
             let headers: HTTPFields = [.idempotencyKey: "bad-1"]
             let first = try await app.send(.post, "/v1/accounts", #"{"segment": "x"}"#, headers: headers)
             let again = try await app.send(.post, "/v1/accounts", #"{"segment": "x"}"#, headers: headers)
-            #expect(first.status == .unprocessableContent)
+            #expect(first.status == .unprocessableContent && first.headers[HTTPField.Name("Idempotent-Replayed")!] == nil)
             #expect(again.status == .unprocessableContent)
+            #expect(again.headers[HTTPField.Name("Idempotent-Replayed")!] == "true", "the stored answer, not a second run")
             #expect(again.headers[.contentType] == "application/problem+json")
+            // The same problem; only the request id, which names each request, differs.
+            var answered = first.json
+            answered["request_id"] = nil
+            #expect(NSDictionary(dictionary: again.json) == NSDictionary(dictionary: answered))
+            #expect(answered["errors"] != nil)
         }
     }
 

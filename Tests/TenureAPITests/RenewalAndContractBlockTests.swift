@@ -1,9 +1,10 @@
 import Foundation
 import HTTPTypes
 import SQLiteStore
+import TenureTestSupport
 import Testing
 
-@Suite struct RenewalAndContractBlockTests {
+@Suite(.temporaryFolder) struct RenewalAndContractBlockTests {
     @Test func theCRMContractBlockCreatesThenUpdatesTheDealsManualContract() async throws {
         try await TestApp.run { app in
             let withoutBilling = CRMWebhookTests.closedWon().replacingOccurrences(

@@ -1,10 +1,11 @@
 import Foundation
 import HTTPTypes
+import TenureTestSupport
 import Testing
 
 /// Random histories through the real app: the bridge holds in every period, and the same Stripe events give the
 /// same numbers whatever order they are delivered in.
-@Suite struct RevenueReferenceTests {
+@Suite(.temporaryFolder) struct RevenueReferenceTests {
     typealias Fixture = StripeFixture
     static let shuffles = Int(ProcessInfo.processInfo.environment["TENURE_REFERENCE_SHUFFLES"] ?? "") ?? 20
 

@@ -4,10 +4,11 @@ import SQLiteStore
 import Synchronization
 import TenureCore
 import TenureServices
+import TenureTestSupport
 import Testing
 
 /// `POST /v1/webhooks/stripe` with Stripe's published object shapes.
-@Suite struct StripeWebhookTests {
+@Suite(.temporaryFolder) struct StripeWebhookTests {
     typealias Fixture = StripeFixture
 
     /// A customer-linked account with a Closed Won deal.

@@ -1,10 +1,11 @@
 import Foundation
 import HTTPTypes
 import TenureCore
+import TenureTestSupport
 import Testing
 
 /// `GET /v1/metrics/summary`: each field equals the endpoint it summarizes, and the hand-computed value.
-@Suite struct SummaryAPITests {
+@Suite(.temporaryFolder) struct SummaryAPITests {
     typealias Drift = HealthDriftTests
 
     /// A customer won and paid at `since` on a monthly manual contract of `mrr`.

@@ -8,6 +8,7 @@ import SQLiteStore
 import TenureAPI
 import TenurePersistence
 import TenureServices
+import TenureTestSupport
 import Testing
 
 /// Arguments of a test server: a fresh SQLite file in a temporary folder, an ephemeral port.
@@ -51,11 +52,8 @@ struct TestApp: Sendable {
     let client: any TestClientProtocol
     let databasePath: String
 
-    static func temporaryDatabasePath() -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tenure-tests-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return folder.appendingPathComponent("tenure.sqlite").path
-    }
+    /// A new database file in the test's temporary folder, deleted when the test ends.
+    static func temporaryDatabasePath() -> String { TemporaryFolder.path("tenure.sqlite") }
 
     /// Builds the real application over a new database and runs `body` against its router (or a live server).
     @discardableResult

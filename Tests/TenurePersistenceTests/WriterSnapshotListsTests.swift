@@ -4,6 +4,7 @@ import SQLiteStore
 import TenureCore
 import TenureDemo
 import TenureServices
+import TenureTestSupport
 import Testing
 
 @testable import TenurePersistence
@@ -11,11 +12,11 @@ import Testing
 /// The writer keeps its own copy of each subscription's snapshots (`WriterSnapshotLists`): in a write transaction, a
 /// contract's snapshots must always be what a reader reads from the database, through inserts in any order, duplicates,
 /// rollbacks of a nested change or of a whole write, and changes committed by another connection.
-@Suite struct WriterSnapshotListsTests {
+@Suite(.temporaryFolder) struct WriterSnapshotListsTests {
     struct Rollback: Error {}
 
     @Test func theWritersCopyIsAlwaysWhatTheDatabaseHolds() async throws {
-        let path = TestApp.temporaryDatabasePath()
+        let path = TemporaryFolder.path("tenure.sqlite")
         let storage = try await SQLiteStorage(path: path, durability: .normal, migrate: true, logger: Logger(label: "test"))
         let contracts = ["ctr_a", "ctr_b", "ctr_c"]
         try await storage.write { tx in

@@ -1,11 +1,12 @@
 import Foundation
+import Logging
 import SQLiteStore
-import TenureAPI
 import TenureMigrations
 import TenurePersistence
+import TenureTestSupport
 import Testing
 
-@Suite struct MigrationTests {
+@Suite(.temporaryFolder) struct MigrationTests {
     @Test func theBinaryEmbedsEveryMigrationFileInOrder() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../migrations").standardized
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".sql") }.sorted()
@@ -15,11 +16,15 @@ import Testing
         }
     }
 
+    func openStorage(_ path: String, migrate: Bool = true) async throws {
+        await (try await SQLiteStorage(path: path, durability: .normal, migrate: migrate, logger: Logger(label: "test"))).close()
+    }
+
     /// 0005 backfills each case's `changed_at` from its stored history, which the support metrics' window reads.
     @Test func caseChangesAreBackfilledFromTheirHistory() async throws {
-        let arguments = TestArguments()
+        let path = TemporaryFolder.path("tenure.sqlite")
         let upTo0004 = Migrator(migrations: TenureMigrations.all.prefix(4).map { Migration(name: $0.name, sql: $0.sql) })
-        let connection = try Connection(path: arguments.databasePath)
+        let connection = try Connection(path: path)
         _ = try upTo0004.migrate(on: connection)
         try connection.execute(
             """
@@ -37,23 +42,22 @@ import Testing
     }
 
     @Test func noMigrateRefusesToStartOnAnOutdatedDatabase() async throws {
-        var arguments = TestArguments()
-        arguments.migrate = false
-        await #expect(throws: MigrationError.pending(TenureMigrations.all.map(\.name))) { _ = try await arguments.buildApplication() }
+        let path = TemporaryFolder.path("tenure.sqlite")
+        await #expect(throws: MigrationError.pending(TenureMigrations.all.map(\.name))) { try await openStorage(path, migrate: false) }
     }
 
     @Test func aChangedAppliedMigrationStopsTheServerNamingIt() async throws {
-        let arguments = TestArguments()
-        try SQLiteStorage.migrator.migrate(on: Connection(path: arguments.databasePath))
-        try Connection(path: arguments.databasePath).execute("UPDATE schema_migrations SET checksum = 'edited' WHERE name = '0001_foundation'")
-        await #expect(throws: MigrationError.changed("0001_foundation")) { _ = try await arguments.buildApplication() }
+        let path = TemporaryFolder.path("tenure.sqlite")
+        try SQLiteStorage.migrator.migrate(on: Connection(path: path))
+        try Connection(path: path).execute("UPDATE schema_migrations SET checksum = 'edited' WHERE name = '0001_foundation'")
+        await #expect(throws: MigrationError.changed("0001_foundation")) { try await openStorage(path) }
     }
 
     @Test func anAppliedMigrationUnknownToTheBinaryStopsTheServer() async throws {
-        let arguments = TestArguments()
-        let connection = try Connection(path: arguments.databasePath)
+        let path = TemporaryFolder.path("tenure.sqlite")
+        let connection = try Connection(path: path)
         try SQLiteStorage.migrator.migrate(on: connection)
         try connection.execute("INSERT INTO schema_migrations VALUES ('9999_from_the_future', 'x', '2030-01-01T00:00:00Z')")
-        await #expect(throws: MigrationError.unknown("9999_from_the_future")) { _ = try await arguments.buildApplication() }
+        await #expect(throws: MigrationError.unknown("9999_from_the_future")) { try await openStorage(path) }
     }
 }

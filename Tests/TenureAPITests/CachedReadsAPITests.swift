@@ -1,14 +1,12 @@
 import Foundation
-import Logging
 import SQLiteStore
+import TenureTestSupport
 import Testing
 
-@testable import TenurePersistence
-
-/// Readers share one copy of every movement and won account, of every deal's pipeline facts, of every contract with its
+/// Through the API: readers share one copy of every movement and won account, of every deal's pipeline facts, of every contract with its
 /// subscription snapshots and of every evaluation's band and risk flag (`ReadCache`): each change to them, whoever makes
 /// it, shows in the next read, and a read as of an earlier instant sees only what had happened by then.
-@Suite struct ReadCacheTests {
+@Suite(.temporaryFolder) struct CachedReadsAPITests {
     func mrrEnd(_ app: TestApp, asOf: String = "2026-06-01") async throws -> [Int] {
         let reply = try await app.send(.get, "/v1/metrics/revenue?from=2026-01&to=2026-05&as_of=\(asOf)")
         try #require(reply.status == .ok, "\(reply.text)")
@@ -189,39 +187,4 @@ import Testing
             #expect(try await health() == [0, 0, 0, 1, 0], "unscored again")
         }
     }
-
-    @Test func readersThatFindTheCopyStaleWaitForOneToMakeIt() async throws {
-        let path = TestApp.temporaryDatabasePath()
-        await (try await SQLiteStorage(path: path, durability: .normal, migrate: true, logger: Logger(label: "test"))).close()
-        let cache = ReadCache<Int>(sources: "ledger")
-        let made = Made()
-        DispatchQueue.concurrentPerform(iterations: 4) { _ in
-            guard let connection = try? Connection(path: path, readOnly: true) else { return made.failed() }
-            let value = try? cache.value(in: connection) {
-                Thread.sleep(forTimeInterval: 0.2)  // long enough for the other readers to find it stale too
-                return made.one()
-            }
-            if value != 1 { made.failed() }
-        }
-        #expect(made.count == 1 && !made.failure, "one copy made, every reader given it")
-    }
-}
-
-/// Counts the copies made by concurrent readers.
-private final class Made: @unchecked Sendable {
-    // Safe: touched only under `lock`.
-    private let lock = NSLock()
-    private var made = 0
-    private var failures = 0
-
-    var count: Int { lock.withLock { made } }
-    var failure: Bool { lock.withLock { failures > 0 } }
-
-    func one() -> Int {
-        lock.withLock {
-            made += 1
-            return made
-        }
-    }
-    func failed() { lock.withLock { failures += 1 } }
 }

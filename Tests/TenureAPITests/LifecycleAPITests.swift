@@ -1,9 +1,10 @@
 import Foundation
 import HTTPTypes
+import TenureTestSupport
 import Testing
 
 /// The one door: Closed Won and a verified payment make a customer, in either order; Stripe drives revenue.
-@Suite struct LifecycleAPITests {
+@Suite(.temporaryFolder) struct LifecycleAPITests {
     /// An account with an opportunity; returns (account id, opportunity id).
     static func prospect(_ app: TestApp, _ name: String = "Acme", stripeCustomer: String? = nil) async throws -> (String, String) {
         let customer = stripeCustomer.map { #", "stripe_customer_id": "\#($0)""# } ?? ""
