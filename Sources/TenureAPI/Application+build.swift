@@ -59,7 +59,7 @@ public func buildApplication(
 
 func buildRouter(_ services: Services, _ arguments: some AppArguments) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
-    router.add(middleware: ProblemMiddleware())
+    router.add(middleware: ProblemMiddleware(clock: services.clock))
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: MetricsMiddleware())
     let table = RouteTable(router)

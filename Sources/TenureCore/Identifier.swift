@@ -6,7 +6,7 @@ import Foundation
 public enum Identifier {
     private static let alphabet = Array("0123456789abcdefghjkmnpqrstvwxyz".utf8)
 
-    public static func make(_ prefix: String, at instant: Date = Date()) -> String {
+    public static func make(_ prefix: String, at instant: Date) -> String {
         let milliseconds = UInt64(max(0, instant.timeIntervalSince1970 * 1000))
         var generator = SystemRandomNumberGenerator()
         let random: UInt64 = generator.next()

@@ -51,16 +51,16 @@ struct SQLiteAccountRecords: AccountRecords {
         )
     }
 
-    func list(_ filter: AccountFilter, _ request: PageRequest) throws -> Page<Account> {
+    func list(_ filter: AccountFilter, asOf: Date, _ request: PageRequest) throws -> Page<Account> {
         var conditions = Conditions()
         if !filter.includeMerged { conditions.add("merged_into IS NULL") }
         conditions.add("segment = ?", ifPresent: filter.segment?.rawValue)
         conditions.add("owner = ?", ifPresent: filter.owner)
         conditions.add("external_id = ?", ifPresent: filter.externalID)
-        if let stage = filter.lifecycleStage { Self.stageCondition(stage, asOf: filter.asOf, into: &conditions) }
+        if let stage = filter.lifecycleStage { Self.stageCondition(stage, asOf: asOf, into: &conditions) }
         if let band = filter.band {
             let latest = "SELECT band FROM health_scores h WHERE h.account_id = accounts.id AND h.evaluated_at <= ? ORDER BY h.day DESC LIMIT 1"
-            conditions.add("COALESCE((\(latest)), 'unscored') = ?", filter.asOf.stored, band)
+            conditions.add("COALESCE((\(latest)), 'unscored') = ?", asOf.stored, band)
         }
         if let query = filter.query {
             let pattern =
@@ -131,7 +131,6 @@ struct SQLiteAccountRecords: AccountRecords {
 }
 
 extension SQLiteAccountRecords {
-    /// Accounts whose lifecycle stage at `asOf` is `stage`, judged in SQL from the derived instants and the ledger.
     /// Accounts (not merged away) that are customers at `asOf`.
     static func customers(asOf: Date) -> Conditions {
         var conditions = Conditions()
@@ -140,6 +139,7 @@ extension SQLiteAccountRecords {
         return conditions
     }
 
+    /// Accounts whose lifecycle stage at `asOf` is `stage`, judged in SQL from the derived instants and the ledger.
     static func stageCondition(_ stage: LifecycleStage, asOf: Date, into conditions: inout Conditions) {
         let latestKind = "(SELECT kind FROM mrr_movements m WHERE m.account_id = accounts.id AND m.at <= ? ORDER BY m.at DESC, m.seq DESC LIMIT 1)"
         switch stage {

@@ -101,12 +101,10 @@ struct PipelineCopy: Sendable {
 }
 
 /// Every won account joined once with its movements, contracts, evaluations and flags (from the three copies above),
-/// and what reads derive from them all, kept with them.
-final class WonCopy: @unchecked Sendable {
-    // Safe: `derived` is only touched under `lock`.
+/// with the version that names this state of them.
+struct WonCopy: Sendable {
     let accounts: [WonAccountFacts]
-    private let lock = NSLock()
-    private var derived: [String: any Sendable] = [:]
+    let version = DataVersion.unique()
 
     init(ledger: LedgerCopy, contracts: AllContracts, health: HealthCopy) {
         accounts = ledger.won.map { won in
@@ -121,16 +119,6 @@ final class WonCopy: @unchecked Sendable {
                 evaluations: health.evaluations[won.id] ?? [],
                 flags: health.flags[won.id] ?? []
             )
-        }
-    }
-
-    /// `derive` of every account, made once per `key`: readers that come while it is made wait for it.
-    func derived<T: Sendable>(key: String, _ derive: ([WonAccountFacts]) -> T) -> T {
-        lock.withLock {
-            if let kept = derived[key] as? T { return kept }
-            let value = derive(accounts)
-            derived[key] = value
-            return value
         }
     }
 }

@@ -98,12 +98,13 @@ struct SQLiteTransaction: Transaction {
     var health: any HealthRecords { SQLiteHealthRecords(db: connection, cache: caches?.health) }
     var tasks: any TaskRecords { SQLiteTaskRecords(db: connection) }
 
-    func fromWonAccounts<T: Sendable>(key: String, _ derive: ([WonAccountFacts]) -> T) throws -> T {
+    func wonAccounts() throws -> WonAccounts {
         let ledger = SQLiteLedgerRecords(db: connection, cache: caches?.ledger)
         let contracts = SQLiteContractRecords(db: connection, memo: snapshots, cache: caches?.contracts)
         let health = SQLiteHealthRecords(db: connection, cache: caches?.health)
         func join() throws -> WonCopy { WonCopy(ledger: try ledger.copy(), contracts: try contracts.all(), health: try health.copy()) }
-        return try (caches?.won.value(in: connection, read: join) ?? join()).derived(key: key, derive)
+        let copy = try caches?.won.value(in: connection, read: join) ?? join()
+        return WonAccounts(copy.accounts, version: copy.version)
     }
 
     func nested<T>(_ body: () throws -> T) throws -> T { try connection.savepoint(body) }

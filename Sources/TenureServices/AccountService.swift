@@ -30,7 +30,7 @@ public struct AccountService: Sendable {
         let now = clock.now()
         let account = try await storage.write { tx in
             try checkUnique(fields, except: nil, in: tx)
-            let account = Account(id: Identifier.make("acc"), fields: fields, at: now)
+            let account = Account(id: Identifier.make("acc", at: now), fields: fields, at: now)
             try tx.accounts.insert(account)
             try tx.audit(actor, "account.create", "account", account.id, at: now)
             try StripeLink.applyPendingEvents(of: account.stripeCustomerID, in: tx, handler: stripe)
@@ -48,9 +48,7 @@ public struct AccountService: Sendable {
 
     /// Accounts passing `filter` (its lifecycle stage judged at `asOf`).
     public func list(_ filter: AccountFilter, page: PageRequest, asOf: Date) async throws -> Page<AccountView> {
-        var filter = filter
-        filter.asOf = asOf
-        return try await storage.read { [filter] tx in try tx.accounts.list(filter, page).map { try accountView($0, asOf: asOf, in: tx) } }
+        try await storage.read { tx in try tx.accounts.list(filter, asOf: asOf, page).map { try accountView($0, asOf: asOf, in: tx) } }
     }
 
     /// Accounts whose lifecycle stage is `customer` at `asOf`.

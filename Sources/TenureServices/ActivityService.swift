@@ -84,7 +84,7 @@ public struct ActivityService: Sendable {
         validator.maxLength(input.subject, "subject", 2_000)
         try validator.check()
         return Activity(
-            id: Identifier.make("act"),
+            id: Identifier.make("act", at: now),
             accountID: input.accountID ?? "",
             type: type ?? .note,
             occurredAt: occurredAt,

@@ -68,7 +68,7 @@ public struct ContactService: Sendable {
         try validator.check()
         let now = clock.now()
         let contact = Contact(
-            id: Identifier.make("con"),
+            id: Identifier.make("con", at: now),
             accountID: input.accountID ?? "",
             name: (input.name ?? "").trimmingWhitespace(),
             email: email,

@@ -19,12 +19,13 @@ public struct KeyService: Sendable {
         validator.maxLength(name, "name", 200)
         if secret.count < 16 { validator.add("secret", "must be at least 16 characters") }
         try validator.check()
+        let now = clock.now()
         let key = APIKey(
-            id: Identifier.make("key"),
+            id: Identifier.make("key", at: now),
             name: name,
             scope: scope,
             prefix: String(secret.prefix(8)),
-            createdAt: clock.now(),
+            createdAt: now,
             revokedAt: nil
         )
         try await storage.write { tx in
@@ -38,7 +39,7 @@ public struct KeyService: Sendable {
     public func bootstrapAdmin(secret: String) async throws -> Bool {
         let now = clock.now()
         let key = APIKey(
-            id: Identifier.make("key"),
+            id: Identifier.make("key", at: now),
             name: "bootstrap",
             scope: .admin,
             prefix: String(secret.prefix(8)),

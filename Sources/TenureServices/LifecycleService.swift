@@ -72,7 +72,7 @@ public struct LifecycleService: Sendable {
         try validator.check()
         guard let terms else { throw ValidationError(validator.errors) }
         let contract = Contract.manual(
-            id: Identifier.make("ctr"),
+            id: Identifier.make("ctr", at: now),
             accountID: input.accountID ?? "",
             opportunityID: input.opportunityID,
             terms: terms,
@@ -147,7 +147,7 @@ public struct LifecycleService: Sendable {
         validator.maxLength(reference, "reference", 255)
         try validator.check()
         let payment = Payment(
-            id: Identifier.make("pay"),
+            id: Identifier.make("pay", at: now),
             accountID: accountID ?? "",
             amount: amount ?? 0,
             currency: currency,
@@ -183,7 +183,7 @@ public struct LifecycleService: Sendable {
         try validator.check()
         guard let month, let amount else { return }
         try await storage.write { tx in
-            let id = Identifier.make("spd")
+            let id = Identifier.make("spd", at: now)
             try tx.acquisitionSpend.insert(id: id, period: month, amount: amount, currency: currency, channel: channel, at: now)
             try tx.audit(actor, "acquisition_spend.create", "acquisition_spend", id, at: now)
         }

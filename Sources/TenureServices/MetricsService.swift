@@ -4,6 +4,8 @@ import TenureCore
 /// The dashboard's metrics: the headline summary and cohort retention.
 public struct MetricsService: Sendable {
     let storage: any Storage
+    /// The won accounts' figures per version of their facts and per `past_due_churn_days`.
+    private let wonFigures = VersionedMemo<Int?, WonFiguresMemo>()
 
     public init(storage: any Storage) { self.storage = storage }
 
@@ -20,8 +22,9 @@ public struct MetricsService: Sendable {
             let revenueSettings = try RevenueBook.settings(in: tx)
             let spend = try tx.acquisitionSpend.byMonth()
             let pastDueChurnDays = revenueSettings.pastDueChurnDays
-            let wonFigures = try tx.fromWonAccounts(key: "figures, past_due_churn_days \(pastDueChurnDays.map(String.init) ?? "none")") {
-                WonFiguresMemo($0, pastDueChurnDays: pastDueChurnDays)
+            let wonAccounts = try tx.wonAccounts()
+            let wonFigures = self.wonFigures.value(at: wonAccounts.version, for: pastDueChurnDays) {
+                WonFiguresMemo(wonAccounts.accounts, pastDueChurnDays: pastDueChurnDays)
             }
             let firstResponses = try tx.cases.firstResponses(openedFrom: support.from, to: support.to)
 

@@ -105,7 +105,7 @@ public struct PipelineService: Sendable {
         validator.maxLength(input.externalID, "external_id", 255)
         try validator.check()
         let opportunity = Opportunity(
-            id: Identifier.make("opp"),
+            id: Identifier.make("opp", at: now),
             accountID: input.accountID ?? "",
             fields: fields,
             currency: currency,

@@ -34,7 +34,7 @@ struct WonFigures: Sendable, Equatable {
 
 /// The won accounts' figures at any instant, each kept for the span between two of their change points, where it cannot
 /// change: a dashboard that asks for the summary of "now" again and again evaluates every won account once per span,
-/// not once per request. Made once per state of the database (`Transaction.fromWonAccounts`).
+/// not once per request. Made once per version of the won accounts' facts (`MetricsService`).
 final class WonFiguresMemo: @unchecked Sendable {
     // Safe: `kept` is only touched under `lock`.
     private let accounts: [WonAccountFacts]

@@ -6,7 +6,7 @@ import Testing
 @Suite struct IdentifierTests {
     @Test func aPrefixAnd20CharactersTheRandomPositionsUsingTheWholeAlphabet() {
         let alphabet = Set("0123456789abcdefghjkmnpqrstvwxyz")
-        let ids = (0..<10_000).map { _ in Identifier.make("act") }
+        let ids = (0..<10_000).map { _ in Identifier.make("act", at: Date()) }
         #expect(Set(ids).count == ids.count)
         var seen = [Set<Character>](repeating: [], count: 20)
         for id in ids {

@@ -6,8 +6,10 @@ import TenureServices
 
 /// Gives every request an id (its `X-Request-Id`, or a new one), logs failures and turns every error into problem+json.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    let clock: Clock
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let requestID = request.headers[.requestID].flatMap { $0.count <= 128 && !$0.isEmpty ? $0 : nil } ?? Identifier.requestID()
+        let requestID = request.headers[.requestID].flatMap { $0.count <= 128 && !$0.isEmpty ? $0 : nil } ?? Identifier.make("req", at: clock.now())
         var context = context
         context.logger[metadataKey: "request.id"] = .string(requestID)
         do {
@@ -30,8 +32,4 @@ extension HTTPField.Name {
     static let requestID = Self("X-Request-Id")!
     static let idempotencyKey = Self("Idempotency-Key")!
     static let idempotentReplayed = Self("Idempotent-Replayed")!
-}
-
-extension Identifier {
-    static func requestID() -> String { make("req") }
 }

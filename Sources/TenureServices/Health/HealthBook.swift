@@ -70,11 +70,11 @@ enum HealthBook {
             changes.flagsClosed += 1
         }
         for code in raised where !open.contains(where: { $0.code == code }) {
-            let flag = RiskFlag(id: Identifier.make("flg"), accountID: account.id, code: code, since: asOf, closedAt: nil)
+            let flag = RiskFlag(id: Identifier.make("flg", at: asOf), accountID: account.id, code: code, since: asOf, closedAt: nil)
             try tx.health.insertFlag(flag)
             changes.flagsRaised += 1
             if try tx.tasks.open(account: account.id, playbook: code) == nil {
-                try tx.tasks.insert(SuccessTask.playbook(for: flag, owner: account.owner, id: Identifier.make("tsk")))
+                try tx.tasks.insert(SuccessTask.playbook(for: flag, owner: account.owner, id: Identifier.make("tsk", at: asOf)))
                 changes.tasksCreated += 1
             }
         }

@@ -123,7 +123,7 @@ public struct SupportService: Sendable {
         validator.maxLength(input.externalID, "external_id", 255)
         try validator.check()
         let item = SupportCase(
-            id: Identifier.make("case"),
+            id: Identifier.make("case", at: now),
             accountID: input.accountID ?? "",
             subject: input.subject ?? "",
             priority: priority ?? .normal,
@@ -210,7 +210,7 @@ public struct SupportService: Sendable {
         validator.maxLength(input.comment, "comment", 5_000)
         try validator.check()
         let survey = Survey(
-            id: Identifier.make("srv"),
+            id: Identifier.make("srv", at: now),
             accountID: input.accountID ?? "",
             kind: kind ?? .nps,
             score: input.score ?? 0,

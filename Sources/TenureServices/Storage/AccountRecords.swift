@@ -11,7 +11,6 @@ public struct AccountFilter: Sendable {
     public var lifecycleStage: LifecycleStage?
     /// Only accounts whose latest stored evaluation at `asOf` has this band (`unscored`: none, or no score).
     public var band: String?
-    public var asOf = Date()
 
     public init(segment: Segment? = nil, owner: String? = nil, query: String? = nil, externalID: String? = nil) {
         self.segment = segment
@@ -31,7 +30,8 @@ public protocol AccountRecords {
     func find(externalID: String) throws -> Account?
     /// The live (not merged) account linked to this Stripe customer.
     func find(stripeCustomerID: String) throws -> Account?
-    func list(_ filter: AccountFilter, _ page: PageRequest) throws -> Page<Account>
+    /// Accounts passing `filter`, its lifecycle stage and band judged at `asOf`.
+    func list(_ filter: AccountFilter, asOf: Date, _ page: PageRequest) throws -> Page<Account>
     /// Moves every record of `source` onto `target` (contacts with the same email become one).
     func moveRecords(from source: String, to target: String) throws
 }

@@ -32,10 +32,8 @@ public protocol Transaction {
     var surveys: any SurveyRecords { get }
     var health: any HealthRecords { get }
     var tasks: any TaskRecords { get }
-    /// `derive` applied to every account ever won (not merged away), in `seq` order: made once per state of the
-    /// database and `key` (which names what else `derive` depends on, such as a setting), and shared by the reads of
-    /// that state.
-    func fromWonAccounts<T: Sendable>(key: String, _ derive: ([WonAccountFacts]) -> T) throws -> T
+    /// Every account ever won (not merged away), in `seq` order.
+    func wonAccounts() throws -> WonAccounts
     /// Runs `body` so that a throw undoes only its own changes, keeping the rest of the transaction.
     func nested<T>(_ body: () throws -> T) throws -> T
 }

@@ -88,13 +88,14 @@ public struct WebhookService: Sendable {
 
     /// Reads the delivery before taking the writer, so the writer only applies it.
     public func receive(_ delivery: WebhookDelivery) async throws -> Outcome {
+        let now = clock.now()
         let event = WebhookEvent(
-            id: Identifier.make("evt"),
+            id: Identifier.make("evt", at: now),
             source: delivery.source,
             eventID: delivery.eventID,
             type: delivery.type,
             occurredAt: delivery.occurredAt,
-            receivedAt: clock.now(),
+            receivedAt: now,
             status: .pending,
             error: nil,
             attempts: 1,

@@ -146,7 +146,7 @@ public struct CRMEventHandler: WebhookEventHandler {
                 throw ValidationError("account.name", "is required to create an account")
             }
             var account = Account(
-                id: Identifier.make("acc"),
+                id: Identifier.make("acc", at: now),
                 fields: AccountFields(
                     name: name,
                     domain: domain,
@@ -226,7 +226,7 @@ public struct CRMEventHandler: WebhookEventHandler {
             try tx.contracts.update(contract)
         } else {
             let contract = Contract.manual(
-                id: Identifier.make("ctr"),
+                id: Identifier.make("ctr", at: now),
                 accountID: opportunity.accountID,
                 opportunityID: opportunity.id,
                 terms: checked,
@@ -284,7 +284,7 @@ public struct CRMEventHandler: WebhookEventHandler {
         )
         try validator.nested(under: "opportunity").check()
         var opportunity = Opportunity(
-            id: Identifier.make("opp"),
+            id: Identifier.make("opp", at: now),
             accountID: accountID,
             fields: fields,
             currency: currency,

@@ -116,7 +116,7 @@ public struct StripeEventHandler: WebhookEventHandler {
         var contract =
             existing
             ?? Contract(
-                id: Identifier.make("ctr"),
+                id: Identifier.make("ctr", at: now),
                 accountID: account.id,
                 opportunityID: nil,
                 source: .stripe,
@@ -162,7 +162,7 @@ public struct StripeEventHandler: WebhookEventHandler {
             try tx.payments.update(existing)
         } else {
             let payment = Payment(
-                id: Identifier.make("pay"),
+                id: Identifier.make("pay", at: now),
                 accountID: account.id,
                 amount: amount,
                 currency: currency,
