@@ -75,24 +75,28 @@ struct SQLiteIdempotencyRecords: IdempotencyRecords {
     let db: Connection
 
     func claim(_ key: IdempotencyKey, requestHash: String, at: Date) throws -> StoredIdempotentRequest? {
-        if let row = try db.first(
-            "SELECT request_hash, response_status, response_headers, response_body FROM idempotency_keys WHERE key_id = ? AND idempotency_key = ?",
-            [key.apiKeyID, key.key]
-        ) {
-            let response = row.int("response_status").map { status in
-                StoredResponse(
-                    status: status,
-                    headers: (try? JSONDecoder().decode([String: String].self, from: Data((row.string("response_headers") ?? "{}").utf8))) ?? [:],
-                    body: row.blob("response_body") ?? []
-                )
-            }
-            return StoredIdempotentRequest(requestHash: row.string("request_hash") ?? "", response: response)
-        }
+        // Claim first: of two requests with the same key, exactly one inserts, whatever the backend's isolation.
         try db.query(
-            "INSERT INTO idempotency_keys (key_id, idempotency_key, request_hash, created_at) VALUES (?, ?, ?, ?)",
+            """
+            INSERT INTO idempotency_keys (key_id, idempotency_key, request_hash, created_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT (key_id, idempotency_key) DO NOTHING
+            """,
             [key.apiKeyID, key.key, requestHash, at.stored]
         )
-        return nil
+        guard db.changes == 0,
+            let row = try db.first(
+                "SELECT request_hash, response_status, response_headers, response_body FROM idempotency_keys WHERE key_id = ? AND idempotency_key = ?",
+                [key.apiKeyID, key.key]
+            )
+        else { return nil }
+        let response = row.int("response_status").map { status in
+            StoredResponse(
+                status: status,
+                headers: (try? JSONDecoder().decode([String: String].self, from: Data((row.string("response_headers") ?? "{}").utf8))) ?? [:],
+                body: row.blob("response_body") ?? []
+            )
+        }
+        return StoredIdempotentRequest(requestHash: row.string("request_hash") ?? "", response: response)
     }
 
     func complete(_ key: IdempotencyKey, response: StoredResponse) throws {

@@ -107,5 +107,8 @@ struct SQLiteTransaction: Transaction {
         return WonAccounts(copy.accounts, version: copy.version)
     }
 
+    /// SQLite runs one write at a time (one writer connection, `BEGIN IMMEDIATE`): every write already holds every lock.
+    func lock(_ lock: WriteLock) throws {}
+
     func nested<T>(_ body: () throws -> T) throws -> T { try connection.savepoint(body) }
 }

@@ -48,6 +48,7 @@ public struct KeyService: Sendable {
         )
         guard secret.count >= 16 else { throw ValidationError("TENURE_BOOTSTRAP_ADMIN_KEY", "must be at least 16 characters") }
         return try await storage.write { tx in
+            try tx.lock(.apiKeys)
             guard try tx.apiKeys.count() == 0 else { return false }
             try tx.apiKeys.insert(key, secretHash: Self.hash(secret))
             try tx.audit(.system, "api_key.bootstrap", "api_key", key.id, at: now)

@@ -7,6 +7,7 @@ enum RevenueBook {
     static let settingsName = "revenue"
 
     static func refresh(_ accountID: String, in tx: any Transaction) throws {
+        try tx.lock(.account(accountID))
         let facts = try self.facts(of: accountID, in: tx)
         try tx.ledger.replace(
             account: accountID,

@@ -21,7 +21,10 @@ public struct AccountFilter: Sendable {
 }
 
 public protocol AccountRecords {
+    /// Throws `ServiceError.conflict` when a live account already has the domain or external id: the backend's unique
+    /// key, so two writes at once cannot both pass the service's own check.
     func insert(_ account: Account) throws
+    /// Throws `ServiceError.conflict` as `insert` does.
     func update(_ account: Account) throws
     func find(id: String) throws -> Account?
     /// The live (not merged) account with this normalized domain.

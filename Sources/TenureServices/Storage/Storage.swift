@@ -1,8 +1,10 @@
 import Foundation
 import TenureCore
 
-/// The persistence seam: services see these protocols, never SQLite. A backend runs each closure in one transaction;
-/// `write` closures are serialized and their effects are durable when `write` returns.
+/// The persistence seam: services see these protocols, never SQLite. A backend runs each closure in one transaction,
+/// and a `write`'s effects are durable when it returns. Writes may run at the same time (SQLite's happen to be
+/// serialized; PostgreSQL's are not): where a service reads and then writes on what it read, it says so with
+/// `Transaction.lock`, or relies on a claim-first record (`IdempotencyRecords.claim`) or a unique key (a conflict).
 public protocol Storage: Sendable {
     func read<T: Sendable>(_ body: @escaping @Sendable (any Transaction) throws -> T) async throws -> T
     func write<T: Sendable>(_ body: @escaping @Sendable (any Transaction) throws -> T) async throws -> T
@@ -34,6 +36,10 @@ public protocol Transaction {
     var tasks: any TaskRecords { get }
     /// Every account ever won (not merged away), in `seq` order.
     func wonAccounts() throws -> WonAccounts
+    /// Holds `lock` until the transaction ends: another write that takes the same lock waits for this one to commit or
+    /// roll back, so a read-then-write on what the lock names cannot interleave. A backend whose writes are serialized
+    /// does nothing.
+    func lock(_ lock: WriteLock) throws
     /// Runs `body` so that a throw undoes only its own changes, keeping the rest of the transaction.
     func nested<T>(_ body: () throws -> T) throws -> T
 }
@@ -50,4 +56,16 @@ package struct UnreadableRecord: Error, CustomStringConvertible {
     package let description: String
 
     package init(description: String) { self.description = description }
+}
+
+/// What a write locks before it reads what it will change.
+public enum WriteLock: Hashable, Sendable {
+    /// An account's derived facts: its ledger, its won, paid and converted instants.
+    case account(String)
+    /// One delivery of a webhook source, while it is looked up, applied and stored.
+    case webhookEvent(WebhookSource, String)
+    /// The API keys, while a first (bootstrap) key is made.
+    case apiKeys
+    /// A one-off pass over the database, named.
+    case once(String)
 }

@@ -103,6 +103,7 @@ public struct WebhookService: Sendable {
         )
         let prepared = handlers[event.source]?.prepare(event, parsed: delivery.parsed)
         return try await storage.write { tx in
+            try tx.lock(.webhookEvent(delivery.source, delivery.eventID))
             if let existing = try tx.webhookEvents.find(source: delivery.source, eventID: delivery.eventID) {
                 guard existing.status == .failed else { return .duplicate(existing) }
                 var retried = existing
@@ -129,6 +130,7 @@ public struct WebhookService: Sendable {
     public func applyStoredCRMContractBlocks() async throws {
         guard let crm = handlers[.crm] as? CRMEventHandler else { return }
         try await storage.write { tx in
+            try tx.lock(.once("crm_contract_blocks_applied"))
             guard try tx.settings.value("crm_contract_blocks_applied") == nil else { return }
             try crm.applyStoredContractBlocks(in: tx)
             try tx.settings.setValue("crm_contract_blocks_applied", Array("true".utf8))
