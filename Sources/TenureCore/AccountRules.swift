@@ -112,6 +112,15 @@ public struct AccountChanges: Sendable {
     }
 }
 
+/// Decoded from a PATCH body as the API's decoder presents its keys (`external_id` as `externalId`).
+extension AccountChanges: Decodable {
+    enum CodingKeys: String, CodingKey {
+        case name, domain, segment, industry, employeeCount, owner
+        case externalID = "externalId"
+        case stripeCustomerID = "stripeCustomerId"
+    }
+}
+
 extension Account {
     public init(id: String, fields: AccountFields, at now: Date) {
         self.init(id: id, name: fields.name, createdAt: now, updatedAt: now)

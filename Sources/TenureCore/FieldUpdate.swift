@@ -28,3 +28,18 @@ public enum FieldUpdate<Value: Sendable>: Sendable {
         }
     }
 }
+
+extension FieldUpdate: Decodable where Value: Decodable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        self = container.decodeNil() ? .clear : .set(try container.decode(Value.self))
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// A field missing from a PATCH body is left as it is.
+    public func decode<T: Decodable>(_ type: FieldUpdate<T>.Type, forKey key: Key) throws -> FieldUpdate<T> {
+        guard contains(key) else { return .keep }
+        return try decodeNil(forKey: key) ? .clear : .set(decode(T.self, forKey: key))
+    }
+}

@@ -120,4 +120,48 @@ public enum CLVCalculator {
     }
 
     static func rounded(_ value: Double) -> Double { (value * 100).rounded(.toNearestOrAwayFromZero) / 100 }
+
+    /// What a client asks: the simple CLV, the discounted one or both, and the CAC to compare them with.
+    public struct Input: Sendable, Decodable {
+        public struct Simple: Sendable, Decodable {
+            public var averagePurchaseValue: Double
+            public var purchaseFrequency: Double
+            public var periodsPerYear: Double
+            public var lifespanYears: Double
+        }
+
+        public struct Discounted: Sendable, Decodable {
+            public var cashFlows: [CashFlow]
+            public var discountRate: Double
+        }
+
+        public var simple: Simple?
+        public var discounted: Discounted?
+        public var cac: Double?
+    }
+
+    /// The calculator's answer to `input`; a `ValidationError` for what it cannot answer, including a result too large
+    /// for JSON (which has no infinity), naming the block that gives it.
+    public static func evaluate(_ input: Input) throws -> Result {
+        guard input.simple != nil || input.discounted != nil else { throw ValidationError("simple", "or discounted is required") }
+        if let cac = input.cac, cac < 0 { throw ValidationError("cac", "must be >= 0") }
+        if let rate = input.discounted?.discountRate, !(rate > -1) { throw ValidationError("discounted.discount_rate", "must be > -1") }
+        let simple = input.simple.map {
+            Self.simple(
+                averagePurchaseValue: $0.averagePurchaseValue,
+                purchaseFrequency: $0.purchaseFrequency,
+                periodsPerYear: $0.periodsPerYear,
+                lifespanYears: $0.lifespanYears
+            )
+        }
+        let discounted = input.discounted.map { Self.discounted($0.cashFlows, rate: $0.discountRate) }
+        let result = result(simple: simple, discounted: discounted, cac: input.cac)
+        for (field, value) in [
+            ("simple", result.simpleCLV), ("discounted", result.discountedCLV), ("cac", result.simpleCLVCACRatio),
+            ("cac", result.discountedCLVCACRatio),
+        ] where !(value?.isFinite ?? true) {
+            throw ValidationError(field, "gives a result too large to represent")
+        }
+        return result
+    }
 }

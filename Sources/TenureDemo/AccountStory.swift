@@ -49,16 +49,16 @@ struct AccountStory {
         let company = "\(random.pick(Names.prefixes)) \(random.pick(Names.suffixes))"
         let segment = random.pick([Segment.smb, .smb, .midMarket, .midMarket, .enterprise])
         let domain = "\(company.lowercased().replacingOccurrences(of: " ", with: ""))\(index + 1).example"
-        let fields = AccountFields(
+        let input = AccountInput(
             name: "\(company) \(index + 1)",
             domain: domain,
-            segment: segment,
+            segment: segment.rawValue,
             industry: random.pick(Names.industries),
             employeeCount: segment == .enterprise ? random.int(1_000...20_000) : random.int(10...999),
             owner: random.pick(Names.owners),
             externalID: "crm-\(index + 1)"
         )
-        account = try await services.accounts.create(fields, by: services.actor).account
+        account = try await services.accounts.create(input, by: services.actor).account
         let strengths = ["weak", "medium", "strong", "very_strong"]
         for executive in [false, false, true, false, true].prefix(random.int(3...5)) {
             let first = random.pick(Names.firstNames)

@@ -13,6 +13,47 @@ public struct AccountView: Sendable {
     public var openFlags: [RiskFlagCode]
 }
 
+/// The fields a client sends to create an account; checked by `AccountService`.
+public struct AccountInput: Sendable {
+    public var name: String?
+    public var domain: String?
+    public var segment: String?
+    public var industry: String?
+    public var employeeCount: Int?
+    public var owner: String?
+    public var externalID: String?
+    public var stripeCustomerID: String?
+
+    public init(
+        name: String?,
+        domain: String? = nil,
+        segment: String? = nil,
+        industry: String? = nil,
+        employeeCount: Int? = nil,
+        owner: String? = nil,
+        externalID: String? = nil,
+        stripeCustomerID: String? = nil
+    ) {
+        self.name = name
+        self.domain = domain
+        self.segment = segment
+        self.industry = industry
+        self.employeeCount = employeeCount
+        self.owner = owner
+        self.externalID = externalID
+        self.stripeCustomerID = stripeCustomerID
+    }
+}
+
+/// Decoded from a request body as the API's decoder presents its keys (`external_id` as `externalId`).
+extension AccountInput: Decodable {
+    enum CodingKeys: String, CodingKey {
+        case name, domain, segment, industry, employeeCount, owner
+        case externalID = "externalId"
+        case stripeCustomerID = "stripeCustomerId"
+    }
+}
+
 /// Creating, finding, changing and merging accounts.
 public struct AccountService: Sendable {
     let storage: any Storage
@@ -26,7 +67,17 @@ public struct AccountService: Sendable {
     }
 
     /// Creates an account; a live account with the same domain or external id is a conflict naming it.
-    public func create(_ fields: AccountFields, by actor: Actor) async throws -> AccountView {
+    public func create(_ input: AccountInput, by actor: Actor) async throws -> AccountView {
+        let fields = try AccountFields.validated(
+            name: input.name,
+            domain: input.domain,
+            segment: input.segment,
+            industry: input.industry,
+            employeeCount: input.employeeCount,
+            owner: input.owner,
+            externalID: input.externalID,
+            stripeCustomerID: input.stripeCustomerID
+        )
         let now = clock.now()
         let account = try await storage.write { tx in
             try checkUnique(fields, except: nil, in: tx)

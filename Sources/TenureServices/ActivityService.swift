@@ -30,6 +30,19 @@ public struct ActivityInput: Sendable {
     }
 }
 
+/// Decoded from a request body as the API's decoder presents its keys (`account_id` as `accountId`).
+extension ActivityInput: Decodable {
+    enum CodingKeys: String, CodingKey {
+        case accountID = "accountId"
+        case type
+        case occurredAt
+        case contactID = "contactId"
+        case opportunityID = "opportunityId"
+        case direction
+        case subject
+    }
+}
+
 public struct ActivityService: Sendable {
     /// The most activities one batch may hold.
     public static let maxBatch = 10_000

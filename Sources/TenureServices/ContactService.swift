@@ -36,6 +36,19 @@ public struct ContactInput: Sendable {
     }
 }
 
+/// Decoded from a request body as the API's decoder presents its keys (`account_id` as `accountId`).
+extension ContactInput: Decodable {
+    enum CodingKeys: String, CodingKey {
+        case accountID = "accountId"
+        case name
+        case email
+        case title
+        case role
+        case relationshipStrength
+        case externalID = "externalId"
+    }
+}
+
 public struct ContactChanges: Sendable {
     public var name: FieldUpdate<String> = .keep
     public var email: FieldUpdate<String> = .keep
@@ -45,6 +58,18 @@ public struct ContactChanges: Sendable {
     public var externalID: FieldUpdate<String> = .keep
 
     public init() {}
+}
+
+/// Decoded from a request body as the API's decoder presents its keys (`account_id` as `accountId`).
+extension ContactChanges: Decodable {
+    enum CodingKeys: String, CodingKey {
+        case name
+        case email
+        case title
+        case role
+        case relationshipStrength
+        case externalID = "externalId"
+    }
 }
 
 public struct ContactService: Sendable {

@@ -45,6 +45,20 @@ public struct ContractInput: Sendable {
     }
 }
 
+/// Decoded from a request body as the API's decoder presents its keys (`account_id` as `accountId`).
+extension ContractInput: Decodable {
+    enum CodingKeys: String, CodingKey {
+        case accountID = "accountId"
+        case opportunityID = "opportunityId"
+        case startDate
+        case endDate
+        case billingInterval
+        case recurringAmount
+        case currency
+        case autoRenew
+    }
+}
+
 /// Contracts, payments and the lifecycle they decide: the one door through which an account becomes a customer.
 public struct LifecycleService: Sendable {
     let storage: any Storage

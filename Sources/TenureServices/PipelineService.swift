@@ -49,14 +49,45 @@ public struct OpportunityInput: Sendable {
     }
 }
 
+/// Decoded from a request body as the API's decoder presents its keys (`account_id` as `accountId`).
+extension OpportunityInput: Decodable {
+    enum CodingKeys: String, CodingKey {
+        case accountID = "accountId"
+        case name
+        case amount
+        case currency
+        case stage
+        case closeDate
+        case owner
+        case type
+        case externalID = "externalId"
+        case createdAt
+        case lostReason
+    }
+}
+
 public struct OpportunityChanges: Sendable {
     public var name: FieldUpdate<String> = .keep
     public var amount: FieldUpdate<Int> = .keep
     public var closeDate: FieldUpdate<String> = .keep
     public var owner: FieldUpdate<String> = .keep
     public var type: FieldUpdate<String> = .keep
+    /// Refused: a stage changes only through `moveStage`, which records the transition.
+    public var stage: FieldUpdate<String> = .keep
 
     public init() {}
+}
+
+/// Decoded from a request body as the API's decoder presents its keys (`account_id` as `accountId`).
+extension OpportunityChanges: Decodable {
+    enum CodingKeys: String, CodingKey {
+        case name
+        case amount
+        case closeDate
+        case owner
+        case type
+        case stage
+    }
 }
 
 /// Which opportunities to list; `stage`, `open` and `stalled` are judged as of `asOf`.
@@ -171,6 +202,7 @@ public struct PipelineService: Sendable {
     }
 
     public func update(_ id: String, _ changes: OpportunityChanges, by actor: Actor) async throws -> OpportunityView {
+        guard changes.stage.isKept else { throw ValidationError("stage", "changes only through POST /v1/opportunities/{id}/stage") }
         let now = clock.now()
         return try await storage.write { tx in
             guard var opportunity = try tx.opportunities.find(id: id) else { throw ServiceError.notFound(resource: "opportunity", id: id) }

@@ -8,28 +8,6 @@ struct AccountController {
     let accounts: AccountService
     let gate: Gate
 
-    struct CreateRequest: Decodable {
-        var name: String?
-        var domain: String?
-        var segment: String?
-        var industry: String?
-        var employeeCount: Int?
-        var owner: String?
-        var externalId: String?
-        var stripeCustomerId: String?
-    }
-
-    struct UpdateRequest: Decodable {
-        var name: FieldUpdate<String>
-        var domain: FieldUpdate<String>
-        var segment: FieldUpdate<String>
-        var industry: FieldUpdate<String>
-        var employeeCount: FieldUpdate<Int>
-        var owner: FieldUpdate<String>
-        var externalId: FieldUpdate<String>
-        var stripeCustomerId: FieldUpdate<String>
-    }
-
     struct MergeRequest: Decodable {
         var sourceId: String?
     }
@@ -37,18 +15,7 @@ struct AccountController {
     var routes: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
         routes.post("/v1/accounts", gate.write) { call in
-            let input = try call.decode(CreateRequest.self)
-            let fields = try AccountFields.validated(
-                name: input.name,
-                domain: input.domain,
-                segment: input.segment,
-                industry: input.industry,
-                employeeCount: input.employeeCount,
-                owner: input.owner,
-                externalID: input.externalId,
-                stripeCustomerID: input.stripeCustomerId
-            )
-            let view = try await accounts.create(fields, by: call.actor)
+            let view = try await accounts.create(try call.decode(AccountInput.self), by: call.actor)
             return try .json(AccountResource(view), status: .created, location: "/v1/accounts/\(view.account.id)")
         }
         routes.get("/v1/accounts", gate.read) { call in
@@ -74,16 +41,7 @@ struct AccountController {
             try .json(AccountResource(try await accounts.get(try call.parameter("id"), asOf: try call.query.asOf())))
         }
         routes.patch("/v1/accounts/{id}", gate.write) { call in
-            let input = try call.decode(UpdateRequest.self)
-            var changes = AccountChanges()
-            changes.name = input.name
-            changes.domain = input.domain
-            changes.segment = input.segment
-            changes.industry = input.industry
-            changes.employeeCount = input.employeeCount
-            changes.owner = input.owner
-            changes.externalID = input.externalId
-            changes.stripeCustomerID = input.stripeCustomerId
+            let changes = try call.decode(AccountChanges.self)
             return try .json(AccountResource(try await accounts.update(try call.parameter("id"), changes, by: call.actor)))
         }
         routes.post("/v1/accounts/{id}/merge", gate.write) { call in

@@ -8,40 +8,18 @@ struct ActivityController {
     let activities: ActivityService
     let gate: Gate
 
-    struct CreateRequest: Decodable {
-        var accountId: String?
-        var type: String?
-        var occurredAt: String?
-        var contactId: String?
-        var opportunityId: String?
-        var direction: String?
-        var subject: String?
-
-        var input: ActivityInput {
-            ActivityInput(
-                accountID: accountId,
-                type: type,
-                occurredAt: occurredAt,
-                contactID: contactId,
-                opportunityID: opportunityId,
-                direction: direction,
-                subject: subject
-            )
-        }
-    }
-
     struct BatchRequest: Decodable {
-        var activities: [CreateRequest]
+        var activities: [ActivityInput]
     }
 
     var routes: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
         routes.post("/v1/activities", gate.write) { call in
-            let activity = try await activities.create(try call.decode(CreateRequest.self).input, by: call.actor)
+            let activity = try await activities.create(try call.decode(ActivityInput.self), by: call.actor)
             return try .json(ActivityResource(activity), status: .created, location: "/v1/activities/\(activity.id)")
         }
         routes.post("/v1/activities/batch", gate.write.bulk) { call in
-            let created = try await activities.createBatch(try call.decode(BatchRequest.self).activities.map(\.input), by: call.actor)
+            let created = try await activities.createBatch(try call.decode(BatchRequest.self).activities, by: call.actor)
             return try .json(ListBody(data: created.map(ActivityResource.init), nextCursor: nil), status: .created)
         }
         routes.get("/v1/activities", gate.read) { call in

@@ -8,41 +8,10 @@ struct ContactController {
     let contacts: ContactService
     let gate: Gate
 
-    struct CreateRequest: Decodable {
-        var accountId: String?
-        var name: String?
-        var email: String?
-        var title: String?
-        var role: String?
-        var relationshipStrength: String?
-        var externalId: String?
-    }
-
-    struct UpdateRequest: Decodable {
-        var name: FieldUpdate<String>
-        var email: FieldUpdate<String>
-        var title: FieldUpdate<String>
-        var role: FieldUpdate<String>
-        var relationshipStrength: FieldUpdate<String>
-        var externalId: FieldUpdate<String>
-    }
-
     var routes: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
         routes.post("/v1/contacts", gate.write) { call in
-            let input = try call.decode(CreateRequest.self)
-            let view = try await contacts.create(
-                ContactInput(
-                    accountID: input.accountId,
-                    name: input.name,
-                    email: input.email,
-                    title: input.title,
-                    role: input.role,
-                    relationshipStrength: input.relationshipStrength,
-                    externalID: input.externalId
-                ),
-                by: call.actor
-            )
+            let view = try await contacts.create(try call.decode(ContactInput.self), by: call.actor)
             return try .json(ContactResource(view), status: .created, location: "/v1/contacts/\(view.contact.id)")
         }
         routes.get("/v1/contacts", gate.read) { call in
@@ -60,14 +29,7 @@ struct ContactController {
             try .json(ContactResource(try await contacts.get(try call.parameter("id"), asOf: try call.query.asOf())))
         }
         routes.patch("/v1/contacts/{id}", gate.write) { call in
-            let input = try call.decode(UpdateRequest.self)
-            var changes = ContactChanges()
-            changes.name = input.name
-            changes.email = input.email
-            changes.title = input.title
-            changes.role = input.role
-            changes.relationshipStrength = input.relationshipStrength
-            changes.externalID = input.externalId
+            let changes = try call.decode(ContactChanges.self)
             return try .json(ContactResource(try await contacts.update(try call.parameter("id"), changes, by: call.actor)))
         }
         return routes

@@ -8,29 +8,6 @@ struct OpportunityController {
     let pipeline: PipelineService
     let gate: Gate
 
-    struct CreateRequest: Decodable {
-        var accountId: String?
-        var name: String?
-        var amount: Int?
-        var currency: String?
-        var stage: String?
-        var closeDate: String?
-        var owner: String?
-        var type: String?
-        var externalId: String?
-        var createdAt: String?
-        var lostReason: String?
-    }
-
-    struct UpdateRequest: Decodable {
-        var name: FieldUpdate<String>
-        var amount: FieldUpdate<Int>
-        var closeDate: FieldUpdate<String>
-        var owner: FieldUpdate<String>
-        var type: FieldUpdate<String>
-        var stage: FieldUpdate<String>
-    }
-
     struct StageRequest: Decodable {
         var stage: String?
         var at: String?
@@ -40,23 +17,7 @@ struct OpportunityController {
     var routes: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
         routes.post("/v1/opportunities", gate.write) { call in
-            let input = try call.decode(CreateRequest.self)
-            let view = try await pipeline.create(
-                OpportunityInput(
-                    accountID: input.accountId,
-                    name: input.name,
-                    amount: input.amount,
-                    currency: input.currency,
-                    stage: input.stage,
-                    closeDate: input.closeDate,
-                    owner: input.owner,
-                    type: input.type,
-                    externalID: input.externalId,
-                    createdAt: input.createdAt,
-                    lostReason: input.lostReason
-                ),
-                by: call.actor
-            )
+            let view = try await pipeline.create(try call.decode(OpportunityInput.self), by: call.actor)
             return try .json(OpportunityResource(view, withHistory: true), status: .created, location: "/v1/opportunities/\(view.opportunity.id)")
         }
         routes.get("/v1/opportunities", gate.read) { call in
@@ -73,14 +34,7 @@ struct OpportunityController {
             try .json(OpportunityResource(try await pipeline.get(try call.parameter("id"), asOf: try call.query.asOf()), withHistory: true))
         }
         routes.patch("/v1/opportunities/{id}", gate.write) { call in
-            let input = try call.decode(UpdateRequest.self)
-            guard input.stage.isKept else { throw ValidationError("stage", "changes only through POST /v1/opportunities/{id}/stage") }
-            var changes = OpportunityChanges()
-            changes.name = input.name
-            changes.amount = input.amount
-            changes.closeDate = input.closeDate
-            changes.owner = input.owner
-            changes.type = input.type
+            let changes = try call.decode(OpportunityChanges.self)
             return try .json(OpportunityResource(try await pipeline.update(try call.parameter("id"), changes, by: call.actor), withHistory: true))
         }
         routes.post("/v1/opportunities/{id}/stage", gate.write) { call in

@@ -9,17 +9,6 @@ struct RevenueController {
     let currency: String
     let gate: Gate
 
-    struct ContractRequest: Decodable {
-        var accountId: String?
-        var opportunityId: String?
-        var startDate: String?
-        var endDate: String?
-        var billingInterval: String?
-        var recurringAmount: Int?
-        var currency: String?
-        var autoRenew: Bool?
-    }
-
     struct CancelRequest: Decodable {
         var effectiveDate: String?
     }
@@ -46,41 +35,10 @@ struct RevenueController {
         var reportingCurrency: String?
     }
 
-    struct CalculatorRequest: Decodable {
-        struct Simple: Decodable {
-            var averagePurchaseValue: Double
-            var purchaseFrequency: Double
-            var periodsPerYear: Double
-            var lifespanYears: Double
-        }
-
-        struct Discounted: Decodable {
-            var cashFlows: [CLVCalculator.CashFlow]
-            var discountRate: Double
-        }
-
-        var simple: Simple?
-        var discounted: Discounted?
-        var cac: Double?
-    }
-
     var routes: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
         routes.post("/v1/contracts", gate.write) { call in
-            let input = try call.decode(ContractRequest.self)
-            let view = try await lifecycle.createContract(
-                ContractInput(
-                    accountID: input.accountId,
-                    opportunityID: input.opportunityId,
-                    startDate: input.startDate,
-                    endDate: input.endDate,
-                    billingInterval: input.billingInterval,
-                    recurringAmount: input.recurringAmount,
-                    currency: input.currency,
-                    autoRenew: input.autoRenew
-                ),
-                by: call.actor
-            )
+            let view = try await lifecycle.createContract(try call.decode(ContractInput.self), by: call.actor)
             return try .json(ContractResource(view), status: .created, location: "/v1/contracts/\(view.contract.id)")
         }
         routes.get("/v1/contracts", gate.read) { call in
@@ -160,27 +118,7 @@ struct RevenueController {
             return try .json(RevenueSettingsResource(try await lifecycle.updateRevenueSettings(settings, by: call.actor), currency: currency))
         }
         routes.post("/v1/calculators/clv", gate.read) { call in
-            let input = try call.decode(CalculatorRequest.self)
-            guard input.simple != nil || input.discounted != nil else { throw ValidationError("simple", "or discounted is required") }
-            if let cac = input.cac, cac < 0 { throw ValidationError("cac", "must be >= 0") }
-            let simple = input.simple.map {
-                CLVCalculator.simple(
-                    averagePurchaseValue: $0.averagePurchaseValue,
-                    purchaseFrequency: $0.purchaseFrequency,
-                    periodsPerYear: $0.periodsPerYear,
-                    lifespanYears: $0.lifespanYears
-                )
-            }
-            if let rate = input.discounted?.discountRate, !(rate > -1) { throw ValidationError("discounted.discount_rate", "must be > -1") }
-            let discounted = input.discounted.map { CLVCalculator.discounted($0.cashFlows, rate: $0.discountRate) }
-            let result = CLVCalculator.result(simple: simple, discounted: discounted, cac: input.cac)
-            // JSON has no infinity: inputs whose result overflows a double are refused, naming the block.
-            for (field, value) in [
-                ("simple", result.simpleCLV), ("discounted", result.discountedCLV), ("cac", result.simpleCLVCACRatio),
-                ("cac", result.discountedCLVCACRatio),
-            ] where !(value?.isFinite ?? true) {
-                throw ValidationError(field, "gives a result too large to represent")
-            }
+            let result = try CLVCalculator.evaluate(try call.decode(CLVCalculator.Input.self))
             return try .json(CLVResource(result))
         }
         return routes

@@ -9,36 +9,11 @@ struct SupportController {
     let gate: Gate
 
     struct UsageRequest: Decodable {
-        var records: [Record]
-
-        struct Record: Decodable {
-            var accountId: String?
-            var date: String?
-            var activeUsers: Int?
-            var licensedSeats: Int?
-        }
-    }
-
-    struct CaseRequest: Decodable {
-        var accountId: String?
-        var subject: String?
-        var priority: String?
-        var openedAt: String?
-        var contactId: String?
-        var externalId: String?
+        var records: [UsageInput]
     }
 
     struct CaseEventRequest: Decodable {
         var at: String?
-    }
-
-    struct SurveyRequest: Decodable {
-        var accountId: String?
-        var kind: String?
-        var score: Int?
-        var respondedAt: String?
-        var contactId: String?
-        var comment: String?
     }
 
     struct SupportSettingsBody: Codable, Sendable {
@@ -52,9 +27,7 @@ struct SupportController {
     var routes: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
         routes.post("/v1/usage", gate.write.bulk) { call in
-            let records = try call.decode(UsageRequest.self).records.map {
-                UsageInput(accountID: $0.accountId, date: $0.date, activeUsers: $0.activeUsers, licensedSeats: $0.licensedSeats)
-            }
+            let records = try call.decode(UsageRequest.self).records
             let stored = try await support.recordUsage(records, by: call.actor)
             return try .json(ListBody(data: stored.map(UsageResource.init), nextCursor: nil))
         }
@@ -70,18 +43,7 @@ struct SupportController {
             return try .json(ListBody(page) { UsageResource(AccountUsage(accountID: accountID, record: $0)) })
         }
         routes.post("/v1/cases", gate.write) { call in
-            let input = try call.decode(CaseRequest.self)
-            let item = try await support.openCase(
-                CaseInput(
-                    accountID: input.accountId,
-                    subject: input.subject,
-                    priority: input.priority,
-                    openedAt: input.openedAt,
-                    contactID: input.contactId,
-                    externalID: input.externalId
-                ),
-                by: call.actor
-            )
+            let item = try await support.openCase(try call.decode(CaseInput.self), by: call.actor)
             let targets = try await support.targets()
             return try .json(CaseResource(item, targets: targets, asOf: call.now), status: .created, location: "/v1/cases/\(item.id)")
         }
@@ -110,18 +72,7 @@ struct SupportController {
             }
         }
         routes.post("/v1/surveys", gate.write) { call in
-            let input = try call.decode(SurveyRequest.self)
-            let survey = try await support.recordSurvey(
-                SurveyInput(
-                    accountID: input.accountId,
-                    kind: input.kind,
-                    score: input.score,
-                    respondedAt: input.respondedAt,
-                    contactID: input.contactId,
-                    comment: input.comment
-                ),
-                by: call.actor
-            )
+            let survey = try await support.recordSurvey(try call.decode(SurveyInput.self), by: call.actor)
             return try .json(SurveyResource(survey), status: .created, location: "/v1/surveys/\(survey.id)")
         }
         routes.get("/v1/surveys", gate.read) { call in

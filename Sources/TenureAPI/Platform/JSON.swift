@@ -95,21 +95,6 @@ struct Nullable<Value: Encodable & Sendable>: Encodable, Sendable {
     }
 }
 
-extension FieldUpdate: Decodable where Value: Decodable {
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        self = container.decodeNil() ? .clear : .set(try container.decode(Value.self))
-    }
-}
-
-extension KeyedDecodingContainer {
-    /// A field missing from a PATCH body is left as it is.
-    func decode<T: Decodable>(_ type: FieldUpdate<T>.Type, forKey key: Key) throws -> FieldUpdate<T> {
-        guard contains(key) else { return .keep }
-        return try decodeNil(forKey: key) ? .clear : .set(decode(T.self, forKey: key))
-    }
-}
-
 /// A JSON response with a status and headers.
 struct JSONResponse<Body: Encodable & Sendable>: ResponseGenerator {
     var status: HTTPResponse.Status = .ok

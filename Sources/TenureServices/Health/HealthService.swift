@@ -91,8 +91,10 @@ public struct HealthService: Sendable {
     }
 
     /// The account's stored evaluations dated in [from, to).
+    /// The account's evaluations from `from` to `to`, at most 3660 days apart.
     public func history(_ id: String, from: Date, to: Date) async throws -> [DailyHealth] {
-        try await storage.read { tx in
+        guard to.timeIntervalSince(from) <= 3_660 * 86_400 else { throw ValidationError("from", "must be at most 3660 days before to") }
+        return try await storage.read { tx in
             guard try tx.accounts.find(id: id) != nil else { throw ServiceError.notFound(resource: "account", id: id) }
             return try tx.health.history(account: id, from: from, to: to)
         }

@@ -16,6 +16,16 @@ public struct UsageInput: Sendable {
     }
 }
 
+/// Decoded from a request body as the API's decoder presents its keys (`account_id` as `accountId`).
+extension UsageInput: Decodable {
+    enum CodingKeys: String, CodingKey {
+        case accountID = "accountId"
+        case date
+        case activeUsers
+        case licensedSeats
+    }
+}
+
 /// A new support case as a client sends it.
 public struct CaseInput: Sendable {
     public var accountID: String?
@@ -35,6 +45,18 @@ public struct CaseInput: Sendable {
     }
 }
 
+/// Decoded from a request body as the API's decoder presents its keys (`account_id` as `accountId`).
+extension CaseInput: Decodable {
+    enum CodingKeys: String, CodingKey {
+        case accountID = "accountId"
+        case subject
+        case priority
+        case openedAt
+        case contactID = "contactId"
+        case externalID = "externalId"
+    }
+}
+
 /// A survey response as a client sends it.
 public struct SurveyInput: Sendable {
     public var accountID: String?
@@ -51,6 +73,18 @@ public struct SurveyInput: Sendable {
         self.respondedAt = respondedAt
         self.contactID = contactID
         self.comment = comment
+    }
+}
+
+/// Decoded from a request body as the API's decoder presents its keys (`account_id` as `accountId`).
+extension SurveyInput: Decodable {
+    enum CodingKeys: String, CodingKey {
+        case accountID = "accountId"
+        case kind
+        case score
+        case respondedAt
+        case contactID = "contactId"
+        case comment
     }
 }
 
