@@ -2,7 +2,7 @@ import Foundation
 
 /// An object's members in the order they came. A key given twice reads as its last value; two objects are equal when
 /// they read the same, whatever their order. Members are found by a scan: an event's objects are small, and hashing
-/// every key of every object, most of them never read, was a third of parsing one.
+/// every key of every object, most of them never read, was a large part of parsing one.
 public struct JSONObject: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     package let members: [(key: String, value: JSONValue)]
 

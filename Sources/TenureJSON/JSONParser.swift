@@ -95,7 +95,7 @@ struct JSONParser {
         return nil
     }
 
-    /// ASCII needs no validating (and `String(validating:)` was a sixth of parsing an event); other text must be UTF-8.
+    /// ASCII needs no validating (and `String(validating:)` was a noticeable part of parsing an event); other text must be UTF-8.
     private func decodeUTF8(_ unescaped: [UInt8], _ start: Int, ascii: Bool) -> String? {
         let tail = UnsafeBufferPointer(rebasing: bytes[start..<index])
         guard !unescaped.isEmpty else { return ascii ? String(decoding: tail, as: UTF8.self) : String(validating: tail, as: UTF8.self) }

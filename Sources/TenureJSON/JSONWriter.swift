@@ -2,7 +2,7 @@ import Foundation
 
 /// Writes `Encodable` values as `JSONEncoder` writes them with the same settings and `[.sortedKeys,
 /// .withoutEscapingSlashes]`, byte for byte (debug builds check every API response), at a fraction of its cost:
-/// Foundation's encoder was a third of a bulk import's CPU and a sixth of a Stripe delivery's. A value is written as
+/// Foundation's encoder was a large part of a bulk import's CPU and of a Stripe delivery's. A value is written as
 /// soon as it is complete; only containers still open are kept as boxes, since one may be filled after a nested one
 /// was handed out.
 public struct JSONWriter: Sendable {

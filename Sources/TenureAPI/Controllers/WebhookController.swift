@@ -87,7 +87,7 @@ struct WebhookController {
         return routes
     }
 
-    /// `{"status":"…"}`, written out: an outcome is one lowercase word, and encoding it took 2 µs of each delivery.
+    /// `{"status":"…"}`, written out: an outcome is one lowercase word, and encoding it showed in the cost of each delivery.
     static func statusReply(_ outcome: String) -> Reply { Reply(status: .ok, headers: [:], body: Array(#"{"status":"\#(outcome)"}"#.utf8)) }
 
     /// 200 with the status, or 422 for a failed (stored) event.

@@ -8,7 +8,7 @@ import TenureJSON
 public enum StripeSignature {
     public static let tolerance: TimeInterval = 300
 
-    /// An endpoint secret, keyed once: setting up an HMAC key was half the cost of a verification.
+    /// An endpoint secret, keyed once: setting up an HMAC key cost as much as the rest of a verification.
     /// Unchecked: `HMAC` is a value type (its digest contexts are copied on write) that only Crypto leaves unmarked;
     /// the keyed value is never changed, only copied.
     public struct Secret: @unchecked Sendable, ExpressibleByStringLiteral {
