@@ -140,11 +140,13 @@ struct AccountStory {
         let paidAt = wonAt + random.days(0...10)
         guard paidAt < now, random.chance(0.95) else { return (seats, nil) }  // a few are still waiting for payment
         _ = try await services.lifecycle.recordPayment(
-            accountID: account.id,
-            amount: annual / periods,
-            currency: services.currency,
-            paidAt: Timestamp.format(paidAt),
-            reference: "wire \(account.externalID ?? "")",
+            PaymentInput(
+                accountID: account.id,
+                amount: annual / periods,
+                currency: services.currency,
+                paidAt: Timestamp.format(paidAt),
+                reference: "wire \(account.externalID ?? "")"
+            ),
             by: services.actor
         )
         guard let end, let contract = try await services.contract(of: account.id) else { return (seats, nil) }

@@ -110,15 +110,17 @@ public struct DemoCompany: Sendable {
         tally.accounts = count
         var random = SplitMix64(seed: seed)
         _ = try await services.lifecycle.updateRevenueSettings(
-            try RevenueSettings.validated(grossMargin: 0.8, discountRate: 0.1, pastDueChurnDays: nil),
+            RevenueSettingsInput(grossMargin: 0.8, discountRate: 0.1, pastDueChurnDays: nil),
             by: services.actor
         )
         for months in 0..<24 {
             try await services.lifecycle.addAcquisitionSpend(
-                period: CalendarMonth(containing: now).adding(-months).description,
-                amount: count * random.int(800...1_600) * 100,
-                currency: services.currency,
-                channel: random.pick(Names.channels),
+                SpendInput(
+                    period: CalendarMonth(containing: now).adding(-months).description,
+                    amount: count * random.int(800...1_600) * 100,
+                    currency: services.currency,
+                    channel: random.pick(Names.channels)
+                ),
                 by: services.actor
             )
         }

@@ -128,7 +128,8 @@ public struct AccountService: Sendable {
 
     /// Moves everything of `sourceID` onto `targetID`; the source stays as a tombstone pointing at the target.
     /// Fields the target lacks are taken from the source.
-    public func merge(_ sourceID: String, into targetID: String, by actor: Actor) async throws -> AccountView {
+    public func merge(_ sourceID: String?, into targetID: String, by actor: Actor) async throws -> AccountView {
+        guard let sourceID else { throw ValidationError("source_id", "is required") }
         let now = clock.now()
         let account = try await storage.write { tx in
             guard sourceID != targetID else { throw ValidationError("source_id", "must differ from the account merged into") }

@@ -13,6 +13,62 @@ public struct ContractView: Sendable {
     public var unpricedItems: [String]
 }
 
+/// A payment as a client records it (a wire, a check: Stripe's come by webhook); checked by `LifecycleService`.
+public struct PaymentInput: Sendable {
+    public var accountID: String?
+    public var amount: Int?
+    public var currency: String?
+    public var paidAt: String?
+    public var reference: String?
+
+    public init(accountID: String?, amount: Int?, currency: String?, paidAt: String?, reference: String?) {
+        self.accountID = accountID
+        self.amount = amount
+        self.currency = currency
+        self.paidAt = paidAt
+        self.reference = reference
+    }
+}
+
+/// Decoded from a request body as the API's decoder presents its keys (`account_id` as `accountId`).
+extension PaymentInput: Decodable {
+    enum CodingKeys: String, CodingKey {
+        case accountID = "accountId"
+        case amount, currency, paidAt, reference
+    }
+}
+
+/// A month's acquisition spend as a client sends it; checked by `LifecycleService`.
+public struct SpendInput: Sendable, Decodable {
+    public var period: String?
+    public var amount: Int?
+    public var currency: String?
+    public var channel: String?
+
+    public init(period: String?, amount: Int?, currency: String?, channel: String?) {
+        self.period = period
+        self.amount = amount
+        self.currency = currency
+        self.channel = channel
+    }
+}
+
+/// `PUT /v1/settings/revenue` as a client sends it; checked by `LifecycleService`.
+public struct RevenueSettingsInput: Sendable, Decodable {
+    public var grossMargin: Double?
+    public var discountRate: Double?
+    public var pastDueChurnDays: Int?
+    /// Read-only: accepted only when it is the server's own.
+    public var reportingCurrency: String?
+
+    public init(grossMargin: Double?, discountRate: Double?, pastDueChurnDays: Int?, reportingCurrency: String? = nil) {
+        self.grossMargin = grossMargin
+        self.discountRate = discountRate
+        self.pastDueChurnDays = pastDueChurnDays
+        self.reportingCurrency = reportingCurrency
+    }
+}
+
 /// The fields a client sends for a manual contract.
 public struct ContractInput: Sendable {
     public var accountID: String?
@@ -141,14 +197,8 @@ public struct LifecycleService: Sendable {
     }
 
     /// A payment verified outside Stripe (wire, check): with a Closed Won, it makes a customer.
-    public func recordPayment(
-        accountID: String?,
-        amount: Int?,
-        currency paymentCurrency: String?,
-        paidAt: String?,
-        reference: String?,
-        by actor: Actor
-    ) async throws -> Payment {
+    public func recordPayment(_ input: PaymentInput, by actor: Actor) async throws -> Payment {
+        let (accountID, amount, paymentCurrency, paidAt, reference) = (input.accountID, input.amount, input.currency, input.paidAt, input.reference)
         let now = clock.now()
         var validator = Validator()
         validator.required(accountID, "account_id")
@@ -184,7 +234,8 @@ public struct LifecycleService: Sendable {
         try await storage.read { tx in try tx.payments.list(filter, page) }
     }
 
-    public func addAcquisitionSpend(period: String?, amount: Int?, currency spendCurrency: String?, channel: String?, by actor: Actor) async throws {
+    public func addAcquisitionSpend(_ input: SpendInput, by actor: Actor) async throws {
+        let (period, amount, spendCurrency, channel) = (input.period, input.amount, input.currency, input.channel)
         let now = clock.now()
         var validator = Validator()
         validator.required(period, "period")
@@ -208,7 +259,16 @@ public struct LifecycleService: Sendable {
     }
 
     /// Stores the settings; a new `past_due_churn_days` changes history, so every ledger is recomputed.
-    public func updateRevenueSettings(_ settings: RevenueSettings, by actor: Actor) async throws -> RevenueSettings {
+    /// Replaces the revenue settings; the reporting currency, if sent, must be the server's (`--currency`).
+    public func updateRevenueSettings(_ input: RevenueSettingsInput, by actor: Actor) async throws -> RevenueSettings {
+        if let reporting = input.reportingCurrency, reporting != currency {
+            throw ValidationError("reporting_currency", "is read-only; start the server with --currency to change it")
+        }
+        let settings = try RevenueSettings.validated(
+            grossMargin: input.grossMargin,
+            discountRate: input.discountRate,
+            pastDueChurnDays: input.pastDueChurnDays
+        )
         let now = clock.now()
         try await storage.write { tx in
             let previous = try RevenueBook.settings(in: tx)

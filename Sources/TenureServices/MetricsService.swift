@@ -4,6 +4,8 @@ import TenureCore
 /// The dashboard's metrics: the headline summary and cohort retention.
 public struct MetricsService: Sendable {
     let storage: any Storage
+    /// Months of cohorts one request may ask for.
+    public static let maxCohortMonths = 120
     /// The won accounts' figures per version of their facts and per `past_due_churn_days`.
     private let wonFigures = VersionedMemo<Int?, WonFiguresMemo>()
 
@@ -51,7 +53,10 @@ public struct MetricsService: Sendable {
 
     /// `GET /v1/metrics/cohorts`: the cohorts of the months `from`…`to`.
     public func cohorts(from: CalendarMonth, to: CalendarMonth, basis: CohortBasis, asOf: Date) async throws -> [Cohort] {
-        try await storage.read { tx in
+        guard from.adding(Self.maxCohortMonths) > to else {
+            throw ValidationError("from", "must be at most \(Self.maxCohortMonths) months before to")
+        }
+        return try await storage.read { tx in
             RevenueLedger(movements: try tx.ledger.movements(of: nil, asOf: asOf)).cohorts(from: from, to: to, basis: basis, asOf: asOf)
         }
     }

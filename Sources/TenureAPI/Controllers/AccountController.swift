@@ -45,8 +45,7 @@ struct AccountController {
             return try .json(AccountResource(try await accounts.update(try call.parameter("id"), changes, by: call.actor)))
         }
         routes.post("/v1/accounts/{id}/merge", gate.write) { call in
-            let input = try call.decode(MergeRequest.self)
-            guard let sourceID = input.sourceId else { throw ValidationError("source_id", "is required") }
+            let sourceID = try call.decode(MergeRequest.self).sourceId
             return try .json(AccountResource(try await accounts.merge(sourceID, into: try call.parameter("id"), by: call.actor)))
         }
         routes.get("/v1/accounts/{id}/timeline", gate.read) { call in

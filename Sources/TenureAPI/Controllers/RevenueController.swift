@@ -13,28 +13,6 @@ struct RevenueController {
         var effectiveDate: String?
     }
 
-    struct PaymentRequest: Decodable {
-        var accountId: String?
-        var amount: Int?
-        var currency: String?
-        var paidAt: String?
-        var reference: String?
-    }
-
-    struct SpendRequest: Decodable {
-        var period: String?
-        var amount: Int?
-        var currency: String?
-        var channel: String?
-    }
-
-    struct RevenueSettingsRequest: Decodable {
-        var grossMargin: Double?
-        var discountRate: Double?
-        var pastDueChurnDays: Int?
-        var reportingCurrency: String?
-    }
-
     var routes: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
         routes.post("/v1/contracts", gate.write) { call in
@@ -55,15 +33,7 @@ struct RevenueController {
             )
         }
         routes.post("/v1/payments", gate.write) { call in
-            let input = try call.decode(PaymentRequest.self)
-            let payment = try await lifecycle.recordPayment(
-                accountID: input.accountId,
-                amount: input.amount,
-                currency: input.currency,
-                paidAt: input.paidAt,
-                reference: input.reference,
-                by: call.actor
-            )
+            let payment = try await lifecycle.recordPayment(try call.decode(PaymentInput.self), by: call.actor)
             return try .json(PaymentResource(payment), status: .created, location: "/v1/payments/\(payment.id)")
         }
         routes.get("/v1/payments", gate.read) { call in
@@ -72,14 +42,8 @@ struct RevenueController {
             return try .json(ListBody(try await lifecycle.listPayments(filter, page: try query.page()), PaymentResource.init))
         }
         routes.post("/v1/acquisition-spend", gate.write) { call in
-            let input = try call.decode(SpendRequest.self)
-            try await lifecycle.addAcquisitionSpend(
-                period: input.period,
-                amount: input.amount,
-                currency: input.currency,
-                channel: input.channel,
-                by: call.actor
-            )
+            let input = try call.decode(SpendInput.self)
+            try await lifecycle.addAcquisitionSpend(input, by: call.actor)
             return try .json(["period": input.period ?? "", "channel": input.channel ?? ""], status: .created)
         }
         routes.get("/v1/renewals", gate.read) { call in
@@ -106,16 +70,8 @@ struct RevenueController {
             return try .json(RevenueSettingsResource(settings, currency: currency))
         }
         routes.put("/v1/settings/revenue", gate.admin) { call in
-            let body = try call.decode(RevenueSettingsRequest.self)
-            if let reporting = body.reportingCurrency, reporting != currency {
-                throw ValidationError("reporting_currency", "is read-only; start the server with --currency to change it")
-            }
-            let settings = try RevenueSettings.validated(
-                grossMargin: body.grossMargin,
-                discountRate: body.discountRate,
-                pastDueChurnDays: body.pastDueChurnDays
-            )
-            return try .json(RevenueSettingsResource(try await lifecycle.updateRevenueSettings(settings, by: call.actor), currency: currency))
+            let settings = try await lifecycle.updateRevenueSettings(try call.decode(RevenueSettingsInput.self), by: call.actor)
+            return try .json(RevenueSettingsResource(settings, currency: currency))
         }
         routes.post("/v1/calculators/clv", gate.read) { call in
             let result = try CLVCalculator.evaluate(try call.decode(CLVCalculator.Input.self))

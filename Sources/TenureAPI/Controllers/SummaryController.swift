@@ -9,9 +9,6 @@ struct SummaryController {
     let currency: String
     let gate: Gate
 
-    /// Months of cohorts one request may ask for.
-    static let maxCohortMonths = 120
-
     var routes: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
         routes.get("/v1/metrics/summary", gate.read) { call in
@@ -21,9 +18,6 @@ struct SummaryController {
             let query = call.query
             let asOf = try query.asOf()
             let (from, to) = try query.months(defaultTo: CalendarMonth(containing: asOf).adding(-1))
-            guard from.adding(Self.maxCohortMonths) > to else {
-                throw ValidationError("from", "must be at most \(Self.maxCohortMonths) months before to")
-            }
             let basis = try query.enumValue("basis", CohortBasis.self) ?? .logo
             let cohorts = try await metrics.cohorts(from: from, to: to, basis: basis, asOf: asOf)
             return try .json(["data": cohorts.map(CohortResource.init)])

@@ -117,6 +117,9 @@ public struct WebhookService: Sendable {
     /// Processes a stored event again; a no-op for one already `processed` or `ignored`.
     public func replay(_ id: String) async throws -> WebhookEvent {
         try await storage.write { tx in
+            guard let found = try tx.webhookEvents.find(id: id) else { throw ServiceError.notFound(resource: "webhook event", id: id) }
+            // Locked as a new delivery of the same event is, then read again: one may have applied it meanwhile.
+            try tx.lock(.webhookEvent(found.source, found.eventID))
             guard var event = try tx.webhookEvents.find(id: id) else { throw ServiceError.notFound(resource: "webhook event", id: id) }
             guard event.status == .failed || event.status == .pending else { return event }
             event.attempts += 1
