@@ -59,7 +59,9 @@ import Testing
         #expect(JSONValue.parse(Array(#"{"b": 1, "a": [2]}"#.utf8)) == .object(["a": .array([.integer(2)]), "b": .integer(1)]), "in any order")
         #expect(JSONValue.parse(Array(#"{"a": 1}"#.utf8)) != .object(["a": .integer(1), "b": .null]))
         let limits = JSONValue.parse(Array("[-9223372036854775808, -9223372036854775809, 12345678901234567890, -12]".utf8))
-        #expect(limits == .array([.integer(.min), .number(-9_223_372_036_854_775_809), .number(12_345_678_901_234_567_890), .integer(-12)]))
+        // Past Int64 a number is the Double nearest to it, as Double's own reading of the text gives.
+        let nearest = ["-9223372036854775809", "12345678901234567890"].map { Double($0).map(JSONValue.number) ?? .null }
+        #expect(limits == .array([.integer(.min)] + nearest + [.integer(-12)]))
     }
 
     @Test(arguments: [

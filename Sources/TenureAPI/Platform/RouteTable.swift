@@ -27,7 +27,7 @@ final class RouteTable<Parent: RouterMethods<AppRequestContext>>: RouterMethods 
 
     @discardableResult
     func add(middleware: any MiddlewareProtocol<Request, Response, Context>) -> Self {
-        parent.add(middleware: middleware)
+        _ = parent.add(middleware: middleware)
         return self
     }
 }
