@@ -198,27 +198,26 @@ public struct LifecycleService: Sendable {
 
     /// A payment verified outside Stripe (wire, check): with a Closed Won, it makes a customer.
     public func recordPayment(_ input: PaymentInput, by actor: Actor) async throws -> Payment {
-        let (accountID, amount, paymentCurrency, paidAt, reference) = (input.accountID, input.amount, input.currency, input.paidAt, input.reference)
         let now = clock.now()
         var validator = Validator()
-        validator.required(accountID, "account_id")
-        validator.required(amount, "amount")
-        if let amount, amount <= 0 { validator.add("amount", "must be > 0") }
-        checkCurrency(paymentCurrency, reportingCurrency: currency, &validator)
-        validator.required(paidAt, "paid_at")
-        let at = pastInstant(paidAt, "paid_at", now: now, validator: &validator)
-        validator.required(reference, "reference")
-        validator.maxLength(reference, "reference", 255)
+        validator.required(input.accountID, "account_id")
+        validator.required(input.amount, "amount")
+        if let amount = input.amount, amount <= 0 { validator.add("amount", "must be > 0") }
+        checkCurrency(input.currency, reportingCurrency: currency, &validator)
+        validator.required(input.paidAt, "paid_at")
+        let at = pastInstant(input.paidAt, "paid_at", now: now, validator: &validator)
+        validator.required(input.reference, "reference")
+        validator.maxLength(input.reference, "reference", 255)
         try validator.check()
         let payment = Payment(
             id: Identifier.make("pay", at: now),
-            accountID: accountID ?? "",
-            amount: amount ?? 0,
+            accountID: input.accountID ?? "",
+            amount: input.amount ?? 0,
             currency: currency,
             status: .paid,
             at: at ?? now,
             source: .manual,
-            externalID: reference,
+            externalID: input.reference,
             createdAt: now
         )
         try await storage.write { tx in
@@ -235,21 +234,20 @@ public struct LifecycleService: Sendable {
     }
 
     public func addAcquisitionSpend(_ input: SpendInput, by actor: Actor) async throws {
-        let (period, amount, spendCurrency, channel) = (input.period, input.amount, input.currency, input.channel)
         let now = clock.now()
         var validator = Validator()
-        validator.required(period, "period")
-        let month = period.flatMap(CalendarMonth.init)
-        if period != nil, month == nil { validator.add("period", "must be a month, YYYY-MM") }
-        validator.required(amount, "amount")
-        if let amount, amount < 0 { validator.add("amount", "must be >= 0") }
-        checkCurrency(spendCurrency, reportingCurrency: currency, &validator)
-        validator.maxLength(channel, "channel", 200)
+        validator.required(input.period, "period")
+        let month = input.period.flatMap(CalendarMonth.init)
+        if input.period != nil, month == nil { validator.add("period", "must be a month, YYYY-MM") }
+        validator.required(input.amount, "amount")
+        if let amount = input.amount, amount < 0 { validator.add("amount", "must be >= 0") }
+        checkCurrency(input.currency, reportingCurrency: currency, &validator)
+        validator.maxLength(input.channel, "channel", 200)
         try validator.check()
-        guard let month, let amount else { return }
+        guard let month, let amount = input.amount else { return }
         try await storage.write { tx in
             let id = Identifier.make("spd", at: now)
-            try tx.acquisitionSpend.insert(id: id, period: month, amount: amount, currency: currency, channel: channel, at: now)
+            try tx.acquisitionSpend.insert(id: id, period: month, amount: amount, currency: currency, channel: input.channel, at: now)
             try tx.audit(actor, "acquisition_spend.create", "acquisition_spend", id, at: now)
         }
     }
