@@ -145,10 +145,10 @@ public final class Connection {
     public func dataVersion() throws -> Int { try first("PRAGMA data_version")?.int("data_version") ?? 0 }
 
     /// Runs `body` in a savepoint: its changes are undone alone when it throws, leaving the enclosing transaction intact.
-    public func savepoint<T>(_ body: () throws -> T) throws -> T {
+    public func savepoint<T>(_ body: () async throws -> T) async throws -> T {
         try run("SAVEPOINT job")
         do {
-            let result = try body()
+            let result = try await body()
             try run("RELEASE job")
             return result
         } catch {

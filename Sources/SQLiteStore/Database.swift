@@ -4,7 +4,7 @@ import Metrics
 import NIOConcurrencyHelpers
 
 /// The SQLite database of one process: a single writer that commits queued writes in batches (group commit)
-/// and a pool of read-only connections. Every SQLite call runs on the database's own threads, never on the caller's.
+/// and a pool of read-only connections. Every SQLite call runs on the database's own threads, never on the caller's (cooperative) ones.
 public final class Database: Sendable {
     public let path: String
     private let writer: Writer
@@ -18,17 +18,17 @@ public final class Database: Sendable {
     }
 
     /// Runs `body` in a read transaction on a pooled read-only connection; it sees one consistent snapshot.
-    public func read<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+    public func read<T: Sendable>(_ body: @escaping @Sendable (Connection) async throws -> T) async throws -> T {
         try await readers.run { connection in
             try connection.execute("BEGIN")
             defer { try? connection.execute("COMMIT") }
-            return try body(connection)
+            return try await body(connection)
         }
     }
 
     /// Runs `body` in the writer's next batch and returns once that batch is committed (or has failed).
     /// A throwing `body` has its own changes undone and fails alone; the others in its batch are unaffected.
-    public func write<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+    public func write<T: Sendable>(_ body: @escaping @Sendable (Connection) async throws -> T) async throws -> T {
         try await writer.submit(body)
     }
 
@@ -41,6 +41,6 @@ public final class Database: Sendable {
     public func close() async {
         _ = try? await writer.exclusive { connection in try connection.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
         writer.stop()
-        readers.stop()
+        await readers.stop()
     }
 }

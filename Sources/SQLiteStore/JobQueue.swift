@@ -1,6 +1,6 @@
 import NIOConcurrencyHelpers
 
-/// A blocking FIFO queue between async callers and the database threads.
+/// A blocking FIFO queue feeding a thread.
 final class JobQueue<Job>: @unchecked Sendable {
     // Safe: `jobs` and `closed` are only read or written while holding `condition`.
     private let condition = ConditionLock(value: 0)

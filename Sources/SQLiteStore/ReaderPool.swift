@@ -2,39 +2,39 @@ import CSQLite
 import Foundation
 import Metrics
 
-/// Read-only connections, each owned by its own thread, taking read jobs from one shared queue.
+/// Read-only connections, each used on a thread of its own, lent to one read at a time.
 final class ReaderPool: Sendable {
-    private typealias Job = @Sendable (Connection) -> Void
-    private let queue = JobQueue<Job>()
+    private let idle = AsyncQueue<Reader>()
+    private let count: Int
     private let readDuration = Timer(label: "tenure_db_read_duration")
 
-    init(connections: [Connection]) throws {
+    init(connections: [Connection]) {
+        count = connections.count
         for (index, connection) in connections.enumerated() {
-            let owner = ConnectionOwner(connection: connection)
-            let thread = Thread { [queue] in
-                while let jobs = queue.take(upTo: 1) {
-                    let start = DispatchTime.now().uptimeNanoseconds
-                    for job in jobs { job(owner.connection) }
-                    if DispatchTime.now().uptimeNanoseconds - start >= largeReadNanoseconds { tenure_release_free_memory() }
-                }
-            }
-            thread.name = "tenure-db-reader-\(index)"
-            thread.start()
+            idle.push(Reader(connection: connection, executor: ThreadExecutor(name: "tenure-db-reader-\(index)")))
         }
     }
 
-    func run<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+    /// Runs `body` on the next idle connection, on that connection's thread.
+    func run<T: Sendable>(_ body: @escaping @Sendable (Connection) async throws -> T) async throws -> T {
         let start = DispatchTime.now().uptimeNanoseconds
-        defer { readDuration.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - start)) }
-        return try await withCheckedThrowingContinuation { continuation in
-            let accepted = queue.push { connection in
-                continuation.resume(with: Result { try body(connection) })
-            }
-            if !accepted { continuation.resume(throwing: databaseClosed) }
+        guard let reader = await idle.take(upTo: 1)?.first else { throw databaseClosed }
+        defer {
+            idle.push(reader)
+            readDuration.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - start))
+        }
+        return try await withTaskExecutorPreference(reader.executor) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            defer { if DispatchTime.now().uptimeNanoseconds - start >= largeReadNanoseconds { tenure_release_free_memory() } }
+            return try await body(reader.connection)
         }
     }
 
-    func stop() { queue.close() }
+    /// Waits for the reads under way, then ends the readers' threads and refuses new reads.
+    func stop() async {
+        for _ in 0..<count { await idle.take(upTo: 1)?.first?.executor.stop() }
+        idle.close()
+    }
 }
 
 /// A read this long has built large results (a company's whole ledger or pipeline, say), so its thread then hands the
@@ -42,9 +42,14 @@ final class ReaderPool: Sendable {
 /// largest read it ever made.
 private let largeReadNanoseconds: UInt64 = 50_000_000
 
-/// Hands a connection to the one thread that uses it.
-private final class ConnectionOwner: @unchecked Sendable {
-    // Safe: after `init` the connection is only used by the single reader thread it was handed to.
+/// A read connection and the thread it is used on.
+private final class Reader: @unchecked Sendable {
+    // Safe: the pool lends a reader to one read at a time, and that read uses the connection only on `executor`.
     let connection: Connection
-    init(connection: Connection) { self.connection = connection }
+    let executor: ThreadExecutor
+
+    init(connection: Connection, executor: ThreadExecutor) {
+        self.connection = connection
+        self.executor = executor
+    }
 }

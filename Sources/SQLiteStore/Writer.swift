@@ -1,37 +1,35 @@
 import Dispatch
-import Foundation
 import Logging
 import Metrics
 
-/// The single writer: one thread owns the write connection and commits queued work in batches, so one fsync
-/// serves every write of a batch; each caller is answered only after its batch committed.
+/// The single writer: one task, on a thread of its own, owns the write connection and commits queued work in batches, so
+/// one fsync serves every write of a batch; each caller is answered only after its batch committed.
 final class Writer: @unchecked Sendable {
-    // Safe: `connection` is only used on `thread`; everything else is immutable or a `Sendable` queue.
-    private struct Job {
-        /// Runs on the writer thread and returns how to answer the caller once the batch committed.
-        let perform: (Connection) throws -> @Sendable () -> Void
+    // Safe: `connection` is only used by the writer task (`run`); everything else is immutable or `Sendable`.
+    private struct Job: Sendable {
+        /// Runs in the writer task and returns how to answer the caller once the batch committed.
+        let perform: @Sendable (Connection) async throws -> @Sendable () -> Void
         let fail: @Sendable (any Error) -> Void
         /// Runs alone, outside a transaction (migrations, checkpoints, backups).
         let exclusive: Bool
     }
 
     private let connection: Connection
-    private let queue = JobQueue<Job>()
+    private let queue = AsyncQueue<Job>()
+    private let executor = ThreadExecutor(name: "tenure-db-writer")
     private let maxBatch: Int
     private let logger: Logger
     private let batchSize = Recorder(label: "tenure_db_write_batch_size")
     private let batchDuration = Timer(label: "tenure_db_write_batch_duration")
 
-    init(connection: Connection, maxBatch: Int, logger: Logger) throws {
+    init(connection: Connection, maxBatch: Int, logger: Logger) {
         self.connection = connection
         self.maxBatch = maxBatch
         self.logger = logger
-        let thread = Thread { [self] in self.loop() }
-        thread.name = "tenure-db-writer"
-        thread.start()
+        Task(executorPreference: executor) { await self.run() }
     }
 
-    func submit<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+    func submit<T: Sendable>(_ body: @escaping @Sendable (Connection) async throws -> T) async throws -> T {
         try await enqueue(exclusive: false, body)
     }
 
@@ -41,11 +39,14 @@ final class Writer: @unchecked Sendable {
 
     func stop() { queue.close() }
 
-    private func enqueue<T: Sendable>(exclusive: Bool, _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+    private func enqueue<T: Sendable>(
+        exclusive: Bool,
+        _ body: @escaping @Sendable (Connection) async throws -> T
+    ) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             let job = Job(
                 perform: { connection in
-                    let value = try body(connection)
+                    let value = try await body(connection)
                     return { continuation.resume(returning: value) }
                 },
                 fail: { continuation.resume(throwing: $0) },
@@ -55,32 +56,33 @@ final class Writer: @unchecked Sendable {
         }
     }
 
-    private func loop() {
-        while let jobs = queue.take(upTo: maxBatch) {
+    private func run() async {
+        while let jobs = await queue.take(upTo: maxBatch) {
             var batch: [Job] = []
             for job in jobs {
                 if job.exclusive {
-                    commit(batch)
+                    await commit(batch)
                     batch = []
-                    runAlone(job)
+                    await runAlone(job)
                 } else {
                     batch.append(job)
                 }
             }
-            commit(batch)
+            await commit(batch)
         }
+        executor.stop()
     }
 
-    private func runAlone(_ job: Job) {
+    private func runAlone(_ job: Job) async {
         do {
-            try job.perform(connection)()
+            try await job.perform(connection)()
         } catch {
             job.fail(error)
         }
     }
 
     /// One IMMEDIATE transaction for the whole batch, a savepoint per job.
-    private func commit(_ batch: [Job]) {
+    private func commit(_ batch: [Job]) async {
         guard !batch.isEmpty else { return }
         let start = DispatchTime.now().uptimeNanoseconds
         do {
@@ -93,7 +95,7 @@ final class Writer: @unchecked Sendable {
         var succeeded: [(job: Job, answer: @Sendable () -> Void)] = []
         for job in batch {
             do {
-                succeeded.append((job, try connection.savepoint { try job.perform(connection) }))
+                succeeded.append((job, try await connection.savepoint { try await job.perform(connection) }))
             } catch {
                 job.fail(error)
             }

@@ -28,9 +28,9 @@ public struct ValidationError: Error, Equatable, Sendable {
 
     /// Runs `body` for item `index` of the list `prefix`: its field errors are named `prefix[index].field`
     /// (left as they are when `prefix` is nil, a single item sent on its own).
-    public static func item<T>(_ index: Int, of prefix: String?, _ body: () throws -> T) throws -> T {
+    public static func item<T>(_ index: Int, of prefix: String?, _ body: () async throws -> T) async throws -> T {
         do {
-            return try body()
+            return try await body()
         } catch let error as ValidationError {
             throw prefix.map { error.nested(under: "\($0)[\(index)]") } ?? error
         }

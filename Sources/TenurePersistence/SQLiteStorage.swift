@@ -34,17 +34,17 @@ public final class SQLiteStorage: Storage {
         }
     }
 
-    public func read<T: Sendable>(_ body: @escaping @Sendable (any Transaction) throws -> T) async throws -> T {
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any Transaction) async throws -> T) async throws -> T {
         let (caches, snapshots) = (self.caches, self.snapshots)
         return try await translatingErrors {
-            try await database.read { try body(SQLiteTransaction(connection: $0, snapshots: snapshots, caches: caches)) }
+            try await database.read { try await body(SQLiteTransaction(connection: $0, snapshots: snapshots, caches: caches)) }
         }
     }
 
-    public func write<T: Sendable>(_ body: @escaping @Sendable (any Transaction) throws -> T) async throws -> T {
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any Transaction) async throws -> T) async throws -> T {
         let (snapshots, written) = (self.snapshots, self.writerSnapshots)
         return try await translatingErrors {
-            try await database.write { try body(SQLiteTransaction(connection: $0, snapshots: snapshots, writerSnapshots: written)) }
+            try await database.write { try await body(SQLiteTransaction(connection: $0, snapshots: snapshots, writerSnapshots: written)) }
         }
     }
 
@@ -110,5 +110,5 @@ struct SQLiteTransaction: Transaction {
     /// SQLite runs one write at a time (one writer connection, `BEGIN IMMEDIATE`): every write already holds every lock.
     func lock(_ lock: WriteLock) throws {}
 
-    func nested<T>(_ body: () throws -> T) throws -> T { try connection.savepoint(body) }
+    func nested<T>(_ body: () async throws -> T) async throws -> T { try await connection.savepoint(body) }
 }

@@ -37,13 +37,13 @@ public struct Actor: Sendable {
 
 extension Transaction {
     /// Records a write in the audit log, in the same transaction as the write.
-    func audit(_ actor: Actor, _ action: String, _ resource: String, _ id: String?, at: Date) throws {
-        try auditLog.append(AuditEntry(at: at, keyName: actor.keyName, action: action, resource: resource, resourceID: id))
+    func audit(_ actor: Actor, _ action: String, _ resource: String, _ id: String?, at: Date) async throws {
+        try await auditLog.append(AuditEntry(at: at, keyName: actor.keyName, action: action, resource: resource, resourceID: id))
     }
 
     /// Replaces the settings object `name` and records it as `settings.<name>.update`.
-    func replaceSettings<T: Encodable>(_ settings: T, as name: String, by actor: Actor, at now: Date) throws {
-        try self.settings.store(settings, as: name)
-        try audit(actor, "settings.\(name).update", "settings", name, at: now)
+    func replaceSettings<T: Encodable>(_ settings: T, as name: String, by actor: Actor, at now: Date) async throws {
+        try await self.settings.store(settings, as: name)
+        try await audit(actor, "settings.\(name).update", "settings", name, at: now)
     }
 }

@@ -80,26 +80,27 @@ public struct AccountService: Sendable {
         )
         let now = clock.now()
         let account = try await storage.write { tx in
-            try checkUnique(fields, except: nil, in: tx)
+            try await checkUnique(fields, except: nil, in: tx)
             let account = Account(id: Identifier.make("acc", at: now), fields: fields, at: now)
-            try tx.accounts.insert(account)
-            try tx.audit(actor, "account.create", "account", account.id, at: now)
-            try StripeLink.applyPendingEvents(of: account.stripeCustomerID, in: tx, handler: stripe)
-            return try accountView(try tx.accounts.find(id: account.id) ?? account, asOf: now, in: tx)
+            try await tx.accounts.insert(account)
+            try await tx.audit(actor, "account.create", "account", account.id, at: now)
+            try await StripeLink.applyPendingEvents(of: account.stripeCustomerID, in: tx, handler: stripe)
+            return try await accountView(try await tx.accounts.find(id: account.id) ?? account, asOf: now, in: tx)
         }
         return account
     }
 
     public func get(_ id: String, asOf: Date) async throws -> AccountView {
         try await storage.read { tx in
-            guard let account = try tx.accounts.find(id: id) else { throw ServiceError.notFound(resource: "account", id: id) }
-            return try accountView(account, asOf: asOf, in: tx)
+            guard let account = try await tx.accounts.find(id: id) else { throw ServiceError.notFound(resource: "account", id: id) }
+            return try await accountView(account, asOf: asOf, in: tx)
         }
     }
 
     /// Accounts passing `filter` (its lifecycle stage judged at `asOf`).
     public func list(_ filter: AccountFilter, page: PageRequest, asOf: Date) async throws -> Page<AccountView> {
-        try await storage.read { tx in try tx.accounts.list(filter, asOf: asOf, page).map { try accountView($0, asOf: asOf, in: tx) } }
+        try await storage.read { tx in try await tx.accounts.list(filter, asOf: asOf, page).asyncMap { try await accountView($0, asOf: asOf, in: tx) }
+        }
     }
 
     /// Accounts whose lifecycle stage is `customer` at `asOf`.
@@ -112,16 +113,16 @@ public struct AccountService: Sendable {
     public func update(_ id: String, _ changes: AccountChanges, by actor: Actor) async throws -> AccountView {
         let now = clock.now()
         let account = try await storage.write { tx in
-            guard var account = try tx.accounts.find(id: id) else { throw ServiceError.notFound(resource: "account", id: id) }
+            guard var account = try await tx.accounts.find(id: id) else { throw ServiceError.notFound(resource: "account", id: id) }
             if let target = account.mergedInto { throw ServiceError.conflict("account \(id) was merged into \(target)", existingID: target) }
             let fields = try changes.applied(to: account)
-            try checkUnique(fields, except: id, in: tx)
+            try await checkUnique(fields, except: id, in: tx)
             let linksStripe = fields.stripeCustomerID != nil && fields.stripeCustomerID != account.stripeCustomerID
             account.apply(fields, at: now)
-            try tx.accounts.update(account)
-            try tx.audit(actor, "account.update", "account", id, at: now)
-            if linksStripe { try StripeLink.applyPendingEvents(of: account.stripeCustomerID, in: tx, handler: stripe) }
-            return try accountView(try tx.accounts.find(id: id) ?? account, asOf: now, in: tx)
+            try await tx.accounts.update(account)
+            try await tx.audit(actor, "account.update", "account", id, at: now)
+            if linksStripe { try await StripeLink.applyPendingEvents(of: account.stripeCustomerID, in: tx, handler: stripe) }
+            return try await accountView(try await tx.accounts.find(id: id) ?? account, asOf: now, in: tx)
         }
         return account
     }
@@ -133,14 +134,14 @@ public struct AccountService: Sendable {
         let now = clock.now()
         let account = try await storage.write { tx in
             guard sourceID != targetID else { throw ValidationError("source_id", "must differ from the account merged into") }
-            guard var target = try tx.accounts.find(id: targetID) else { throw ServiceError.notFound(resource: "account", id: targetID) }
-            guard var source = try tx.accounts.find(id: sourceID) else { throw ValidationError("source_id", "no account has this id") }
+            guard var target = try await tx.accounts.find(id: targetID) else { throw ServiceError.notFound(resource: "account", id: targetID) }
+            guard var source = try await tx.accounts.find(id: sourceID) else { throw ValidationError("source_id", "no account has this id") }
             for merged in [target, source] where merged.mergedInto != nil {
                 throw ServiceError.conflict("account \(merged.id) was already merged into \(merged.mergedInto ?? "")")
             }
             source.mergedInto = targetID
             source.updatedAt = now
-            try tx.accounts.update(source)
+            try await tx.accounts.update(source)
             target.domain = target.domain ?? source.domain
             target.segment = target.segment ?? source.segment
             target.industry = target.industry ?? source.industry
@@ -149,28 +150,28 @@ public struct AccountService: Sendable {
             target.externalID = target.externalID ?? source.externalID
             target.stripeCustomerID = target.stripeCustomerID ?? source.stripeCustomerID
             target.updatedAt = now
-            try tx.accounts.update(target)
-            try tx.accounts.moveRecords(from: sourceID, to: targetID)
-            try RevenueBook.refresh(sourceID, in: tx)
-            try RevenueBook.refresh(targetID, in: tx)
-            try tx.audit(actor, "account.merge", "account", targetID, at: now)
-            return try accountView(try tx.accounts.find(id: targetID) ?? target, asOf: now, in: tx)
+            try await tx.accounts.update(target)
+            try await tx.accounts.moveRecords(from: sourceID, to: targetID)
+            try await RevenueBook.refresh(sourceID, in: tx)
+            try await RevenueBook.refresh(targetID, in: tx)
+            try await tx.audit(actor, "account.merge", "account", targetID, at: now)
+            return try await accountView(try await tx.accounts.find(id: targetID) ?? target, asOf: now, in: tx)
         }
         return account
     }
 
     public func timeline(_ id: String, page: PageRequest) async throws -> Page<TimelineItem> {
         try await storage.read { tx in
-            guard try tx.accounts.find(id: id) != nil else { throw ServiceError.notFound(resource: "account", id: id) }
-            return try tx.activities.timeline(accountID: id, page)
+            guard try await tx.accounts.find(id: id) != nil else { throw ServiceError.notFound(resource: "account", id: id) }
+            return try await tx.activities.timeline(accountID: id, page)
         }
     }
 
-    private func checkUnique(_ fields: AccountFields, except id: String?, in tx: any Transaction) throws {
-        if let domain = fields.domain, let existing = try tx.accounts.find(domain: domain), existing.id != id {
+    private func checkUnique(_ fields: AccountFields, except id: String?, in tx: any Transaction) async throws {
+        if let domain = fields.domain, let existing = try await tx.accounts.find(domain: domain), existing.id != id {
             throw ServiceError.conflict("an account with domain \(domain) already exists", existingID: existing.id)
         }
-        if let externalID = fields.externalID, let existing = try tx.accounts.find(externalID: externalID), existing.id != id {
+        if let externalID = fields.externalID, let existing = try await tx.accounts.find(externalID: externalID), existing.id != id {
             throw ServiceError.conflict("an account with external_id \(externalID) already exists", existingID: existing.id)
         }
     }

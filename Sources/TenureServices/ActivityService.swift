@@ -67,22 +67,22 @@ public struct ActivityService: Sendable {
     }
 
     public func list(_ filter: ActivityFilter, page: PageRequest) async throws -> Page<Activity> {
-        try await storage.read { tx in try tx.activities.list(filter, page) }
+        try await storage.read { tx in try await tx.activities.list(filter, page) }
     }
 
     private func createBatch(_ inputs: [ActivityInput], by actor: Actor, fieldPrefix: String?) async throws -> [Activity] {
         let now = clock.now()
-        let activities = try inputs.enumerated().map { index, input in
-            try ValidationError.item(index, of: fieldPrefix) { try validated(input, now: now) }
+        let activities = try await inputs.enumerated().asyncMap { index, input in
+            try await ValidationError.item(index, of: fieldPrefix) { try validated(input, now: now) }
         }
         try await storage.write { tx in
             var knownAccounts: Set<String> = []
             for (index, activity) in activities.enumerated() {
-                try ValidationError.item(index, of: fieldPrefix) { try checkReferences(activity, knownAccounts: &knownAccounts, in: tx) }
+                try await ValidationError.item(index, of: fieldPrefix) { try await checkReferences(activity, knownAccounts: &knownAccounts, in: tx) }
             }
-            try tx.activities.insert(activities)
+            try await tx.activities.insert(activities)
             let action = fieldPrefix == nil ? "activity.create" : "activity.batch_create"
-            try tx.audit(actor, action, "activity", activities.count == 1 ? activities[0].id : nil, at: now)
+            try await tx.audit(actor, action, "activity", activities.count == 1 ? activities[0].id : nil, at: now)
         }
         return activities
     }
@@ -109,14 +109,14 @@ public struct ActivityService: Sendable {
         )
     }
 
-    private func checkReferences(_ activity: Activity, knownAccounts: inout Set<String>, in tx: any Transaction) throws {
+    private func checkReferences(_ activity: Activity, knownAccounts: inout Set<String>, in tx: any Transaction) async throws {
         if !knownAccounts.contains(activity.accountID) {
-            try requireLiveAccount(activity.accountID, in: tx)
+            try await requireLiveAccount(activity.accountID, in: tx)
             knownAccounts.insert(activity.accountID)
         }
-        try requireContact(activity.contactID, of: activity.accountID, in: tx)
+        try await requireContact(activity.contactID, of: activity.accountID, in: tx)
         if let opportunityID = activity.opportunityID {
-            guard let opportunity = try tx.opportunities.find(id: opportunityID) else {
+            guard let opportunity = try await tx.opportunities.find(id: opportunityID) else {
                 throw ValidationError("opportunity_id", "no opportunity has this id")
             }
             guard opportunity.accountID == activity.accountID else { throw ValidationError("opportunity_id", "belongs to another account") }

@@ -8,7 +8,7 @@ public struct AuditService: Sendable {
     public init(storage: any Storage) { self.storage = storage }
 
     public func list(page: PageRequest) async throws -> Page<AuditEntry> {
-        try await storage.read { tx in try tx.auditLog.list(page) }
+        try await storage.read { tx in try await tx.auditLog.list(page) }
     }
 }
 

@@ -105,25 +105,25 @@ public struct ContactService: Sendable {
             updatedAt: now
         )
         try await storage.write { tx in
-            try requireLiveAccount(contact.accountID, in: tx)
-            try checkEmailIsFree(contact, in: tx)
-            try tx.contacts.insert(contact)
-            try tx.audit(actor, "contact.create", "contact", contact.id, at: now)
+            try await requireLiveAccount(contact.accountID, in: tx)
+            try await checkEmailIsFree(contact, in: tx)
+            try await tx.contacts.insert(contact)
+            try await tx.audit(actor, "contact.create", "contact", contact.id, at: now)
         }
         return ContactView(contact: contact, lastContactedAt: nil)
     }
 
     public func get(_ id: String, asOf: Date) async throws -> ContactView {
         try await storage.read { tx in
-            guard let contact = try tx.contacts.find(id: id) else { throw ServiceError.notFound(resource: "contact", id: id) }
-            return ContactView(contact: contact, lastContactedAt: try tx.contacts.lastContacted([id], asOf: asOf)[id])
+            guard let contact = try await tx.contacts.find(id: id) else { throw ServiceError.notFound(resource: "contact", id: id) }
+            return ContactView(contact: contact, lastContactedAt: try await tx.contacts.lastContacted([id], asOf: asOf)[id])
         }
     }
 
     public func list(_ filter: ContactFilter, page: PageRequest, asOf: Date) async throws -> Page<ContactView> {
         try await storage.read { tx in
-            let contacts = try tx.contacts.list(filter, page)
-            let lastContacted = try tx.contacts.lastContacted(contacts.items.map(\.id), asOf: asOf)
+            let contacts = try await tx.contacts.list(filter, page)
+            let lastContacted = try await tx.contacts.lastContacted(contacts.items.map(\.id), asOf: asOf)
             return contacts.map { ContactView(contact: $0, lastContactedAt: lastContacted[$0.id]) }
         }
     }
@@ -132,7 +132,7 @@ public struct ContactService: Sendable {
     public func update(_ id: String, _ changes: ContactChanges, by actor: Actor) async throws -> ContactView {
         let now = clock.now()
         return try await storage.write { tx in
-            guard var contact = try tx.contacts.find(id: id) else { throw ServiceError.notFound(resource: "contact", id: id) }
+            guard var contact = try await tx.contacts.find(id: id) else { throw ServiceError.notFound(resource: "contact", id: id) }
             var validator = Validator()
             if case .clear = changes.name { validator.add("name", "must not be null") }
             contact.name = (changes.name.applied(to: contact.name) ?? contact.name).trimmingWhitespace()
@@ -153,11 +153,11 @@ public struct ContactService: Sendable {
             contact.externalID = changes.externalID.applied(to: contact.externalID)
             checkLengths(name: contact.name, title: contact.title, externalID: contact.externalID, &validator)
             try validator.check()
-            try checkEmailIsFree(contact, in: tx)
+            try await checkEmailIsFree(contact, in: tx)
             contact.updatedAt = now
-            try tx.contacts.update(contact)
-            try tx.audit(actor, "contact.update", "contact", id, at: now)
-            return ContactView(contact: contact, lastContactedAt: try tx.contacts.lastContacted([id], asOf: now)[id])
+            try await tx.contacts.update(contact)
+            try await tx.audit(actor, "contact.update", "contact", id, at: now)
+            return ContactView(contact: contact, lastContactedAt: try await tx.contacts.lastContacted([id], asOf: now)[id])
         }
     }
 
@@ -176,15 +176,16 @@ public struct ContactService: Sendable {
         validator.maxLength(externalID, "external_id", 255)
     }
 
-    private func checkEmailIsFree(_ contact: Contact, in tx: any Transaction) throws {
-        guard let email = contact.email, let existing = try tx.contacts.find(accountID: contact.accountID, email: email), existing.id != contact.id
+    private func checkEmailIsFree(_ contact: Contact, in tx: any Transaction) async throws {
+        guard let email = contact.email, let existing = try await tx.contacts.find(accountID: contact.accountID, email: email),
+            existing.id != contact.id
         else { return }
         throw ServiceError.conflict("a contact with email \(email) already exists at this account", existingID: existing.id)
     }
 }
 
 /// A referenced account must exist and not be merged away (422: the id is in the body, not the path).
-func requireLiveAccount(_ id: String, field: String = "account_id", in tx: any Transaction) throws {
-    guard let account = try tx.accounts.find(id: id) else { throw ValidationError(field, "no account has this id") }
+func requireLiveAccount(_ id: String, field: String = "account_id", in tx: any Transaction) async throws {
+    guard let account = try await tx.accounts.find(id: id) else { throw ValidationError(field, "no account has this id") }
     if let target = account.mergedInto { throw ValidationError(field, "account was merged into \(target)") }
 }

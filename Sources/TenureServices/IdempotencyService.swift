@@ -28,8 +28,8 @@ public struct IdempotencyService: Sendable {
         let hash = digest.finalize().map { String(format: "%02x", $0) }.joined()
         let now = clock.now()
         let earlier = try await storage.write { tx in
-            try tx.idempotency.purge(before: now.addingTimeInterval(-Self.retention))
-            return try tx.idempotency.claim(key, requestHash: hash, at: now)
+            try await tx.idempotency.purge(before: now.addingTimeInterval(-Self.retention))
+            return try await tx.idempotency.claim(key, requestHash: hash, at: now)
         }
         guard let earlier else { return .proceed }
         guard earlier.requestHash == hash else {
@@ -42,12 +42,12 @@ public struct IdempotencyService: Sendable {
     }
 
     public func finish(_ key: IdempotencyKey, response: StoredResponse) async throws {
-        try await storage.write { tx in try tx.idempotency.complete(key, response: response) }
+        try await storage.write { tx in try await tx.idempotency.complete(key, response: response) }
     }
 
     /// Forgets the key after a failure the client should retry (5xx), so the retry runs.
     public func abandon(_ key: IdempotencyKey) async throws {
-        try await storage.write { tx in try tx.idempotency.release(key) }
+        try await storage.write { tx in try await tx.idempotency.release(key) }
     }
 }
 

@@ -29,8 +29,8 @@ public struct KeyService: Sendable {
             revokedAt: nil
         )
         try await storage.write { tx in
-            try tx.apiKeys.insert(key, secretHash: Self.hash(secret))
-            try tx.audit(.system, "api_key.create", "api_key", key.id, at: key.createdAt)
+            try await tx.apiKeys.insert(key, secretHash: Self.hash(secret))
+            try await tx.audit(.system, "api_key.create", "api_key", key.id, at: key.createdAt)
         }
         return (key, secret)
     }
@@ -48,10 +48,10 @@ public struct KeyService: Sendable {
         )
         guard secret.count >= 16 else { throw ValidationError("TENURE_BOOTSTRAP_ADMIN_KEY", "must be at least 16 characters") }
         return try await storage.write { tx in
-            try tx.lock(.apiKeys)
-            guard try tx.apiKeys.count() == 0 else { return false }
-            try tx.apiKeys.insert(key, secretHash: Self.hash(secret))
-            try tx.audit(.system, "api_key.bootstrap", "api_key", key.id, at: now)
+            try await tx.lock(.apiKeys)
+            guard try await tx.apiKeys.count() == 0 else { return false }
+            try await tx.apiKeys.insert(key, secretHash: Self.hash(secret))
+            try await tx.audit(.system, "api_key.bootstrap", "api_key", key.id, at: now)
             return true
         }
     }
@@ -59,20 +59,20 @@ public struct KeyService: Sendable {
     /// The active key with this secret.
     public func authenticate(secret: String) async throws -> APIKey? {
         let hash = Self.hash(secret)
-        let key = try await storage.read { tx in try tx.apiKeys.find(secretHash: hash) }
+        let key = try await storage.read { tx in try await tx.apiKeys.find(secretHash: hash) }
         return key?.revokedAt == nil ? key : nil
     }
 
     public func list() async throws -> [APIKey] {
-        try await storage.read { tx in try tx.apiKeys.list() }
+        try await storage.read { tx in try await tx.apiKeys.list() }
     }
 
     /// Revokes the active key with this id or name.
     public func revoke(_ idOrName: String) async throws {
         let now = clock.now()
         try await storage.write { tx in
-            guard try tx.apiKeys.revoke(idOrName: idOrName, at: now) else { throw ServiceError.notFound(resource: "api_key", id: idOrName) }
-            try tx.audit(.system, "api_key.revoke", "api_key", idOrName, at: now)
+            guard try await tx.apiKeys.revoke(idOrName: idOrName, at: now) else { throw ServiceError.notFound(resource: "api_key", id: idOrName) }
+            try await tx.audit(.system, "api_key.revoke", "api_key", idOrName, at: now)
         }
     }
 

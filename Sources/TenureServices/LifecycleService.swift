@@ -151,19 +151,19 @@ public struct LifecycleService: Sendable {
             at: now
         )
         return try await storage.write { tx in
-            try requireLiveAccount(contract.accountID, in: tx)
+            try await requireLiveAccount(contract.accountID, in: tx)
             if let opportunityID = contract.opportunityID {
-                guard let opportunity = try tx.opportunities.find(id: opportunityID), opportunity.accountID == contract.accountID else {
+                guard let opportunity = try await tx.opportunities.find(id: opportunityID), opportunity.accountID == contract.accountID else {
                     throw ValidationError("opportunity_id", "no opportunity of this account has this id")
                 }
-                if let existing = try tx.contracts.find(manualFor: opportunityID) {
+                if let existing = try await tx.contracts.find(manualFor: opportunityID) {
                     throw ServiceError.conflict("opportunity \(opportunityID) already has contract \(existing.id)", existingID: existing.id)
                 }
             }
-            try tx.contracts.insert(contract)
-            try RevenueBook.refresh(contract.accountID, in: tx)
-            try tx.audit(actor, "contract.create", "contract", contract.id, at: now)
-            return try contractView(contract, asOf: now, in: tx)
+            try await tx.contracts.insert(contract)
+            try await RevenueBook.refresh(contract.accountID, in: tx)
+            try await tx.audit(actor, "contract.create", "contract", contract.id, at: now)
+            return try await contractView(contract, asOf: now, in: tx)
         }
     }
 
@@ -175,7 +175,7 @@ public struct LifecycleService: Sendable {
         let effective = calendarDate(text, "effective_date", &validator)
         try validator.check()
         return try await storage.write { tx in
-            guard var contract = try tx.contracts.find(id: id) else { throw ServiceError.notFound(resource: "contract", id: id) }
+            guard var contract = try await tx.contracts.find(id: id) else { throw ServiceError.notFound(resource: "contract", id: id) }
             guard contract.source == .manual else { throw ServiceError.conflict("a Stripe subscription is cancelled in Stripe") }
             guard contract.cancelEffective == nil else { throw ServiceError.conflict("contract \(id) is already cancelled") }
             if let effective, let start = contract.startDate, effective < start {
@@ -183,16 +183,18 @@ public struct LifecycleService: Sendable {
             }
             contract.cancelEffective = effective
             contract.updatedAt = now
-            try tx.contracts.update(contract)
-            try RevenueBook.refresh(contract.accountID, in: tx)
-            try tx.audit(actor, "contract.cancel", "contract", id, at: now)
-            return try contractView(contract, asOf: now, in: tx)
+            try await tx.contracts.update(contract)
+            try await RevenueBook.refresh(contract.accountID, in: tx)
+            try await tx.audit(actor, "contract.cancel", "contract", id, at: now)
+            return try await contractView(contract, asOf: now, in: tx)
         }
     }
 
     public func listContracts(_ filter: ContractFilter, status: String?, page: PageRequest, asOf: Date) async throws -> Page<ContractView> {
         try await storage.read { tx in
-            try tx.contracts.list(filter, page).map { try contractView($0, asOf: asOf, in: tx) }.filtered { status == nil || $0.status == status }
+            try await tx.contracts.list(filter, page).asyncMap { try await contractView($0, asOf: asOf, in: tx) }.filtered {
+                status == nil || $0.status == status
+            }
         }
     }
 
@@ -221,16 +223,16 @@ public struct LifecycleService: Sendable {
             createdAt: now
         )
         try await storage.write { tx in
-            try requireLiveAccount(payment.accountID, in: tx)
-            try tx.payments.insert(payment)
-            try RevenueBook.refresh(payment.accountID, in: tx)
-            try tx.audit(actor, "payment.create", "payment", payment.id, at: now)
+            try await requireLiveAccount(payment.accountID, in: tx)
+            try await tx.payments.insert(payment)
+            try await RevenueBook.refresh(payment.accountID, in: tx)
+            try await tx.audit(actor, "payment.create", "payment", payment.id, at: now)
         }
         return payment
     }
 
     public func listPayments(_ filter: PaymentFilter, page: PageRequest) async throws -> Page<Payment> {
-        try await storage.read { tx in try tx.payments.list(filter, page) }
+        try await storage.read { tx in try await tx.payments.list(filter, page) }
     }
 
     public func addAcquisitionSpend(_ input: SpendInput, by actor: Actor) async throws {
@@ -247,13 +249,13 @@ public struct LifecycleService: Sendable {
         guard let month, let amount = input.amount else { return }
         try await storage.write { tx in
             let id = Identifier.make("spd", at: now)
-            try tx.acquisitionSpend.insert(id: id, period: month, amount: amount, currency: currency, channel: input.channel, at: now)
-            try tx.audit(actor, "acquisition_spend.create", "acquisition_spend", id, at: now)
+            try await tx.acquisitionSpend.insert(id: id, period: month, amount: amount, currency: currency, channel: input.channel, at: now)
+            try await tx.audit(actor, "acquisition_spend.create", "acquisition_spend", id, at: now)
         }
     }
 
     public func revenueSettings() async throws -> RevenueSettings {
-        try await storage.read { tx in try RevenueBook.settings(in: tx) }
+        try await storage.read { tx in try await RevenueBook.settings(in: tx) }
     }
 
     /// Stores the settings; a new `past_due_churn_days` changes history, so every ledger is recomputed.
@@ -269,10 +271,10 @@ public struct LifecycleService: Sendable {
         )
         let now = clock.now()
         try await storage.write { tx in
-            let previous = try RevenueBook.settings(in: tx)
-            try tx.replaceSettings(settings, as: RevenueBook.settingsName, by: actor, at: now)
+            let previous = try await RevenueBook.settings(in: tx)
+            try await tx.replaceSettings(settings, as: RevenueBook.settingsName, by: actor, at: now)
             if previous.pastDueChurnDays != settings.pastDueChurnDays {
-                for account in try tx.ledger.accountsWithRevenueFacts() { try RevenueBook.refresh(account, in: tx) }
+                for account in try await tx.ledger.accountsWithRevenueFacts() { try await RevenueBook.refresh(account, in: tx) }
             }
         }
         return settings
@@ -280,19 +282,19 @@ public struct LifecycleService: Sendable {
 
     public func revenueSeries(from: CalendarMonth, to: CalendarMonth, interval: RevenueInterval, asOf: Date) async throws -> [RevenuePeriod] {
         try await storage.read { tx in
-            RevenueLedger(movements: try tx.ledger.movements(of: nil, asOf: asOf)).series(from: from, to: to, interval: interval, asOf: asOf)
+            RevenueLedger(movements: try await tx.ledger.movements(of: nil, asOf: asOf)).series(from: from, to: to, interval: interval, asOf: asOf)
         }
     }
 
     public func lifetimeValue(asOf: Date) async throws -> LifetimeValue {
         try await storage.read { tx in
-            try LifetimeValue(ledger: RevenueLedger(movements: try tx.ledger.movements(of: nil, asOf: asOf)), asOf: asOf, in: tx)
+            try await LifetimeValue(ledger: RevenueLedger(movements: try await tx.ledger.movements(of: nil, asOf: asOf)), asOf: asOf, in: tx)
         }
     }
 
     /// Accounts whose stored MRR movements differ from a recomputation from their stored facts (`tenure verify`).
     public func staleLedgerAccounts() async throws -> [String] {
-        try await storage.read { tx in try RevenueBook.staleAccounts(in: tx) }
+        try await storage.read { tx in try await RevenueBook.staleAccounts(in: tx) }
     }
 
     /// A contract renewing soon, with its account and when we last spoke to one of its executives.
@@ -308,13 +310,13 @@ public struct LifecycleService: Sendable {
         let horizon = asOf.addingTimeInterval(Double(withinDays) * 86_400)
         return try await storage.read { tx in
             var result: [Renewal] = []
-            for accountID in try tx.ledger.accountsWithRevenueFacts() {
-                guard let account = try tx.accounts.find(id: accountID), account.mergedInto == nil else { continue }
-                for contract in try tx.contracts.of(account: accountID) {
-                    let view = try contractView(contract, asOf: asOf, in: tx)
+            for accountID in try await tx.ledger.accountsWithRevenueFacts() {
+                guard let account = try await tx.accounts.find(id: accountID), account.mergedInto == nil else { continue }
+                for contract in try await tx.contracts.of(account: accountID) {
+                    let view = try await contractView(contract, asOf: asOf, in: tx)
                     if let renewal = view.renewalDate, renewal >= asOf, renewal < horizon {
-                        let executive = try tx.contacts.lastContact(account: accountID, role: .executive, asOf: asOf)
-                        let health = try tx.health.latest(account: accountID, asOf: asOf)
+                        let executive = try await tx.contacts.lastContact(account: accountID, role: .executive, asOf: asOf)
+                        let health = try await tx.health.latest(account: accountID, asOf: asOf)
                         result.append(Renewal(contract: view, account: account, health: health, lastExecutiveContact: executive))
                     }
                 }
@@ -325,17 +327,17 @@ public struct LifecycleService: Sendable {
 }
 
 /// A contract as of `asOf`: status, MRR, renewal date and scheduled end (`METRICS.md`).
-func contractView(_ contract: Contract, asOf: Date, in tx: any Transaction) throws -> ContractView {
+func contractView(_ contract: Contract, asOf: Date, in tx: any Transaction) async throws -> ContractView {
     let stream =
         contract.source == .stripe
-        ? try RevenueBook.stream(of: contract, pastDueChurnDays: try RevenueBook.settings(in: tx).pastDueChurnDays, in: tx) : nil
-    return try ContractView(contract, stream: stream, asOf: asOf) { try tx.opportunities.contractEndDate(account: contract.accountID) }
+        ? try await RevenueBook.stream(of: contract, pastDueChurnDays: try await RevenueBook.settings(in: tx).pastDueChurnDays, in: tx) : nil
+    return try await ContractView(contract, stream: stream, asOf: asOf) { try await tx.opportunities.contractEndDate(account: contract.accountID) }
 }
 
 extension ContractView {
     /// The view of `contract` from its terms, or for a Stripe contract from its `stream`; `crmEndDate` (the end date
     /// the CRM gave the deal) is read only when a live Stripe contract has no yearly period end.
-    init(_ contract: Contract, stream: StripeSubscriptionStream?, asOf: Date, crmEndDate: () throws -> Date?) rethrows {
+    init(_ contract: Contract, stream: StripeSubscriptionStream?, asOf: Date, crmEndDate: () async throws -> Date?) async rethrows {
         switch contract.source {
         case .manual:
             let terms = contract.manualTerms
@@ -357,12 +359,13 @@ extension ContractView {
             }
             let live = !snapshot.deleted
             let yearly = snapshot.interval == "year" ? snapshot.currentPeriodEnd : nil
+            let renewal: Date? = if !live { nil } else if let yearly { yearly } else { try await crmEndDate() }
             self.init(
                 contract: contract,
                 status: snapshot.deleted ? "canceled" : snapshot.status,
                 isLive: live,
                 mrr: stream.mrr(at: asOf),
-                renewalDate: live ? try yearly ?? crmEndDate() : nil,
+                renewalDate: renewal,
                 scheduledEnd: stream.scheduledEnd(asOf: asOf),
                 unpricedItems: snapshot.unpricedItems
             )
@@ -371,23 +374,23 @@ extension ContractView {
 }
 
 /// An account with what its facts say at `asOf`: lifecycle stage, customer since, MRR and the earliest renewal date.
-func accountView(_ account: Account, asOf: Date, in tx: any Transaction) throws -> AccountView {
-    let movements = try tx.ledger.movements(of: [account.id], asOf: asOf)[account.id] ?? []
-    let renewal = try tx.contracts.of(account: account.id).compactMap { try contractView($0, asOf: asOf, in: tx).renewalDate }.min()
+func accountView(_ account: Account, asOf: Date, in tx: any Transaction) async throws -> AccountView {
+    let movements = try await tx.ledger.movements(of: [account.id], asOf: asOf)[account.id] ?? []
+    let renewal = try await tx.contracts.of(account: account.id).asyncCompactMap { try await contractView($0, asOf: asOf, in: tx).renewalDate }.min()
     return AccountView(
         account: account,
         lifecycleStage: lifecycleStage(wonAt: account.wonAt, paidAt: account.paidAt, movements: movements, at: asOf),
         customerSince: account.convertedAt.flatMap { $0 <= asOf ? $0 : nil },
         mrr: movements.mrr(at: asOf),
         renewalDate: renewal,
-        health: try tx.health.latest(account: account.id, asOf: asOf),
-        openFlags: try tx.health.flags(account: account.id, openAt: asOf).map(\.code)
+        health: try await tx.health.latest(account: account.id, asOf: asOf),
+        openFlags: try await tx.health.flags(account: account.id, openAt: asOf).map(\.code)
     )
 }
 
 extension LifetimeValue {
     /// LTV and CAC at `asOf` from the company's movements, the revenue settings and the stored acquisition spend.
-    init(ledger: RevenueLedger, asOf: Date, in tx: any Transaction) throws {
-        self.init(ledger: ledger, asOf: asOf, settings: try RevenueBook.settings(in: tx), spend: try tx.acquisitionSpend.byMonth())
+    init(ledger: RevenueLedger, asOf: Date, in tx: any Transaction) async throws {
+        self.init(ledger: ledger, asOf: asOf, settings: try await RevenueBook.settings(in: tx), spend: try await tx.acquisitionSpend.byMonth())
     }
 }

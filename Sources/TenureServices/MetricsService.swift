@@ -16,19 +16,19 @@ public struct MetricsService: Sendable {
     /// on one thread, the pipeline's and LTV on another.
     public func summary(asOf: Date) async throws -> MetricsSummary {
         try await storage.read { tx in
-            let ledger = RevenueLedger(movements: try tx.ledger.movements(of: nil, asOf: asOf))
+            let ledger = RevenueLedger(movements: try await tx.ledger.movements(of: nil, asOf: asOf))
             let pipeline = MetricsSummary.window(days: MetricsSummary.pipelineDays, before: asOf)
             let support = MetricsSummary.window(days: MetricsSummary.supportDays, before: asOf)
-            let deals = try tx.opportunities.pipelineFacts(asOf: asOf)
-            let pipelineSettings = try pipelineSettings(in: tx)
-            let revenueSettings = try RevenueBook.settings(in: tx)
-            let spend = try tx.acquisitionSpend.byMonth()
+            let deals = try await tx.opportunities.pipelineFacts(asOf: asOf)
+            let pipelineSettings = try await pipelineSettings(in: tx)
+            let revenueSettings = try await RevenueBook.settings(in: tx)
+            let spend = try await tx.acquisitionSpend.byMonth()
             let pastDueChurnDays = revenueSettings.pastDueChurnDays
-            let wonAccounts = try tx.wonAccounts()
+            let wonAccounts = try await tx.wonAccounts()
             let wonFigures = self.wonFigures.value(at: wonAccounts.version, for: pastDueChurnDays) {
                 WonFiguresMemo(wonAccounts.accounts, pastDueChurnDays: pastDueChurnDays)
             }
-            let firstResponses = try tx.cases.firstResponses(openedFrom: support.from, to: support.to)
+            let firstResponses = try await tx.cases.firstResponses(openedFrom: support.from, to: support.to)
 
             let (won, rest) = concurrently {
                 (figures: wonFigures.figures(at: asOf), ledger: MetricsSummary.LedgerFigures(ledger, asOf: asOf))
@@ -57,7 +57,7 @@ public struct MetricsService: Sendable {
             throw ValidationError("from", "must be at most \(Self.maxCohortMonths) months before to")
         }
         return try await storage.read { tx in
-            RevenueLedger(movements: try tx.ledger.movements(of: nil, asOf: asOf)).cohorts(from: from, to: to, basis: basis, asOf: asOf)
+            RevenueLedger(movements: try await tx.ledger.movements(of: nil, asOf: asOf)).cohorts(from: from, to: to, basis: basis, asOf: asOf)
         }
     }
 }

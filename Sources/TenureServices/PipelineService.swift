@@ -146,21 +146,21 @@ public struct PipelineService: Sendable {
         )
         let first = StageChange(stage: stage, at: createdAt, lostReason: stage == .closedLost ? input.lostReason : nil)
         return try await storage.write { tx in
-            try requireLiveAccount(opportunity.accountID, in: tx)
-            if let externalID = opportunity.externalID, let existing = try tx.opportunities.find(externalID: externalID) {
+            try await requireLiveAccount(opportunity.accountID, in: tx)
+            if let externalID = opportunity.externalID, let existing = try await tx.opportunities.find(externalID: externalID) {
                 throw ServiceError.conflict("an opportunity with external_id \(externalID) already exists", existingID: existing.id)
             }
-            try tx.insert(opportunity, startingWith: first, by: actor, at: now)
-            return try view(opportunity, asOf: now, in: tx)
+            try await tx.insert(opportunity, startingWith: first, by: actor, at: now)
+            return try await view(opportunity, asOf: now, in: tx)
         }
     }
 
     public func get(_ id: String, asOf: Date) async throws -> OpportunityView {
         try await storage.read { tx in
-            guard let opportunity = try tx.opportunities.find(id: id), opportunity.createdAt <= asOf else {
+            guard let opportunity = try await tx.opportunities.find(id: id), opportunity.createdAt <= asOf else {
                 throw ServiceError.notFound(resource: "opportunity", id: id)
             }
-            return try view(opportunity, asOf: asOf, in: tx)
+            return try await view(opportunity, asOf: asOf, in: tx)
         }
     }
 
@@ -169,13 +169,13 @@ public struct PipelineService: Sendable {
         try await storage.read { tx in
             var filter = query.filter
             filter.createdBefore = asOf
-            let settings = try pipelineSettings(in: tx)
+            let settings = try await pipelineSettings(in: tx)
             var views: [OpportunityView] = []
             var request = PageRequest(limit: 500, after: page.after)
             while true {
-                let candidates = try tx.opportunities.list(filter, request)
-                let changes = try tx.opportunities.changes(of: candidates.items.map(\.id))
-                let activities = try tx.opportunities.lastActivities(of: candidates.items.map(\.id), asOf: asOf)
+                let candidates = try await tx.opportunities.list(filter, request)
+                let changes = try await tx.opportunities.changes(of: candidates.items.map(\.id))
+                let activities = try await tx.opportunities.lastActivities(of: candidates.items.map(\.id), asOf: asOf)
                 for (index, opportunity) in candidates.items.enumerated() {
                     let history = StageHistory(changes: changes[opportunity.id] ?? [])
                     guard
@@ -205,7 +205,7 @@ public struct PipelineService: Sendable {
         guard changes.stage.isKept else { throw ValidationError("stage", "changes only through POST /v1/opportunities/{id}/stage") }
         let now = clock.now()
         return try await storage.write { tx in
-            guard var opportunity = try tx.opportunities.find(id: id) else { throw ServiceError.notFound(resource: "opportunity", id: id) }
+            guard var opportunity = try await tx.opportunities.find(id: id) else { throw ServiceError.notFound(resource: "opportunity", id: id) }
             var validator = Validator()
             for (field, isCleared) in [("name", changes.name.isCleared), ("amount", changes.amount.isCleared), ("type", changes.type.isCleared)]
             where isCleared {
@@ -223,9 +223,9 @@ public struct PipelineService: Sendable {
             )
             try validator.check()
             opportunity.apply(fields, at: now)
-            try tx.opportunities.update(opportunity)
-            try tx.audit(actor, "opportunity.update", "opportunity", id, at: now)
-            return try view(opportunity, asOf: now, in: tx)
+            try await tx.opportunities.update(opportunity)
+            try await tx.audit(actor, "opportunity.update", "opportunity", id, at: now)
+            return try await view(opportunity, asOf: now, in: tx)
         }
     }
 
@@ -246,8 +246,10 @@ public struct PipelineService: Sendable {
         validator.maxLength(lostReason, "lost_reason", 500)
         try validator.check()
         return try await storage.write { tx in
-            guard let opportunity = try tx.opportunities.find(id: id), let stage else { throw ServiceError.notFound(resource: "opportunity", id: id) }
-            let history = StageHistory(changes: try tx.opportunities.changes(of: [id])[id] ?? [])
+            guard let opportunity = try await tx.opportunities.find(id: id), let stage else {
+                throw ServiceError.notFound(resource: "opportunity", id: id)
+            }
+            let history = StageHistory(changes: try await tx.opportunities.changes(of: [id])[id] ?? [])
             let outcome: StageMoveRule.Outcome
             do {
                 outcome = try StageMoveRule.check(history: history, to: stage, at: at, lostReason: lostReason, now: now)
@@ -255,41 +257,41 @@ public struct PipelineService: Sendable {
                 throw ServiceError.conflict("the opportunity is \(error.stage.rawValue); a closed deal is reopened by creating a new opportunity")
             }
             if case .move(let change) = outcome {
-                try tx.opportunities.addChange(change, to: id)
-                if change.stage == .closedWon { try RevenueBook.refresh(opportunity.accountID, in: tx) }
-                try tx.audit(actor, "opportunity.stage", "opportunity", id, at: now)
+                try await tx.opportunities.addChange(change, to: id)
+                if change.stage == .closedWon { try await RevenueBook.refresh(opportunity.accountID, in: tx) }
+                try await tx.audit(actor, "opportunity.stage", "opportunity", id, at: now)
             }
-            return try view(opportunity, asOf: now, in: tx)
+            return try await view(opportunity, asOf: now, in: tx)
         }
     }
 
     public func settings() async throws -> PipelineSettings {
-        try await storage.read { tx in try pipelineSettings(in: tx) }
+        try await storage.read { tx in try await pipelineSettings(in: tx) }
     }
 
     public func updateSettings(_ settings: PipelineSettings, by actor: Actor) async throws -> PipelineSettings {
         let now = clock.now()
         try await storage.write { tx in
-            try tx.replaceSettings(StoredPipelineSettings(settings), as: Self.settingsName, by: actor, at: now)
+            try await tx.replaceSettings(StoredPipelineSettings(settings), as: Self.settingsName, by: actor, at: now)
         }
         return settings
     }
 
     /// `GET /v1/metrics/pipeline`: the window `[from, to)` as of `asOf`.
     public func metrics(from: Date, to: Date, asOf: Date) async throws -> PipelineMetrics {
-        try await storage.read { tx in try PipelineMetrics(from: from, to: to, asOf: asOf, in: tx) }
+        try await storage.read { tx in try await PipelineMetrics(from: from, to: to, asOf: asOf, in: tx) }
     }
 
-    func view(_ opportunity: Opportunity, asOf: Date, in tx: any Transaction) throws -> OpportunityView {
-        let history = StageHistory(changes: try tx.opportunities.changes(of: [opportunity.id])[opportunity.id] ?? [])
-        let lastActivity = try tx.opportunities.lastActivities(of: [opportunity.id], asOf: asOf)[opportunity.id]
+    func view(_ opportunity: Opportunity, asOf: Date, in tx: any Transaction) async throws -> OpportunityView {
+        let history = StageHistory(changes: try await tx.opportunities.changes(of: [opportunity.id])[opportunity.id] ?? [])
+        let lastActivity = try await tx.opportunities.lastActivities(of: [opportunity.id], asOf: asOf)[opportunity.id]
         guard
             let state = OpportunityState(
                 history: history,
                 createdAt: opportunity.createdAt,
                 lastActivityAt: lastActivity,
                 asOf: asOf,
-                settings: try pipelineSettings(in: tx)
+                settings: try await pipelineSettings(in: tx)
             )
         else { throw ServiceError.notFound(resource: "opportunity", id: opportunity.id) }
         return OpportunityView(opportunity: opportunity, history: history.asOf(asOf), state: state)
@@ -298,16 +300,16 @@ public struct PipelineService: Sendable {
 
 extension Transaction {
     /// Stores a new deal with its first stage (the one it was created in, at its `created_at`).
-    func insert(_ opportunity: Opportunity, startingWith first: StageChange, by actor: Actor, at now: Date) throws {
-        try opportunities.insert(opportunity)
-        try opportunities.addChange(first, to: opportunity.id)
-        if first.stage == .closedWon { try RevenueBook.refresh(opportunity.accountID, in: self) }
-        try audit(actor, "opportunity.create", "opportunity", opportunity.id, at: now)
+    func insert(_ opportunity: Opportunity, startingWith first: StageChange, by actor: Actor, at now: Date) async throws {
+        try await opportunities.insert(opportunity)
+        try await opportunities.addChange(first, to: opportunity.id)
+        if first.stage == .closedWon { try await RevenueBook.refresh(opportunity.accountID, in: self) }
+        try await audit(actor, "opportunity.create", "opportunity", opportunity.id, at: now)
     }
 }
 
-func pipelineSettings(in tx: any Transaction) throws -> PipelineSettings {
-    try tx.settings.decoded(PipelineService.settingsName, defaults: StoredPipelineSettings(.defaults)).settings
+func pipelineSettings(in tx: any Transaction) async throws -> PipelineSettings {
+    try await tx.settings.decoded(PipelineService.settingsName, defaults: StoredPipelineSettings(.defaults)).settings
 }
 
 /// The stored form of the pipeline settings (stage names as keys).
@@ -339,7 +341,7 @@ extension FieldUpdate {
 
 extension PipelineMetrics {
     /// The metrics of the window `[from, to)` as of `asOf` over the stored opportunities.
-    init(from: Date, to: Date, asOf: Date, in tx: any Transaction) throws {
-        self.init(try tx.opportunities.pipelineFacts(asOf: asOf), from: from, to: to, asOf: asOf, settings: try pipelineSettings(in: tx))
+    init(from: Date, to: Date, asOf: Date, in tx: any Transaction) async throws {
+        self.init(try await tx.opportunities.pipelineFacts(asOf: asOf), from: from, to: to, asOf: asOf, settings: try await pipelineSettings(in: tx))
     }
 }

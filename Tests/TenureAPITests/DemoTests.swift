@@ -19,7 +19,7 @@ import Testing
             let tally = try await DemoCompany(services: services, seed: seed).load(accounts: accounts)
             #expect(tally.accounts == accounts && tally.won > 0 && tally.stripeEvents > 0 && tally.crmEvents == tally.won)
             #expect(tally.usageRecords > 0 && tally.cases > 0 && tally.surveys > 0 && tally.evaluations > 0 && tally.activities > 0)
-            let marked = try await storage.read { tx in try tx.settings.value("crm_contract_blocks_applied") }
+            let marked = try await storage.read { tx in try await tx.settings.value("crm_contract_blocks_applied") }
             #expect(marked != nil, "a server's first start on the demo has no stored contract blocks to reapply")
             let again = await #expect(throws: (any Error).self) { try await DemoCompany(services: services, seed: seed).load(accounts: 1) }
             #expect("\(again.map { "\($0)" } ?? "")".contains("already has accounts"))

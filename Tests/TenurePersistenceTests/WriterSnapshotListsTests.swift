@@ -21,8 +21,8 @@ import Testing
         let contracts = ["ctr_a", "ctr_b", "ctr_c"]
         try await storage.write { tx in
             let now = Date(timeIntervalSince1970: 1_780_000_000)
-            try tx.accounts.insert(Account(id: "acc_lists", name: "Lists", createdAt: now, updatedAt: now))
-            for id in contracts { try tx.contracts.insert(Self.contract(id, at: now)) }
+            try await tx.accounts.insert(Account(id: "acc_lists", name: "Lists", createdAt: now, updatedAt: now))
+            for id in contracts { try await tx.contracts.insert(Self.contract(id, at: now)) }
         }
         let outside = try Connection(path: path)
         var random = SplitMix64(seed: 11)
@@ -35,17 +35,17 @@ import Testing
             switch Int.random(in: 0..<10, using: &random) {
             case 0:  // rolled back with the nested change that made it
                 try await storage.write { tx in
-                    try? tx.nested {
-                        try tx.contracts.addSnapshot(snapshot.stored, readBack: snapshot.readBack)
-                        _ = try tx.contracts.snapshots(of: snapshot.stored.contractID)
+                    try? await tx.nested {
+                        try await tx.contracts.addSnapshot(snapshot.stored, readBack: snapshot.readBack)
+                        _ = try await tx.contracts.snapshots(of: snapshot.stored.contractID)
                         throw Rollback()
                     }
                 }
             case 1:  // rolled back with its whole write
                 await #expect(throws: Rollback.self) {
                     try await storage.write { tx in
-                        try tx.contracts.addSnapshot(snapshot.stored, readBack: snapshot.readBack)
-                        _ = try tx.contracts.snapshots(of: snapshot.stored.contractID)
+                        try await tx.contracts.addSnapshot(snapshot.stored, readBack: snapshot.readBack)
+                        _ = try await tx.contracts.snapshots(of: snapshot.stored.contractID)
                         throw Rollback()
                     }
                 }
@@ -59,12 +59,12 @@ import Testing
                 )
             case 3 where !made.isEmpty:  // a delivery again: the same event's snapshot is stored once
                 let again = made.randomElement(using: &random)!
-                try await storage.write { tx in try tx.contracts.addSnapshot(again.stored, readBack: again.readBack) }
+                try await storage.write { tx in try await tx.contracts.addSnapshot(again.stored, readBack: again.readBack) }
             default:
-                try await storage.write { tx in try tx.contracts.addSnapshot(snapshot.stored, readBack: snapshot.readBack) }
+                try await storage.write { tx in try await tx.contracts.addSnapshot(snapshot.stored, readBack: snapshot.readBack) }
             }
-            let written = try await storage.write { tx in try contracts.map { try tx.contracts.snapshots(of: $0) } }
-            let read = try await storage.read { tx in try contracts.map { try tx.contracts.snapshots(of: $0) } }
+            let written = try await storage.write { tx in try await contracts.asyncMap { try await tx.contracts.snapshots(of: $0) } }
+            let read = try await storage.read { tx in try await contracts.asyncMap { try await tx.contracts.snapshots(of: $0) } }
             #expect(written == read, "step \(step)")
             #expect(read.map(\.count).reduce(0, +) > 0 || step < 5)
         }

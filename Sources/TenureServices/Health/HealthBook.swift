@@ -7,25 +7,27 @@ enum HealthBook {
     static let settingsName = "health"
     static let supportSettingsName = "support"
 
-    static func settings(in tx: any Transaction) throws -> HealthSettings { try tx.settings.decoded(settingsName, defaults: .defaults) }
+    static func settings(in tx: any Transaction) async throws -> HealthSettings { try await tx.settings.decoded(settingsName, defaults: .defaults) }
 
-    static func targets(in tx: any Transaction) throws -> SupportTargets { try tx.settings.decoded(supportSettingsName, defaults: .defaults) }
+    static func targets(in tx: any Transaction) async throws -> SupportTargets {
+        try await tx.settings.decoded(supportSettingsName, defaults: .defaults)
+    }
 
     /// The account's health inputs at `asOf`: usage of the 60 days before (the adoption window and the one before it),
     /// relationships, cases, surveys of the last 180 days, billing and the renewal date.
-    static func inputs(of account: Account, asOf: Date, in tx: any Transaction) throws -> HealthInputs {
+    static func inputs(of account: Account, asOf: Date, in tx: any Transaction) async throws -> HealthInputs {
         let day = 86_400.0
-        let contracts = try tx.contracts.of(account: account.id).map { try contractView($0, asOf: asOf, in: tx) }
+        let contracts = try await tx.contracts.of(account: account.id).asyncMap { try await contractView($0, asOf: asOf, in: tx) }
         let live = contracts.filter(\.isLive)
-        let payments = try tx.payments.of(account: account.id).map { (status: $0.status, at: $0.at) }
+        let payments = try await tx.payments.of(account: account.id).map { (status: $0.status, at: $0.at) }
         return HealthInputs(
             segment: account.segment,
-            usage: try tx.usage.of(account: account.id, from: asOf.addingTimeInterval(-60 * day), to: asOf),
-            contacts: try tx.contacts.of(account: account.id).map { (role: $0.role, strength: $0.relationshipStrength) },
-            lastUserContact: try tx.contacts.lastContact(account: account.id, role: .user, asOf: asOf),
-            lastExecutiveContact: try tx.contacts.lastContact(account: account.id, role: .executive, asOf: asOf),
-            cases: try tx.cases.of(account: account.id, openedBy: asOf).map { $0.facts(asOf: asOf) },
-            surveys: try tx.surveys.of(account: account.id, after: asOf.addingTimeInterval(-180 * day), upTo: asOf).map(\.response),
+            usage: try await tx.usage.of(account: account.id, from: asOf.addingTimeInterval(-60 * day), to: asOf),
+            contacts: try await tx.contacts.of(account: account.id).map { (role: $0.role, strength: $0.relationshipStrength) },
+            lastUserContact: try await tx.contacts.lastContact(account: account.id, role: .user, asOf: asOf),
+            lastExecutiveContact: try await tx.contacts.lastContact(account: account.id, role: .executive, asOf: asOf),
+            cases: try await tx.cases.of(account: account.id, openedBy: asOf).map { $0.facts(asOf: asOf) },
+            surveys: try await tx.surveys.of(account: account.id, after: asOf.addingTimeInterval(-180 * day), upTo: asOf).map(\.response),
             billing: BillingFacts(
                 liveContractStatuses: live.map(\.status),
                 hasScheduledEnd: live.contains { $0.scheduledEnd != nil },
@@ -41,10 +43,10 @@ enum HealthBook {
         settings: HealthSettings,
         targets: SupportTargets,
         in tx: any Transaction
-    ) throws
+    ) async throws
         -> HealthEvaluation
     {
-        HealthEvaluation(try inputs(of: account, asOf: asOf, in: tx), asOf: asOf, settings: settings, targets: targets)
+        HealthEvaluation(try await inputs(of: account, asOf: asOf, in: tx), asOf: asOf, settings: settings, targets: targets)
     }
 
     /// What one evaluation changed.
@@ -57,24 +59,24 @@ enum HealthBook {
     /// Stores the day's evaluation; unless the account was already evaluated on a later day, opens the flags it raises
     /// (with a playbook task when none is open for that playbook) and closes those it no longer raises.
     /// A nil evaluation (not a customer at `asOf`) stores nothing and closes every open flag.
-    static func record(_ evaluation: HealthEvaluation?, of account: Account, asOf: Date, in tx: any Transaction) throws -> Changes {
+    static func record(_ evaluation: HealthEvaluation?, of account: Account, asOf: Date, in tx: any Transaction) async throws -> Changes {
         let day = asOf.startOfUTCDay
-        let latestDay = try tx.health.latestDay(account: account.id)
-        if let evaluation { try tx.health.store(DailyHealth(accountID: account.id, evaluation, asOf: asOf)) }
+        let latestDay = try await tx.health.latestDay(account: account.id)
+        if let evaluation { try await tx.health.store(DailyHealth(accountID: account.id, evaluation, asOf: asOf)) }
         guard latestDay.map({ $0 <= day }) ?? true else { return Changes() }
         var changes = Changes()
         let raised = evaluation?.flags ?? []
-        let open = try tx.health.openFlags(account: account.id)
+        let open = try await tx.health.openFlags(account: account.id)
         for flag in open where !raised.contains(flag.code) {
-            try tx.health.closeFlag(id: flag.id, at: max(asOf, flag.since))
+            try await tx.health.closeFlag(id: flag.id, at: max(asOf, flag.since))
             changes.flagsClosed += 1
         }
         for code in raised where !open.contains(where: { $0.code == code }) {
             let flag = RiskFlag(id: Identifier.make("flg", at: asOf), accountID: account.id, code: code, since: asOf, closedAt: nil)
-            try tx.health.insertFlag(flag)
+            try await tx.health.insertFlag(flag)
             changes.flagsRaised += 1
-            if try tx.tasks.open(account: account.id, playbook: code) == nil {
-                try tx.tasks.insert(SuccessTask.playbook(for: flag, owner: account.owner, id: Identifier.make("tsk", at: asOf)))
+            if try await tx.tasks.open(account: account.id, playbook: code) == nil {
+                try await tx.tasks.insert(SuccessTask.playbook(for: flag, owner: account.owner, id: Identifier.make("tsk", at: asOf)))
                 changes.tasksCreated += 1
             }
         }

@@ -54,13 +54,13 @@ public struct HealthService: Sendable {
     }
 
     public func settings() async throws -> HealthSettings {
-        try await storage.read { tx in try HealthBook.settings(in: tx) }
+        try await storage.read { tx in try await HealthBook.settings(in: tx) }
     }
 
     public func updateSettings(_ settings: HealthSettings, by actor: Actor) async throws -> HealthSettings {
         let now = clock.now()
         try await storage.write { tx in
-            try tx.replaceSettings(settings, as: HealthBook.settingsName, by: actor, at: now)
+            try await tx.replaceSettings(settings, as: HealthBook.settingsName, by: actor, at: now)
         }
         return settings
     }
@@ -68,23 +68,23 @@ public struct HealthService: Sendable {
     /// Computes the account's health at `asOf` and stores nothing.
     public func accountHealth(_ id: String, asOf: Date) async throws -> AccountHealth {
         try await storage.read { tx in
-            guard let account = try tx.accounts.find(id: id) else { throw ServiceError.notFound(resource: "account", id: id) }
-            let stage = try accountView(account, asOf: asOf, in: tx).lifecycleStage
+            guard let account = try await tx.accounts.find(id: id) else { throw ServiceError.notFound(resource: "account", id: id) }
+            let stage = try await accountView(account, asOf: asOf, in: tx).lifecycleStage
             guard stage == .customer else { return AccountHealth(account: account, lifecycleStage: stage, asOf: asOf, trend30d: nil, flags: []) }
-            let evaluation = try HealthBook.evaluate(
+            let evaluation = try await HealthBook.evaluate(
                 account,
                 asOf: asOf,
                 settings: HealthBook.settings(in: tx),
                 targets: HealthBook.targets(in: tx),
                 in: tx
             )
-            let stored = try tx.health.flags(account: id, openAt: asOf)
+            let stored = try await tx.health.flags(account: id, openAt: asOf)
             return AccountHealth(
                 account: account,
                 lifecycleStage: stage,
                 asOf: asOf,
                 evaluation: evaluation,
-                trend30d: try tx.health.trend30d(evaluation.score, on: asOf.startOfUTCDay, account: id),
+                trend30d: try await tx.health.trend30d(evaluation.score, on: asOf.startOfUTCDay, account: id),
                 flags: evaluation.flags.map { code in (code, stored.first { $0.code == code }?.since ?? asOf) }
             )
         }
@@ -95,22 +95,22 @@ public struct HealthService: Sendable {
     public func history(_ id: String, from: Date, to: Date) async throws -> [DailyHealth] {
         guard to.timeIntervalSince(from) <= 3_660 * 86_400 else { throw ValidationError("from", "must be at most 3660 days before to") }
         return try await storage.read { tx in
-            guard try tx.accounts.find(id: id) != nil else { throw ServiceError.notFound(resource: "account", id: id) }
-            return try tx.health.history(account: id, from: from, to: to)
+            guard try await tx.accounts.find(id: id) != nil else { throw ServiceError.notFound(resource: "account", id: id) }
+            return try await tx.health.history(account: id, from: from, to: to)
         }
     }
 
     /// Customers at `filter.asOf` with their latest stored evaluation.
     public func list(_ filter: HealthListFilter, page: PageRequest) async throws -> Page<HealthListItem> {
         try await storage.read { tx in
-            let page = try tx.health.customers(filter, page)
-            let movements = try tx.ledger.movements(of: page.items.map(\.account.id), asOf: filter.asOf)
-            return try page.map { item in
+            let page = try await tx.health.customers(filter, page)
+            let movements = try await tx.ledger.movements(of: page.items.map(\.account.id), asOf: filter.asOf)
+            return try await page.asyncMap { item in
                 HealthListItem(
                     account: item.account,
                     health: item.health,
-                    trend30d: try item.health.flatMap { try tx.health.trend30d($0.score, on: $0.day, account: item.account.id) },
-                    openFlags: try tx.health.flags(account: item.account.id, openAt: filter.asOf).map(\.code),
+                    trend30d: try await item.health.asyncFlatMap { try await tx.health.trend30d($0.score, on: $0.day, account: item.account.id) },
+                    openFlags: try await tx.health.flags(account: item.account.id, openAt: filter.asOf).map(\.code),
                     mrr: (movements[item.account.id] ?? []).mrr(at: filter.asOf)
                 )
             }
@@ -127,7 +127,7 @@ public struct HealthService: Sendable {
     public func evaluateTodayIfMissing() async throws -> Bool {
         let now = clock.now()
         return try await gate.run {
-            guard try await !storage.read({ tx in try tx.health.hasEvaluation(on: now.startOfUTCDay) }) else { return false }
+            guard try await !storage.read({ tx in try await tx.health.hasEvaluation(on: now.startOfUTCDay) }) else { return false }
             _ = try await evaluateNow(asOf: now, by: .system)
             return true
         }
@@ -138,11 +138,11 @@ public struct HealthService: Sendable {
             var ids: [String] = []
             var request = PageRequest(limit: 5_000)
             repeat {
-                let page = try tx.ledger.customers(asOf: asOf, request)
+                let page = try await tx.ledger.customers(asOf: asOf, request)
                 ids += page.items
                 request.after = page.next
             } while request.after != nil
-            return (ids, try tx.health.accountsWithOpenFlags(), try HealthBook.settings(in: tx), try HealthBook.targets(in: tx))
+            return (ids, try await tx.health.accountsWithOpenFlags(), try await HealthBook.settings(in: tx), try await HealthBook.targets(in: tx))
         }
         let customerSet = Set(customers)
         let accounts = customers + flagged.filter { !customerSet.contains($0) }
@@ -150,17 +150,18 @@ public struct HealthService: Sendable {
         for start in stride(from: 0, to: accounts.count, by: Self.chunkSize) {
             let chunk = Array(accounts[start..<min(start + Self.chunkSize, accounts.count)])
             let evaluated = try await storage.read { tx in
-                try chunk.compactMap { id -> (Account, HealthEvaluation?)? in
-                    guard let account = try tx.accounts.find(id: id) else { return nil }
+                try await chunk.asyncCompactMap { id -> (Account, HealthEvaluation?)? in
+                    guard let account = try await tx.accounts.find(id: id) else { return nil }
                     let evaluation =
-                        customerSet.contains(id) ? try HealthBook.evaluate(account, asOf: asOf, settings: settings, targets: targets, in: tx) : nil
+                        customerSet.contains(id)
+                        ? try await HealthBook.evaluate(account, asOf: asOf, settings: settings, targets: targets, in: tx) : nil
                     return (account, evaluation)
                 }
             }
             run = try await storage.write { [run] tx in
                 var run = run
                 for (account, evaluation) in evaluated {
-                    let changes = try HealthBook.record(evaluation, of: account, asOf: asOf, in: tx)
+                    let changes = try await HealthBook.record(evaluation, of: account, asOf: asOf, in: tx)
                     if evaluation != nil { run.evaluated += 1 }
                     if evaluation?.score != nil { run.scored += 1 }
                     run.flagsRaised += changes.flagsRaised
@@ -171,14 +172,14 @@ public struct HealthService: Sendable {
             }
         }
         let final = run
-        try await storage.write { tx in try tx.audit(actor, "health.evaluate", "health", Timestamp.format(asOf), at: clock.now()) }
+        try await storage.write { tx in try await tx.audit(actor, "health.evaluate", "health", Timestamp.format(asOf), at: clock.now()) }
         return final
     }
 
     public func risks(_ filter: RiskFilter, page: PageRequest) async throws -> Page<RiskView> {
         try await storage.read { tx in
-            try tx.health.risks(filter, page).map { flag in
-                guard let account = try tx.accounts.find(id: flag.accountID) else {
+            try await tx.health.risks(filter, page).asyncMap { flag in
+                guard let account = try await tx.accounts.find(id: flag.accountID) else {
                     throw ServiceError.notFound(resource: "account", id: flag.accountID)
                 }
                 return RiskView(flag: flag, account: account)
@@ -187,7 +188,7 @@ public struct HealthService: Sendable {
     }
 
     public func tasks(_ filter: TaskFilter, page: PageRequest) async throws -> Page<SuccessTask> {
-        try await storage.read { tx in try tx.tasks.list(filter, page) }
+        try await storage.read { tx in try await tx.tasks.list(filter, page) }
     }
 
     /// Marks a task done or open again; reopening when the playbook already has another open task is a conflict.
@@ -198,16 +199,16 @@ public struct HealthService: Sendable {
         try validator.check()
         let now = clock.now()
         return try await storage.write { tx in
-            guard var task = try tx.tasks.find(id: id) else { throw ServiceError.notFound(resource: "task", id: id) }
+            guard var task = try await tx.tasks.find(id: id) else { throw ServiceError.notFound(resource: "task", id: id) }
             guard let status, status != task.status else { return task }
-            if status == .open, let other = try tx.tasks.open(account: task.accountID, playbook: task.playbook) {
+            if status == .open, let other = try await tx.tasks.open(account: task.accountID, playbook: task.playbook) {
                 throw ServiceError.conflict("task \(other.id) of this playbook is already open", existingID: other.id)
             }
             task.status = status
             task.completedAt = status == .done ? now : nil
             task.updatedAt = now
-            try tx.tasks.update(task)
-            try tx.audit(actor, "task.update", "task", id, at: now)
+            try await tx.tasks.update(task)
+            try await tx.audit(actor, "task.update", "task", id, at: now)
             return task
         }
     }
@@ -215,8 +216,8 @@ public struct HealthService: Sendable {
 
 extension HealthRecords {
     /// `score` on `day` minus the score stored for the day 30 days earlier; nil when either is missing.
-    func trend30d(_ score: Int?, on day: Date, account accountID: String) throws -> Int? {
-        guard let score, let earlier = try on(day: day.addingTimeInterval(-30 * 86_400), account: accountID)?.score else { return nil }
+    func trend30d(_ score: Int?, on day: Date, account accountID: String) async throws -> Int? {
+        guard let score, let earlier = try await on(day: day.addingTimeInterval(-30 * 86_400), account: accountID)?.score else { return nil }
         return score - earlier
     }
 }

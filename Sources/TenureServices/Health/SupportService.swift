@@ -110,7 +110,7 @@ public struct SupportService: Sendable {
         guard !inputs.isEmpty else { throw ValidationError("records", "must hold at least one record") }
         guard inputs.count <= Self.maxUsageBatch else { throw ValidationError("records", "must hold at most \(Self.maxUsageBatch) records") }
         let now = clock.now()
-        let usage = try inputs.enumerated().map { index, input in
+        let usage = try await inputs.enumerated().asyncMap { index, input in
             var validator = Validator()
             validator.required(input.accountID, "account_id")
             validator.required(input.date, "date")
@@ -120,7 +120,7 @@ public struct SupportService: Sendable {
             validator.range(input.activeUsers, "active_users", 0...Int(Int32.max))
             validator.required(input.licensedSeats, "licensed_seats")
             validator.range(input.licensedSeats, "licensed_seats", 0...Int(Int32.max))
-            try ValidationError.item(index, of: "records") { try validator.check() }
+            try await ValidationError.item(index, of: "records") { try validator.check() }
             return AccountUsage(
                 accountID: input.accountID ?? "",
                 record: UsageRecord(day: day ?? now, activeUsers: input.activeUsers ?? 0, licensedSeats: input.licensedSeats ?? 0)
@@ -129,19 +129,19 @@ public struct SupportService: Sendable {
         try await storage.write { tx in
             var known: Set<String> = []
             for (index, item) in usage.enumerated() where !known.contains(item.accountID) {
-                try ValidationError.item(index, of: "records") { try requireLiveAccount(item.accountID, in: tx) }
+                try await ValidationError.item(index, of: "records") { try await requireLiveAccount(item.accountID, in: tx) }
                 known.insert(item.accountID)
             }
-            try tx.usage.upsert(usage, at: now)
-            try tx.audit(actor, "usage.record", "usage", nil, at: now)
+            try await tx.usage.upsert(usage, at: now)
+            try await tx.audit(actor, "usage.record", "usage", nil, at: now)
         }
         return usage
     }
 
     public func usage(account accountID: String, from: Date?, to: Date?, page: PageRequest) async throws -> Page<UsageRecord> {
         try await storage.read { tx in
-            guard try tx.accounts.find(id: accountID) != nil else { throw ServiceError.notFound(resource: "account", id: accountID) }
-            return try tx.usage.list(account: accountID, from: from, to: to, page)
+            guard try await tx.accounts.find(id: accountID) != nil else { throw ServiceError.notFound(resource: "account", id: accountID) }
+            return try await tx.usage.list(account: accountID, from: from, to: to, page)
         }
     }
 
@@ -167,13 +167,13 @@ public struct SupportService: Sendable {
             createdAt: now
         )
         try await storage.write { tx in
-            try requireLiveAccount(item.accountID, in: tx)
-            try requireContact(item.contactID, of: item.accountID, in: tx)
-            if let externalID = item.externalID, let existing = try tx.cases.find(externalID: externalID) {
+            try await requireLiveAccount(item.accountID, in: tx)
+            try await requireContact(item.contactID, of: item.accountID, in: tx)
+            if let externalID = item.externalID, let existing = try await tx.cases.find(externalID: externalID) {
                 throw ServiceError.conflict("a case with external_id \(externalID) already exists", existingID: existing.id)
             }
-            try tx.cases.insert(item, at: now)
-            try tx.audit(actor, "case.create", "case", item.id, at: now)
+            try await tx.cases.insert(item, at: now)
+            try await tx.audit(actor, "case.create", "case", item.id, at: now)
         }
         return item
     }
@@ -186,7 +186,7 @@ public struct SupportService: Sendable {
         let at = pastInstant(text, "at", now: now, validator: &validator) ?? now
         try validator.check()
         return try await storage.write { tx in
-            guard var item = try tx.cases.find(id: id) else { throw ServiceError.notFound(resource: "case", id: id) }
+            guard var item = try await tx.cases.find(id: id) else { throw ServiceError.notFound(resource: "case", id: id) }
             let current = item.transitions.last?.to ?? .open
             switch event {
             case .respond:
@@ -199,15 +199,15 @@ public struct SupportService: Sendable {
                 guard at >= item.latestEvent else { throw ValidationError("at", "must not be before the case's latest change") }
                 item.transitions.append(CaseTransition(to: target, at: at))
             }
-            try tx.cases.update(item, at: now)
-            try tx.audit(actor, "case.\(event.rawValue)", "case", id, at: now)
+            try await tx.cases.update(item, at: now)
+            try await tx.audit(actor, "case.\(event.rawValue)", "case", id, at: now)
             return item
         }
     }
 
     public func getCase(_ id: String) async throws -> SupportCase {
         try await storage.read { tx in
-            guard let item = try tx.cases.find(id: id) else { throw ServiceError.notFound(resource: "case", id: id) }
+            guard let item = try await tx.cases.find(id: id) else { throw ServiceError.notFound(resource: "case", id: id) }
             return item
         }
     }
@@ -224,8 +224,8 @@ public struct SupportService: Sendable {
         var filter = filter
         filter.openedBy = asOf
         return try await storage.read { [filter] tx in
-            let targets = try HealthBook.targets(in: tx)
-            let page = try tx.cases.list(filter, page).filtered { item in
+            let targets = try await HealthBook.targets(in: tx)
+            let page = try await tx.cases.list(filter, page).filtered { item in
                 (status.map { item.status(at: asOf) == $0 } ?? true) && (breached.map { item.breached(targets, asOf: asOf) == $0 } ?? true)
             }
             return (page, targets)
@@ -254,45 +254,51 @@ public struct SupportService: Sendable {
             createdAt: now
         )
         try await storage.write { tx in
-            try requireLiveAccount(survey.accountID, in: tx)
-            try requireContact(survey.contactID, of: survey.accountID, in: tx)
-            try tx.surveys.insert(survey)
-            try tx.audit(actor, "survey.create", "survey", survey.id, at: now)
+            try await requireLiveAccount(survey.accountID, in: tx)
+            try await requireContact(survey.contactID, of: survey.accountID, in: tx)
+            try await tx.surveys.insert(survey)
+            try await tx.audit(actor, "survey.create", "survey", survey.id, at: now)
         }
         return survey
     }
 
     public func surveys(_ filter: SurveyFilter, page: PageRequest) async throws -> Page<Survey> {
-        try await storage.read { tx in try tx.surveys.list(filter, page) }
+        try await storage.read { tx in try await tx.surveys.list(filter, page) }
     }
 
     public func targets() async throws -> SupportTargets {
-        try await storage.read { tx in try HealthBook.targets(in: tx) }
+        try await storage.read { tx in try await HealthBook.targets(in: tx) }
     }
 
     public func updateTargets(_ targets: SupportTargets, by actor: Actor) async throws -> SupportTargets {
         let now = clock.now()
         try await storage.write { tx in
-            try tx.replaceSettings(targets, as: HealthBook.supportSettingsName, by: actor, at: now)
+            try await tx.replaceSettings(targets, as: HealthBook.supportSettingsName, by: actor, at: now)
         }
         return targets
     }
 
     public func metrics(from: Date, to: Date, asOf: Date) async throws -> SupportMetrics {
-        try await storage.read { tx in try SupportMetrics(from: from, to: to, asOf: asOf, in: tx) }
+        try await storage.read { tx in try await SupportMetrics(from: from, to: to, asOf: asOf, in: tx) }
     }
 }
 
 extension SupportMetrics {
     /// The metrics of the window `[from, to)` as of `asOf` over the stored cases.
-    init(from: Date, to: Date, asOf: Date, in tx: any Transaction) throws {
-        self.init(cases: try tx.cases.touched(from: from, to: to), from: from, to: to, asOf: asOf, targets: try HealthBook.targets(in: tx))
+    init(from: Date, to: Date, asOf: Date, in tx: any Transaction) async throws {
+        self.init(
+            cases: try await tx.cases.touched(from: from, to: to),
+            from: from,
+            to: to,
+            asOf: asOf,
+            targets: try await HealthBook.targets(in: tx)
+        )
     }
 }
 
 /// A contact given with a record must be one of the account's.
-func requireContact(_ contactID: String?, of accountID: String, in tx: any Transaction) throws {
+func requireContact(_ contactID: String?, of accountID: String, in tx: any Transaction) async throws {
     guard let contactID else { return }
-    guard let contact = try tx.contacts.find(id: contactID) else { throw ValidationError("contact_id", "no contact has this id") }
+    guard let contact = try await tx.contacts.find(id: contactID) else { throw ValidationError("contact_id", "no contact has this id") }
     guard contact.accountID == accountID else { throw ValidationError("contact_id", "belongs to another account") }
 }

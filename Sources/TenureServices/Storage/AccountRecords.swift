@@ -23,18 +23,18 @@ public struct AccountFilter: Sendable {
 public protocol AccountRecords {
     /// Throws `ServiceError.conflict` when a live account already has the domain or external id: the backend's unique
     /// key, so two writes at once cannot both pass the service's own check.
-    func insert(_ account: Account) throws
+    func insert(_ account: Account) async throws
     /// Throws `ServiceError.conflict` as `insert` does.
-    func update(_ account: Account) throws
-    func find(id: String) throws -> Account?
+    func update(_ account: Account) async throws
+    func find(id: String) async throws -> Account?
     /// The live (not merged) account with this normalized domain.
-    func find(domain: String) throws -> Account?
+    func find(domain: String) async throws -> Account?
     /// The live (not merged) account with this external id.
-    func find(externalID: String) throws -> Account?
+    func find(externalID: String) async throws -> Account?
     /// The live (not merged) account linked to this Stripe customer.
-    func find(stripeCustomerID: String) throws -> Account?
+    func find(stripeCustomerID: String) async throws -> Account?
     /// Accounts passing `filter`, its lifecycle stage and band judged at `asOf`.
-    func list(_ filter: AccountFilter, asOf: Date, _ page: PageRequest) throws -> Page<Account>
+    func list(_ filter: AccountFilter, asOf: Date, _ page: PageRequest) async throws -> Page<Account>
     /// Moves every record of `source` onto `target` (contacts with the same email become one).
-    func moveRecords(from source: String, to target: String) throws
+    func moveRecords(from source: String, to target: String) async throws
 }

@@ -2,7 +2,7 @@ import Foundation
 import TenureCore
 
 public protocol AcquisitionSpendRecords {
-    func insert(id: String, period: CalendarMonth, amount: Int, currency: String, channel: String?, at: Date) throws
+    func insert(id: String, period: CalendarMonth, amount: Int, currency: String, channel: String?, at: Date) async throws
     /// Spend summed per month.
-    func byMonth() throws -> [CalendarMonth: Int]
+    func byMonth() async throws -> [CalendarMonth: Int]
 }

@@ -35,8 +35,8 @@ public struct TimelineItem: Sendable, Equatable {
 }
 
 public protocol ActivityRecords {
-    func insert(_ activities: [Activity]) throws
-    func list(_ filter: ActivityFilter, _ page: PageRequest) throws -> Page<Activity>
+    func insert(_ activities: [Activity]) async throws
+    func list(_ filter: ActivityFilter, _ page: PageRequest) async throws -> Page<Activity>
     /// Newest first; the cursor key is the item's time in milliseconds.
-    func timeline(accountID: String, _ page: PageRequest) throws -> Page<TimelineItem>
+    func timeline(accountID: String, _ page: PageRequest) async throws -> Page<TimelineItem>
 }

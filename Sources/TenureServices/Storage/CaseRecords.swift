@@ -15,15 +15,15 @@ public struct CaseFilter: Sendable {
 }
 
 public protocol CaseRecords {
-    func insert(_ supportCase: SupportCase, at: Date) throws
-    func update(_ supportCase: SupportCase, at: Date) throws
-    func find(id: String) throws -> SupportCase?
-    func find(externalID: String) throws -> SupportCase?
-    func list(_ filter: CaseFilter, _ page: PageRequest) throws -> Page<SupportCase>
+    func insert(_ supportCase: SupportCase, at: Date) async throws
+    func update(_ supportCase: SupportCase, at: Date) async throws
+    func find(id: String) async throws -> SupportCase?
+    func find(externalID: String) async throws -> SupportCase?
+    func list(_ filter: CaseFilter, _ page: PageRequest) async throws -> Page<SupportCase>
     /// The account's cases opened at or before `asOf`.
-    func of(account accountID: String, openedBy asOf: Date) throws -> [SupportCase]
+    func of(account accountID: String, openedBy asOf: Date) async throws -> [SupportCase]
     /// Every case opened before `to` that was opened, or changed, at or after `from`: all a window's metrics can need.
-    func touched(from: Date, to: Date) throws -> [SupportCase]
+    func touched(from: Date, to: Date) async throws -> [SupportCase]
     /// The opening and first response of every case opened in `[from, to)`.
-    func firstResponses(openedFrom from: Date, to: Date) throws -> [(openedAt: Date, firstResponseAt: Date?)]
+    func firstResponses(openedFrom from: Date, to: Date) async throws -> [(openedAt: Date, firstResponseAt: Date?)]
 }

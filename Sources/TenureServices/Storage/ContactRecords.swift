@@ -16,14 +16,14 @@ public struct ContactFilter: Sendable {
 }
 
 public protocol ContactRecords {
-    func insert(_ contact: Contact) throws
-    func update(_ contact: Contact) throws
-    func find(id: String) throws -> Contact?
-    func find(accountID: String, email: String) throws -> Contact?
-    func list(_ filter: ContactFilter, _ page: PageRequest) throws -> Page<Contact>
-    func of(account accountID: String) throws -> [Contact]
+    func insert(_ contact: Contact) async throws
+    func update(_ contact: Contact) async throws
+    func find(id: String) async throws -> Contact?
+    func find(accountID: String, email: String) async throws -> Contact?
+    func list(_ filter: ContactFilter, _ page: PageRequest) async throws -> Page<Contact>
+    func of(account accountID: String) async throws -> [Contact]
     /// The latest activity linked to each contact, at or before `asOf`.
-    func lastContacted(_ contactIDs: [String], asOf: Date) throws -> [String: Date]
+    func lastContacted(_ contactIDs: [String], asOf: Date) async throws -> [String: Date]
     /// The latest activity with any contact of `role` at the account, at or before `asOf`.
-    func lastContact(account accountID: String, role: ContactRole, asOf: Date) throws -> Date?
+    func lastContact(account accountID: String, role: ContactRole, asOf: Date) async throws -> Date?
 }

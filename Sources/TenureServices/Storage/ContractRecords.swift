@@ -29,18 +29,18 @@ public struct ContractFilter: Sendable {
 }
 
 public protocol ContractRecords {
-    func insert(_ contract: Contract) throws
-    func update(_ contract: Contract) throws
+    func insert(_ contract: Contract) async throws
+    func update(_ contract: Contract) async throws
     /// Marks the contract changed at `at` and nothing else (a Stripe event that only adds a snapshot of it), leaving its
     /// indexed columns, and so its indexes, alone.
-    func touch(_ id: String, at: Date) throws
-    func find(id: String) throws -> Contract?
-    func find(stripeSubscription id: String) throws -> Contract?
-    func find(manualFor opportunityID: String) throws -> Contract?
-    func list(_ filter: ContractFilter, _ page: PageRequest) throws -> Page<Contract>
-    func of(account accountID: String) throws -> [Contract]
+    func touch(_ id: String, at: Date) async throws
+    func find(id: String) async throws -> Contract?
+    func find(stripeSubscription id: String) async throws -> Contract?
+    func find(manualFor opportunityID: String) async throws -> Contract?
+    func list(_ filter: ContractFilter, _ page: PageRequest) async throws -> Page<Contract>
+    func of(account accountID: String) async throws -> [Contract]
     /// Stores `snapshot`, whose `terms` read back as `readBack`.
-    func addSnapshot(_ snapshot: StoredSnapshot, readBack: SubscriptionSnapshot) throws
+    func addSnapshot(_ snapshot: StoredSnapshot, readBack: SubscriptionSnapshot) async throws
     /// The snapshots of a Stripe contract, read back, in effective order (`effective_at`, then the event's order key).
-    func snapshots(of contractID: String) throws -> [SubscriptionSnapshot]
+    func snapshots(of contractID: String) async throws -> [SubscriptionSnapshot]
 }

@@ -36,25 +36,25 @@ public struct RiskFilter: Sendable {
 /// Stored evaluations and risk flags.
 public protocol HealthRecords {
     /// Inserts or replaces the account's evaluation of that day.
-    func store(_ health: DailyHealth) throws
+    func store(_ health: DailyHealth) async throws
     /// The account's latest evaluation evaluated at or before `asOf`.
-    func latest(account accountID: String, asOf: Date) throws -> DailyHealth?
+    func latest(account accountID: String, asOf: Date) async throws -> DailyHealth?
     /// The day of the account's latest evaluation.
-    func latestDay(account accountID: String) throws -> Date?
-    func on(day: Date, account accountID: String) throws -> DailyHealth?
+    func latestDay(account accountID: String) async throws -> Date?
+    func on(day: Date, account accountID: String) async throws -> DailyHealth?
     /// Evaluations dated in [from, to), oldest first.
-    func history(account accountID: String, from: Date, to: Date) throws -> [DailyHealth]
-    func hasEvaluation(on day: Date) throws -> Bool
+    func history(account accountID: String, from: Date, to: Date) async throws -> [DailyHealth]
+    func hasEvaluation(on day: Date) async throws -> Bool
     /// Customers at `filter.asOf`, each with its latest evaluation at or before it (nil when none).
-    func customers(_ filter: HealthListFilter, _ page: PageRequest) throws -> Page<(account: Account, health: DailyHealth?)>
+    func customers(_ filter: HealthListFilter, _ page: PageRequest) async throws -> Page<(account: Account, health: DailyHealth?)>
 
-    func openFlags(account accountID: String) throws -> [RiskFlag]
+    func openFlags(account accountID: String) async throws -> [RiskFlag]
     /// The account's flags open at `asOf`.
-    func flags(account accountID: String, openAt asOf: Date) throws -> [RiskFlag]
-    func insertFlag(_ flag: RiskFlag) throws
-    func closeFlag(id: String, at: Date) throws
+    func flags(account accountID: String, openAt asOf: Date) async throws -> [RiskFlag]
+    func insertFlag(_ flag: RiskFlag) async throws
+    func closeFlag(id: String, at: Date) async throws
     /// Flags open at `filter.asOf`, in the order they were raised.
-    func risks(_ filter: RiskFilter, _ page: PageRequest) throws -> Page<RiskFlag>
+    func risks(_ filter: RiskFilter, _ page: PageRequest) async throws -> Page<RiskFlag>
     /// Accounts with a flag open now.
-    func accountsWithOpenFlags() throws -> [String]
+    func accountsWithOpenFlags() async throws -> [String]
 }

@@ -4,11 +4,11 @@ import TenureCore
 /// The materialized MRR ledger and the lifecycle instants derived with it.
 public protocol LedgerRecords {
     /// The earliest move to `closed_won` of any of the account's opportunities.
-    func wonAt(account accountID: String) throws -> Date?
-    func replace(account accountID: String, movements: [Movement], wonAt: Date?, paidAt: Date?, convertedAt: Date?) throws
+    func wonAt(account accountID: String) async throws -> Date?
+    func replace(account accountID: String, movements: [Movement], wonAt: Date?, paidAt: Date?, convertedAt: Date?) async throws
     /// Movements in time order per account (every account when `accountIDs` is nil), those at or before `asOf`.
-    func movements(of accountIDs: [String]?, asOf: Date) throws -> [String: [Movement]]
+    func movements(of accountIDs: [String]?, asOf: Date) async throws -> [String: [Movement]]
     /// Accounts converted at or before `asOf` whose latest movement at or before it is not a churn.
-    func customers(asOf: Date, _ page: PageRequest) throws -> Page<String>
-    func accountsWithRevenueFacts() throws -> [String]
+    func customers(asOf: Date, _ page: PageRequest) async throws -> Page<String>
+    func accountsWithRevenueFacts() async throws -> [String]
 }

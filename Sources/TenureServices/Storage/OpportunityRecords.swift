@@ -17,20 +17,20 @@ public struct OpportunityFilter: Sendable {
 }
 
 public protocol OpportunityRecords {
-    func insert(_ opportunity: Opportunity) throws
-    func update(_ opportunity: Opportunity) throws
-    func find(id: String) throws -> Opportunity?
-    func find(externalID: String) throws -> Opportunity?
-    func list(_ filter: OpportunityFilter, _ page: PageRequest) throws -> Page<Opportunity>
+    func insert(_ opportunity: Opportunity) async throws
+    func update(_ opportunity: Opportunity) async throws
+    func find(id: String) async throws -> Opportunity?
+    func find(externalID: String) async throws -> Opportunity?
+    func list(_ filter: OpportunityFilter, _ page: PageRequest) async throws -> Page<Opportunity>
     /// What the pipeline metrics need of every deal that existed at `asOf`, in the order the deals were created.
-    func pipelineFacts(asOf: Date) throws -> [PipelineFacts]
-    func addChange(_ change: StageChange, to opportunityID: String) throws
+    func pipelineFacts(asOf: Date) async throws -> [PipelineFacts]
+    func addChange(_ change: StageChange, to opportunityID: String) async throws
     /// The recorded stage changes of each deal.
-    func changes(of ids: [String]) throws -> [String: [StageChange]]
+    func changes(of ids: [String]) async throws -> [String: [StageChange]]
     /// The latest linked activity of each deal at or before `asOf`.
-    func lastActivities(of ids: [String], asOf: Date) throws -> [String: Date]
+    func lastActivities(of ids: [String], asOf: Date) async throws -> [String: Date]
     /// The CRM contract block's `end_date` for a deal billed through Stripe.
-    func setContractEndDate(_ date: Date?, of opportunityID: String) throws
+    func setContractEndDate(_ date: Date?, of opportunityID: String) async throws
     /// The latest such date among the account's deals.
-    func contractEndDate(account accountID: String) throws -> Date?
+    func contractEndDate(account accountID: String) async throws -> Date?
 }

@@ -18,6 +18,10 @@ public struct Page<Item: Sendable>: Sendable {
         Page<T>(items: try items.map(transform), next: next, positions: positions)
     }
 
+    func asyncMap<T>(_ transform: (Item) async throws -> T) async rethrows -> Page<T> {
+        Page<T>(items: try await items.asyncMap(transform), next: next, positions: positions)
+    }
+
     /// Keeps the items that pass; the cursor still points after the page's last stored item, so no item is skipped.
     func filtered(_ isIncluded: (Item) -> Bool) -> Page {
         Page(items: items.filter(isIncluded), next: next)

@@ -12,12 +12,12 @@ public struct PaymentFilter: Sendable {
 }
 
 public protocol PaymentRecords {
-    func insert(_ payment: Payment) throws
-    func update(_ payment: Payment) throws
+    func insert(_ payment: Payment) async throws
+    func update(_ payment: Payment) async throws
     /// The Stripe payment of this status for an invoice or charge id.
-    func find(stripe status: PaymentStatus, externalID: String) throws -> Payment?
-    func list(_ filter: PaymentFilter, _ page: PageRequest) throws -> Page<Payment>
-    func of(account accountID: String) throws -> [Payment]
+    func find(stripe status: PaymentStatus, externalID: String) async throws -> Payment?
+    func list(_ filter: PaymentFilter, _ page: PageRequest) async throws -> Page<Payment>
+    func of(account accountID: String) async throws -> [Payment]
     /// When the account's earliest verified payment above 0 was made (`paid_at`).
-    func firstPaid(account accountID: String) throws -> Date?
+    func firstPaid(account accountID: String) async throws -> Date?
 }

@@ -6,8 +6,8 @@ import TenureCore
 /// serialized; PostgreSQL's are not): where a service reads and then writes on what it read, it says so with
 /// `Transaction.lock`, or relies on a claim-first record (`IdempotencyRecords.claim`) or a unique key (a conflict).
 public protocol Storage: Sendable {
-    func read<T: Sendable>(_ body: @escaping @Sendable (any Transaction) throws -> T) async throws -> T
-    func write<T: Sendable>(_ body: @escaping @Sendable (any Transaction) throws -> T) async throws -> T
+    func read<T: Sendable>(_ body: @escaping @Sendable (any Transaction) async throws -> T) async throws -> T
+    func write<T: Sendable>(_ body: @escaping @Sendable (any Transaction) async throws -> T) async throws -> T
     /// True when the storage answers and its schema is current.
     func isReady() async -> Bool
     /// Finishes queued writes and closes; nothing may be called after.
@@ -35,13 +35,13 @@ public protocol Transaction {
     var health: any HealthRecords { get }
     var tasks: any TaskRecords { get }
     /// Every account ever won (not merged away), in `seq` order.
-    func wonAccounts() throws -> WonAccounts
+    func wonAccounts() async throws -> WonAccounts
     /// Holds `lock` until the transaction ends: another write that takes the same lock waits for this one to commit or
     /// roll back, so a read-then-write on what the lock names cannot interleave. A backend whose writes are serialized
     /// does nothing.
-    func lock(_ lock: WriteLock) throws
+    func lock(_ lock: WriteLock) async throws
     /// Runs `body` so that a throw undoes only its own changes, keeping the rest of the transaction.
-    func nested<T>(_ body: () throws -> T) throws -> T
+    func nested<T>(_ body: () async throws -> T) async throws -> T
 }
 
 /// Failures of the storage itself, which clients should retry (503).

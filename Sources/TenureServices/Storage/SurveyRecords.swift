@@ -12,8 +12,8 @@ public struct SurveyFilter: Sendable {
 }
 
 public protocol SurveyRecords {
-    func insert(_ survey: Survey) throws
-    func list(_ filter: SurveyFilter, _ page: PageRequest) throws -> Page<Survey>
+    func insert(_ survey: Survey) async throws
+    func list(_ filter: SurveyFilter, _ page: PageRequest) async throws -> Page<Survey>
     /// The account's responses in (from, to].
-    func of(account accountID: String, after from: Date, upTo to: Date) throws -> [Survey]
+    func of(account accountID: String, after from: Date, upTo to: Date) async throws -> [Survey]
 }

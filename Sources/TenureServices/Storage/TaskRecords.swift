@@ -14,9 +14,9 @@ public struct TaskFilter: Sendable {
 }
 
 public protocol TaskRecords {
-    func insert(_ task: SuccessTask) throws
-    func update(_ task: SuccessTask) throws
-    func find(id: String) throws -> SuccessTask?
-    func open(account accountID: String, playbook: RiskFlagCode) throws -> SuccessTask?
-    func list(_ filter: TaskFilter, _ page: PageRequest) throws -> Page<SuccessTask>
+    func insert(_ task: SuccessTask) async throws
+    func update(_ task: SuccessTask) async throws
+    func find(id: String) async throws -> SuccessTask?
+    func open(account accountID: String, playbook: RiskFlagCode) async throws -> SuccessTask?
+    func list(_ filter: TaskFilter, _ page: PageRequest) async throws -> Page<SuccessTask>
 }

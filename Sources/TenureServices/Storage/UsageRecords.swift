@@ -14,9 +14,9 @@ public struct AccountUsage: Sendable, Equatable {
 
 public protocol UsageRecords {
     /// Inserts or replaces each (account, day).
-    func upsert(_ usage: [AccountUsage], at: Date) throws
+    func upsert(_ usage: [AccountUsage], at: Date) async throws
     /// The account's records dated in [from, to), oldest first.
-    func of(account accountID: String, from: Date, to: Date) throws -> [UsageRecord]
+    func of(account accountID: String, from: Date, to: Date) async throws -> [UsageRecord]
     /// Oldest first; the cursor key is the day.
-    func list(account accountID: String, from: Date?, to: Date?, _ page: PageRequest) throws -> Page<UsageRecord>
+    func list(account accountID: String, from: Date?, to: Date?, _ page: PageRequest) async throws -> Page<UsageRecord>
 }

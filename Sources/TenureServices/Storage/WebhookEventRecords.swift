@@ -14,12 +14,12 @@ public struct WebhookEventFilter: Sendable {
 }
 
 public protocol WebhookEventRecords {
-    func insert(_ event: WebhookEvent) throws
-    func update(_ event: WebhookEvent) throws
-    func find(id: String) throws -> WebhookEvent?
-    func find(source: WebhookSource, eventID: String) throws -> WebhookEvent?
+    func insert(_ event: WebhookEvent) async throws
+    func update(_ event: WebhookEvent) async throws
+    func find(id: String) async throws -> WebhookEvent?
+    func find(source: WebhookSource, eventID: String) async throws -> WebhookEvent?
     /// Newest first.
-    func list(_ filter: WebhookEventFilter, _ page: PageRequest) throws -> Page<WebhookEvent>
+    func list(_ filter: WebhookEventFilter, _ page: PageRequest) async throws -> Page<WebhookEvent>
     /// Pending events waiting for `key`, oldest event first.
-    func pending(waitingFor key: String) throws -> [WebhookEvent]
+    func pending(waitingFor key: String) async throws -> [WebhookEvent]
 }

@@ -30,20 +30,20 @@ public protocol WebhookEventHandler: Sendable {
     func read(_ event: WebhookEvent, parsed: JSONValue?) throws -> Content
     /// Applies `content`: `processed`, `ignored` (with a reason) or `pending`. Throws `ValidationError` for invalid
     /// content, whose effects are then rolled back and the event stored as `failed`.
-    func apply(_ content: Content, of event: WebhookEvent, in tx: any Transaction) throws -> WebhookApplication
+    func apply(_ content: Content, of event: WebhookEvent, in tx: any Transaction) async throws -> WebhookApplication
 }
 
 extension WebhookEventHandler {
     /// `event` read now, applied by the returned closure (which rethrows what reading threw).
     func prepare(_ event: WebhookEvent, parsed: JSONValue? = nil) -> PreparedEvent {
         let content = Result { try read(event, parsed: parsed) }
-        return PreparedEvent { event, tx in try apply(content.get(), of: event, in: tx) }
+        return PreparedEvent { event, tx in try await apply(content.get(), of: event, in: tx) }
     }
 }
 
 /// An event already read, waiting for its transaction.
 struct PreparedEvent: Sendable {
-    let apply: @Sendable (WebhookEvent, any Transaction) throws -> WebhookApplication
+    let apply: @Sendable (WebhookEvent, any Transaction) async throws -> WebhookApplication
 }
 
 /// One verified delivery, before it is recorded.
@@ -103,27 +103,27 @@ public struct WebhookService: Sendable {
         )
         let prepared = handlers[event.source]?.prepare(event, parsed: delivery.parsed)
         return try await storage.write { tx in
-            try tx.lock(.webhookEvent(delivery.source, delivery.eventID))
-            if let existing = try tx.webhookEvents.find(source: delivery.source, eventID: delivery.eventID) {
+            try await tx.lock(.webhookEvent(delivery.source, delivery.eventID))
+            if let existing = try await tx.webhookEvents.find(source: delivery.source, eventID: delivery.eventID) {
                 guard existing.status == .failed else { return .duplicate(existing) }
                 var retried = existing
                 retried.attempts += 1
-                return try apply(retried, in: tx, new: false)
+                return try await apply(retried, in: tx, new: false)
             }
-            return try apply(event, in: tx, new: true, prepared: prepared)
+            return try await apply(event, in: tx, new: true, prepared: prepared)
         }
     }
 
     /// Processes a stored event again; a no-op for one already `processed` or `ignored`.
     public func replay(_ id: String) async throws -> WebhookEvent {
         try await storage.write { tx in
-            guard let found = try tx.webhookEvents.find(id: id) else { throw ServiceError.notFound(resource: "webhook event", id: id) }
+            guard let found = try await tx.webhookEvents.find(id: id) else { throw ServiceError.notFound(resource: "webhook event", id: id) }
             // Locked as a new delivery of the same event is, then read again: one may have applied it meanwhile.
-            try tx.lock(.webhookEvent(found.source, found.eventID))
-            guard var event = try tx.webhookEvents.find(id: id) else { throw ServiceError.notFound(resource: "webhook event", id: id) }
+            try await tx.lock(.webhookEvent(found.source, found.eventID))
+            guard var event = try await tx.webhookEvents.find(id: id) else { throw ServiceError.notFound(resource: "webhook event", id: id) }
             guard event.status == .failed || event.status == .pending else { return event }
             event.attempts += 1
-            switch try apply(event, in: tx, new: false) {
+            switch try await apply(event, in: tx, new: false) {
             case .applied(let event), .duplicate(let event), .failed(let event, _): return event
             }
         }
@@ -133,42 +133,42 @@ public struct WebhookService: Sendable {
     public func applyStoredCRMContractBlocks() async throws {
         guard let crm = handlers[.crm] as? CRMEventHandler else { return }
         try await storage.write { tx in
-            try tx.lock(.once("crm_contract_blocks_applied"))
-            guard try tx.settings.value("crm_contract_blocks_applied") == nil else { return }
-            try crm.applyStoredContractBlocks(in: tx)
-            try tx.settings.setValue("crm_contract_blocks_applied", Array("true".utf8))
+            try await tx.lock(.once("crm_contract_blocks_applied"))
+            guard try await tx.settings.value("crm_contract_blocks_applied") == nil else { return }
+            try await crm.applyStoredContractBlocks(in: tx)
+            try await tx.settings.setValue("crm_contract_blocks_applied", Array("true".utf8))
         }
     }
 
     public func list(_ filter: WebhookEventFilter, page: PageRequest) async throws -> Page<WebhookEvent> {
-        try await storage.read { tx in try tx.webhookEvents.list(filter, page) }
+        try await storage.read { tx in try await tx.webhookEvents.list(filter, page) }
     }
 
     public func get(_ id: String) async throws -> WebhookEvent {
-        let event = try await storage.read { tx in try tx.webhookEvents.find(id: id) }
+        let event = try await storage.read { tx in try await tx.webhookEvents.find(id: id) }
         guard let event else { throw ServiceError.notFound(resource: "webhook event", id: id) }
         return event
     }
 
     /// Applies `event`, read by its handler unless `prepared` already is (a retry is read from its stored payload).
-    private func apply(_ event: WebhookEvent, in tx: any Transaction, new: Bool, prepared: PreparedEvent? = nil) throws -> Outcome {
+    private func apply(_ event: WebhookEvent, in tx: any Transaction, new: Bool, prepared: PreparedEvent? = nil) async throws -> Outcome {
         guard let prepared = prepared ?? handlers[event.source]?.prepare(event) else {
             var ignored = event
             ignored.status = .ignored
             ignored.error = "no handler for \(event.source.rawValue) events"
-            try Self.record(ignored, new: new, in: tx)
+            try await Self.record(ignored, new: new, in: tx)
             return .applied(ignored)
         }
-        return try Self.apply(event, prepared, in: tx, new: new)
+        return try await Self.apply(event, prepared, in: tx, new: new)
     }
 
     /// Applies an event in a nested transaction and records it with its new status; invalid content leaves no effect.
-    static func apply(_ event: WebhookEvent, _ prepared: PreparedEvent, in tx: any Transaction, new: Bool = false) throws -> Outcome {
+    static func apply(_ event: WebhookEvent, _ prepared: PreparedEvent, in tx: any Transaction, new: Bool = false) async throws -> Outcome {
         var event = event
         var failure: ValidationError?
         do {
             let stored = event
-            let result = try tx.nested { try prepared.apply(stored, tx) }
+            let result = try await tx.nested { try await prepared.apply(stored, tx) }
             event.status = result.status
             event.error = result.reason
             event.waitingFor = result.status == .pending ? result.waitingFor : nil
@@ -178,12 +178,12 @@ public struct WebhookService: Sendable {
             event.waitingFor = nil
             failure = error
         }
-        try record(event, new: new, in: tx)
+        try await record(event, new: new, in: tx)
         return failure.map { .failed(event, $0) } ?? .applied(event)
     }
 
     /// A new event's row is written once, with what applying it gave; a stored one's is updated.
-    private static func record(_ event: WebhookEvent, new: Bool, in tx: any Transaction) throws {
-        if new { try tx.webhookEvents.insert(event) } else { try tx.webhookEvents.update(event) }
+    private static func record(_ event: WebhookEvent, new: Bool, in tx: any Transaction) async throws {
+        if new { try await tx.webhookEvents.insert(event) } else { try await tx.webhookEvents.update(event) }
     }
 }

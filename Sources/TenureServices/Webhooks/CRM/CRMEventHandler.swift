@@ -79,7 +79,7 @@ public struct CRMEventHandler: WebhookEventHandler {
         return body
     }
 
-    public func apply(_ body: CRMEvent, of event: WebhookEvent, in tx: any Transaction) throws -> WebhookApplication {
+    public func apply(_ body: CRMEvent, of event: WebhookEvent, in tx: any Transaction) async throws -> WebhookApplication {
         let stage: PipelineStage
         switch body.type {
         case "opportunity.closed_won": stage = .closedWon
@@ -111,23 +111,32 @@ public struct CRMEventHandler: WebhookEventHandler {
         if let currency = opportunityBlock.currency, currency != self.currency {
             return .ignored("the opportunity's currency \(currency) is not the reporting currency \(self.currency)")
         }
-        let account = try upsertAccount(accountBlock, billing: body.billing, at: occurredAt, in: tx)
-        let (opportunity, previousAccount) = try upsertOpportunity(opportunityBlock, accountID: account.id, at: occurredAt, in: tx)
+        let account = try await upsertAccount(accountBlock, billing: body.billing, at: occurredAt, in: tx)
+        let (opportunity, previousAccount) = try await upsertOpportunity(opportunityBlock, accountID: account.id, at: occurredAt, in: tx)
         let change = StageChange(stage: stage, at: occurredAt, order: event.eventID, lostReason: stage == .closedLost ? lostReason : nil)
-        try tx.opportunities.addChange(change, to: opportunity.id)
+        try await tx.opportunities.addChange(change, to: opportunity.id)
         if stage == .closedWon, let terms = body.contract {
-            try applyContract(terms, billedThroughStripe: body.billing?.stripeCustomerId != nil, opportunity: opportunity, in: tx)
+            try await applyContract(terms, billedThroughStripe: body.billing?.stripeCustomerId != nil, opportunity: opportunity, in: tx)
         }
-        try tx.audit(Self.actor, "opportunity.stage", "opportunity", opportunity.id, at: clock.now())
-        if let previousAccount, previousAccount != account.id { try RevenueBook.refresh(previousAccount, in: tx) }
-        try RevenueBook.refresh(account.id, in: tx)
-        try StripeLink.applyPendingEvents(of: body.billing?.stripeCustomerId, in: tx, handler: StripeEventHandler(currency: currency, clock: clock))
+        try await tx.audit(Self.actor, "opportunity.stage", "opportunity", opportunity.id, at: clock.now())
+        if let previousAccount, previousAccount != account.id { try await RevenueBook.refresh(previousAccount, in: tx) }
+        try await RevenueBook.refresh(account.id, in: tx)
+        try await StripeLink.applyPendingEvents(
+            of: body.billing?.stripeCustomerId,
+            in: tx,
+            handler: StripeEventHandler(currency: currency, clock: clock)
+        )
         return .processed
     }
 
     /// By `external_id`, then by domain; `external_id` wins when they name different accounts. Fields take the values
     /// of the latest `occurred_at`.
-    private func upsertAccount(_ block: CRMEvent.Account, billing: CRMEvent.Billing?, at occurredAt: Date, in tx: any Transaction) throws -> Account {
+    private func upsertAccount(
+        _ block: CRMEvent.Account,
+        billing: CRMEvent.Billing?,
+        at occurredAt: Date,
+        in tx: any Transaction
+    ) async throws -> Account {
         var validator = Validator()
         let domain = block.domain.flatMap { domain in
             DomainName.normalize(domain)
@@ -139,7 +148,8 @@ public struct CRMEventHandler: WebhookEventHandler {
         let segment = Segment.parse(block.segment, "account.segment", &validator)
         if block.externalId == nil, domain == nil { validator.add("account.external_id", "or account.domain is required") }
         try validator.check()
-        let existing = try block.externalId.flatMap { try tx.accounts.find(externalID: $0) } ?? domain.flatMap { try tx.accounts.find(domain: $0) }
+        var existing = try await block.externalId.asyncFlatMap { try await tx.accounts.find(externalID: $0) }
+        if existing == nil, let domain { existing = try await tx.accounts.find(domain: domain) }
         let now = clock.now()
         guard var account = existing else {
             guard let name = block.name?.trimmingWhitespace(), !name.isEmpty else {
@@ -159,39 +169,39 @@ public struct CRMEventHandler: WebhookEventHandler {
                 at: now
             )
             account.crmSyncedAt = occurredAt
-            try tx.accounts.insert(account)
-            try tx.audit(Self.actor, "account.create", "account", account.id, at: now)
+            try await tx.accounts.insert(account)
+            try await tx.audit(Self.actor, "account.create", "account", account.id, at: now)
             return account
         }
         if account.stripeCustomerID == nil, let customer = billing?.stripeCustomerId { account.stripeCustomerID = customer }
         if account.crmSyncedAt.map({ occurredAt >= $0 }) ?? true {
             account.name = block.name?.trimmingWhitespace().nilIfEmpty ?? account.name
-            if let domain, try tx.accounts.find(domain: domain).map({ $0.id == account.id }) ?? true { account.domain = domain }
+            if let domain, try await tx.accounts.find(domain: domain).map({ $0.id == account.id }) ?? true { account.domain = domain }
             account.segment = segment ?? account.segment
             account.industry = block.industry ?? account.industry
             account.owner = block.owner ?? account.owner
-            if let externalID = block.externalId, try tx.accounts.find(externalID: externalID) == nil { account.externalID = externalID }
+            if let externalID = block.externalId, try await tx.accounts.find(externalID: externalID) == nil { account.externalID = externalID }
             account.stripeCustomerID = billing?.stripeCustomerId ?? account.stripeCustomerID
             account.crmSyncedAt = occurredAt
         }
         account.updatedAt = now
-        try tx.accounts.update(account)
+        try await tx.accounts.update(account)
         return account
     }
 
     /// Applies the contract blocks of Closed Won events processed before contracts existed (issue 3 stored them with
     /// the event); idempotent, since a block creates or updates the deal's one contract.
-    func applyStoredContractBlocks(in tx: any Transaction) throws {
+    func applyStoredContractBlocks(in tx: any Transaction) async throws {
         var page = PageRequest(limit: 500)
         repeat {
-            let events = try tx.webhookEvents.list(WebhookEventFilter(source: .crm, status: .processed, type: "opportunity.closed_won"), page)
+            let events = try await tx.webhookEvents.list(WebhookEventFilter(source: .crm, status: .processed, type: "opportunity.closed_won"), page)
             for event in events.items {
                 guard let body = CRMEvent.decode(event.payload), let terms = body.contract,
-                    let opportunity = try body.opportunity?.externalId.flatMap({ try tx.opportunities.find(externalID: $0) })
+                    let opportunity = try await body.opportunity?.externalId.asyncFlatMap({ try await tx.opportunities.find(externalID: $0) })
                 else { continue }
-                try tx.nested {
-                    try applyContract(terms, billedThroughStripe: body.billing?.stripeCustomerId != nil, opportunity: opportunity, in: tx)
-                    try RevenueBook.refresh(opportunity.accountID, in: tx)
+                try await tx.nested {
+                    try await applyContract(terms, billedThroughStripe: body.billing?.stripeCustomerId != nil, opportunity: opportunity, in: tx)
+                    try await RevenueBook.refresh(opportunity.accountID, in: tx)
                 }
             }
             page.after = events.next
@@ -200,12 +210,17 @@ public struct CRMEventHandler: WebhookEventHandler {
 
     /// The Closed Won's contract block: the deal's manual contract (created, or updated on a repeated Closed Won) —
     /// unless the deal is billed through Stripe, where it only records the renewal date.
-    private func applyContract(_ terms: CRMEvent.ContractTerms, billedThroughStripe: Bool, opportunity: Opportunity, in tx: any Transaction) throws {
+    private func applyContract(
+        _ terms: CRMEvent.ContractTerms,
+        billedThroughStripe: Bool,
+        opportunity: Opportunity,
+        in tx: any Transaction
+    ) async throws {
         if billedThroughStripe {
             var validator = Validator()
             let end = calendarDate(terms.endDate, "end_date", &validator)
             try validator.nested(under: "contract").check()
-            try tx.opportunities.setContractEndDate(end, of: opportunity.id)
+            try await tx.opportunities.setContractEndDate(end, of: opportunity.id)
             return
         }
         var validator = Validator()
@@ -220,10 +235,10 @@ public struct CRMEventHandler: WebhookEventHandler {
         guard let checked else { throw ValidationError(validator.nested(under: "contract").errors) }
         let now = clock.now()
         let autoRenew = terms.autoRenew ?? true
-        if var contract = try tx.contracts.find(manualFor: opportunity.id) {
+        if var contract = try await tx.contracts.find(manualFor: opportunity.id) {
             contract.accountID = opportunity.accountID
             contract.apply(checked, autoRenew: autoRenew, at: now)
-            try tx.contracts.update(contract)
+            try await tx.contracts.update(contract)
         } else {
             let contract = Contract.manual(
                 id: Identifier.make("ctr", at: now),
@@ -234,8 +249,8 @@ public struct CRMEventHandler: WebhookEventHandler {
                 currency: currency,
                 at: now
             )
-            try tx.contracts.insert(contract)
-            try tx.audit(Self.actor, "contract.create", "contract", contract.id, at: now)
+            try await tx.contracts.insert(contract)
+            try await tx.audit(Self.actor, "contract.create", "contract", contract.id, at: now)
         }
     }
 
@@ -245,12 +260,12 @@ public struct CRMEventHandler: WebhookEventHandler {
         accountID: String,
         at occurredAt: Date,
         in tx: any Transaction
-    ) throws -> (Opportunity, previousAccount: String?) {
+    ) async throws -> (Opportunity, previousAccount: String?) {
         let now = clock.now()
         var validator = Validator()
         let createdAt = min(block.createdAt.flatMap(Timestamp.parseInstant) ?? occurredAt, occurredAt)
         if let text = block.createdAt, Timestamp.parseInstant(text) == nil { validator.add("opportunity.created_at", "must be an RFC 3339 instant") }
-        if let existing = try block.externalId.flatMap({ try tx.opportunities.find(externalID: $0) }) {
+        if let existing = try await block.externalId.asyncFlatMap({ try await tx.opportunities.find(externalID: $0) }) {
             var opportunity = existing
             opportunity.accountID = accountID
             if opportunity.crmSyncedAt.map({ occurredAt >= $0 }) ?? true {
@@ -269,7 +284,7 @@ public struct CRMEventHandler: WebhookEventHandler {
                 opportunity.crmSyncedAt = occurredAt
             }
             opportunity.updatedAt = now
-            try tx.opportunities.update(opportunity)
+            try await tx.opportunities.update(opportunity)
             return (opportunity, existing.accountID)
         }
         let fields = OpportunityFields.validated(
@@ -293,7 +308,7 @@ public struct CRMEventHandler: WebhookEventHandler {
             at: now
         )
         opportunity.crmSyncedAt = occurredAt
-        try tx.insert(opportunity, startingWith: StageChange(stage: .prospecting, at: createdAt), by: Self.actor, at: now)
+        try await tx.insert(opportunity, startingWith: StageChange(stage: .prospecting, at: createdAt), by: Self.actor, at: now)
         return (opportunity, nil)
     }
 }

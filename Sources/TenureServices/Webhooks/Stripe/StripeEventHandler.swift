@@ -65,28 +65,28 @@ public struct StripeEventHandler: WebhookEventHandler {
         return Content(created: created, object: object, subscription: subscription)
     }
 
-    public func apply(_ content: Content, of event: WebhookEvent, in tx: any Transaction) throws -> WebhookApplication {
+    public func apply(_ content: Content, of event: WebhookEvent, in tx: any Transaction) async throws -> WebhookApplication {
         let (object, created) = (content.object, content.created)
         if let objectCurrency = object["currency"].string, objectCurrency != currency {
             return .ignored("the currency \(objectCurrency) is not the reporting currency \(currency)")
         }
         if let subscription = content.subscription {
-            return try link(object, in: tx) { account in try applySubscription(subscription, account: account, in: tx) }
+            return try await link(object, in: tx) { account in try await applySubscription(subscription, account: account, in: tx) }
         }
         switch event.type {
         case "invoice.paid", "invoice.payment_succeeded":
             guard let paid = object["amount_paid"].int, paid > 0 else { return .ignored("an invoice of 0 verifies no payment") }
-            return try link(object, in: tx) { account in
-                try recordPayment(.paid, amount: paid, object: object, at: created, account: account, in: tx)
+            return try await link(object, in: tx) { account in
+                try await recordPayment(.paid, amount: paid, object: object, at: created, account: account, in: tx)
             }
         case "invoice.payment_failed":
-            return try link(object, in: tx) { account in
-                try recordPayment(.failed, amount: object["amount_due"].int ?? 0, object: object, at: created, account: account, in: tx)
+            return try await link(object, in: tx) { account in
+                try await recordPayment(.failed, amount: object["amount_due"].int ?? 0, object: object, at: created, account: account, in: tx)
             }
         case "charge.refunded":
             guard object["customer"].string != nil || object["customer"]["id"].string != nil else { return .ignored("a refund with no customer") }
-            return try link(object, in: tx) { account in
-                try recordPayment(.refunded, amount: object["amount_refunded"].int ?? 0, object: object, at: created, account: account, in: tx)
+            return try await link(object, in: tx) { account in
+                try await recordPayment(.refunded, amount: object["amount_refunded"].int ?? 0, object: object, at: created, account: account, in: tx)
             }
         default:
             return .ignored("Tenure does not handle \(event.type) events")
@@ -94,25 +94,25 @@ public struct StripeEventHandler: WebhookEventHandler {
     }
 
     /// Finds the account of the object's customer, or answers `pending` until one is linked.
-    private func link(_ object: JSONValue, in tx: any Transaction, _ apply: (Account) throws -> Void) throws -> WebhookApplication {
+    private func link(_ object: JSONValue, in tx: any Transaction, _ apply: (Account) async throws -> Void) async throws -> WebhookApplication {
         let customer = object["customer"].string ?? object["customer"]["id"].string
         guard let customer else { throw ValidationError("data.object.customer", "is required") }
-        guard let account = try StripeLink.account(of: customer, object: object, in: tx, handler: self) else {
+        guard let account = try await StripeLink.account(of: customer, object: object, in: tx, handler: self) else {
             return WebhookApplication(
                 status: .pending,
                 reason: "waiting for Stripe customer \(customer) to be linked to an account",
                 waitingFor: customer
             )
         }
-        try apply(account)
+        try await apply(account)
         return .processed
     }
 
     /// Upserts the subscription's contract and records this event's snapshot of it.
-    private func applySubscription(_ event: SubscriptionEvent, account: Account, in tx: any Transaction) throws {
+    private func applySubscription(_ event: SubscriptionEvent, account: Account, in tx: any Transaction) async throws {
         guard let subscriptionID = event.subscriptionID else { throw ValidationError("data.object.id", "is required") }
         let now = clock.now()
-        let existing = try tx.contracts.find(stripeSubscription: subscriptionID)
+        let existing = try await tx.contracts.find(stripeSubscription: subscriptionID)
         var contract =
             existing
             ?? Contract(
@@ -136,30 +136,37 @@ public struct StripeEventHandler: WebhookEventHandler {
         contract.updatedAt = now
         if existing == nil {
             contract.startDate = event.startDate
-            try tx.contracts.insert(contract)
-            try tx.audit(Self.actor, "contract.create", "contract", contract.id, at: now)
+            try await tx.contracts.insert(contract)
+            try await tx.audit(Self.actor, "contract.create", "contract", contract.id, at: now)
         } else if previousAccount != account.id {
-            try tx.contracts.update(contract)
+            try await tx.contracts.update(contract)
         } else {
-            try tx.contracts.touch(contract.id, at: now)
+            try await tx.contracts.touch(contract.id, at: now)
         }
         var stored = event.stored
         stored.contractID = contract.id
-        try tx.contracts.addSnapshot(stored, readBack: event.snapshot)
-        if previousAccount != account.id { try RevenueBook.refresh(previousAccount, in: tx) }
-        try RevenueBook.refresh(account.id, in: tx)
+        try await tx.contracts.addSnapshot(stored, readBack: event.snapshot)
+        if previousAccount != account.id { try await RevenueBook.refresh(previousAccount, in: tx) }
+        try await RevenueBook.refresh(account.id, in: tx)
     }
 
     /// One payment per invoice (paid, failed) or charge (refunded); a later event's amount and time win.
-    private func recordPayment(_ status: PaymentStatus, amount: Int, object: JSONValue, at: Date, account: Account, in tx: any Transaction) throws {
+    private func recordPayment(
+        _ status: PaymentStatus,
+        amount: Int,
+        object: JSONValue,
+        at: Date,
+        account: Account,
+        in tx: any Transaction
+    ) async throws {
         guard let objectID = object["id"].string else { throw ValidationError("data.object.id", "is required") }
         let now = clock.now()
-        if var existing = try tx.payments.find(stripe: status, externalID: objectID) {
+        if var existing = try await tx.payments.find(stripe: status, externalID: objectID) {
             guard status != .paid, at >= existing.at else { return }
             existing.amount = amount
             existing.at = at
             existing.accountID = account.id
-            try tx.payments.update(existing)
+            try await tx.payments.update(existing)
         } else {
             let payment = Payment(
                 id: Identifier.make("pay", at: now),
@@ -172,10 +179,10 @@ public struct StripeEventHandler: WebhookEventHandler {
                 externalID: objectID,
                 createdAt: now
             )
-            try tx.payments.insert(payment)
-            try tx.audit(Self.actor, "payment.create", "payment", payment.id, at: now)
+            try await tx.payments.insert(payment)
+            try await tx.audit(Self.actor, "payment.create", "payment", payment.id, at: now)
         }
-        try RevenueBook.refresh(account.id, in: tx)
+        try await RevenueBook.refresh(account.id, in: tx)
     }
 }
 
@@ -183,26 +190,26 @@ public struct StripeEventHandler: WebhookEventHandler {
 /// `metadata.tenure_account_id`, else `metadata.crm_account_id` as an external id — on the object, and on an invoice
 /// also in `parent.subscription_details.metadata`. A metadata match links the customer for every event, earlier or later.
 enum StripeLink {
-    static func account(of customer: String, object: JSONValue, in tx: any Transaction, handler: StripeEventHandler) throws -> Account? {
-        if let linked = try tx.accounts.find(stripeCustomerID: customer) { return linked }
+    static func account(of customer: String, object: JSONValue, in tx: any Transaction, handler: StripeEventHandler) async throws -> Account? {
+        if let linked = try await tx.accounts.find(stripeCustomerID: customer) { return linked }
         for metadata in [object["metadata"], object["parent"]["subscription_details"]["metadata"]] {
-            let byID = try metadata["tenure_account_id"].string.flatMap { try tx.accounts.find(id: $0) }
-            let byCRM = try metadata["crm_account_id"].string.flatMap { try tx.accounts.find(externalID: $0) }
+            let byID = try await metadata["tenure_account_id"].string.asyncFlatMap { try await tx.accounts.find(id: $0) }
+            let byCRM = try await metadata["crm_account_id"].string.asyncFlatMap { try await tx.accounts.find(externalID: $0) }
             guard var account = byID ?? byCRM, account.mergedInto == nil else { continue }
             account.stripeCustomerID = customer
             account.updatedAt = handler.clock.now()
-            try tx.accounts.update(account)
-            try applyPendingEvents(of: customer, in: tx, handler: handler)
-            return try tx.accounts.find(id: account.id)
+            try await tx.accounts.update(account)
+            try await applyPendingEvents(of: customer, in: tx, handler: handler)
+            return try await tx.accounts.find(id: account.id)
         }
         return nil
     }
 
     /// Applies, oldest first, the events that were waiting for `customer` to be linked.
-    static func applyPendingEvents(of customer: String?, in tx: any Transaction, handler: StripeEventHandler) throws {
+    static func applyPendingEvents(of customer: String?, in tx: any Transaction, handler: StripeEventHandler) async throws {
         guard let customer else { return }
-        for event in try tx.webhookEvents.pending(waitingFor: customer) {
-            _ = try WebhookService.apply(event, handler.prepare(event), in: tx)
+        for event in try await tx.webhookEvents.pending(waitingFor: customer) {
+            _ = try await WebhookService.apply(event, handler.prepare(event), in: tx)
         }
     }
 }
