@@ -32,7 +32,10 @@ struct SQLiteContractRecords: ContractRecords {
         )
     }
 
-    func touch(_ id: String, at: Date) throws { try db.query("UPDATE contracts SET updated_at = ? WHERE id = ?", [at.stored, id]) }
+    /// Only `updated_at`: the indexed columns, and so their indexes, are left alone.
+    func touch(_ contract: Contract, at: Date) throws {
+        try db.query("UPDATE contracts SET updated_at = ? WHERE id = ?", [at.stored, contract.id])
+    }
 
     func find(id: String) throws -> Contract? { try db.first("SELECT * FROM contracts WHERE id = ?", [id], decode) }
 
@@ -55,7 +58,12 @@ struct SQLiteContractRecords: ContractRecords {
         try db.map("SELECT * FROM contracts WHERE account_id = ? ORDER BY seq", [accountID], decode)
     }
 
-    func addSnapshot(_ snapshot: StoredSnapshot, readBack: SubscriptionSnapshot) throws {
+    /// Stores the snapshot and keeps it as what its row reads back: its dates are whole seconds and its amounts exact
+    /// rationals, so the row reads back as this very snapshot (a test holds it for random snapshots, and every debug
+    /// build checks each one).
+    func addSnapshot(_ readBack: SubscriptionSnapshot, of contractID: String, event eventID: String) throws {
+        let snapshot = try StoredSnapshot(readBack, of: contractID, event: eventID)
+        assert((try? snapshot.readBack()) == readBack, "the stored snapshot of \(eventID) reads back as another")
         memo.keep(readBack, as: snapshot)
         try db.query(
             """

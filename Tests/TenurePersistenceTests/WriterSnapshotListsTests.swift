@@ -36,7 +36,7 @@ import Testing
             case 0:  // rolled back with the nested change that made it
                 try await storage.write { tx in
                     try? await tx.nested {
-                        try await tx.contracts.addSnapshot(snapshot.stored, readBack: snapshot.readBack)
+                        try await tx.contracts.addSnapshot(snapshot.readBack, of: snapshot.stored.contractID, event: snapshot.stored.eventID)
                         _ = try await tx.contracts.snapshots(of: snapshot.stored.contractID)
                         throw Rollback()
                     }
@@ -44,7 +44,7 @@ import Testing
             case 1:  // rolled back with its whole write
                 await #expect(throws: Rollback.self) {
                     try await storage.write { tx in
-                        try await tx.contracts.addSnapshot(snapshot.stored, readBack: snapshot.readBack)
+                        try await tx.contracts.addSnapshot(snapshot.readBack, of: snapshot.stored.contractID, event: snapshot.stored.eventID)
                         _ = try await tx.contracts.snapshots(of: snapshot.stored.contractID)
                         throw Rollback()
                     }
@@ -59,9 +59,13 @@ import Testing
                 )
             case 3 where !made.isEmpty:  // a delivery again: the same event's snapshot is stored once
                 let again = made.randomElement(using: &random)!
-                try await storage.write { tx in try await tx.contracts.addSnapshot(again.stored, readBack: again.readBack) }
+                try await storage.write { tx in
+                    try await tx.contracts.addSnapshot(again.readBack, of: again.stored.contractID, event: again.stored.eventID)
+                }
             default:
-                try await storage.write { tx in try await tx.contracts.addSnapshot(snapshot.stored, readBack: snapshot.readBack) }
+                try await storage.write { tx in
+                    try await tx.contracts.addSnapshot(snapshot.readBack, of: snapshot.stored.contractID, event: snapshot.stored.eventID)
+                }
             }
             let written = try await storage.write { tx in try await contracts.asyncMap { try await tx.contracts.snapshots(of: $0) } }
             let read = try await storage.read { tx in try await contracts.asyncMap { try await tx.contracts.snapshots(of: $0) } }

@@ -1,23 +1,6 @@
 import Foundation
 import TenureCore
 
-/// A Stripe subscription's terms as one event described them (a `SubscriptionSnapshot`, JSON-encoded).
-public struct StoredSnapshot: Sendable, Equatable {
-    public var contractID: String
-    public var eventID: String
-    public var effectiveAt: Date
-    public var order: String
-    public var terms: [UInt8]
-
-    public init(contractID: String, eventID: String, effectiveAt: Date, order: String, terms: [UInt8]) {
-        self.contractID = contractID
-        self.eventID = eventID
-        self.effectiveAt = effectiveAt
-        self.order = order
-        self.terms = terms
-    }
-}
-
 public struct ContractFilter: Sendable {
     public var accountID: String?
     public var source: ContractSource?
@@ -31,16 +14,25 @@ public struct ContractFilter: Sendable {
 public protocol ContractRecords {
     func insert(_ contract: Contract) async throws
     func update(_ contract: Contract) async throws
-    /// Marks the contract changed at `at` and nothing else (a Stripe event that only adds a snapshot of it), leaving its
-    /// indexed columns, and so its indexes, alone.
-    func touch(_ id: String, at: Date) async throws
     func find(id: String) async throws -> Contract?
     func find(stripeSubscription id: String) async throws -> Contract?
     func find(manualFor opportunityID: String) async throws -> Contract?
     func list(_ filter: ContractFilter, _ page: PageRequest) async throws -> Page<Contract>
     func of(account accountID: String) async throws -> [Contract]
-    /// Stores `snapshot`, whose `terms` read back as `readBack`.
-    func addSnapshot(_ snapshot: StoredSnapshot, readBack: SubscriptionSnapshot) async throws
+    /// Marks `contract` changed at `at` and nothing else (see the extension's default).
+    func touch(_ contract: Contract, at: Date) async throws
+    /// Stores what Stripe event `eventID` said of the contract's subscription; a second snapshot of one event is ignored.
+    func addSnapshot(_ snapshot: SubscriptionSnapshot, of contractID: String, event eventID: String) async throws
     /// The snapshots of a Stripe contract, read back, in effective order (`effective_at`, then the event's order key).
     func snapshots(of contractID: String) async throws -> [SubscriptionSnapshot]
+}
+
+extension ContractRecords {
+    /// Marks `contract` changed at `at` and nothing else (a Stripe event that only adds a snapshot of it). A backend may
+    /// do it faster, leaving the indexed columns, and so their indexes, alone; by default it is an update.
+    public func touch(_ contract: Contract, at: Date) async throws {
+        var contract = contract
+        contract.updatedAt = at
+        try await update(contract)
+    }
 }

@@ -26,32 +26,22 @@ public struct StripeEventHandler: WebhookEventHandler {
         let subscription: SubscriptionEvent?
     }
 
-    /// A subscription event's snapshot and the row that stores it. The row reads back as this very snapshot (its
-    /// dates are whole seconds and its amounts exact rationals), so what this process applies is what any later
-    /// reader of the database reads: a test holds it for random snapshots, and every debug build checks each event.
+    /// A subscription event's snapshot of its subscription.
     struct SubscriptionEvent: Sendable {
+        let eventID: String
         let subscriptionID: String?
         /// The subscription's `start_date`, else the event's time.
         let startDate: Date
-        /// The row to store, once its contract is known.
-        let stored: StoredSnapshot
         let snapshot: SubscriptionSnapshot
 
-        init(_ object: JSONValue, created: Date, event: WebhookEvent) throws {
+        init(_ object: JSONValue, created: Date, event: WebhookEvent) {
             let deleted = event.type == "customer.subscription.deleted"
+            eventID = event.eventID
             subscriptionID = object["id"].string
             startDate = object["start_date"].date ?? created
             let order = (event.type == "customer.subscription.created" ? "0" : deleted ? "2" : "1") + event.eventID
             let effectiveAt = deleted ? StripeSubscriptionParser.deletionTime(object, eventCreated: created) : created
             snapshot = StripeSubscriptionParser.snapshot(object, effectiveAt: effectiveAt, order: order, deleted: deleted)
-            stored = StoredSnapshot(
-                contractID: "",
-                eventID: event.eventID,
-                effectiveAt: effectiveAt,
-                order: order,
-                terms: try StoredSnapshot.terms(of: snapshot)
-            )
-            assert((try? stored.readBack()) == snapshot, "the stored snapshot of \(event.eventID) reads back as another")
         }
     }
 
@@ -61,7 +51,7 @@ public struct StripeEventHandler: WebhookEventHandler {
         }
         let object = body["data"]["object"]
         guard object.isObject else { throw ValidationError("data.object", "is required") }
-        let subscription = Self.subscriptionTypes.contains(event.type) ? try SubscriptionEvent(object, created: created, event: event) : nil
+        let subscription = Self.subscriptionTypes.contains(event.type) ? SubscriptionEvent(object, created: created, event: event) : nil
         return Content(created: created, object: object, subscription: subscription)
     }
 
@@ -141,11 +131,9 @@ public struct StripeEventHandler: WebhookEventHandler {
         } else if previousAccount != account.id {
             try await tx.contracts.update(contract)
         } else {
-            try await tx.contracts.touch(contract.id, at: now)
+            try await tx.contracts.touch(contract, at: now)
         }
-        var stored = event.stored
-        stored.contractID = contract.id
-        try await tx.contracts.addSnapshot(stored, readBack: event.snapshot)
+        try await tx.contracts.addSnapshot(event.snapshot, of: contract.id, event: event.eventID)
         if previousAccount != account.id { try await RevenueBook.refresh(previousAccount, in: tx) }
         try await RevenueBook.refresh(account.id, in: tx)
     }

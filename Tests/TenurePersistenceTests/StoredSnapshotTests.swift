@@ -4,6 +4,7 @@ import TenureDemo
 import TenureJSON
 import Testing
 
+@testable import TenurePersistence
 @testable import TenureServices
 
 /// Stored snapshots are written by `JSONWriter` in `JSONEncoder`'s default form (older rows by `JSONEncoder` itself)
@@ -66,7 +67,7 @@ import Testing
             let read = try #require(SubscriptionSnapshot(stored: stored), "\(String(decoding: stored, as: UTF8.self))")
             #expect(read == snapshot)
             #expect(read == (try JSONDecoder().decode(SubscriptionSnapshot.self, from: Data(stored))))
-            let written = try StoredSnapshot.terms(of: snapshot)
+            let written = try StoredTerms(snapshot).bytes
             #expect(SubscriptionSnapshot(stored: written) == snapshot, "what Tenure stores now reads back as what it stored before")
             #expect(JSONValue.parse(written) == JSONValue.parse(stored))
         }

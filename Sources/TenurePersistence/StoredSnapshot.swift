@@ -1,17 +1,41 @@
 import Foundation
 import TenureCore
 import TenureJSON
+import TenureServices
 
-/// Reads a snapshot back from the form `StripeEventHandler` stores (`JSONEncoder`'s default form, so keys are property
-/// names, dates seconds since 2001 and rationals `"n/d"`) with the single-pass parser: `JSONDecoder` took most of the
-/// time of committed MRR and of every ledger refresh. A test holds it equal to `JSONDecoder` for every field.
-extension StoredSnapshot {
-    /// What a snapshot is stored as: `JSONEncoder`'s default form (as rows written before `JSONWriter` were), members
-    /// sorted so the same snapshot is always the same bytes.
-    static func terms(of snapshot: SubscriptionSnapshot) throws -> [UInt8] { try StoredTerms(snapshot).bytes }
+/// A Stripe subscription's terms as one event described them: a row of `subscription_snapshots`. The terms are the
+/// snapshot in `JSONEncoder`'s default form (as rows written before `StoredTerms` were: keys are property names, dates
+/// seconds since 2001 and rationals `"n/d"`), members sorted so the same snapshot is always the same bytes.
+struct StoredSnapshot: Sendable, Equatable {
+    var contractID: String
+    var eventID: String
+    var effectiveAt: Date
+    var order: String
+    var terms: [UInt8]
 
-    /// The snapshot as it was stored; throws `UnreadableRecord` when it does not read back.
-    package func readBack() throws -> SubscriptionSnapshot {
+    init(contractID: String, eventID: String, effectiveAt: Date, order: String, terms: [UInt8]) {
+        self.contractID = contractID
+        self.eventID = eventID
+        self.effectiveAt = effectiveAt
+        self.order = order
+        self.terms = terms
+    }
+
+    /// The row that stores `snapshot` of contract `contractID`, as event `eventID` described it.
+    init(_ snapshot: SubscriptionSnapshot, of contractID: String, event eventID: String) throws {
+        self.init(
+            contractID: contractID,
+            eventID: eventID,
+            effectiveAt: snapshot.effectiveAt,
+            order: snapshot.order,
+            terms: try StoredTerms(snapshot).bytes
+        )
+    }
+
+    /// The snapshot as it was stored, read with the single-pass parser (`JSONDecoder` took most of the time of
+    /// committed MRR and of every ledger refresh; a test holds the two equal for every field); throws `UnreadableRecord`
+    /// when it does not read back.
+    func readBack() throws -> SubscriptionSnapshot {
         guard let snapshot = SubscriptionSnapshot(stored: terms) else {
             throw UnreadableRecord(description: "the stored subscription snapshot of event \(eventID) does not read back")
         }
