@@ -100,6 +100,12 @@ public struct OpportunityQuery: Sendable {
     public init() {}
 }
 
+/// The pipeline settings as a client sends them, whole (`PUT /v1/settings/pipeline`).
+public struct PipelineSettingsInput: Decodable, Sendable {
+    public var stageProbabilities: [String: Double]?
+    public var stallDays: Int?
+}
+
 /// Opportunities, their stage history, pipeline settings and metrics.
 public struct PipelineService: Sendable {
     static let settingsName = "pipeline"
@@ -269,7 +275,9 @@ public struct PipelineService: Sendable {
         try await storage.read { tx in try await pipelineSettings(in: tx) }
     }
 
-    public func updateSettings(_ settings: PipelineSettings, by actor: Actor) async throws -> PipelineSettings {
+    /// Replaces the settings whole with `input`, once every field is valid.
+    public func updateSettings(_ input: PipelineSettingsInput, by actor: Actor) async throws -> PipelineSettings {
+        let settings = try PipelineSettings.validated(stageProbabilities: input.stageProbabilities, stallDays: input.stallDays)
         let now = clock.now()
         try await storage.write { tx in
             try await tx.replaceSettings(StoredPipelineSettings(settings), as: Self.settingsName, by: actor, at: now)

@@ -12,7 +12,7 @@ struct HealthController {
         var status: String?
     }
 
-    struct HealthSettingsBody: Codable, Sendable {
+    struct HealthSettingsBody: Encodable, Sendable {
         var weights: [String: Double]?
         var bands: Bands?
         var renewalWindowDays: Int?
@@ -21,7 +21,7 @@ struct HealthController {
         var championAdoption: Double?
         var adoptionDrop: Double?
 
-        struct Bands: Codable, Sendable {
+        struct Bands: Encodable, Sendable {
             var green: Double?
             var yellow: Double?
         }
@@ -34,19 +34,6 @@ struct HealthController {
             userSilenceDays = settings.userSilenceDays
             championAdoption = settings.championAdoption
             adoptionDrop = settings.adoptionDrop
-        }
-
-        func validated() throws -> HealthSettings {
-            try HealthSettings.validated(
-                weights: weights,
-                green: bands?.green,
-                yellow: bands?.yellow,
-                renewalWindowDays: renewalWindowDays,
-                execSilenceDays: execSilenceDays,
-                userSilenceDays: userSilenceDays,
-                championAdoption: championAdoption,
-                adoptionDrop: adoptionDrop
-            )
         }
     }
 
@@ -100,8 +87,7 @@ struct HealthController {
             try .json(HealthSettingsBody(try await health.settings()))
         }
         routes.put("/v1/settings/health", gate.admin) { call in
-            let settings = try call.decode(HealthSettingsBody.self).validated()
-            return try .json(HealthSettingsBody(try await health.updateSettings(settings, by: call.actor)))
+            try .json(HealthSettingsBody(try await health.updateSettings(try call.decode(HealthSettingsInput.self), by: call.actor)))
         }
         return routes
     }

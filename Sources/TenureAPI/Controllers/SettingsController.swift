@@ -7,7 +7,7 @@ struct SettingsController {
     let pipeline: PipelineService
     let gate: Gate
 
-    struct PipelineSettingsBody: Codable, Sendable {
+    struct PipelineSettingsBody: Encodable, Sendable {
         var stageProbabilities: [String: Double]?
         var stallDays: Int?
 
@@ -23,9 +23,7 @@ struct SettingsController {
             try .json(PipelineSettingsBody(try await pipeline.settings()))
         }
         routes.put("/v1/settings/pipeline", gate.admin) { call in
-            let body = try call.decode(PipelineSettingsBody.self)
-            let settings = try PipelineSettings.validated(stageProbabilities: body.stageProbabilities, stallDays: body.stallDays)
-            return try .json(PipelineSettingsBody(try await pipeline.updateSettings(settings, by: call.actor)))
+            try .json(PipelineSettingsBody(try await pipeline.updateSettings(try call.decode(PipelineSettingsInput.self), by: call.actor)))
         }
         return routes
     }

@@ -16,7 +16,7 @@ struct SupportController {
         var at: String?
     }
 
-    struct SupportSettingsBody: Codable, Sendable {
+    struct SupportSettingsBody: Encodable, Sendable {
         var firstResponseHours: [String: Double]?
 
         init(_ targets: SupportTargets) {
@@ -84,8 +84,7 @@ struct SupportController {
             try .json(SupportSettingsBody(try await support.targets()))
         }
         routes.put("/v1/settings/support", gate.admin) { call in
-            let targets = try SupportTargets.validated(try call.decode(SupportSettingsBody.self).firstResponseHours)
-            return try .json(SupportSettingsBody(try await support.updateTargets(targets, by: call.actor)))
+            try .json(SupportSettingsBody(try await support.updateTargets(try call.decode(SupportTargetsInput.self), by: call.actor)))
         }
         routes.get("/v1/metrics/support", gate.read) { call in
             let window = try call.query.window()

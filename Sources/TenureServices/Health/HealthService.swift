@@ -38,6 +38,22 @@ public struct EvaluationRun: Sendable, Equatable {
     public var tasksCreated = 0
 }
 
+/// The health settings as a client sends them, whole (`PUT /v1/settings/health`).
+public struct HealthSettingsInput: Decodable, Sendable {
+    public var weights: [String: Double]?
+    public var bands: Bands?
+    public var renewalWindowDays: Int?
+    public var execSilenceDays: Int?
+    public var userSilenceDays: Int?
+    public var championAdoption: Double?
+    public var adoptionDrop: Double?
+
+    public struct Bands: Decodable, Sendable {
+        public var green: Double?
+        public var yellow: Double?
+    }
+}
+
 /// Health scores, their history, risk flags and the playbook tasks they create.
 public struct HealthService: Sendable {
     /// Accounts evaluated per read and per write: small enough that other writes never wait long for the writer.
@@ -57,7 +73,18 @@ public struct HealthService: Sendable {
         try await storage.read { tx in try await HealthBook.settings(in: tx) }
     }
 
-    public func updateSettings(_ settings: HealthSettings, by actor: Actor) async throws -> HealthSettings {
+    /// Replaces the settings whole with `input`, once every field is valid.
+    public func updateSettings(_ input: HealthSettingsInput, by actor: Actor) async throws -> HealthSettings {
+        let settings = try HealthSettings.validated(
+            weights: input.weights,
+            green: input.bands?.green,
+            yellow: input.bands?.yellow,
+            renewalWindowDays: input.renewalWindowDays,
+            execSilenceDays: input.execSilenceDays,
+            userSilenceDays: input.userSilenceDays,
+            championAdoption: input.championAdoption,
+            adoptionDrop: input.adoptionDrop
+        )
         let now = clock.now()
         try await storage.write { tx in
             try await tx.replaceSettings(settings, as: HealthBook.settingsName, by: actor, at: now)

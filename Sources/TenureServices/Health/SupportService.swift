@@ -57,6 +57,11 @@ extension CaseInput: Decodable {
     }
 }
 
+/// The support targets as a client sends them, whole (`PUT /v1/settings/support`).
+public struct SupportTargetsInput: Decodable, Sendable {
+    public var firstResponseHours: [String: Double]?
+}
+
 /// A survey response as a client sends it.
 public struct SurveyInput: Sendable {
     public var accountID: String?
@@ -270,7 +275,9 @@ public struct SupportService: Sendable {
         try await storage.read { tx in try await HealthBook.targets(in: tx) }
     }
 
-    public func updateTargets(_ targets: SupportTargets, by actor: Actor) async throws -> SupportTargets {
+    /// Replaces the targets whole with `input`, once every field is valid.
+    public func updateTargets(_ input: SupportTargetsInput, by actor: Actor) async throws -> SupportTargets {
+        let targets = try SupportTargets.validated(input.firstResponseHours)
         let now = clock.now()
         try await storage.write { tx in
             try await tx.replaceSettings(targets, as: HealthBook.supportSettingsName, by: actor, at: now)
