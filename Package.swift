@@ -5,12 +5,16 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny")
 ]
 
-/// Every `migrations/NNNN_name.sql`, compiled into the binary so `tenure` finds its migrations wherever it runs.
-/// A new migration is listed here and in `migrations/Migrations.swift`; a test checks both against the folder.
+/// Every `migrations/sqlite/NNNN_name.sql`, compiled into the binary so `tenure` finds its migrations wherever it runs.
+/// A new migration is listed here and in `migrations/sqlite/Migrations.swift`; a test checks both against the folder.
 let migrationFiles = [
     "0001_foundation.sql", "0002_pipeline.sql", "0003_revenue.sql", "0004_health.sql", "0005_case_changes.sql",
     "0006_read_indexes.sql", "0007_contracts_version.sql", "0008_summary_reads.sql", "0009_snapshot_key.sql",
 ]
+
+/// Every `migrations/postgres/NNNN_name.sql`: a baseline equal to SQLite's schema after 0009, then the same numbers and
+/// names as SQLite's, listed here and in `migrations/postgres/Migrations.swift`.
+let postgresMigrationFiles = ["0009_baseline.sql"]
 
 let package = Package(
     name: "tenure",
@@ -27,21 +31,23 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "Migrations", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
         .target(
             name: "SQLiteStore",
             dependencies: [
-                "CSQLite",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "CSQLite", "Migrations",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "TenureMigrations", path: "migrations", resources: migrationFiles.map { .embedInCode($0) }),
+        .target(name: "TenureMigrations", path: "migrations/sqlite", resources: migrationFiles.map { .embedInCode($0) }),
+        .target(name: "TenurePostgresMigrations", path: "migrations/postgres", resources: postgresMigrationFiles.map { .embedInCode($0) }),
         .target(name: "TenureCore", swiftSettings: swiftSettings),
         .target(name: "TenureJSON", swiftSettings: swiftSettings),
         .target(
@@ -52,6 +58,15 @@ let package = Package(
         .target(
             name: "TenurePersistence",
             dependencies: ["SQLiteStore", "TenureCore", "TenureJSON", "TenureServices", "TenureMigrations"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TenurePostgres",
+            dependencies: [
+                "Migrations", "TenureCore", "TenureServices", "TenurePostgresMigrations",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(name: "TenureDemo", dependencies: ["TenureCore", "TenureJSON", "TenureServices"], swiftSettings: swiftSettings),
@@ -89,6 +104,14 @@ let package = Package(
             name: "TenurePersistenceTests",
             dependencies: [
                 "TenurePersistence", "SQLiteStore", "TenureCore", "TenureDemo", "TenureMigrations", "TenureServices", "TenureTestSupport",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TenurePostgresTests",
+            dependencies: [
+                "TenurePostgres", "TenurePostgresMigrations", "TenurePersistence", "SQLiteStore", "TenureTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),

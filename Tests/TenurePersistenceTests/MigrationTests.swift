@@ -8,7 +8,7 @@ import Testing
 
 @Suite(.temporaryFolder) struct MigrationTests {
     @Test func theBinaryEmbedsEveryMigrationFileInOrder() throws {
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../migrations").standardized
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../migrations/sqlite").standardized
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".sql") }.sorted()
         #expect(TenureMigrations.all.map { $0.name + ".sql" } == files)
         for (name, sql) in TenureMigrations.all {

@@ -1,0 +1,63 @@
+import Foundation
+import PostgresNIO
+
+/// `--database-url`: `postgres://user:pass@host:port/db?sslmode=disable|prefer|require|verify-full`.
+public struct DatabaseURL: Sendable, Equatable {
+    /// As libpq reads it: `disable` (plain), `prefer` (encrypted when the server offers it, the default), `require`
+    /// (encrypted, the certificate not checked), `verify-full` (encrypted, the certificate and host name checked).
+    public enum SSLMode: String, Sendable, CaseIterable {
+        case disable, prefer, require
+        case verifyFull = "verify-full"
+    }
+
+    public var host: String
+    public var port: Int
+    public var user: String
+    public var password: String?
+    public var database: String
+    public var sslMode: SSLMode
+
+    public init(_ text: String) throws {
+        guard let url = URLComponents(string: text), let scheme = url.scheme, ["postgres", "postgresql"].contains(scheme) else {
+            throw InvalidDatabaseURL(reason: "must start with postgres://")
+        }
+        guard let user = url.user, !user.isEmpty else { throw InvalidDatabaseURL(reason: "names no user (postgres://user@host/db)") }
+        guard let host = url.host, !host.isEmpty else { throw InvalidDatabaseURL(reason: "names no host") }
+        let database = String(url.path.drop { $0 == "/" })
+        guard !database.isEmpty, !database.contains("/") else { throw InvalidDatabaseURL(reason: "names no database (…/db)") }
+        let port = url.port ?? 5432
+        guard (1...65_535).contains(port) else { throw InvalidDatabaseURL(reason: "port \(port) is out of range") }
+        let unknown = (url.queryItems ?? []).map(\.name).filter { $0 != "sslmode" }
+        guard unknown.isEmpty else { throw InvalidDatabaseURL(reason: "unknown parameter \(unknown[0]) (only sslmode is read)") }
+        let mode = url.queryItems?.first { $0.name == "sslmode" }?.value ?? SSLMode.prefer.rawValue
+        guard let sslMode = SSLMode(rawValue: mode) else {
+            throw InvalidDatabaseURL(reason: "sslmode \(mode) is not one of \(SSLMode.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        self.host = host
+        self.port = port
+        self.user = user.removingPercentEncoding ?? user
+        self.password = url.password.map { $0.removingPercentEncoding ?? $0 }
+        self.database = database.removingPercentEncoding ?? database
+        self.sslMode = sslMode
+    }
+
+    /// The client configuration that connects as this URL says.
+    public var configuration: PostgresClient.Configuration {
+        var unverified = TLSConfiguration.makeClientConfiguration()
+        unverified.certificateVerification = .none
+        let tls: PostgresClient.Configuration.TLS =
+            switch sslMode {
+            case .disable: .disable
+            case .prefer: .prefer(unverified)
+            case .require: .require(unverified)
+            case .verifyFull: .require(.makeClientConfiguration())
+            }
+        return PostgresClient.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls)
+    }
+}
+
+/// A `--database-url` that cannot be used, with the one line that says why (never the URL: it may hold a password).
+public struct InvalidDatabaseURL: Error, CustomStringConvertible, Equatable {
+    public let reason: String
+    public var description: String { "invalid --database-url: \(reason)" }
+}
