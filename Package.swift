@@ -66,6 +66,7 @@ let package = Package(
                 "Migrations", "TenureCore", "TenureServices", "TenurePostgresMigrations",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),
