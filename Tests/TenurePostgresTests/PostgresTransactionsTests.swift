@@ -74,8 +74,8 @@ struct PostgresTransactionsTests {
         }
     }
 
-    /// Two writes that take the same two rows in opposite orders: the server aborts one as a deadlock (40P01), and the
-    /// database runs it again, so both take effect.
+    /// Two writes that take the same two rows in opposite orders, each holding its first while the other takes its
+    /// own: the server aborts one as a deadlock (40P01), and the database runs it again, so both take effect.
     @Test func aWriteAbortedForADeadlockRunsAgain() async throws {
         try await withDatabase { database in
             let logger = self.logger
@@ -84,9 +84,15 @@ struct PostgresTransactionsTests {
                 for (first, second) in [("a", "b"), ("b", "a")] {
                     group.addTask {
                         try await database.write { connection in
-                            runs.count.withLock { $0 += 1 }
+                            let run = runs.count.withLock {
+                                $0 += 1
+                                return $0
+                            }
                             try await connection.query("UPDATE items SET n = n + 1 WHERE name = \(first)", logger: logger)
-                            try await Task.sleep(for: .milliseconds(200))
+                            if run <= 2 {  // both first runs hold their first row before either asks for its second
+                                runs.holding.withLock { $0 += 1 }
+                                while runs.holding.withLock({ $0 }) < 2 { try await Task.sleep(for: .milliseconds(10)) }
+                            }
                             try await connection.query("UPDATE items SET n = n + 1 WHERE name = \(second)", logger: logger)
                         }
                     }
@@ -137,7 +143,8 @@ struct PostgresTransactionsTests {
     }
 }
 
-/// How many times a transaction's body ran.
+/// How many times a transaction's body ran, and how many of its first runs hold their first row.
 final class Runs: Sendable {
     let count = Mutex(0)
+    let holding = Mutex(0)
 }
