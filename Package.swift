@@ -57,7 +57,7 @@ let package = Package(
         ),
         .target(
             name: "TenurePersistence",
-            dependencies: ["SQLiteStore", "TenureCore", "TenureJSON", "TenureServices", "TenureMigrations"],
+            dependencies: ["Migrations", "SQLiteStore", "TenureCore", "TenureJSON", "TenureServices", "TenureMigrations"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -92,7 +92,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "TenureTestSupport", path: "Tests/TenureTestSupport", swiftSettings: swiftSettings),
-        .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "TenureTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "SQLiteStoreTests", dependencies: ["Migrations", "SQLiteStore", "TenureTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "TenureCoreTests", dependencies: ["TenureCore"], swiftSettings: swiftSettings),
         .testTarget(name: "TenureJSONTests", dependencies: ["TenureJSON"], swiftSettings: swiftSettings),
         .testTarget(
@@ -104,14 +104,15 @@ let package = Package(
         .testTarget(
             name: "TenurePersistenceTests",
             dependencies: [
-                "TenurePersistence", "SQLiteStore", "TenureCore", "TenureDemo", "TenureMigrations", "TenureServices", "TenureTestSupport",
+                "Migrations", "TenurePersistence", "SQLiteStore", "TenureCore", "TenureDemo", "TenureMigrations", "TenureServices",
+                "TenureTestSupport",
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "TenurePostgresTests",
             dependencies: [
-                "TenurePostgres", "TenurePostgresMigrations", "TenurePersistence", "SQLiteStore", "TenureTestSupport",
+                "Migrations", "TenurePostgres", "TenurePostgresMigrations", "TenurePersistence", "SQLiteStore", "TenureTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings

@@ -1,5 +1,5 @@
 import Foundation
-@_exported import Migrations
+import Migrations
 
 /// Applies migrations in name order, each in one IMMEDIATE transaction together with its bookkeeping row.
 public struct Migrator: Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Migrations
 import SQLiteStore
 import TenureMigrations
 import TenurePersistence
