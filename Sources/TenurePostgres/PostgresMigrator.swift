@@ -46,17 +46,12 @@ public struct PostgresMigrator: Sendable {
         let pending = try await pending(on: connection, logger: logger)
         for migration in pending {
             let (name, checksum, at) = (migration.name, migration.checksum, ISO8601DateFormatter().string(from: now))
-            try await connection.query("BEGIN", logger: logger)
-            do {
+            try await PostgresTransactions.transaction(on: connection, logger: logger) {
                 try await Self.runScript(migration.sql, on: connection, logger: logger)
                 try await connection.query(
                     "INSERT INTO schema_migrations (name, checksum, applied_at) VALUES (\(name), \(checksum), \(at))",
                     logger: logger
                 )
-                try await connection.query("COMMIT", logger: logger)
-            } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
-                throw error
             }
         }
         return pending.map(\.name)

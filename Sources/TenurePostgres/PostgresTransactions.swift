@@ -54,9 +54,19 @@ public struct PostgresTransactions: Sendable {
         on connection: PostgresConnection,
         _ body: (PostgresConnection) async throws -> T
     ) async throws -> T {
+        try await Self.transaction(begin, on: connection, logger: logger) { try await body(connection) }
+    }
+
+    /// Runs `body` between `begin` and `COMMIT` on `connection`, rolling back when it throws.
+    static func transaction<T>(
+        _ begin: String = "BEGIN",
+        on connection: PostgresConnection,
+        logger: Logger,
+        _ body: () async throws -> T
+    ) async throws -> T {
         try await connection.query(PostgresQuery(unsafeSQL: begin), logger: logger)
         do {
-            let result = try await body(connection)
+            let result = try await body()
             try await connection.query("COMMIT", logger: logger)
             return result
         } catch {
