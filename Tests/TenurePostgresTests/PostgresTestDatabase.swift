@@ -32,6 +32,16 @@ enum PostgresTestDatabase {
         try await withClient(admin) { client in _ = try await client.query("DROP DATABASE \(unescaped: name) WITH (FORCE)", logger: logger) }
     }
 
+    /// Runs `body` with a running client on a new database that has every migration.
+    static func withMigratedDatabase<T: Sendable>(_ body: (PostgresClient) async throws -> T) async throws -> T {
+        try await withDatabase { configuration in
+            try await withClient(configuration) { client in
+                _ = try await client.withConnection { try await PostgresMigrator.tenure.migrate(on: $0, logger: logger) }
+                return try await body(client)
+            }
+        }
+    }
+
     /// Runs `body` with a running client on `configuration`.
     static func withClient<T: Sendable>(
         _ configuration: PostgresClient.Configuration,

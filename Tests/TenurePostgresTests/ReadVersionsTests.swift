@@ -9,17 +9,8 @@ import Testing
 struct ReadVersionsTests {
     let logger = PostgresTestDatabase.logger
 
-    func withMigratedDatabase(_ body: (PostgresClient) async throws -> Void) async throws {
-        try await PostgresTestDatabase.withDatabase { configuration in
-            try await PostgresTestDatabase.withClient(configuration) { client in
-                _ = try await client.withConnection { try await PostgresMigrator.tenure.migrate(on: $0, logger: logger) }
-                try await body(client)
-            }
-        }
-    }
-
     @Test func eachSourceMovesWithItsOwnTablesOnly() async throws {
-        try await withMigratedDatabase { client in
+        try await PostgresTestDatabase.withMigratedDatabase { client in
             let logger = self.logger
             try await client.withConnection { (connection: PostgresConnection) async throws in
                 func changes(_ sql: String) async throws -> Set<String> {
@@ -67,7 +58,7 @@ struct ReadVersionsTests {
     /// Two open write transactions on connections whose counters are different shards both bump the ledger without
     /// waiting for each other (a wait would end in the 2 s lock timeout); a reader afterwards sees both.
     @Test func writersOnTwoConnectionsDoNotQueueOnOneCounter() async throws {
-        try await withMigratedDatabase { client in
+        try await PostgresTestDatabase.withMigratedDatabase { client in
             let logger = self.logger
             try await client.query("INSERT INTO accounts (id, name, created_at, updated_at) VALUES ('acc_1', 'A', 0, 0)", logger: logger)
             let url = try DatabaseURL(try #require(PostgresTestDatabase.url))

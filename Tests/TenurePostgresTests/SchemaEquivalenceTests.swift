@@ -65,59 +65,56 @@ struct SchemaEquivalenceTests {
 
     func postgresSchema() async throws -> [String: Table] {
         let logger = PostgresTestDatabase.logger
-        return try await PostgresTestDatabase.withDatabase { configuration in
-            try await PostgresTestDatabase.withClient(configuration) { client in
-                _ = try await client.withConnection { try await PostgresMigrator.tenure.migrate(on: $0, logger: logger) }
-                var tables: [String: Table] = [:]
-                let types = ["bigint": "INTEGER", "text": "TEXT", "bytea": "BLOB", "double precision": "REAL"]
-                let columns = try await client.query(
-                    """
-                    SELECT c.table_name::text, c.column_name::text, c.data_type::text, c.is_nullable = 'NO',
-                        EXISTS (SELECT 1 FROM information_schema.key_column_usage k JOIN information_schema.table_constraints t
-                            ON t.constraint_name = k.constraint_name AND t.constraint_type = 'PRIMARY KEY'
-                            WHERE k.table_name = c.table_name AND k.column_name = c.column_name)
-                    FROM information_schema.columns c JOIN information_schema.tables t ON t.table_name = c.table_name
-                    WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE' ORDER BY c.table_name, c.ordinal_position
-                    """,
-                    logger: logger
+        return try await PostgresTestDatabase.withMigratedDatabase { client in
+            var tables: [String: Table] = [:]
+            let types = ["bigint": "INTEGER", "text": "TEXT", "bytea": "BLOB", "double precision": "REAL"]
+            let columns = try await client.query(
+                """
+                SELECT c.table_name::text, c.column_name::text, c.data_type::text, c.is_nullable = 'NO',
+                    EXISTS (SELECT 1 FROM information_schema.key_column_usage k JOIN information_schema.table_constraints t
+                        ON t.constraint_name = k.constraint_name AND t.constraint_type = 'PRIMARY KEY'
+                        WHERE k.table_name = c.table_name AND k.column_name = c.column_name)
+                FROM information_schema.columns c JOIN information_schema.tables t ON t.table_name = c.table_name
+                WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE' ORDER BY c.table_name, c.ordinal_position
+                """,
+                logger: logger
+            )
+            for try await (table, column, type, notNull, primary) in columns.decode((String, String, String, Bool, Bool).self) {
+                guard !Self.bookkeeping.contains(table) else { continue }
+                tables[table, default: Table()].columns.append(
+                    "\(column) \(types[type] ?? type)\(notNull ? " NOT NULL" : "")\(primary ? " PK" : "")"
                 )
-                for try await (table, column, type, notNull, primary) in columns.decode((String, String, String, Bool, Bool).self) {
-                    guard !Self.bookkeeping.contains(table) else { continue }
-                    tables[table, default: Table()].columns.append(
-                        "\(column) \(types[type] ?? type)\(notNull ? " NOT NULL" : "")\(primary ? " PK" : "")"
-                    )
-                }
-                let indexes = try await client.query(
-                    """
-                    SELECT t.relname::text, ix.indisunique, ix.indpred IS NOT NULL,
-                        array_to_string(ARRAY(SELECT a.attname FROM unnest(ix.indkey) WITH ORDINALITY k(attnum, n)
-                            JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum ORDER BY k.n), ',')
-                    FROM pg_index ix JOIN pg_class t ON t.oid = ix.indrelid JOIN pg_namespace s ON s.oid = t.relnamespace
-                    WHERE s.nspname = 'public' AND NOT ix.indisprimary
-                    """,
-                    logger: logger
-                )
-                for try await (table, unique, partial, columns) in indexes.decode((String, Bool, Bool, String).self) {
-                    guard !Self.bookkeeping.contains(table) else { continue }
-                    tables[table]?.indexes.insert(Self.index(columns.components(separatedBy: ","), unique: unique, partial: partial))
-                }
-                let constraints = try await client.query(
-                    """
-                    SELECT t.relname::text, c.contype::text,
-                        COALESCE((SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = c.conrelid AND a.attnum = c.conkey[1]), ''),
-                        COALESCE(r.relname::text, ''),
-                        COALESCE((SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = c.confrelid AND a.attnum = c.confkey[1]), '')
-                    FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid LEFT JOIN pg_class r ON r.oid = c.confrelid
-                    JOIN pg_namespace s ON s.oid = t.relnamespace WHERE s.nspname = 'public' AND c.contype IN ('f', 'c')
-                    """,
-                    logger: logger
-                )
-                for try await (table, kind, from, target, to) in constraints.decode((String, String, String, String, String).self) {
-                    guard !Self.bookkeeping.contains(table) else { continue }
-                    if kind == "f" { tables[table]?.foreignKeys.insert("\(from) → \(target).\(to)") } else { tables[table]?.checks += 1 }
-                }
-                return tables
             }
+            let indexes = try await client.query(
+                """
+                SELECT t.relname::text, ix.indisunique, ix.indpred IS NOT NULL,
+                    array_to_string(ARRAY(SELECT a.attname FROM unnest(ix.indkey) WITH ORDINALITY k(attnum, n)
+                        JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum ORDER BY k.n), ',')
+                FROM pg_index ix JOIN pg_class t ON t.oid = ix.indrelid JOIN pg_namespace s ON s.oid = t.relnamespace
+                WHERE s.nspname = 'public' AND NOT ix.indisprimary
+                """,
+                logger: logger
+            )
+            for try await (table, unique, partial, columns) in indexes.decode((String, Bool, Bool, String).self) {
+                guard !Self.bookkeeping.contains(table) else { continue }
+                tables[table]?.indexes.insert(Self.index(columns.components(separatedBy: ","), unique: unique, partial: partial))
+            }
+            let constraints = try await client.query(
+                """
+                SELECT t.relname::text, c.contype::text,
+                    COALESCE((SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = c.conrelid AND a.attnum = c.conkey[1]), ''),
+                    COALESCE(r.relname::text, ''),
+                    COALESCE((SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = c.confrelid AND a.attnum = c.confkey[1]), '')
+                FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid LEFT JOIN pg_class r ON r.oid = c.confrelid
+                JOIN pg_namespace s ON s.oid = t.relnamespace WHERE s.nspname = 'public' AND c.contype IN ('f', 'c')
+                """,
+                logger: logger
+            )
+            for try await (table, kind, from, target, to) in constraints.decode((String, String, String, String, String).self) {
+                guard !Self.bookkeeping.contains(table) else { continue }
+                if kind == "f" { tables[table]?.foreignKeys.insert("\(from) → \(target).\(to)") } else { tables[table]?.checks += 1 }
+            }
+            return tables
         }
     }
 
