@@ -63,7 +63,7 @@ let package = Package(
         .target(
             name: "TenurePostgres",
             dependencies: [
-                "Migrations", "TenureCore", "TenureServices", "TenurePostgresMigrations",
+                "Migrations", "SQLiteStore", "TenureCore", "TenurePersistence", "TenureServices", "TenurePostgresMigrations",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "_ConnectionPoolModule", package: "postgres-nio"),

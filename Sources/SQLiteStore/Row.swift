@@ -14,7 +14,7 @@ public struct Row: @unchecked Sendable {
     let columns: [String]
     private let source: Source
 
-    init(columns: [String], values: [SQLiteValue]) {
+    public init(columns: [String], values: [SQLiteValue]) {
         self.columns = columns
         source = .values(values)
     }
@@ -28,7 +28,7 @@ public struct Row: @unchecked Sendable {
     public var values: [SQLiteValue] { columns.indices.map { value(at: $0) } }
 
     /// The row with its values copied out of the statement, for use after the step.
-    var held: Row {
+    public var held: Row {
         guard case .live = source else { return self }
         return Row(columns: columns, values: values)
     }

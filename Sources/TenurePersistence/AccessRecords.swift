@@ -3,31 +3,34 @@ import SQLiteStore
 import TenureCore
 import TenureServices
 
-struct SQLiteAPIKeyRecords: APIKeyRecords {
-    let db: Connection
+struct SQLAPIKeyRecords: APIKeyRecords {
+    let db: any SQLConnection
 
-    func insert(_ key: APIKey, secretHash: String) throws {
-        try db.query(
+    func insert(_ key: APIKey, secretHash: String) async throws {
+        try await db.query(
             "INSERT INTO api_keys (id, name, scope, secret_hash, prefix, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [key.id, key.name, key.scope.rawValue, secretHash, key.prefix, key.createdAt.stored, key.revokedAt?.stored]
         )
     }
 
-    func find(secretHash: String) throws -> APIKey? {
-        try db.first("SELECT * FROM api_keys WHERE secret_hash = ?", [secretHash], decode)
+    func find(secretHash: String) async throws -> APIKey? {
+        try await db.first("SELECT * FROM api_keys WHERE secret_hash = ?", [secretHash], decode)
     }
 
-    func list() throws -> [APIKey] {
-        try db.map("SELECT * FROM api_keys ORDER BY seq", decode)
+    func list() async throws -> [APIKey] {
+        try await db.map("SELECT * FROM api_keys ORDER BY seq", decode)
     }
 
-    func revoke(idOrName: String, at: Date) throws -> Bool {
-        try db.query("UPDATE api_keys SET revoked_at = ? WHERE (id = ? OR name = ?) AND revoked_at IS NULL", [at.stored, idOrName, idOrName])
-        return db.changes > 0
+    func revoke(idOrName: String, at: Date) async throws -> Bool {
+        let revoked = try await db.query(
+            "UPDATE api_keys SET revoked_at = ? WHERE (id = ? OR name = ?) AND revoked_at IS NULL RETURNING id",
+            [at.stored, idOrName, idOrName]
+        )
+        return !revoked.isEmpty
     }
 
-    func count() throws -> Int {
-        try db.first("SELECT count(*) AS n FROM api_keys")?.int("n") ?? 0
+    func count() async throws -> Int {
+        try await db.first("SELECT count(*) AS n FROM api_keys")?.int("n") ?? 0
     }
 
     private func decode(_ row: Row) -> APIKey {
@@ -42,18 +45,18 @@ struct SQLiteAPIKeyRecords: APIKeyRecords {
     }
 }
 
-struct SQLiteAuditRecords: AuditRecords {
-    let db: Connection
+struct SQLAuditRecords: AuditRecords {
+    let db: any SQLConnection
 
-    func append(_ entry: AuditEntry) throws {
-        try db.query(
+    func append(_ entry: AuditEntry) async throws {
+        try await db.query(
             "INSERT INTO audit_log (at, key_name, action, resource, resource_id) VALUES (?, ?, ?, ?, ?)",
             [entry.at.stored, entry.keyName, entry.action, entry.resource, entry.resourceID]
         )
     }
 
-    func list(_ request: PageRequest) throws -> Page<AuditEntry> {
-        let rows = try db.query(
+    func list(_ request: PageRequest) async throws -> Page<AuditEntry> {
+        let rows = try await db.query(
             "SELECT * FROM audit_log WHERE seq < ? ORDER BY seq DESC LIMIT ?",
             [request.after?.seq ?? Int64.max, request.limit + 1]
         )
@@ -71,20 +74,20 @@ struct SQLiteAuditRecords: AuditRecords {
     }
 }
 
-struct SQLiteIdempotencyRecords: IdempotencyRecords {
-    let db: Connection
+struct SQLIdempotencyRecords: IdempotencyRecords {
+    let db: any SQLConnection
 
-    func claim(_ key: IdempotencyKey, requestHash: String, at: Date) throws -> StoredIdempotentRequest? {
+    func claim(_ key: IdempotencyKey, requestHash: String, at: Date) async throws -> StoredIdempotentRequest? {
         // Claim first: of two requests with the same key, exactly one inserts, whatever the backend's isolation.
-        try db.query(
+        let claimed = try await db.first(
             """
             INSERT INTO idempotency_keys (key_id, idempotency_key, request_hash, created_at) VALUES (?, ?, ?, ?)
-            ON CONFLICT (key_id, idempotency_key) DO NOTHING
+            ON CONFLICT (key_id, idempotency_key) DO NOTHING RETURNING 1 AS claimed
             """,
             [key.apiKeyID, key.key, requestHash, at.stored]
         )
-        guard db.changes == 0,
-            let row = try db.first(
+        guard claimed == nil,
+            let row = try await db.first(
                 "SELECT request_hash, response_status, response_headers, response_body FROM idempotency_keys WHERE key_id = ? AND idempotency_key = ?",
                 [key.apiKeyID, key.key]
             )
@@ -99,19 +102,19 @@ struct SQLiteIdempotencyRecords: IdempotencyRecords {
         return StoredIdempotentRequest(requestHash: row.string("request_hash") ?? "", response: response)
     }
 
-    func complete(_ key: IdempotencyKey, response: StoredResponse) throws {
+    func complete(_ key: IdempotencyKey, response: StoredResponse) async throws {
         let headers = String(decoding: (try? JSONEncoder().encode(response.headers)) ?? Data("{}".utf8), as: UTF8.self)
-        try db.query(
+        try await db.query(
             "UPDATE idempotency_keys SET response_status = ?, response_headers = ?, response_body = ? WHERE key_id = ? AND idempotency_key = ?",
             [response.status, headers, response.body, key.apiKeyID, key.key]
         )
     }
 
-    func release(_ key: IdempotencyKey) throws {
-        try db.query("DELETE FROM idempotency_keys WHERE key_id = ? AND idempotency_key = ?", [key.apiKeyID, key.key])
+    func release(_ key: IdempotencyKey) async throws {
+        try await db.query("DELETE FROM idempotency_keys WHERE key_id = ? AND idempotency_key = ?", [key.apiKeyID, key.key])
     }
 
-    func purge(before: Date) throws {
-        try db.query("DELETE FROM idempotency_keys WHERE created_at < ?", [before.stored])
+    func purge(before: Date) async throws {
+        try await db.query("DELETE FROM idempotency_keys WHERE created_at < ?", [before.stored])
     }
 }

@@ -3,14 +3,14 @@ import SQLiteStore
 import TenureCore
 import TenureServices
 
-struct SQLiteAccountRecords: AccountRecords {
-    let db: Connection
+struct SQLAccountRecords: AccountRecords {
+    let db: any SQLConnection
 
     static let columns =
         "seq, id, name, domain, segment, industry, employee_count, owner, external_id, stripe_customer_id, merged_into, created_at, updated_at, crm_synced_at, won_at, paid_at, converted_at"
 
-    func insert(_ account: Account) throws {
-        try db.query(
+    func insert(_ account: Account) async throws {
+        try await db.query(
             """
             INSERT INTO accounts (id, name, domain, segment, industry, employee_count, owner, external_id, stripe_customer_id,
                                   merged_into, crm_synced_at, created_at, updated_at)
@@ -20,8 +20,8 @@ struct SQLiteAccountRecords: AccountRecords {
         )
     }
 
-    func update(_ account: Account) throws {
-        try db.query(
+    func update(_ account: Account) async throws {
+        try await db.query(
             """
             UPDATE accounts SET name = ?, domain = ?, segment = ?, industry = ?, employee_count = ?, owner = ?, external_id = ?,
                                 stripe_customer_id = ?, merged_into = ?, crm_synced_at = ?, updated_at = ?
@@ -31,27 +31,27 @@ struct SQLiteAccountRecords: AccountRecords {
         )
     }
 
-    func find(id: String) throws -> Account? {
-        try db.first("SELECT \(Self.columns) FROM accounts WHERE id = ?", [id], decode)
+    func find(id: String) async throws -> Account? {
+        try await db.first("SELECT \(Self.columns) FROM accounts WHERE id = ?", [id], decode)
     }
 
-    func find(domain: String) throws -> Account? {
-        try db.first("SELECT \(Self.columns) FROM accounts WHERE domain = ? AND merged_into IS NULL", [domain], decode)
+    func find(domain: String) async throws -> Account? {
+        try await db.first("SELECT \(Self.columns) FROM accounts WHERE domain = ? AND merged_into IS NULL", [domain], decode)
     }
 
-    func find(externalID: String) throws -> Account? {
-        try db.first("SELECT \(Self.columns) FROM accounts WHERE external_id = ? AND merged_into IS NULL", [externalID], decode)
+    func find(externalID: String) async throws -> Account? {
+        try await db.first("SELECT \(Self.columns) FROM accounts WHERE external_id = ? AND merged_into IS NULL", [externalID], decode)
     }
 
-    func find(stripeCustomerID: String) throws -> Account? {
-        try db.first(
+    func find(stripeCustomerID: String) async throws -> Account? {
+        try await db.first(
             "SELECT \(Self.columns) FROM accounts WHERE stripe_customer_id = ? AND merged_into IS NULL ORDER BY seq LIMIT 1",
             [stripeCustomerID],
             decode
         )
     }
 
-    func list(_ filter: AccountFilter, asOf: Date, _ request: PageRequest) throws -> Page<Account> {
+    func list(_ filter: AccountFilter, asOf: Date, _ request: PageRequest) async throws -> Page<Account> {
         var conditions = Conditions()
         if !filter.includeMerged { conditions.add("merged_into IS NULL") }
         conditions.add("segment = ?", ifPresent: filter.segment?.rawValue)
@@ -69,12 +69,12 @@ struct SQLiteAccountRecords: AccountRecords {
                 .replacingOccurrences(of: "_", with: "\\_") + "%"
             conditions.add("(lower(name) LIKE ? ESCAPE '\\' OR domain LIKE ? ESCAPE '\\')", pattern, pattern)
         }
-        return try page(db, select: "SELECT \(Self.columns) FROM accounts", conditions: conditions, request, decode: decode)
+        return try await page(db, select: "SELECT \(Self.columns) FROM accounts", conditions: conditions, request, decode: decode)
     }
 
-    func moveRecords(from source: String, to target: String) throws {
+    func moveRecords(from source: String, to target: String) async throws {
         // A source contact whose email the target already has becomes that contact: its activities follow it.
-        try db.query(
+        try await db.query(
             """
             UPDATE activities SET contact_id = (
                 SELECT t.id FROM contacts s JOIN contacts t ON t.account_id = ? AND t.email = s.email WHERE s.id = activities.contact_id)
@@ -83,21 +83,29 @@ struct SQLiteAccountRecords: AccountRecords {
             """,
             [target, source, target, source]
         )
-        try db.query(
+        try await db.query(
             "DELETE FROM contacts WHERE account_id = ? AND email IN (SELECT email FROM contacts WHERE account_id = ? AND email IS NOT NULL)",
             [source, target]
         )
-        try db.query("UPDATE contacts SET account_id = ? WHERE account_id = ?", [target, source])
-        try db.query("UPDATE activities SET account_id = ? WHERE account_id = ?", [target, source])
-        try SQLiteOpportunityRecords(db: db).moveAccount(from: source, to: target)
+        try await db.query("UPDATE contacts SET account_id = ? WHERE account_id = ?", [target, source])
+        try await db.query("UPDATE activities SET account_id = ? WHERE account_id = ?", [target, source])
+        try await SQLOpportunityRecords(db: db).moveAccount(from: source, to: target)
         for table in ["contracts", "payments", "cases", "surveys"] {
-            try db.query("UPDATE \(table) SET account_id = ? WHERE account_id = ?", [target, source])
+            try await db.query("UPDATE \(table) SET account_id = ? WHERE account_id = ?", [target, source])
         }
         // Usage of a day the target already has, and an open task of a playbook the target already has open, stay with the
         // source; its scores and flags stay as history: the next evaluation judges the merged account.
-        for table in ["usage_records", "tasks"] {
-            try db.query("UPDATE OR IGNORE \(table) SET account_id = ? WHERE account_id = ?", [target, source])
-        }
+        try await db.query(
+            "UPDATE usage_records SET account_id = ? WHERE account_id = ? AND day NOT IN (SELECT day FROM usage_records WHERE account_id = ?)",
+            [target, source, target]
+        )
+        try await db.query(
+            """
+            UPDATE tasks SET account_id = ? WHERE account_id = ?
+                AND NOT (status = 'open' AND playbook IN (SELECT playbook FROM tasks WHERE account_id = ? AND status = 'open'))
+            """,
+            [target, source, target]
+        )
     }
 
     private func values(_ account: Account) -> [any SQLiteBindable] {
@@ -130,7 +138,7 @@ struct SQLiteAccountRecords: AccountRecords {
     }
 }
 
-extension SQLiteAccountRecords {
+extension SQLAccountRecords {
     /// Accounts (not merged away) that are customers at `asOf`.
     static func customers(asOf: Date) -> Conditions {
         var conditions = Conditions()

@@ -3,19 +3,19 @@ import SQLiteStore
 import TenureCore
 import TenureServices
 
-struct SQLiteAcquisitionSpendRecords: AcquisitionSpendRecords {
-    let db: Connection
+struct SQLAcquisitionSpendRecords: AcquisitionSpendRecords {
+    let db: any SQLConnection
 
-    func insert(id: String, period: CalendarMonth, amount: Int, currency: String, channel: String?, at: Date) throws {
-        try db.query(
+    func insert(id: String, period: CalendarMonth, amount: Int, currency: String, channel: String?, at: Date) async throws {
+        try await db.query(
             "INSERT INTO acquisition_spend (id, period, amount, currency, channel, created_at) VALUES (?, ?, ?, ?, ?, ?)",
             [id, period.description, amount, currency, channel, at.stored]
         )
     }
 
-    func byMonth() throws -> [CalendarMonth: Int] {
+    func byMonth() async throws -> [CalendarMonth: Int] {
         var spend: [CalendarMonth: Int] = [:]
-        for row in try db.query("SELECT period, sum(amount) AS amount FROM acquisition_spend GROUP BY period") {
+        for row in try await db.query("SELECT period, sum(amount) AS amount FROM acquisition_spend GROUP BY period") {
             if let month = row.string("period").flatMap(CalendarMonth.init) { spend[month] = row.int("amount") ?? 0 }
         }
         return spend

@@ -3,14 +3,14 @@ import SQLiteStore
 import TenureCore
 import TenureServices
 
-struct SQLiteActivityRecords: ActivityRecords {
-    let db: Connection
+struct SQLActivityRecords: ActivityRecords {
+    let db: any SQLConnection
 
     private static let columns = "seq, id, account_id, type, occurred_at, contact_id, opportunity_id, direction, subject, created_at"
 
-    func insert(_ activities: [Activity]) throws {
+    func insert(_ activities: [Activity]) async throws {
         for activity in activities {
-            try db.query(
+            try await db.query(
                 """
                 INSERT INTO activities (id, account_id, type, occurred_at, contact_id, opportunity_id, direction, subject, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -23,25 +23,25 @@ struct SQLiteActivityRecords: ActivityRecords {
         }
         // What migration 0006's triggers do for every other source of the pipeline (see there why not here).
         if activities.contains(where: { $0.opportunityID != nil }) {
-            try db.query("UPDATE read_versions SET version = version + 1 WHERE source = 'pipeline'")
+            try await db.query("UPDATE read_versions SET version = version + 1 WHERE source = 'pipeline'")
         }
     }
 
-    func list(_ filter: ActivityFilter, _ request: PageRequest) throws -> Page<Activity> {
+    func list(_ filter: ActivityFilter, _ request: PageRequest) async throws -> Page<Activity> {
         var conditions = Conditions()
         conditions.add("account_id = ?", ifPresent: filter.accountID)
         conditions.add("contact_id = ?", ifPresent: filter.contactID)
         conditions.add("opportunity_id = ?", ifPresent: filter.opportunityID)
         conditions.add("occurred_at >= ?", ifPresent: filter.from?.stored)
         conditions.add("occurred_at < ?", ifPresent: filter.to?.stored)
-        return try page(db, select: "SELECT \(Self.columns) FROM activities", conditions: conditions, request, decode: decode)
+        return try await page(db, select: "SELECT \(Self.columns) FROM activities", conditions: conditions, request, decode: decode)
     }
 
-    func timeline(accountID: String, _ request: PageRequest) throws -> Page<TimelineItem> {
+    func timeline(accountID: String, _ request: PageRequest) async throws -> Page<TimelineItem> {
         var conditions = Conditions()
         conditions.add("account_id = ?", accountID)
         if let after = request.after { conditions.add("(at < ? OR (at = ? AND seq < ?))", after.key, after.key, after.seq) }
-        let rows = try db.query(
+        let rows = try await db.query(
             "SELECT at, seq, kind, summary, ref_type, ref_id FROM account_timeline \(conditions.sql) ORDER BY at DESC, seq DESC LIMIT ?",
             conditions.parameters + [request.limit + 1]
         )

@@ -4,11 +4,11 @@ import TenureCore
 import TenureJSON
 import TenureServices
 
-struct SQLiteCaseRecords: CaseRecords {
-    let db: Connection
+struct SQLCaseRecords: CaseRecords {
+    let db: any SQLConnection
 
-    func insert(_ item: SupportCase, at now: Date) throws {
-        try db.query(
+    func insert(_ item: SupportCase, at now: Date) async throws {
+        try await db.query(
             """
             INSERT INTO cases (account_id, subject, priority, opened_at, contact_id, external_id, first_response_at, status, transitions,
                                changed_at, updated_at, id, created_at)
@@ -18,8 +18,8 @@ struct SQLiteCaseRecords: CaseRecords {
         )
     }
 
-    func update(_ item: SupportCase, at now: Date) throws {
-        try db.query(
+    func update(_ item: SupportCase, at now: Date) async throws {
+        try await db.query(
             """
             UPDATE cases SET account_id = ?, subject = ?, priority = ?, opened_at = ?, contact_id = ?, external_id = ?, first_response_at = ?,
                              status = ?, transitions = ?, changed_at = ?, updated_at = ?
@@ -29,38 +29,40 @@ struct SQLiteCaseRecords: CaseRecords {
         )
     }
 
-    func find(id: String) throws -> SupportCase? { try db.first("SELECT * FROM cases WHERE id = ?", [id], decode) }
+    func find(id: String) async throws -> SupportCase? { try await db.first("SELECT * FROM cases WHERE id = ?", [id], decode) }
 
-    func find(externalID: String) throws -> SupportCase? { try db.first("SELECT * FROM cases WHERE external_id = ?", [externalID], decode) }
+    func find(externalID: String) async throws -> SupportCase? {
+        try await db.first("SELECT * FROM cases WHERE external_id = ?", [externalID], decode)
+    }
 
-    func list(_ filter: CaseFilter, _ request: PageRequest) throws -> Page<SupportCase> {
+    func list(_ filter: CaseFilter, _ request: PageRequest) async throws -> Page<SupportCase> {
         var conditions = Conditions()
         conditions.add("account_id = ?", ifPresent: filter.accountID)
         conditions.add("external_id = ?", ifPresent: filter.externalID)
         conditions.add("opened_at <= ?", ifPresent: filter.openedBy?.stored)
-        return try page(db, select: "SELECT * FROM cases", conditions: conditions, request, decode: decode)
+        return try await page(db, select: "SELECT * FROM cases", conditions: conditions, request, decode: decode)
     }
 
-    func of(account accountID: String, openedBy asOf: Date) throws -> [SupportCase] {
-        try db.map("SELECT * FROM cases WHERE account_id = ? AND opened_at <= ? ORDER BY seq", [accountID, asOf.stored], decode)
+    func of(account accountID: String, openedBy asOf: Date) async throws -> [SupportCase] {
+        try await db.map("SELECT * FROM cases WHERE account_id = ? AND opened_at <= ? ORDER BY seq", [accountID, asOf.stored], decode)
     }
 
-    func touched(from: Date, to: Date) throws -> [SupportCase] {
+    func touched(from: Date, to: Date) async throws -> [SupportCase] {
         // A case opened before the window counts in it only through a resolve or reopen at or after `from`.
-        try db.map(
+        try await db.map(
             "SELECT * FROM cases WHERE opened_at < ? AND (opened_at >= ? OR changed_at >= ?) ORDER BY seq",
             [to.stored, from.stored, from.stored],
             decode
         )
     }
 
-    func firstResponses(openedFrom from: Date, to: Date) throws -> [(openedAt: Date, firstResponseAt: Date?)] {
-        try db.map("SELECT opened_at, first_response_at FROM cases WHERE opened_at >= ? AND opened_at < ?", [from.stored, to.stored]) { row in
+    func firstResponses(openedFrom from: Date, to: Date) async throws -> [(openedAt: Date, firstResponseAt: Date?)] {
+        try await db.map("SELECT opened_at, first_response_at FROM cases WHERE opened_at >= ? AND opened_at < ?", [from.stored, to.stored]) { row in
             (row.date("opened_at") ?? .distantPast, row.date("first_response_at"))
         }
     }
 
-    private func values(_ item: SupportCase, _ now: Date) throws -> [any SQLiteBindable] {
+    private func values(_ item: SupportCase, _ now: Date) async throws -> [any SQLiteBindable] {
         let transitions = String(decoding: try JSONEncoder().encode(item.transitions.map { [$0.to.rawValue, String($0.at.stored)] }), as: UTF8.self)
         return [
             item.accountID, item.subject, item.priority.rawValue, item.openedAt.stored, item.contactID, item.externalID, item.firstResponseAt?.stored,

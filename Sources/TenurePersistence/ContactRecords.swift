@@ -3,13 +3,13 @@ import SQLiteStore
 import TenureCore
 import TenureServices
 
-struct SQLiteContactRecords: ContactRecords {
-    let db: Connection
+struct SQLContactRecords: ContactRecords {
+    let db: any SQLConnection
 
     private static let columns = "seq, id, account_id, name, email, title, role, relationship_strength, external_id, created_at, updated_at"
 
-    func insert(_ contact: Contact) throws {
-        try db.query(
+    func insert(_ contact: Contact) async throws {
+        try await db.query(
             """
             INSERT INTO contacts (id, account_id, name, email, title, role, relationship_strength, external_id, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -21,8 +21,8 @@ struct SQLiteContactRecords: ContactRecords {
         )
     }
 
-    func update(_ contact: Contact) throws {
-        try db.query(
+    func update(_ contact: Contact) async throws {
+        try await db.query(
             """
             UPDATE contacts SET account_id = ?, name = ?, email = ?, title = ?, role = ?, relationship_strength = ?, external_id = ?,
                                 updated_at = ?
@@ -35,38 +35,41 @@ struct SQLiteContactRecords: ContactRecords {
         )
     }
 
-    func find(id: String) throws -> Contact? {
-        try db.first("SELECT \(Self.columns) FROM contacts WHERE id = ?", [id], decode)
+    func find(id: String) async throws -> Contact? {
+        try await db.first("SELECT \(Self.columns) FROM contacts WHERE id = ?", [id], decode)
     }
 
-    func find(accountID: String, email: String) throws -> Contact? {
-        try db.first("SELECT \(Self.columns) FROM contacts WHERE account_id = ? AND email = ?", [accountID, email], decode)
+    func find(accountID: String, email: String) async throws -> Contact? {
+        try await db.first("SELECT \(Self.columns) FROM contacts WHERE account_id = ? AND email = ?", [accountID, email], decode)
     }
 
-    func list(_ filter: ContactFilter, _ request: PageRequest) throws -> Page<Contact> {
+    func list(_ filter: ContactFilter, _ request: PageRequest) async throws -> Page<Contact> {
         var conditions = Conditions()
         conditions.add("account_id = ?", ifPresent: filter.accountID)
         conditions.add("role = ?", ifPresent: filter.role?.rawValue)
         conditions.add("email = ?", ifPresent: filter.email)
         conditions.add("external_id = ?", ifPresent: filter.externalID)
-        return try page(db, select: "SELECT \(Self.columns) FROM contacts", conditions: conditions, request, decode: decode)
+        return try await page(db, select: "SELECT \(Self.columns) FROM contacts", conditions: conditions, request, decode: decode)
     }
 
-    func of(account accountID: String) throws -> [Contact] {
-        try db.map("SELECT \(Self.columns) FROM contacts WHERE account_id = ? ORDER BY seq", [accountID], decode)
+    func of(account accountID: String) async throws -> [Contact] {
+        try await db.map("SELECT \(Self.columns) FROM contacts WHERE account_id = ? ORDER BY seq", [accountID], decode)
     }
 
-    func lastContacted(_ contactIDs: [String], asOf: Date) throws -> [String: Date] {
+    func lastContacted(_ contactIDs: [String], asOf: Date) async throws -> [String: Date] {
         var result: [String: Date] = [:]
         for id in contactIDs {
-            let row = try db.first("SELECT max(occurred_at) AS at FROM activities WHERE contact_id = ? AND occurred_at <= ?", [id, asOf.stored])
+            let row = try await db.first(
+                "SELECT max(occurred_at) AS at FROM activities WHERE contact_id = ? AND occurred_at <= ?",
+                [id, asOf.stored]
+            )
             result[id] = row?.date("at")
         }
         return result
     }
 
-    func lastContact(account accountID: String, role: ContactRole, asOf: Date) throws -> Date? {
-        try db.first(
+    func lastContact(account accountID: String, role: ContactRole, asOf: Date) async throws -> Date? {
+        try await db.first(
             """
             SELECT max(a.occurred_at) AS at FROM activities a JOIN contacts c ON c.id = a.contact_id
             WHERE a.account_id = ? AND c.role = ? AND a.occurred_at <= ?

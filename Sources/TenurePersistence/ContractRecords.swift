@@ -3,15 +3,15 @@ import SQLiteStore
 import TenureCore
 import TenureServices
 
-struct SQLiteContractRecords: ContractRecords {
-    let db: Connection
+struct SQLContractRecords: ContractRecords {
+    let db: any SQLConnection
     let memo: SnapshotMemo
     var cache: ReadCache<AllContracts>?
-    /// The writer's copy of each subscription's snapshots, in write transactions.
-    var written: WriterSnapshotLists?
+    /// SQLite's writer's copy of each subscription's snapshots, with the writer's connection, in its write transactions.
+    var written: (connection: Connection, lists: WriterSnapshotLists)?
 
-    func insert(_ contract: Contract) throws {
-        try db.query(
+    func insert(_ contract: Contract) async throws {
+        try await db.query(
             """
             INSERT INTO contracts (account_id, opportunity_id, source, external_id, start_date, end_date, billing_interval, recurring_amount,
                                    currency, auto_renew, cancel_effective, updated_at, id, created_at)
@@ -21,8 +21,8 @@ struct SQLiteContractRecords: ContractRecords {
         )
     }
 
-    func update(_ contract: Contract) throws {
-        try db.query(
+    func update(_ contract: Contract) async throws {
+        try await db.query(
             """
             UPDATE contracts SET account_id = ?, opportunity_id = ?, source = ?, external_id = ?, start_date = ?, end_date = ?,
                 billing_interval = ?, recurring_amount = ?, currency = ?, auto_renew = ?, cancel_effective = ?, updated_at = ?
@@ -33,71 +33,71 @@ struct SQLiteContractRecords: ContractRecords {
     }
 
     /// Only `updated_at`: the indexed columns, and so their indexes, are left alone.
-    func touch(_ contract: Contract, at: Date) throws {
-        try db.query("UPDATE contracts SET updated_at = ? WHERE id = ?", [at.stored, contract.id])
+    func touch(_ contract: Contract, at: Date) async throws {
+        try await db.query("UPDATE contracts SET updated_at = ? WHERE id = ?", [at.stored, contract.id])
     }
 
-    func find(id: String) throws -> Contract? { try db.first("SELECT * FROM contracts WHERE id = ?", [id], decode) }
+    func find(id: String) async throws -> Contract? { try await db.first("SELECT * FROM contracts WHERE id = ?", [id], decode) }
 
-    func find(stripeSubscription id: String) throws -> Contract? {
-        try db.first("SELECT * FROM contracts WHERE source = 'stripe' AND external_id = ?", [id], decode)
+    func find(stripeSubscription id: String) async throws -> Contract? {
+        try await db.first("SELECT * FROM contracts WHERE source = 'stripe' AND external_id = ?", [id], decode)
     }
 
-    func find(manualFor opportunityID: String) throws -> Contract? {
-        try db.first("SELECT * FROM contracts WHERE source = 'manual' AND opportunity_id = ?", [opportunityID], decode)
+    func find(manualFor opportunityID: String) async throws -> Contract? {
+        try await db.first("SELECT * FROM contracts WHERE source = 'manual' AND opportunity_id = ?", [opportunityID], decode)
     }
 
-    func list(_ filter: ContractFilter, _ request: PageRequest) throws -> Page<Contract> {
+    func list(_ filter: ContractFilter, _ request: PageRequest) async throws -> Page<Contract> {
         var conditions = Conditions()
         conditions.add("account_id = ?", ifPresent: filter.accountID)
         conditions.add("source = ?", ifPresent: filter.source?.rawValue)
-        return try page(db, select: "SELECT * FROM contracts", conditions: conditions, request, decode: decode)
+        return try await page(db, select: "SELECT * FROM contracts", conditions: conditions, request, decode: decode)
     }
 
-    func of(account accountID: String) throws -> [Contract] {
-        try db.map("SELECT * FROM contracts WHERE account_id = ? ORDER BY seq", [accountID], decode)
+    func of(account accountID: String) async throws -> [Contract] {
+        try await db.map("SELECT * FROM contracts WHERE account_id = ? ORDER BY seq", [accountID], decode)
     }
 
     /// Stores the snapshot and keeps it as what its row reads back: its dates are whole seconds and its amounts exact
     /// rationals, so the row reads back as this very snapshot (a test holds it for random snapshots, and every debug
     /// build checks each one).
-    func addSnapshot(_ readBack: SubscriptionSnapshot, of contractID: String, event eventID: String) throws {
+    func addSnapshot(_ readBack: SubscriptionSnapshot, of contractID: String, event eventID: String) async throws {
         let snapshot = try StoredSnapshot(readBack, of: contractID, event: eventID)
         assert((try? snapshot.readBack()) == readBack, "the stored snapshot of \(eventID) reads back as another")
         memo.keep(readBack, as: snapshot)
-        try db.query(
+        let inserted = try await db.first(
             """
             INSERT INTO subscription_snapshots (contract_id, event_id, effective_at, order_key, terms) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (contract_id, effective_at, order_key) DO NOTHING
+            ON CONFLICT (contract_id, effective_at, order_key) DO NOTHING RETURNING 1 AS inserted
             """,
             [snapshot.contractID, snapshot.eventID, snapshot.effectiveAt.stored, snapshot.order, String(decoding: snapshot.terms, as: UTF8.self)]
         )
-        if db.changes == 1 { try written?.inserted(snapshot, as: readBack, on: db) }
+        if inserted != nil, let written { try written.lists.inserted(snapshot, as: readBack, on: written.connection) }
     }
 
-    func snapshots(of contractID: String) throws -> [SubscriptionSnapshot] {
-        guard let written else { return try readSnapshots(of: contractID).map(\.snapshot) }
-        return try written.snapshots(of: contractID, on: db) { try readSnapshots(of: contractID) }
+    func snapshots(of contractID: String) async throws -> [SubscriptionSnapshot] {
+        guard let written else { return try await readSnapshots(of: contractID).map(\.snapshot) }
+        return try await written.lists.snapshots(of: contractID, on: written.connection) { try await readSnapshots(of: contractID) }
     }
 
-    private func readSnapshots(of contractID: String) throws -> [ReadSnapshot] {
-        try db.map("SELECT * FROM subscription_snapshots WHERE contract_id = ? ORDER BY effective_at, order_key", [contractID]) { row in
+    private func readSnapshots(of contractID: String) async throws -> [ReadSnapshot] {
+        try await db.map("SELECT * FROM subscription_snapshots WHERE contract_id = ? ORDER BY effective_at, order_key", [contractID]) { row in
             let stored = Self.decodeSnapshot(row)
             return ReadSnapshot(stored: stored, snapshot: try memo.readBack(stored))
         }
     }
 
     /// Every contract, with every subscription snapshot read back.
-    func all() throws -> AllContracts { try cache?.value(in: db, read: readAll) ?? readAll() }
+    func all() async throws -> AllContracts { try await cache.value(in: db, read: readAll) }
 
-    private func readAll() throws -> AllContracts {
+    private func readAll() async throws -> AllContracts {
         var snapshots = OrderedGroups<SubscriptionSnapshot>()
-        try db.forEachRow("SELECT * FROM subscription_snapshots ORDER BY contract_id, effective_at, order_key") { row in
+        try await db.forEachRow("SELECT * FROM subscription_snapshots ORDER BY contract_id, effective_at, order_key") { row in
             let stored = Self.decodeSnapshot(row)
             snapshots.append(try memo.readBack(stored), of: stored.contractID)
         }
         return AllContracts(
-            byAccount: Dictionary(grouping: try db.map("SELECT * FROM contracts ORDER BY seq", decode), by: \.accountID),
+            byAccount: Dictionary(grouping: try await db.map("SELECT * FROM contracts ORDER BY seq", decode), by: \.accountID),
             snapshots: snapshots.finish()
         )
     }

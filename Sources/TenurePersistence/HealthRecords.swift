@@ -3,51 +3,57 @@ import SQLiteStore
 import TenureCore
 import TenureServices
 
-struct SQLiteHealthRecords: HealthRecords {
-    let db: Connection
+struct SQLHealthRecords: HealthRecords {
+    let db: any SQLConnection
     /// Every evaluation's band and every flag as last read, in read transactions.
     var cache: ReadCache<HealthCopy>?
 
     private static let componentColumns = HealthComponent.allCases.map(\.rawValue)
 
-    func store(_ health: DailyHealth) throws {
+    func store(_ health: DailyHealth) async throws {
         let components = Self.componentColumns.joined(separator: ", ")
-        try db.query(
+        let updates = Self.componentColumns.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        try await db.query(
             """
-            INSERT OR REPLACE INTO health_scores (account_id, day, evaluated_at, score, band, \(components))
+            INSERT INTO health_scores (account_id, day, evaluated_at, score, band, \(components))
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (account_id, day) DO UPDATE SET evaluated_at = excluded.evaluated_at, score = excluded.score, band = excluded.band,
+                \(updates)
             """,
             [health.accountID, health.day.stored, health.evaluatedAt.stored, health.score, health.band?.rawValue]
                 + HealthComponent.allCases.map { health.components[$0] }
         )
     }
 
-    func latest(account accountID: String, asOf: Date) throws -> DailyHealth? {
-        try db.first(
+    func latest(account accountID: String, asOf: Date) async throws -> DailyHealth? {
+        try await db.first(
             "SELECT * FROM health_scores WHERE account_id = ? AND evaluated_at <= ? ORDER BY day DESC LIMIT 1",
             [accountID, asOf.stored]
         ).map(Self.decode)
     }
 
-    func latestDay(account accountID: String) throws -> Date? {
-        try db.first("SELECT max(day) AS day FROM health_scores WHERE account_id = ?", [accountID])?.date("day")
+    func latestDay(account accountID: String) async throws -> Date? {
+        try await db.first("SELECT max(day) AS day FROM health_scores WHERE account_id = ?", [accountID])?.date("day")
     }
 
-    func on(day: Date, account accountID: String) throws -> DailyHealth? {
-        try db.first("SELECT * FROM health_scores WHERE account_id = ? AND day = ?", [accountID, day.stored]).map(Self.decode)
+    func on(day: Date, account accountID: String) async throws -> DailyHealth? {
+        try await db.first("SELECT * FROM health_scores WHERE account_id = ? AND day = ?", [accountID, day.stored]).map(Self.decode)
     }
 
-    func history(account accountID: String, from: Date, to: Date) throws -> [DailyHealth] {
-        try db.query("SELECT * FROM health_scores WHERE account_id = ? AND day >= ? AND day < ? ORDER BY day", [accountID, from.stored, to.stored])
-            .map(Self.decode)
+    func history(account accountID: String, from: Date, to: Date) async throws -> [DailyHealth] {
+        try await db.query(
+            "SELECT * FROM health_scores WHERE account_id = ? AND day >= ? AND day < ? ORDER BY day",
+            [accountID, from.stored, to.stored]
+        )
+        .map(Self.decode)
     }
 
-    func hasEvaluation(on day: Date) throws -> Bool {
-        try db.first("SELECT 1 AS found FROM health_scores WHERE day = ? LIMIT 1", [day.stored]) != nil
+    func hasEvaluation(on day: Date) async throws -> Bool {
+        try await db.first("SELECT 1 AS found FROM health_scores WHERE day = ? LIMIT 1", [day.stored]) != nil
     }
 
-    func customers(_ filter: HealthListFilter, _ request: PageRequest) throws -> Page<(account: Account, health: DailyHealth?)> {
-        var conditions = SQLiteAccountRecords.customers(asOf: filter.asOf)
+    func customers(_ filter: HealthListFilter, _ request: PageRequest) async throws -> Page<(account: Account, health: DailyHealth?)> {
+        var conditions = SQLAccountRecords.customers(asOf: filter.asOf)
         conditions.add("segment = ?", ifPresent: filter.segment?.rawValue)
         conditions.add("owner = ?", ifPresent: filter.owner)
         conditions.add("COALESCE(h.band, 'unscored') = ?", ifPresent: filter.band)
@@ -57,9 +63,9 @@ struct SQLiteHealthRecords: HealthRecords {
         if let after = request.after {
             conditions.add("(\(key) \(descending ? "<" : ">") ? OR (\(key) = ? AND accounts.seq > ?))", after.key, after.key, after.seq)
         }
-        let rows = try db.query(
+        let rows = try await db.query(
             """
-            SELECT \(SQLiteAccountRecords.columns), h.account_id, h.day, h.evaluated_at, h.score, h.band, \(Self.componentColumns.joined(separator: ", ")),
+            SELECT \(SQLAccountRecords.columns), h.account_id, h.day, h.evaluated_at, h.score, h.band, \(Self.componentColumns.joined(separator: ", ")),
                    \(key) AS sort_key
             FROM \(Self.accountsWithLatestHealth)
             \(conditions.sql)
@@ -67,7 +73,7 @@ struct SQLiteHealthRecords: HealthRecords {
             """,
             [filter.asOf.stored] + conditions.parameters + [request.limit + 1]
         )
-        let accounts = SQLiteAccountRecords(db: db)
+        let accounts = SQLAccountRecords(db: db)
         let kept = rows.prefix(request.limit)
         let items = kept.map { row in (account: accounts.decode(row), health: row.string("account_id") == nil ? nil : Self.decode(row)) }
         let last = rows.count > request.limit ? kept.last : nil
@@ -75,12 +81,12 @@ struct SQLiteHealthRecords: HealthRecords {
     }
 
     /// Every evaluation's band and every flag, shared when in a read transaction.
-    func copy() throws -> HealthCopy { try cache?.value(in: db, read: readCopy) ?? readCopy() }
+    func copy() async throws -> HealthCopy { try await cache.value(in: db, read: readCopy) }
 
     /// Every evaluation (from `health_scores_band` alone, account by account in day order) and every flag.
-    private func readCopy() throws -> HealthCopy {
+    private func readCopy() async throws -> HealthCopy {
         var evaluations = OrderedGroups<BandEvaluation>()
-        try db.forEachRow("SELECT account_id, evaluated_at, band FROM health_scores ORDER BY account_id, day") { row in
+        try await db.forEachRow("SELECT account_id, evaluated_at, band FROM health_scores ORDER BY account_id, day") { row in
             evaluations.append(
                 BandEvaluation(
                     evaluatedAt: row.date("evaluated_at") ?? .distantPast,
@@ -89,7 +95,7 @@ struct SQLiteHealthRecords: HealthRecords {
                 of: row.string("account_id") ?? ""
             )
         }
-        let flags = try db.map("SELECT * FROM risk_flags ORDER BY seq", Self.decodeFlag)
+        let flags = try await db.map("SELECT * FROM risk_flags ORDER BY seq", Self.decodeFlag)
         return HealthCopy(evaluations: evaluations.finish(), flags: Dictionary(grouping: flags, by: \.accountID))
     }
 
@@ -103,39 +109,39 @@ struct SQLiteHealthRecords: HealthRecords {
             SELECT day FROM health_scores x WHERE x.account_id = accounts.id AND x.evaluated_at <= ? ORDER BY day DESC LIMIT 1)
         """
 
-    func openFlags(account accountID: String) throws -> [RiskFlag] {
-        try db.map("SELECT * FROM risk_flags WHERE account_id = ? AND closed_at IS NULL ORDER BY seq", [accountID], Self.decodeFlag)
+    func openFlags(account accountID: String) async throws -> [RiskFlag] {
+        try await db.map("SELECT * FROM risk_flags WHERE account_id = ? AND closed_at IS NULL ORDER BY seq", [accountID], Self.decodeFlag)
     }
 
-    func flags(account accountID: String, openAt asOf: Date) throws -> [RiskFlag] {
-        try db.query(
+    func flags(account accountID: String, openAt asOf: Date) async throws -> [RiskFlag] {
+        try await db.query(
             "SELECT * FROM risk_flags WHERE account_id = ? AND \(Self.openAt) ORDER BY seq",
             [accountID, asOf.stored, asOf.stored]
         ).map(Self.decodeFlag)
     }
 
-    func insertFlag(_ flag: RiskFlag) throws {
-        try db.query(
+    func insertFlag(_ flag: RiskFlag) async throws {
+        try await db.query(
             "INSERT INTO risk_flags (id, account_id, code, severity, since, closed_at) VALUES (?, ?, ?, ?, ?, ?)",
             [flag.id, flag.accountID, flag.code.rawValue, flag.severity.rawValue, flag.since.stored, flag.closedAt?.stored]
         )
     }
 
-    func closeFlag(id: String, at: Date) throws {
-        try db.query("UPDATE risk_flags SET closed_at = ? WHERE id = ?", [at.stored, id])
+    func closeFlag(id: String, at: Date) async throws {
+        try await db.query("UPDATE risk_flags SET closed_at = ? WHERE id = ?", [at.stored, id])
     }
 
-    func risks(_ filter: RiskFilter, _ request: PageRequest) throws -> Page<RiskFlag> {
+    func risks(_ filter: RiskFilter, _ request: PageRequest) async throws -> Page<RiskFlag> {
         var conditions = Conditions()
         conditions.add(Self.openAt, filter.asOf.stored, filter.asOf.stored)
         conditions.add("account_id = ?", ifPresent: filter.accountID)
         conditions.add("code = ?", ifPresent: filter.code?.rawValue)
         conditions.add("severity = ?", ifPresent: filter.severity?.rawValue)
-        return try page(db, select: "SELECT * FROM risk_flags", conditions: conditions, request, decode: Self.decodeFlag)
+        return try await page(db, select: "SELECT * FROM risk_flags", conditions: conditions, request, decode: Self.decodeFlag)
     }
 
-    func accountsWithOpenFlags() throws -> [String] {
-        try db.query("SELECT DISTINCT account_id FROM risk_flags WHERE closed_at IS NULL").compactMap { $0.string("account_id") }
+    func accountsWithOpenFlags() async throws -> [String] {
+        try await db.query("SELECT DISTINCT account_id FROM risk_flags WHERE closed_at IS NULL").compactMap { $0.string("account_id") }
     }
 
     private static func decode(_ row: Row) -> DailyHealth {

@@ -3,58 +3,58 @@ import SQLiteStore
 import TenureCore
 import TenureServices
 
-struct SQLiteLedgerRecords: LedgerRecords {
-    let db: Connection
+struct SQLLedgerRecords: LedgerRecords {
+    let db: any SQLConnection
     /// Every movement as last read, in read transactions.
     var cache: ReadCache<LedgerCopy>?
 
-    func wonAt(account accountID: String) throws -> Date? {
-        // From the account's opportunities (CROSS JOIN fixes the order, `+` keeps the stage index out); otherwise the
+    func wonAt(account accountID: String) async throws -> Date? {
+        // From the account's opportunities (CROSS JOIN fixes the order, `unindexed` keeps SQLite's stage index out); otherwise the
         // planner walks every closed_won change in the database.
-        try db.first(
+        try await db.first(
             """
             SELECT min(c.at) AS at FROM opportunities o CROSS JOIN stage_changes c ON c.opportunity_id = o.id
-            WHERE o.account_id = ? AND +c.stage = 'closed_won'
+            WHERE o.account_id = ? AND \(db.dialect.unindexed("c.stage")) = 'closed_won'
             """,
             [accountID]
         )?.date("at")
     }
 
-    func replace(account accountID: String, movements: [Movement], wonAt: Date?, paidAt: Date?, convertedAt: Date?) throws {
-        try db.query("DELETE FROM mrr_movements WHERE account_id = ?", [accountID])
+    func replace(account accountID: String, movements: [Movement], wonAt: Date?, paidAt: Date?, convertedAt: Date?) async throws {
+        try await db.query("DELETE FROM mrr_movements WHERE account_id = ?", [accountID])
         for movement in movements {
-            try db.query(
+            try await db.query(
                 "INSERT INTO mrr_movements (account_id, kind, at, amount, from_mrr, to_mrr) VALUES (?, ?, ?, ?, ?, ?)",
                 [accountID, movement.kind.rawValue, movement.at.stored, movement.amount, movement.from, movement.to]
             )
         }
         // Only when one of them changed: rewriting the same values still rewrote the row and its indexes.
         let dates = [wonAt?.stored, paidAt?.stored, convertedAt?.stored]
-        try db.query(
-            "UPDATE accounts SET won_at = ?, paid_at = ?, converted_at = ? WHERE id = ? AND (won_at IS NOT ? OR paid_at IS NOT ? OR converted_at IS NOT ?)",
+        try await db.query(
+            "UPDATE accounts SET won_at = ?, paid_at = ?, converted_at = ? WHERE id = ? AND (won_at IS DISTINCT FROM ? OR paid_at IS DISTINCT FROM ? OR converted_at IS DISTINCT FROM ?)",
             dates + [accountID] + dates
         )
     }
 
-    func movements(of accountIDs: [String]?, asOf: Date) throws -> [String: [Movement]] {
-        guard accountIDs == nil, let cache else { return try read(accountIDs, asOf: asOf) }
-        return try cache.value(in: db, read: readCopy).asOf(asOf)
+    func movements(of accountIDs: [String]?, asOf: Date) async throws -> [String: [Movement]] {
+        guard accountIDs == nil, let cache else { return try await read(accountIDs, asOf: asOf) }
+        return try await cache.value(in: db, read: readCopy).asOf(asOf)
     }
 
     /// Every movement and every won account, shared when in a read transaction.
-    func copy() throws -> LedgerCopy { try cache?.value(in: db, read: readCopy) ?? readCopy() }
+    func copy() async throws -> LedgerCopy { try await cache.value(in: db, read: readCopy) }
 
-    private func readCopy() throws -> LedgerCopy {
-        LedgerCopy(movements: try read(nil, asOf: .distantFuture), won: try readWon())
+    private func readCopy() async throws -> LedgerCopy {
+        LedgerCopy(movements: try await read(nil, asOf: .distantFuture), won: try await readWon())
     }
 
-    private func readWon() throws -> [(id: String, wonAt: Date, paidAt: Date?)] {
-        try db.map("SELECT id, won_at, paid_at FROM accounts WHERE merged_into IS NULL AND won_at IS NOT NULL ORDER BY seq") { row in
+    private func readWon() async throws -> [(id: String, wonAt: Date, paidAt: Date?)] {
+        try await db.map("SELECT id, won_at, paid_at FROM accounts WHERE merged_into IS NULL AND won_at IS NOT NULL ORDER BY seq") { row in
             (row.string("id") ?? "", row.date("won_at") ?? .distantPast, row.date("paid_at"))
         }
     }
 
-    private func read(_ accountIDs: [String]?, asOf: Date) throws -> [String: [Movement]] {
+    private func read(_ accountIDs: [String]?, asOf: Date) async throws -> [String: [Movement]] {
         let select = "SELECT account_id, kind, at, amount, from_mrr, to_mrr FROM mrr_movements"
         // Rows come account by account (`mrr_movements_history` holds them in that order).
         var histories = OrderedGroups<Movement>()
@@ -72,20 +72,20 @@ struct SQLiteLedgerRecords: LedgerRecords {
             )
         }
         if let accountIDs {
-            for id in accountIDs { try db.forEachRow("\(select) WHERE account_id = ? AND at <= ? ORDER BY at, seq", [id, asOf.stored], add) }
+            for id in accountIDs { try await db.forEachRow("\(select) WHERE account_id = ? AND at <= ? ORDER BY at, seq", [id, asOf.stored], add) }
         } else {
-            try db.forEachRow("\(select) WHERE at <= ? ORDER BY account_id, at, seq", [asOf.stored], add)
+            try await db.forEachRow("\(select) WHERE at <= ? ORDER BY account_id, at, seq", [asOf.stored], add)
         }
         return histories.finish()
     }
 
-    func customers(asOf: Date, _ request: PageRequest) throws -> Page<String> {
-        let conditions = SQLiteAccountRecords.customers(asOf: asOf)
-        return try page(db, select: "SELECT seq, id FROM accounts", conditions: conditions, request) { $0.string("id") ?? "" }
+    func customers(asOf: Date, _ request: PageRequest) async throws -> Page<String> {
+        let conditions = SQLAccountRecords.customers(asOf: asOf)
+        return try await page(db, select: "SELECT seq, id FROM accounts", conditions: conditions, request) { $0.string("id") ?? "" }
     }
 
-    func accountsWithRevenueFacts() throws -> [String] {
-        try db.query(
+    func accountsWithRevenueFacts() async throws -> [String] {
+        try await db.query(
             """
             SELECT id FROM accounts WHERE won_at IS NOT NULL OR paid_at IS NOT NULL
             UNION SELECT account_id FROM contracts UNION SELECT account_id FROM payments

@@ -3,16 +3,16 @@ import SQLiteStore
 import TenureCore
 import TenureServices
 
-struct SQLiteOpportunityRecords: OpportunityRecords {
-    let db: Connection
+struct SQLOpportunityRecords: OpportunityRecords {
+    let db: any SQLConnection
     /// Every deal's pipeline facts as last read, in read transactions.
     var cache: ReadCache<PipelineCopy>?
 
     private static let columns =
         "seq, id, account_id, name, amount, currency, close_date, owner, type, external_id, created_at, updated_at, crm_synced_at"
 
-    func insert(_ opportunity: Opportunity) throws {
-        try db.query(
+    func insert(_ opportunity: Opportunity) async throws {
+        try await db.query(
             """
             INSERT INTO opportunities (id, account_id, name, amount, currency, close_date, owner, type, external_id, created_at,
                                        updated_at, crm_synced_at)
@@ -22,8 +22,8 @@ struct SQLiteOpportunityRecords: OpportunityRecords {
         )
     }
 
-    func update(_ opportunity: Opportunity) throws {
-        try db.query(
+    func update(_ opportunity: Opportunity) async throws {
+        try await db.query(
             """
             UPDATE opportunities SET account_id = ?, name = ?, amount = ?, currency = ?, close_date = ?, owner = ?, type = ?,
                                      external_id = ?, updated_at = ?, crm_synced_at = ?
@@ -33,33 +33,33 @@ struct SQLiteOpportunityRecords: OpportunityRecords {
         )
     }
 
-    func find(id: String) throws -> Opportunity? {
-        try db.first("SELECT \(Self.columns) FROM opportunities WHERE id = ?", [id], decode)
+    func find(id: String) async throws -> Opportunity? {
+        try await db.first("SELECT \(Self.columns) FROM opportunities WHERE id = ?", [id], decode)
     }
 
-    func find(externalID: String) throws -> Opportunity? {
-        try db.first("SELECT \(Self.columns) FROM opportunities WHERE external_id = ?", [externalID], decode)
+    func find(externalID: String) async throws -> Opportunity? {
+        try await db.first("SELECT \(Self.columns) FROM opportunities WHERE external_id = ?", [externalID], decode)
     }
 
-    func list(_ filter: OpportunityFilter, _ request: PageRequest) throws -> Page<Opportunity> {
+    func list(_ filter: OpportunityFilter, _ request: PageRequest) async throws -> Page<Opportunity> {
         var conditions = Conditions()
         conditions.add("account_id = ?", ifPresent: filter.accountID)
         conditions.add("owner = ?", ifPresent: filter.owner)
         conditions.add("external_id = ?", ifPresent: filter.externalID)
         conditions.add("created_at <= ?", ifPresent: filter.createdBefore?.stored)
-        return try page(db, select: "SELECT \(Self.columns) FROM opportunities", conditions: conditions, request, decode: decode)
+        return try await page(db, select: "SELECT \(Self.columns) FROM opportunities", conditions: conditions, request, decode: decode)
     }
 
-    func pipelineFacts(asOf: Date) throws -> [PipelineFacts] {
-        try (cache?.value(in: db, read: readPipeline) ?? readPipeline()).asOf(asOf)
+    func pipelineFacts(asOf: Date) async throws -> [PipelineFacts] {
+        try await cache.value(in: db, read: readPipeline).asOf(asOf)
     }
 
     /// Every deal, then the changes and the linked activities of every deal, all in `seq` order: each deal's rows are
     /// the next run, found without hashing its id.
-    private func readPipeline() throws -> PipelineCopy {
+    private func readPipeline() async throws -> PipelineCopy {
         var seqs: [Int] = []
         var facts: [PipelineFacts] = []
-        try db.forEachRow("SELECT seq, amount, created_at FROM opportunities ORDER BY seq") { row in
+        try await db.forEachRow("SELECT seq, amount, created_at FROM opportunities ORDER BY seq") { row in
             seqs.append(row.int("seq") ?? 0)
             facts.append(
                 PipelineFacts(
@@ -70,16 +70,16 @@ struct SQLiteOpportunityRecords: OpportunityRecords {
                 )
             )
         }
-        func forEachDealRow(_ sql: String, _ body: (Int, Row) -> Void) throws {
+        func forEachDealRow(_ sql: String, _ body: (Int, Row) -> Void) async throws {
             var deal = 0
-            try db.forEachRow(sql) { row in
+            try await db.forEachRow(sql) { row in
                 let seq = row.int("seq") ?? 0
                 while deal + 1 < seqs.count, seqs[deal] < seq { deal += 1 }
                 if deal < seqs.count, seqs[deal] == seq { body(deal, row) }
             }
         }
         var changes = [[StageChange]](repeating: [], count: seqs.count)
-        try forEachDealRow(
+        try await forEachDealRow(
             """
             SELECT o.seq, c.stage, c.at, c.tiebreak, c.lost_reason
             FROM opportunities o JOIN stage_changes c ON c.opportunity_id = o.id ORDER BY o.seq, c.at, c.seq
@@ -89,7 +89,7 @@ struct SQLiteOpportunityRecords: OpportunityRecords {
         }
         for deal in facts.indices where !changes[deal].isEmpty { facts[deal].history = StageHistory(changes: changes[deal]) }
         var activities = [[Date]](repeating: [], count: seqs.count)
-        try forEachDealRow(
+        try await forEachDealRow(
             "SELECT o.seq, a.occurred_at FROM opportunities o JOIN activities a ON a.opportunity_id = o.id ORDER BY o.seq, a.occurred_at"
         ) { deal, row in
             if let at = row.date("occurred_at") { activities[deal].append(at) }
@@ -97,17 +97,20 @@ struct SQLiteOpportunityRecords: OpportunityRecords {
         return PipelineCopy(facts: facts, activities: activities)
     }
 
-    func addChange(_ change: StageChange, to opportunityID: String) throws {
-        try db.query(
+    func addChange(_ change: StageChange, to opportunityID: String) async throws {
+        try await db.query(
             "INSERT INTO stage_changes (opportunity_id, stage, at, tiebreak, lost_reason) VALUES (?, ?, ?, ?, ?)",
             [opportunityID, change.stage.rawValue, change.at.stored, change.order, change.lostReason]
         )
     }
 
-    func changes(of ids: [String]) throws -> [String: [StageChange]] {
+    func changes(of ids: [String]) async throws -> [String: [StageChange]] {
         var changes: [String: [StageChange]] = [:]
         for id in ids {
-            changes[id] = try db.map("SELECT stage, at, tiebreak, lost_reason FROM stage_changes WHERE opportunity_id = ? ORDER BY at, seq", [id]) {
+            changes[id] = try await db.map(
+                "SELECT stage, at, tiebreak, lost_reason FROM stage_changes WHERE opportunity_id = ? ORDER BY at, seq",
+                [id]
+            ) {
                 Self.decodeChange($0)
             }.compactMap { $0 }
         }
@@ -120,10 +123,10 @@ struct SQLiteOpportunityRecords: OpportunityRecords {
         }
     }
 
-    func lastActivities(of ids: [String], asOf: Date) throws -> [String: Date] {
+    func lastActivities(of ids: [String], asOf: Date) async throws -> [String: Date] {
         var latest: [String: Date] = [:]
         for id in ids {
-            latest[id] = try db.first(
+            latest[id] = try await db.first(
                 "SELECT max(occurred_at) AS at FROM activities WHERE opportunity_id = ? AND occurred_at <= ?",
                 [id, asOf.stored]
             )?.date("at")
@@ -131,16 +134,16 @@ struct SQLiteOpportunityRecords: OpportunityRecords {
         return latest
     }
 
-    func setContractEndDate(_ date: Date?, of opportunityID: String) throws {
-        try db.query("UPDATE opportunities SET contract_end_date = ? WHERE id = ?", [date?.stored, opportunityID])
+    func setContractEndDate(_ date: Date?, of opportunityID: String) async throws {
+        try await db.query("UPDATE opportunities SET contract_end_date = ? WHERE id = ?", [date?.stored, opportunityID])
     }
 
-    func contractEndDate(account accountID: String) throws -> Date? {
-        try db.first("SELECT max(contract_end_date) AS at FROM opportunities WHERE account_id = ?", [accountID])?.date("at")
+    func contractEndDate(account accountID: String) async throws -> Date? {
+        try await db.first("SELECT max(contract_end_date) AS at FROM opportunities WHERE account_id = ?", [accountID])?.date("at")
     }
 
-    func moveAccount(from source: String, to target: String) throws {
-        try db.query("UPDATE opportunities SET account_id = ? WHERE account_id = ?", [target, source])
+    func moveAccount(from source: String, to target: String) async throws {
+        try await db.query("UPDATE opportunities SET account_id = ? WHERE account_id = ?", [target, source])
     }
 
     private func values(_ opportunity: Opportunity) -> [any SQLiteBindable] {

@@ -7,15 +7,15 @@ import TenureServices
 
 /// Reads one page in insertion order: one row more than the limit tells whether a next page exists.
 func page<T>(
-    _ db: Connection,
+    _ db: any SQLConnection,
     select: String,
     conditions: Conditions,
     _ request: PageRequest,
     decode: (Row) throws -> T
-) throws -> Page<T> {
+) async throws -> Page<T> {
     var conditions = conditions
     if let after = request.after { conditions.add("seq > ?", after.seq) }
-    let rows = try db.query("\(select) \(conditions.sql) ORDER BY seq LIMIT ?", conditions.parameters + [request.limit + 1])
+    let rows = try await db.query("\(select) \(conditions.sql) ORDER BY seq LIMIT ?", conditions.parameters + [request.limit + 1])
     let kept = rows.prefix(request.limit)
     let positions = kept.map { PageCursor(seq: Int64($0.int("seq") ?? 0)) }
     return Page(items: try kept.map(decode), next: rows.count > request.limit ? positions.last : nil, positions: positions)

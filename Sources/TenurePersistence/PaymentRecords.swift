@@ -3,40 +3,44 @@ import SQLiteStore
 import TenureCore
 import TenureServices
 
-struct SQLitePaymentRecords: PaymentRecords {
-    let db: Connection
+struct SQLPaymentRecords: PaymentRecords {
+    let db: any SQLConnection
 
-    func insert(_ payment: Payment) throws {
-        try db.query(
+    func insert(_ payment: Payment) async throws {
+        try await db.query(
             "INSERT INTO payments (account_id, amount, currency, status, at, source, external_id, id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             values(payment) + [payment.id, payment.createdAt.stored]
         )
     }
 
-    func update(_ payment: Payment) throws {
-        try db.query(
+    func update(_ payment: Payment) async throws {
+        try await db.query(
             "UPDATE payments SET account_id = ?, amount = ?, currency = ?, status = ?, at = ?, source = ?, external_id = ? WHERE id = ?",
             values(payment) + [payment.id]
         )
     }
 
-    func find(stripe status: PaymentStatus, externalID: String) throws -> Payment? {
-        try db.first("SELECT * FROM payments WHERE source = 'stripe' AND status = ? AND external_id = ?", [status.rawValue, externalID], decode)
+    func find(stripe status: PaymentStatus, externalID: String) async throws -> Payment? {
+        try await db.first(
+            "SELECT * FROM payments WHERE source = 'stripe' AND status = ? AND external_id = ?",
+            [status.rawValue, externalID],
+            decode
+        )
     }
 
-    func list(_ filter: PaymentFilter, _ request: PageRequest) throws -> Page<Payment> {
+    func list(_ filter: PaymentFilter, _ request: PageRequest) async throws -> Page<Payment> {
         var conditions = Conditions()
         conditions.add("account_id = ?", ifPresent: filter.accountID)
         conditions.add("status = ?", ifPresent: filter.status?.rawValue)
-        return try page(db, select: "SELECT * FROM payments", conditions: conditions, request, decode: decode)
+        return try await page(db, select: "SELECT * FROM payments", conditions: conditions, request, decode: decode)
     }
 
-    func of(account accountID: String) throws -> [Payment] {
-        try db.map("SELECT * FROM payments WHERE account_id = ? ORDER BY at, seq", [accountID], decode)
+    func of(account accountID: String) async throws -> [Payment] {
+        try await db.map("SELECT * FROM payments WHERE account_id = ? ORDER BY at, seq", [accountID], decode)
     }
 
-    func firstPaid(account accountID: String) throws -> Date? {
-        try db.first("SELECT min(at) AS at FROM payments WHERE account_id = ? AND status = 'paid' AND amount > 0", [accountID])?.date("at")
+    func firstPaid(account accountID: String) async throws -> Date? {
+        try await db.first("SELECT min(at) AS at FROM payments WHERE account_id = ? AND status = 'paid' AND amount > 0", [accountID])?.date("at")
     }
 
     private func values(_ payment: Payment) -> [any SQLiteBindable] {

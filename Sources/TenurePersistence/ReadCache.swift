@@ -6,8 +6,9 @@ import TenureServices
 /// A company-wide read shared by every reader: the revenue series, the summary and the cohorts all start from every
 /// account's movements, the pipeline metrics and the summary from every deal's history, committed MRR from every
 /// contract. Each is kept with the number its sources have in `read_versions` (their sum), which triggers change in the
-/// same transaction as any change to that source (migrations 0006 to 0008), whoever writes it; each number only grows,
-/// so a reader whose snapshot shows the same sum holds the same rows. Only read transactions use them: a write's number
+/// same transaction as any change to that source (SQLite migrations 0006 to 0008; PostgreSQL's baseline bumps one of
+/// sixteen shards per source, so that writers on many connections do not queue on one row), whoever writes it. Each number only grows, and a
+/// snapshot sees every commit an earlier snapshot saw, so a reader whose snapshot shows the same sum holds the same rows. Only read transactions use them: a write's number
 /// can still be rolled back and reused.
 final class ReadCache<Value: Sendable>: @unchecked Sendable {
     private let versionSQL: String
@@ -15,7 +16,7 @@ final class ReadCache<Value: Sendable>: @unchecked Sendable {
     private var kept: (version: Int, value: Value)?
     /// Held while a copy is made: readers that find the kept one stale wait for it rather than each making their own
     /// (after a write, every dashboard's first request would otherwise hold a copy of the same rows at once).
-    private let making = NSLock()
+    private let making = AsyncLock()
 
     /// `sources` are constants of the code, spelled in the SQL.
     init(sources: String...) {
@@ -23,13 +24,13 @@ final class ReadCache<Value: Sendable>: @unchecked Sendable {
     }
 
     /// The value for what `db`'s snapshot holds: kept, or made by `read` and kept.
-    func value(in db: Connection, read: () throws -> Value) throws -> Value {
-        guard let version = try db.first(versionSQL)?.int("version") else { return try read() }
+    func value(in db: any SQLConnection, read: () async throws -> Value) async throws -> Value {
+        guard let version = try await db.first(versionSQL)?.int("version") else { return try await read() }
         func keptValue() -> Value? { lock.withLock { kept?.version == version ? kept?.value : nil } }
         if let value = keptValue() { return value }
-        return try making.withLock {
+        return try await making.withLock {
             if let value = keptValue() { return value }
-            let value = try read()
+            let value = try await read()
             lock.withLock { kept = (version, value) }
             return value
         }
@@ -37,7 +38,9 @@ final class ReadCache<Value: Sendable>: @unchecked Sendable {
 }
 
 /// The shared reads of one storage.
-struct ReadCaches: Sendable {
+package struct ReadCaches: Sendable {
+    package init() {}
+
     let ledger = ReadCache<LedgerCopy>(sources: "ledger")
     let pipeline = ReadCache<PipelineCopy>(sources: "pipeline")
     let contracts = ReadCache<AllContracts>(sources: "contracts")
@@ -120,5 +123,13 @@ struct WonCopy: Sendable {
                 flags: health.flags[won.id] ?? []
             )
         }
+    }
+}
+
+extension Optional {
+    /// The shared value in a read transaction (which has a cache), else what `read` reads now.
+    func value<Value>(in db: any SQLConnection, read: () async throws -> Value) async throws -> Value where Wrapped == ReadCache<Value> {
+        guard let cache = self else { return try await read() }
+        return try await cache.value(in: db, read: read)
     }
 }

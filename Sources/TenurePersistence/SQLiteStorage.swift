@@ -38,14 +38,14 @@ public final class SQLiteStorage: Storage {
     public func read<T: Sendable>(_ body: @escaping @Sendable (any Transaction) async throws -> T) async throws -> T {
         let (caches, snapshots) = (self.caches, self.snapshots)
         return try await translatingErrors {
-            try await database.read { try await body(SQLiteTransaction(connection: $0, snapshots: snapshots, caches: caches)) }
+            try await database.read { try await body(SQLTransaction(db: $0, snapshots: snapshots, caches: caches)) }
         }
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any Transaction) async throws -> T) async throws -> T {
         let (snapshots, written) = (self.snapshots, self.writerSnapshots)
         return try await translatingErrors {
-            try await database.write { try await body(SQLiteTransaction(connection: $0, snapshots: snapshots, writerSnapshots: written)) }
+            try await database.write { try await body(SQLTransaction(db: $0, snapshots: snapshots, writerSnapshots: written)) }
         }
     }
 
@@ -69,47 +69,11 @@ public final class SQLiteStorage: Storage {
     }
 }
 
-/// The records of one transaction on one connection.
-struct SQLiteTransaction: Transaction {
-    let connection: Connection
-    let snapshots: SnapshotMemo
-    /// The shared company-wide reads, in read transactions.
-    var caches: ReadCaches?
-    /// The writer's copy of each subscription's snapshots, in write transactions.
-    var writerSnapshots: WriterSnapshotLists?
-
-    var accounts: any AccountRecords { SQLiteAccountRecords(db: connection) }
-    var contacts: any ContactRecords { SQLiteContactRecords(db: connection) }
-    var activities: any ActivityRecords { SQLiteActivityRecords(db: connection) }
-    var apiKeys: any APIKeyRecords { SQLiteAPIKeyRecords(db: connection) }
-    var auditLog: any AuditRecords { SQLiteAuditRecords(db: connection) }
-    var idempotency: any IdempotencyRecords { SQLiteIdempotencyRecords(db: connection) }
-    var opportunities: any OpportunityRecords { SQLiteOpportunityRecords(db: connection, cache: caches?.pipeline) }
-    var settings: any SettingsRecords { SQLiteSettingsRecords(db: connection) }
-    var webhookEvents: any WebhookEventRecords { SQLiteWebhookEventRecords(db: connection) }
-    var contracts: any ContractRecords {
-        SQLiteContractRecords(db: connection, memo: snapshots, cache: caches?.contracts, written: writerSnapshots)
-    }
-    var payments: any PaymentRecords { SQLitePaymentRecords(db: connection) }
-    var acquisitionSpend: any AcquisitionSpendRecords { SQLiteAcquisitionSpendRecords(db: connection) }
-    var ledger: any LedgerRecords { SQLiteLedgerRecords(db: connection, cache: caches?.ledger) }
-    var usage: any UsageRecords { SQLiteUsageRecords(db: connection) }
-    var cases: any CaseRecords { SQLiteCaseRecords(db: connection) }
-    var surveys: any SurveyRecords { SQLiteSurveyRecords(db: connection) }
-    var health: any HealthRecords { SQLiteHealthRecords(db: connection, cache: caches?.health) }
-    var tasks: any TaskRecords { SQLiteTaskRecords(db: connection) }
-
-    func wonAccounts() throws -> WonAccounts {
-        let ledger = SQLiteLedgerRecords(db: connection, cache: caches?.ledger)
-        let contracts = SQLiteContractRecords(db: connection, memo: snapshots, cache: caches?.contracts)
-        let health = SQLiteHealthRecords(db: connection, cache: caches?.health)
-        func join() throws -> WonCopy { WonCopy(ledger: try ledger.copy(), contracts: try contracts.all(), health: try health.copy()) }
-        let copy = try caches?.won.value(in: connection, read: join) ?? join()
-        return WonAccounts(copy.accounts, version: copy.version)
-    }
+extension Connection: SQLConnection {
+    package var dialect: SQLDialect { .sqlite }
 
     /// SQLite runs one write at a time (one writer connection, `BEGIN IMMEDIATE`): every write already holds every lock.
-    func lock(_ lock: WriteLock) throws {}
+    package func lock(_ lock: WriteLock) {}
 
-    func nested<T>(_ body: () async throws -> T) async throws -> T { try await connection.savepoint(body) }
+    package func nested<T>(_ body: () async throws -> T) async throws -> T { try await savepoint(body) }
 }

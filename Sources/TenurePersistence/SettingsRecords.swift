@@ -3,15 +3,15 @@ import SQLiteStore
 import TenureCore
 import TenureServices
 
-struct SQLiteSettingsRecords: SettingsRecords {
-    let db: Connection
+struct SQLSettingsRecords: SettingsRecords {
+    let db: any SQLConnection
 
-    func value(_ name: String) throws -> [UInt8]? {
-        try db.first("SELECT value FROM settings WHERE name = ?", [name])?.blob("value")
+    func value(_ name: String) async throws -> [UInt8]? {
+        try await db.first("SELECT value FROM settings WHERE name = ?", [name])?.blob("value")
     }
 
-    func setValue(_ name: String, _ value: [UInt8]) throws {
-        try db.query(
+    func setValue(_ name: String, _ value: [UInt8]) async throws {
+        try await db.query(
             "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
             [name, String(decoding: value, as: UTF8.self)]
         )

@@ -6,13 +6,13 @@ import TenureServices
 /// subscription's MRR from all of the subscription's snapshots, and reading each back again was the largest part of
 /// the writer's time during an ingest. A kept snapshot answers only for the same bytes (their hash under this
 /// process's random seed), so a rolled-back write or a change from outside can never be answered from the memo.
-final class SnapshotMemo: @unchecked Sendable {
+package final class SnapshotMemo: @unchecked Sendable {
     // Safe: `kept` is only touched under `lock`.
     private let lock = NSLock()
     private var kept: [String: (bytes: Int, snapshot: SubscriptionSnapshot)] = [:]
     private let capacity: Int
 
-    init(capacity: Int = 100_000) { self.capacity = capacity }
+    package init(capacity: Int = 100_000) { self.capacity = capacity }
 
     func readBack(_ stored: StoredSnapshot) throws -> SubscriptionSnapshot {
         let bytes = Self.hash(stored.terms)

@@ -3,11 +3,11 @@ import SQLiteStore
 import TenureCore
 import TenureServices
 
-struct SQLiteSurveyRecords: SurveyRecords {
-    let db: Connection
+struct SQLSurveyRecords: SurveyRecords {
+    let db: any SQLConnection
 
-    func insert(_ survey: Survey) throws {
-        try db.query(
+    func insert(_ survey: Survey) async throws {
+        try await db.query(
             "INSERT INTO surveys (id, account_id, kind, score, responded_at, contact_id, comment, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 survey.id, survey.accountID, survey.kind.rawValue, survey.score, survey.respondedAt.stored, survey.contactID, survey.comment,
@@ -16,15 +16,15 @@ struct SQLiteSurveyRecords: SurveyRecords {
         )
     }
 
-    func list(_ filter: SurveyFilter, _ request: PageRequest) throws -> Page<Survey> {
+    func list(_ filter: SurveyFilter, _ request: PageRequest) async throws -> Page<Survey> {
         var conditions = Conditions()
         conditions.add("account_id = ?", ifPresent: filter.accountID)
         conditions.add("kind = ?", ifPresent: filter.kind?.rawValue)
-        return try page(db, select: "SELECT * FROM surveys", conditions: conditions, request, decode: decode)
+        return try await page(db, select: "SELECT * FROM surveys", conditions: conditions, request, decode: decode)
     }
 
-    func of(account accountID: String, after from: Date, upTo to: Date) throws -> [Survey] {
-        try db.query(
+    func of(account accountID: String, after from: Date, upTo to: Date) async throws -> [Survey] {
+        try await db.query(
             "SELECT * FROM surveys WHERE account_id = ? AND responded_at > ? AND responded_at <= ? ORDER BY responded_at, seq",
             [accountID, from.stored, to.stored]
         ).map(decode)

@@ -3,11 +3,11 @@ import SQLiteStore
 import TenureCore
 import TenureServices
 
-struct SQLiteTaskRecords: TaskRecords {
-    let db: Connection
+struct SQLTaskRecords: TaskRecords {
+    let db: any SQLConnection
 
-    func insert(_ task: SuccessTask) throws {
-        try db.query(
+    func insert(_ task: SuccessTask) async throws {
+        try await db.query(
             """
             INSERT INTO tasks (account_id, playbook, title, owner, status, due_at, flag_id, completed_at, updated_at, id, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -16,8 +16,8 @@ struct SQLiteTaskRecords: TaskRecords {
         )
     }
 
-    func update(_ task: SuccessTask) throws {
-        try db.query(
+    func update(_ task: SuccessTask) async throws {
+        try await db.query(
             """
             UPDATE tasks SET account_id = ?, playbook = ?, title = ?, owner = ?, status = ?, due_at = ?, flag_id = ?, completed_at = ?,
                              updated_at = ?
@@ -27,18 +27,18 @@ struct SQLiteTaskRecords: TaskRecords {
         )
     }
 
-    func find(id: String) throws -> SuccessTask? { try db.first("SELECT * FROM tasks WHERE id = ?", [id], decode) }
+    func find(id: String) async throws -> SuccessTask? { try await db.first("SELECT * FROM tasks WHERE id = ?", [id], decode) }
 
-    func open(account accountID: String, playbook: RiskFlagCode) throws -> SuccessTask? {
-        try db.first("SELECT * FROM tasks WHERE account_id = ? AND playbook = ? AND status = 'open'", [accountID, playbook.rawValue], decode)
+    func open(account accountID: String, playbook: RiskFlagCode) async throws -> SuccessTask? {
+        try await db.first("SELECT * FROM tasks WHERE account_id = ? AND playbook = ? AND status = 'open'", [accountID, playbook.rawValue], decode)
     }
 
-    func list(_ filter: TaskFilter, _ request: PageRequest) throws -> Page<SuccessTask> {
+    func list(_ filter: TaskFilter, _ request: PageRequest) async throws -> Page<SuccessTask> {
         var conditions = Conditions()
         conditions.add("account_id = ?", ifPresent: filter.accountID)
         conditions.add("owner = ?", ifPresent: filter.owner)
         conditions.add("status = ?", ifPresent: filter.status?.rawValue)
-        return try page(db, select: "SELECT * FROM tasks", conditions: conditions, request, decode: decode)
+        return try await page(db, select: "SELECT * FROM tasks", conditions: conditions, request, decode: decode)
     }
 
     private func values(_ task: SuccessTask) -> [any SQLiteBindable] {

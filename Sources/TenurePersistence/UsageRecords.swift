@@ -3,12 +3,12 @@ import SQLiteStore
 import TenureCore
 import TenureServices
 
-struct SQLiteUsageRecords: UsageRecords {
-    let db: Connection
+struct SQLUsageRecords: UsageRecords {
+    let db: any SQLConnection
 
-    func upsert(_ usage: [AccountUsage], at now: Date) throws {
+    func upsert(_ usage: [AccountUsage], at now: Date) async throws {
         for item in usage {
-            try db.query(
+            try await db.query(
                 """
                 INSERT INTO usage_records (account_id, day, active_users, licensed_seats, updated_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (account_id, day) DO UPDATE SET
@@ -19,20 +19,20 @@ struct SQLiteUsageRecords: UsageRecords {
         }
     }
 
-    func of(account accountID: String, from: Date, to: Date) throws -> [UsageRecord] {
-        try db.query(
+    func of(account accountID: String, from: Date, to: Date) async throws -> [UsageRecord] {
+        try await db.query(
             "SELECT day, active_users, licensed_seats FROM usage_records WHERE account_id = ? AND day >= ? AND day < ? ORDER BY day",
             [accountID, from.stored, to.stored]
         ).map(decode)
     }
 
-    func list(account accountID: String, from: Date?, to: Date?, _ request: PageRequest) throws -> Page<UsageRecord> {
+    func list(account accountID: String, from: Date?, to: Date?, _ request: PageRequest) async throws -> Page<UsageRecord> {
         var conditions = Conditions()
         conditions.add("account_id = ?", accountID)
         conditions.add("day >= ?", ifPresent: from?.stored)
         conditions.add("day < ?", ifPresent: to?.stored)
         conditions.add("day > ?", ifPresent: request.after?.key)
-        let rows = try db.query(
+        let rows = try await db.query(
             "SELECT day, active_users, licensed_seats FROM usage_records \(conditions.sql) ORDER BY day LIMIT ?",
             conditions.parameters + [request.limit + 1]
         )

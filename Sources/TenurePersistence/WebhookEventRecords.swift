@@ -3,11 +3,11 @@ import SQLiteStore
 import TenureCore
 import TenureServices
 
-struct SQLiteWebhookEventRecords: WebhookEventRecords {
-    let db: Connection
+struct SQLWebhookEventRecords: WebhookEventRecords {
+    let db: any SQLConnection
 
-    func insert(_ event: WebhookEvent) throws {
-        try db.query(
+    func insert(_ event: WebhookEvent) async throws {
+        try await db.query(
             """
             INSERT INTO webhook_events (id, source, event_id, type, occurred_at, received_at, status, error, attempts, payload, waiting_for)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -19,28 +19,28 @@ struct SQLiteWebhookEventRecords: WebhookEventRecords {
         )
     }
 
-    func update(_ event: WebhookEvent) throws {
-        try db.query(
+    func update(_ event: WebhookEvent) async throws {
+        try await db.query(
             "UPDATE webhook_events SET status = ?, error = ?, attempts = ?, occurred_at = ?, waiting_for = ? WHERE id = ?",
             [event.status.rawValue, event.error, event.attempts, event.occurredAt?.stored, event.waitingFor, event.id]
         )
     }
 
-    func find(id: String) throws -> WebhookEvent? {
-        try db.first("SELECT * FROM webhook_events WHERE id = ?", [id], decode)
+    func find(id: String) async throws -> WebhookEvent? {
+        try await db.first("SELECT * FROM webhook_events WHERE id = ?", [id], decode)
     }
 
-    func find(source: WebhookSource, eventID: String) throws -> WebhookEvent? {
-        try db.first("SELECT * FROM webhook_events WHERE source = ? AND event_id = ?", [source.rawValue, eventID], decode)
+    func find(source: WebhookSource, eventID: String) async throws -> WebhookEvent? {
+        try await db.first("SELECT * FROM webhook_events WHERE source = ? AND event_id = ?", [source.rawValue, eventID], decode)
     }
 
-    func list(_ filter: WebhookEventFilter, _ request: PageRequest) throws -> Page<WebhookEvent> {
+    func list(_ filter: WebhookEventFilter, _ request: PageRequest) async throws -> Page<WebhookEvent> {
         var conditions = Conditions()
         conditions.add("source = ?", ifPresent: filter.source?.rawValue)
         conditions.add("status = ?", ifPresent: filter.status?.rawValue)
         conditions.add("type = ?", ifPresent: filter.type)
         conditions.add("seq < ?", request.after?.seq ?? Int64.max)
-        let rows = try db.query(
+        let rows = try await db.query(
             "SELECT * FROM webhook_events \(conditions.sql) ORDER BY seq DESC LIMIT ?",
             conditions.parameters + [request.limit + 1]
         )
@@ -48,8 +48,8 @@ struct SQLiteWebhookEventRecords: WebhookEventRecords {
         return Page(items: rows.prefix(request.limit).map(decode), next: next)
     }
 
-    func pending(waitingFor key: String) throws -> [WebhookEvent] {
-        try db.map("SELECT * FROM webhook_events WHERE waiting_for = ? AND status = 'pending' ORDER BY occurred_at, event_id", [key], decode)
+    func pending(waitingFor key: String) async throws -> [WebhookEvent] {
+        try await db.map("SELECT * FROM webhook_events WHERE waiting_for = ? AND status = 'pending' ORDER BY occurred_at, event_id", [key], decode)
     }
 
     private func decode(_ row: Row) -> WebhookEvent {

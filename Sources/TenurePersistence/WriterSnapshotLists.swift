@@ -39,10 +39,14 @@ final class WriterSnapshotLists: @unchecked Sendable {
     init(capacity: Int = 20_000) { self.capacity = capacity }
 
     /// The contract's snapshots, from the copy or else from `read` (which the copy then keeps).
-    func snapshots(of contractID: String, on db: Connection, read: () throws -> [ReadSnapshot]) throws -> [SubscriptionSnapshot] {
+    func snapshots(
+        of contractID: String,
+        on db: Connection,
+        read: () async throws -> [ReadSnapshot]
+    ) async throws -> [SubscriptionSnapshot] {
         try dropIfStale(db)
         if let list = lists[contractID] { return list.snapshots }
-        let read = try read()
+        let read = try await read()
         if lists.count >= capacity { lists.removeAll(keepingCapacity: true) }
         let list = List(keys: read.map { Key($0.stored) }, snapshots: read.map(\.snapshot))
         lists[contractID] = list

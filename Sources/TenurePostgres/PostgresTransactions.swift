@@ -44,6 +44,11 @@ public struct PostgresTransactions: Sendable {
         }
     }
 
+    /// Runs `body` on a pooled connection outside any transaction (migrations, readiness), with the same errors.
+    public func session<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await translatingErrors { try await client.withConnection(body) }
+    }
+
     /// Holds `lock` until the transaction on `connection` ends (`pg_advisory_xact_lock`).
     public static func take(_ lock: WriteLock, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("SELECT pg_advisory_xact_lock(\(lock.advisoryKey))", logger: logger)

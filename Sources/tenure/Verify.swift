@@ -14,7 +14,7 @@ struct Verify: AsyncParsableCommand {
     @OptionGroup var reporting: CurrencyOptions
 
     func run() async throws {
-        let integrity = try Connection(path: database.db).query("PRAGMA integrity_check").compactMap { $0.string("integrity_check") }
+        let integrity = try await Connection(path: database.db).query("PRAGMA integrity_check").compactMap { $0.string("integrity_check") }
         let storage = try await SQLiteStorage(path: database.db, durability: .normal, migrate: false, logger: Logger(label: "tenure"))
         let stale: [String]
         do {

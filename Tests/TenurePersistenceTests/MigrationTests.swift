@@ -36,7 +36,7 @@ import Testing
             """
         )
         _ = try SQLiteStorage.migrator.migrate(on: connection)
-        let changed = try connection.query("SELECT id, changed_at FROM cases ORDER BY id").map {
+        let changed = try await connection.query("SELECT id, changed_at FROM cases ORDER BY id").map {
             "\($0.string("id") ?? ""):\($0.int("changed_at") ?? -1)"
         }
         #expect(changed == ["case_1:9000", "case_2:2000"])

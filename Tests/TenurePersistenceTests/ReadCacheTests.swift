@@ -13,13 +13,17 @@ import Testing
         await (try await SQLiteStorage(path: path, durability: .normal, migrate: true, logger: Logger(label: "test"))).close()
         let cache = ReadCache<Int>(sources: "ledger")
         let made = Made()
-        DispatchQueue.concurrentPerform(iterations: 4) { _ in
-            guard let connection = try? Connection(path: path, readOnly: true) else { return made.failed() }
-            let value = try? cache.value(in: connection) {
-                Thread.sleep(forTimeInterval: 0.2)  // long enough for the other readers to find it stale too
-                return made.one()
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    guard let connection = try? Connection(path: path, readOnly: true) else { return made.failed() }
+                    let value = try? await cache.value(in: connection) {
+                        try await Task.sleep(for: .milliseconds(200))  // long enough for the other readers to find it stale too
+                        return made.one()
+                    }
+                    if value != 1 { made.failed() }
+                }
             }
-            if value != 1 { made.failed() }
         }
         #expect(made.count == 1 && !made.failure, "one copy made, every reader given it")
     }

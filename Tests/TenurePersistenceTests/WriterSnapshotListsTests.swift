@@ -50,7 +50,7 @@ import Testing
                     }
                 }
             case 2:  // inserted by another connection (another process)
-                try outside.query(
+                try await outside.query(
                     "INSERT INTO subscription_snapshots (contract_id, event_id, effective_at, order_key, terms) VALUES (?, ?, ?, ?, ?)",
                     [
                         snapshot.stored.contractID, snapshot.stored.eventID, snapshot.stored.effectiveAt.unixMilliseconds, snapshot.stored.order,
@@ -72,7 +72,7 @@ import Testing
             #expect(written == read, "step \(step)")
             #expect(read.map(\.count).reduce(0, +) > 0 || step < 5)
         }
-        let row = try outside.first("SELECT count(*) AS snapshots, count(DISTINCT event_id) AS events FROM subscription_snapshots")
+        let row = try await outside.first("SELECT count(*) AS snapshots, count(DISTINCT event_id) AS events FROM subscription_snapshots")
         #expect(row?.int("snapshots") == row?.int("events"), "each event's snapshot is stored once")
         await storage.close()
     }

@@ -1,0 +1,58 @@
+import SQLiteStore
+import TenureServices
+
+/// What the records need of a connection, whichever database is behind it: statements written once, in SQLite's
+/// spelling with `?` placeholders, answered as `Row`s. A backend's connection translates what differs (placeholders,
+/// the types of values and rows); the few statements whose syntax itself differs ask for `dialect`.
+package protocol SQLConnection {
+    var dialect: SQLDialect { get }
+
+    /// Hands each row to `body` as it is read. `body` must not run the same SQL again.
+    func forEachRow(_ sql: String, _ parameters: [any SQLiteBindable], _ body: (Row) throws -> Void) async throws
+
+    /// The first row, transformed, if there is one.
+    func first<T>(_ sql: String, _ parameters: [any SQLiteBindable], _ transform: (Row) throws -> T) async throws -> T?
+
+    /// Holds `lock` until the transaction ends (`Transaction.lock`).
+    func lock(_ lock: WriteLock) async throws
+
+    /// Runs `body` so that its changes are undone alone when it throws (`Transaction.nested`).
+    func nested<T>(_ body: () async throws -> T) async throws -> T
+}
+
+/// The SQL a backend speaks, where spellings differ.
+package enum SQLDialect: Sendable {
+    case sqlite
+    case postgres
+
+    /// `column` as an expression no index answers: SQLite's planner otherwise picks a worse index for some joins.
+    package func unindexed(_ column: String) -> String {
+        switch self {
+        case .sqlite: "+\(column)"
+        case .postgres: column
+        }
+    }
+}
+
+extension SQLConnection {
+    /// Runs a statement; its rows, holding their values.
+    @discardableResult
+    package func query(_ sql: String, _ parameters: [any SQLiteBindable] = []) async throws -> [Row] {
+        try await map(sql, parameters) { $0.held }
+    }
+
+    /// Transforms each row as it is read, so that a large result's rows are never all held at once.
+    package func map<T>(_ sql: String, _ parameters: [any SQLiteBindable] = [], _ transform: (Row) throws -> T) async throws -> [T] {
+        var results: [T] = []
+        try await forEachRow(sql, parameters) { results.append(try transform($0)) }
+        return results
+    }
+
+    package func map<T>(_ sql: String, _ transform: (Row) throws -> T) async throws -> [T] { try await map(sql, [], transform) }
+
+    package func forEachRow(_ sql: String, _ body: (Row) throws -> Void) async throws { try await forEachRow(sql, [], body) }
+
+    package func first(_ sql: String, _ parameters: [any SQLiteBindable] = []) async throws -> Row? {
+        try await first(sql, parameters) { $0.held }
+    }
+}

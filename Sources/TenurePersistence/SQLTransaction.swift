@@ -1,0 +1,60 @@
+import Foundation
+import SQLiteStore
+import TenureServices
+
+/// The records of one transaction on one connection.
+package struct SQLTransaction: Transaction {
+    let db: any SQLConnection
+    let snapshots: SnapshotMemo
+    /// The shared company-wide reads, in read transactions.
+    var caches: ReadCaches?
+    /// SQLite's writer's copy of each subscription's snapshots, with the writer's connection, in its write transactions.
+    var writerSnapshots: (connection: Connection, lists: WriterSnapshotLists)?
+
+    package init(db: any SQLConnection, snapshots: SnapshotMemo, caches: ReadCaches? = nil) {
+        self.db = db
+        self.snapshots = snapshots
+        self.caches = caches
+    }
+
+    init(db: Connection, snapshots: SnapshotMemo, writerSnapshots: WriterSnapshotLists) {
+        self.init(db: db, snapshots: snapshots)
+        self.writerSnapshots = (db, writerSnapshots)
+    }
+
+    package var accounts: any AccountRecords { SQLAccountRecords(db: db) }
+    package var contacts: any ContactRecords { SQLContactRecords(db: db) }
+    package var activities: any ActivityRecords { SQLActivityRecords(db: db) }
+    package var apiKeys: any APIKeyRecords { SQLAPIKeyRecords(db: db) }
+    package var auditLog: any AuditRecords { SQLAuditRecords(db: db) }
+    package var idempotency: any IdempotencyRecords { SQLIdempotencyRecords(db: db) }
+    package var opportunities: any OpportunityRecords { SQLOpportunityRecords(db: db, cache: caches?.pipeline) }
+    package var settings: any SettingsRecords { SQLSettingsRecords(db: db) }
+    package var webhookEvents: any WebhookEventRecords { SQLWebhookEventRecords(db: db) }
+    package var contracts: any ContractRecords {
+        SQLContractRecords(db: db, memo: snapshots, cache: caches?.contracts, written: writerSnapshots)
+    }
+    package var payments: any PaymentRecords { SQLPaymentRecords(db: db) }
+    package var acquisitionSpend: any AcquisitionSpendRecords { SQLAcquisitionSpendRecords(db: db) }
+    package var ledger: any LedgerRecords { SQLLedgerRecords(db: db, cache: caches?.ledger) }
+    package var usage: any UsageRecords { SQLUsageRecords(db: db) }
+    package var cases: any CaseRecords { SQLCaseRecords(db: db) }
+    package var surveys: any SurveyRecords { SQLSurveyRecords(db: db) }
+    package var health: any HealthRecords { SQLHealthRecords(db: db, cache: caches?.health) }
+    package var tasks: any TaskRecords { SQLTaskRecords(db: db) }
+
+    package func wonAccounts() async throws -> WonAccounts {
+        let ledger = SQLLedgerRecords(db: db, cache: caches?.ledger)
+        let contracts = SQLContractRecords(db: db, memo: snapshots, cache: caches?.contracts)
+        let health = SQLHealthRecords(db: db, cache: caches?.health)
+        func join() async throws -> WonCopy {
+            WonCopy(ledger: try await ledger.copy(), contracts: try await contracts.all(), health: try await health.copy())
+        }
+        let copy = try await (caches?.won).value(in: db, read: join)
+        return WonAccounts(copy.accounts, version: copy.version)
+    }
+
+    package func lock(_ lock: WriteLock) async throws { try await db.lock(lock) }
+
+    package func nested<T>(_ body: () async throws -> T) async throws -> T { try await db.nested(body) }
+}
