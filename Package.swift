@@ -65,6 +65,7 @@ let package = Package(
             dependencies: [
                 "Migrations", "SQLiteStore", "TenureCore", "TenurePersistence", "TenureServices", "TenurePostgresMigrations",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
             ],
@@ -86,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "tenure",
             dependencies: [
-                "TenureAPI", "TenureDemo", "TenurePersistence", "TenureServices", "TenureCore", "SQLiteStore",
+                "TenureAPI", "TenureDemo", "TenurePersistence", "TenurePostgres", "TenureServices", "TenureCore", "SQLiteStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

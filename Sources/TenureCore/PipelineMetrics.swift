@@ -119,7 +119,8 @@ public func ratio(_ numerator: Int, _ denominator: Int) -> Double? {
     denominator == 0 ? nil : Double(numerator) / Double(denominator)
 }
 
-/// The arithmetic mean, or nil for no values.
+/// The arithmetic mean, or nil for no values. Summed in ascending order, so that the same values give the same last
+/// digit in whatever order their rows were read (rows committed concurrently, on PostgreSQL, come back in commit order).
 public func mean(_ values: [Double]) -> Double? {
-    values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
+    values.isEmpty ? nil : values.sorted().reduce(0, +) / Double(values.count)
 }

@@ -13,8 +13,8 @@ struct SQLLedgerRecords: LedgerRecords {
         // planner walks every closed_won change in the database.
         try await db.first(
             """
-            SELECT min(c.at) AS at FROM opportunities o CROSS JOIN stage_changes c ON c.opportunity_id = o.id
-            WHERE o.account_id = ? AND \(db.dialect.unindexed("c.stage")) = 'closed_won'
+            SELECT min(c.at) AS at FROM opportunities o CROSS JOIN stage_changes c
+            WHERE c.opportunity_id = o.id AND o.account_id = ? AND \(db.dialect.unindexed("c.stage")) = 'closed_won'
             """,
             [accountID]
         )?.date("at")

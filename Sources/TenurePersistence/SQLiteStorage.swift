@@ -7,7 +7,7 @@ import TenureMigrations
 import TenureServices
 
 /// Tenure's storage on one SQLite file: the `Storage` seam implemented over `SQLiteStore.Database`.
-public final class SQLiteStorage: Storage {
+public final class SQLiteStorage: MigratedStorage {
     public let database: Database
     let migrator = SQLiteStorage.migrator
     let caches = ReadCaches()
@@ -17,12 +17,15 @@ public final class SQLiteStorage: Storage {
     /// Every migration this binary knows, in order.
     public static let migrator = Migrator(migrations: TenureMigrations.all.map { Migration(name: $0.name, sql: $0.sql) })
 
+    /// The migrations this open applied, in order.
+    public let applied: [String]
+
     /// Opens the database; with `migrate` applies pending migrations, otherwise refuses to open an out-of-date schema.
     public init(path: String, durability: Durability, migrate: Bool, logger: Logger) async throws {
         database = try Database(path: path, durability: durability, logger: logger)
-        let migrator = self.migrator
+        let migrator = SQLiteStorage.migrator
         do {
-            let applied = try await database.withWriterConnection { connection in
+            applied = try await database.withWriterConnection { connection in
                 if migrate { return try migrator.migrate(on: connection) }
                 let pending = try migrator.pending(on: connection)
                 if !pending.isEmpty { throw MigrationError.pending(pending.map(\.name)) }
@@ -76,4 +79,9 @@ extension Connection: SQLConnection {
     package func lock(_ lock: WriteLock) {}
 
     package func nested<T>(_ body: () async throws -> T) async throws -> T { try await savepoint(body) }
+}
+
+/// A storage that says which migrations opening it applied (`tenure migrate` prints them).
+public protocol MigratedStorage: Storage {
+    var applied: [String] { get }
 }

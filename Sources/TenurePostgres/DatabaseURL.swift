@@ -41,18 +41,37 @@ public struct DatabaseURL: Sendable, Equatable {
         self.sslMode = sslMode
     }
 
-    /// The client configuration that connects as this URL says.
+    /// The pool's configuration that connects as this URL says.
     public var configuration: PostgresClient.Configuration {
-        var unverified = TLSConfiguration.makeClientConfiguration()
-        unverified.certificateVerification = .none
         let tls: PostgresClient.Configuration.TLS =
-            switch sslMode {
-            case .disable: .disable
-            case .prefer: .prefer(unverified)
-            case .require: .require(unverified)
-            case .verifyFull: .require(.makeClientConfiguration())
+            switch tlsConfiguration {
+            case nil: .disable
+            case let configuration? where sslMode == .prefer: .prefer(configuration)
+            case let configuration?: .require(configuration)
             }
         return PostgresClient.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls)
+    }
+
+    /// One connection's configuration, the same as the pool's.
+    public func connectionConfiguration() throws -> PostgresConnection.Configuration {
+        let tls: PostgresConnection.Configuration.TLS =
+            switch tlsConfiguration {
+            case nil: .disable
+            case let configuration? where sslMode == .prefer: .prefer(try NIOSSLContext(configuration: configuration))
+            case let configuration?: .require(try NIOSSLContext(configuration: configuration))
+            }
+        return PostgresConnection.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls)
+    }
+
+    /// `nil` when `sslmode=disable`; the certificate and host name checked only with `verify-full`.
+    private var tlsConfiguration: TLSConfiguration? {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        switch sslMode {
+        case .disable: return nil
+        case .prefer, .require: configuration.certificateVerification = .none
+        case .verifyFull: break
+        }
+        return configuration
     }
 }
 

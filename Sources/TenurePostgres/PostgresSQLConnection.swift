@@ -9,13 +9,18 @@ import TenureServices
 /// A PostgreSQL connection inside one transaction, as the shared records see it: their `?` placeholders become `$1…$n`,
 /// their values PostgreSQL's types (`BIGINT`, `DOUBLE PRECISION`, `TEXT`, `BYTEA`), and each result row a `Row` of the
 /// same values SQLite would have given.
-struct PostgresSQLConnection: SQLConnection {
+package struct PostgresSQLConnection: SQLConnection {
     let connection: PostgresConnection
     let logger: Logger
 
-    var dialect: SQLDialect { .postgres }
+    package init(connection: PostgresConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
+    }
 
-    func forEachRow(_ sql: String, _ parameters: [any SQLiteBindable], _ body: (Row) throws -> Void) async throws {
+    package var dialect: SQLDialect { .postgres }
+
+    package func forEachRow(_ sql: String, _ parameters: [any SQLiteBindable], _ body: (Row) throws -> Void) async throws {
         let rows = try await connection.query(Self.query(sql, parameters), logger: logger)
         var columns: [String]?
         for try await row in rows {
@@ -27,7 +32,7 @@ struct PostgresSQLConnection: SQLConnection {
         }
     }
 
-    func first<T>(_ sql: String, _ parameters: [any SQLiteBindable], _ transform: (Row) throws -> T) async throws -> T? {
+    package func first<T>(_ sql: String, _ parameters: [any SQLiteBindable], _ transform: (Row) throws -> T) async throws -> T? {
         var first: T?
         try await forEachRow(sql, parameters) { row in
             if first == nil { first = try transform(row) }
@@ -35,11 +40,11 @@ struct PostgresSQLConnection: SQLConnection {
         return first
     }
 
-    func lock(_ lock: WriteLock) async throws {
+    package func lock(_ lock: WriteLock) async throws {
         try await PostgresTransactions.take(lock, on: connection, logger: logger)
     }
 
-    func nested<T>(_ body: () async throws -> T) async throws -> T {
+    package func nested<T>(_ body: () async throws -> T) async throws -> T {
         try await connection.query("SAVEPOINT nested", logger: logger)
         do {
             let result = try await body()

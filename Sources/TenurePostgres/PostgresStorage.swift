@@ -7,7 +7,7 @@ import TenureServices
 
 /// Tenure's storage on a PostgreSQL server, shared by any number of nodes: the `Storage` seam over the same records as
 /// SQLite's (`SQLTransaction`), each transaction on a pooled connection of `PostgresTransactions`.
-public final class PostgresStorage: Storage {
+public final class PostgresStorage: MigratedStorage {
     public let client: PostgresClient
     let transactions: PostgresTransactions
     let logger: Logger
@@ -16,29 +16,68 @@ public final class PostgresStorage: Storage {
     /// The client's connection pool runs as long as the storage is open.
     private let running: Task<Void, Never>
 
-    /// Connects with `poolSize` connections at most; with `migrate` applies pending migrations (once across nodes starting
-    /// together), otherwise refuses a database with pending migrations. An unreachable server or a refused login throws
-    /// `StorageUnavailable` with the server's reason.
+    /// The migrations this open applied, in order.
+    public let applied: [String]
+
+    /// Checks the server on one connection of its own, where an unreachable server or a refused login fails at once
+    /// with its reason (`StorageUnavailable`) rather than after the pool's retries; with `migrate` applies pending
+    /// migrations there (once across nodes starting together), otherwise refuses a database with pending migrations.
+    /// Then serves from a pool of at most `poolSize` connections.
     public init(url: DatabaseURL, poolSize: Int, migrate: Bool, logger: Logger) async throws {
         var configuration = url.configuration
         configuration.options.maximumConnections = poolSize
         configuration.options.minimumConnections = 0
+        configuration.options.additionalStartupParameters = Self.sessionSettings
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         self.logger = logger
         transactions = PostgresTransactions(client: client, logger: logger)
-        running = Task { await client.run() }
+        // Started first, so that the pool runs by the time the checks below let anything lease from it.
+        let running = Task { await client.run() }
+        self.running = running
         do {
-            let applied = try await transactions.session { connection in
+            applied = try await Self.onFirstConnection(url, logger: logger) { connection in
                 let migrator = PostgresMigrator.tenure
                 if migrate { return try await migrator.migrate(on: connection, logger: logger) }
                 let pending = try await migrator.pending(on: connection, logger: logger)
                 if !pending.isEmpty { throw MigrationError.pending(pending.map(\.name)) }
                 return []
             }
-            if !applied.isEmpty { logger.info("db.migrated", metadata: ["db.migrations": "\(applied.joined(separator: ","))"]) }
         } catch {
-            await close()
+            running.cancel()
+            await running.value
+            throw error
+        }
+        if !applied.isEmpty { logger.info("db.migrated", metadata: ["db.migrations": "\(applied.joined(separator: ","))"]) }
+    }
+
+    /// Every session's: a name in `pg_stat_activity`, and a statement waits at most 5 s for a lock, as SQLite's busy
+    /// timeout: then 503 and Retry-After rather than a request that hangs.
+    static let sessionSettings = [("application_name", "tenure"), ("lock_timeout", "5s")]
+
+    private static func onFirstConnection<T>(
+        _ url: DatabaseURL,
+        logger: Logger,
+        _ body: (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        var configuration = try url.connectionConfiguration()
+        configuration.options.additionalStartupParameters = sessionSettings
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+        } catch let error as PSQLError {
+            if let message = error.serverInfo?[.message] { throw StorageUnavailable(reason: "PostgreSQL refused the connection: \(message)") }
+            throw StorageUnavailable(reason: "cannot connect to PostgreSQL at \(url.host):\(url.port): \(error.underlying.map { "\($0)" } ?? "\(error.code)")")
+        }
+        do {
+            let result = try await body(connection)
+            try? await connection.close()
+            return result
+        } catch let error as PSQLError {
+            try? await connection.close()
+            throw PostgresError(error)
+        } catch {
+            try? await connection.close()
             throw error
         }
     }

@@ -1,4 +1,6 @@
+import Dispatch
 import Logging
+import Metrics
 import PostgresNIO
 import TenureServices
 import _ConnectionPoolModule
@@ -11,6 +13,10 @@ public struct PostgresTransactions: Sendable {
     let logger: Logger
     /// How many times a write the server aborted (40001, 40P01) is run, in all.
     let attempts: Int
+    /// The same names as SQLite's, so one dashboard serves both: a transaction's time, waiting for a connection included.
+    private let readDuration = Timer(label: "tenure_db_read_duration")
+    private let writeDuration = Timer(label: "tenure_db_write_duration")
+    private let writeRetries = Counter(label: "tenure_db_write_retries")
 
     public init(client: PostgresClient, logger: Logger, attempts: Int = 5) {
         self.client = client
@@ -20,7 +26,9 @@ public struct PostgresTransactions: Sendable {
 
     /// Runs `body` in a read-only transaction that sees one snapshot of the database.
     public func read<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        try await translatingErrors {
+        let start = DispatchTime.now().uptimeNanoseconds
+        defer { readDuration.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - start)) }
+        return try await translatingErrors {
             try await client.withConnection { connection in
                 try await transaction("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", on: connection, body)
             }
@@ -30,12 +38,15 @@ public struct PostgresTransactions: Sendable {
     /// Runs `body` in a write transaction, again from the start when the server aborts it for a serialization failure
     /// or a deadlock (after a short, growing pause); its effects are committed when it returns.
     public func write<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        try await translatingErrors {
+        let start = DispatchTime.now().uptimeNanoseconds
+        defer { writeDuration.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - start)) }
+        return try await translatingErrors {
             var attempt = 1
             while true {
                 do {
                     return try await client.withConnection { connection in try await transaction("BEGIN", on: connection, body) }
                 } catch let error as PSQLError where attempt < attempts && Self.isRetryable(error) {
+                    writeRetries.increment()
                     logger.debug("db.write.retry", metadata: ["db.sqlstate": "\(error.sqlState ?? "")", "db.attempt": "\(attempt)"])
                     try await Task.sleep(for: .milliseconds(5 << attempt))
                     attempt += 1
@@ -81,8 +92,7 @@ public struct PostgresTransactions: Sendable {
     }
 
     /// The server's errors stop here, as SQLite's do in `SQLiteStorage`: a unique violation is a conflict (409), a lost
-    /// or refused connection, or none to be had from the pool, `StorageUnavailable` (503); other errors pass as they
-    /// are.
+    /// or refused connection, or none to be had from the pool, `StorageUnavailable` (503); any other a `PostgresError`.
     private func translatingErrors<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
@@ -92,13 +102,16 @@ public struct PostgresTransactions: Sendable {
             throw StorageUnavailable(reason: "\(error.code)\(error.sqlState.map { " \($0)" } ?? "")")
         } catch let error as ConnectionPoolError {
             throw StorageUnavailable(reason: "no connection to PostgreSQL: \(error)")
+        } catch let error as PSQLError {
+            throw PostgresError(error)
         }
     }
 
-    /// The connection was lost or refused, or the server is out of resources or shutting down.
+    /// The connection was lost or refused, the server is out of resources or shutting down, or a lock was not granted
+    /// within `lock_timeout` (55P03, as SQLite's busy timeout).
     static func isUnavailable(_ error: PSQLError) -> Bool {
         guard error.code == .server else { return true }
-        return ["08", "53", "57"].contains { error.sqlState?.hasPrefix($0) ?? false }
+        return ["08", "53", "57", "55P03"].contains { error.sqlState?.hasPrefix($0) ?? false }
     }
 
     /// A serialization failure or a deadlock: the transaction was rolled back whole and may simply run again.
@@ -127,4 +140,20 @@ extension WriteLock {
         }
         return Int64(bitPattern: hash)
     }
+}
+
+/// A statement the server refused for another reason than those the API answers: SQLSTATE, the server's message and
+/// the SQL, never the bound values (`PSQLError` describes itself as nothing, to keep values out of logs).
+public struct PostgresError: Error, CustomStringConvertible, Sendable {
+    public let sqlState: String?
+    public let message: String
+    public let sql: String?
+
+    package init(_ error: PSQLError) {
+        sqlState = error.sqlState
+        message = error.serverInfo?[.message] ?? "\(error.code)"
+        sql = error.query?.sql
+    }
+
+    public var description: String { "PostgreSQL \(sqlState ?? "-"): \(message)" + (sql.map { " in: \($0)" } ?? "") }
 }

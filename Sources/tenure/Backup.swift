@@ -12,6 +12,9 @@ struct Backup: AsyncParsableCommand {
     var destination: String
 
     func run() throws {
+        guard try database.postgres == nil else {
+            throw ValidationError("backup copies a SQLite file; on PostgreSQL use pg_dump (README, \"Run on PostgreSQL\")")
+        }
         guard !FileManager.default.fileExists(atPath: destination) else { throw ValidationError("\(destination) already exists") }
         try Database.backup(from: database.db, to: destination)
         print("Backed up \(database.db) to \(destination).")

@@ -20,16 +20,11 @@ struct Demo: AsyncParsableCommand {
 
     func run() async throws {
         let started = Date()
-        let storage = try await SQLiteStorage(path: database.db, durability: .normal, migrate: true, logger: Logger(label: "tenure"))
-        do {
+        let tally = try await database.with(durability: .normal) { storage in
             let now = Clock.system.now()
             let services = Services(storage: storage, clock: Clock { now }, currency: reporting.currency)
-            let tally = try await DemoCompany(services: services, seed: seed).load(accounts: accounts)
-            await storage.close()
-            print("Demo company loaded in \(String(format: "%.1f", Date().timeIntervalSince(started))) s: \(tally).")
-        } catch {
-            await storage.close()
-            throw error
+            return try await DemoCompany(services: services, seed: seed).load(accounts: accounts)
         }
+        print("Demo company loaded in \(String(format: "%.1f", Date().timeIntervalSince(started))) s: \(tally).")
     }
 }

@@ -19,7 +19,7 @@ struct Keys: AsyncParsableCommand {
         @Option(help: "read, write or admin.") var scope: Scope
 
         func run() async throws {
-            let (key, secret) = try await withServices(database.db) { try await $0.create(name: name, scope: scope) }
+            let (key, secret) = try await withKeys(database) { try await $0.create(name: name, scope: scope) }
             print("Created key \(key.id) (\(key.name), scope \(key.scope.rawValue)). Its secret, shown only now:\n\(secret)")
         }
     }
@@ -29,7 +29,7 @@ struct Keys: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            let keys = try await withServices(database.db) { try await $0.list() }
+            let keys = try await withKeys(database) { try await $0.list() }
             for key in keys {
                 let state = key.revokedAt.map { "revoked \(Timestamp.format($0))" } ?? "active"
                 print("\(key.id)  \(key.name)  \(key.scope.rawValue)  \(key.prefix)…  created \(Timestamp.format(key.createdAt))  \(state)")
@@ -43,7 +43,7 @@ struct Keys: AsyncParsableCommand {
         @Argument(help: "The key's id or name.") var key: String
 
         func run() async throws {
-            try await withServices(database.db) { try await $0.revoke(key) }
+            try await withKeys(database) { try await $0.revoke(key) }
             print("Revoked \(key).")
         }
     }
@@ -52,14 +52,6 @@ struct Keys: AsyncParsableCommand {
 extension Scope: ExpressibleByArgument {}
 
 /// Opens the database (migrating it), runs `body` with the key service and closes the database again.
-func withServices<T: Sendable>(_ path: String, _ body: (KeyService) async throws -> T) async throws -> T {
-    let storage = try await SQLiteStorage(path: path, durability: .full, migrate: true, logger: Logger(label: "tenure"))
-    do {
-        let result = try await body(KeyService(storage: storage, clock: .system))
-        await storage.close()
-        return result
-    } catch {
-        await storage.close()
-        throw error
-    }
+func withKeys<T: Sendable>(_ database: DatabaseOptions, _ body: (KeyService) async throws -> T) async throws -> T {
+    try await database.with { try await body(KeyService(storage: $0, clock: .system)) }
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import SQLiteStore
 import TenurePersistence
 
 /// `tenure migrate`: applies pending migrations and exits.
@@ -9,7 +8,7 @@ struct Migrate: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let applied = try SQLiteStorage.migrator.migrate(on: Connection(path: database.db))
+        let applied = try await database.with { $0.applied }
         print(applied.isEmpty ? "Database is up to date." : "Applied: " + applied.joined(separator: ", "))
     }
 }

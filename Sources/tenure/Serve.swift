@@ -74,9 +74,7 @@ struct Serve: AsyncParsableCommand, AppArguments {
     }
 
     func run() async throws {
-        let app = try await buildApplication(self) { logger in
-            try await SQLiteStorage(path: databasePath, durability: durability, migrate: migrate, logger: logger)
-        }
+        let app = try await buildApplication(self) { logger in try await database.open(durability: durability, migrate: migrate, logger: logger) }
         try await app.runService()
     }
 }

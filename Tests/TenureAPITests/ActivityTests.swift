@@ -9,7 +9,7 @@ import Testing
             let account = try await app.createAccount("Acme")
             let other = try await app.createAccount("Other")
             let contact = try await app.send(.post, "/v1/contacts", #"{"account_id": "\#(other)", "name": "Dana"}"#)
-            let before = try app.snapshot()
+            let before = try await app.snapshot()
             let invalid = try await app.send(
                 .post,
                 "/v1/activities",
@@ -26,7 +26,7 @@ import Testing
                 try await app.send(.post, "/v1/activities", #"{"account_id": "\#(account)", "type": "call", "opportunity_id": "opp_1"}"#).errorFields
                     == ["opportunity_id"]
             )
-            #expect(try app.snapshot() == before)
+            #expect(try await app.snapshot() == before)
             let created = try await app.send(
                 .post,
                 "/v1/activities",
@@ -43,14 +43,14 @@ import Testing
             let good = #"{"account_id": "\#(account)", "type": "email", "occurred_at": "2026-01-01T00:00:00Z"}"#
             var items = Array(repeating: good, count: 10_000)
             items[7_345] = #"{"account_id": "\#(account)", "type": "carrier pigeon"}"#
-            let before = try app.snapshot()
+            let before = try await app.snapshot()
             let refused = try await app.send(.post, "/v1/activities/batch", #"{"activities": [\#(items.joined(separator: ","))]}"#)
             #expect(refused.status == .unprocessableContent)
             #expect(refused.errorFields == ["activities[7345].type"])
             items[7_345] = #"{"account_id": "acc_missing", "type": "call"}"#
             let unknown = try await app.send(.post, "/v1/activities/batch", #"{"activities": [\#(items.joined(separator: ","))]}"#)
             #expect(unknown.errorFields == ["activities[7345].account_id"])
-            #expect(try app.snapshot() == before)
+            #expect(try await app.snapshot() == before)
 
             items[7_345] = good
             let stored = try await app.send(.post, "/v1/activities/batch", #"{"activities": [\#(items.joined(separator: ","))]}"#)

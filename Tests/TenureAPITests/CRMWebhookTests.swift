@@ -74,7 +74,7 @@ import Testing
     @Test func everySignatureFailureIs401AndStoresNothing() async throws {
         try await TestApp.run { app in
             let body = Self.closedWon()
-            let before = try app.snapshot()
+            let before = try await app.snapshot()
             let wrongSecret = "whsec_" + Data("not-the-secret".utf8).base64EncodedString()
             var tampered = Array(body.utf8)
             tampered[40] ^= 1
@@ -92,7 +92,7 @@ import Testing
                 #expect(reply.status == .unauthorized)
                 #expect(reply.json["type"] as? String == "https://tenure.dev/problems/invalid-signature")
             }
-            #expect(try app.snapshot() == before)
+            #expect(try await app.snapshot() == before)
             #expect(try await Self.deliver(app, body, timestamp: Date().addingTimeInterval(-290)).status == .ok)
         }
     }
@@ -112,10 +112,10 @@ import Testing
 
     @Test func signedButMalformedBodiesAre400AndStoreNothing() async throws {
         try await TestApp.run { app in
-            let before = try app.snapshot()
+            let before = try await app.snapshot()
             #expect(try await Self.deliver(app, "not json").status == .badRequest)
             #expect(try await Self.deliver(app, #"{"occurred_at": "2026-03-02T15:04:05Z"}"#).status == .badRequest)
-            #expect(try app.snapshot() == before)
+            #expect(try await app.snapshot() == before)
         }
     }
 
@@ -187,10 +187,7 @@ import Testing
 
     @Test func storageFailureIs503SoTheSenderRetriesAndTheRetryApplies() async throws {
         try await TestApp.run { app in
-            let blocker = try Connection(path: app.databasePath)
-            try blocker.execute("BEGIN EXCLUSIVE")
-            let refused = try await Self.deliver(app, Self.closedWon(), id: "msg_retry")
-            try blocker.execute("ROLLBACK")
+            let refused = try await app.database.whileLocked { try await Self.deliver(app, Self.closedWon(), id: "msg_retry") }
             #expect(refused.status == .serviceUnavailable)
             #expect(try await app.send(.get, "/v1/webhook-events").data.isEmpty, "a 503 stored nothing")
             #expect(try await Self.deliver(app, Self.closedWon(), id: "msg_retry").json["status"] as? String == "processed")

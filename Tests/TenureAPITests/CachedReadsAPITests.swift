@@ -33,9 +33,8 @@ import Testing
             try await app.send(.post, "/v1/contracts/\(first)/cancel", #"{"effective_date": "2026-03-01"}"#)
             #expect(try await mrrEnd(app) == [0, 1000, 0, 1000, 1000], "a cancellation")
 
-            // A change made outside the server (another process on the same file) shows too.
-            let outside = try Connection(path: app.databasePath)
-            try outside.execute("DELETE FROM mrr_movements WHERE at >= 1775001600000")  // 2026-04-01 in stored milliseconds
+            // A change made outside the server (another process, or another node) shows too.
+            try await app.database.execute("DELETE FROM mrr_movements WHERE at >= 1775001600000")  // 2026-04-01 in stored milliseconds
             #expect(try await mrrEnd(app) == [0, 1000, 0, 0, 0])
         }
     }
@@ -78,9 +77,8 @@ import Testing
             )
             #expect(try await pipeline(app) == [0, 1, 1, 0], "a loss")
 
-            // A change made outside the server (another process on the same file) shows too.
-            let outside = try Connection(path: app.databasePath)
-            try outside.execute("DELETE FROM stage_changes WHERE stage = 'closed_lost'")
+            // A change made outside the server (another process, or another node) shows too.
+            try await app.database.execute("DELETE FROM stage_changes WHERE stage = 'closed_lost'")
             #expect(try await pipeline(app) == [1, 1, 0, 0])
         }
     }
@@ -128,10 +126,9 @@ import Testing
             try #require(cancelled.status == .ok, "\(cancelled.text)")
             #expect(try await cmrr(app) == [0, 0, 3000], "a contract cancelled from its start")
 
-            // A change made outside the server (another process on the same file) shows too, even to a snapshot already
+            // A change made outside the server (another process, or another node) shows too, even to a snapshot already
             // read back once (`SnapshotMemo`).
-            let outside = try Connection(path: app.databasePath)
-            try outside.execute(
+            try await app.database.execute(
                 #"UPDATE subscription_snapshots SET terms = replace(terms, '"cancelAtPeriodEnd":true', '"cancelAtPeriodEnd":false') WHERE event_id = 'evt_c3'"#
             )
             #expect(try await cmrr(app) == [3000, 0, 0])
@@ -148,9 +145,8 @@ import Testing
             try await LifecycleAPITests.win(app, deal, at: "2026-01-05T00:00:00Z")
             #expect(try await cmrr(app) == [1000, 1000, 0], "won and waiting for its payment, without a single movement")
 
-            // A change made outside the server (another process on the same file) shows too.
-            let outside = try Connection(path: app.databasePath)
-            try outside.execute("UPDATE accounts SET won_at = NULL WHERE id = '\(account)'")
+            // A change made outside the server (another process, or another node) shows too.
+            try await app.database.execute("UPDATE accounts SET won_at = NULL WHERE id = '\(account)'")
             #expect(try await cmrr(app) == [0, 0, 0])
         }
     }
@@ -169,11 +165,10 @@ import Testing
             #expect(evaluated.prefix(4).reduce(0, +) == 1 && evaluated[3] == 0, "scored: \(evaluated)")
             #expect(try await health(asOf: "2026-04-30") == [0, 0, 0, 1, 0], "as of before the evaluation")
 
-            // Changes made outside the server (another process on the same file) show too.
-            let outside = try Connection(path: app.databasePath)
-            try outside.execute("UPDATE health_scores SET band = 'red' WHERE account_id = '\(account)'")
+            // Changes made outside the server (another process, or another node) show too.
+            try await app.database.execute("UPDATE health_scores SET band = 'red' WHERE account_id = '\(account)'")
             #expect(try await health() == [0, 0, 1, 0, 0])
-            try outside.execute(
+            try await app.database.execute(
                 """
                 INSERT INTO risk_flags (id, account_id, code, severity, since) VALUES
                     ('flg_outside', '\(account)', 'payment_failed', 'critical', 1775001600000)
@@ -181,9 +176,9 @@ import Testing
             )
             #expect(try await health() == [0, 0, 1, 0, 1], "an open critical flag")
             #expect(try await health(asOf: "2026-03-31") == [0, 0, 0, 1, 0], "as of before the evaluation and the flag")
-            try outside.execute("UPDATE risk_flags SET closed_at = 1777593600000 WHERE id = 'flg_outside'")  // 2026-05-01
+            try await app.database.execute("UPDATE risk_flags SET closed_at = 1777593600000 WHERE id = 'flg_outside'")  // 2026-05-01
             #expect(try await health() == [0, 0, 1, 0, 0], "closed")
-            try outside.execute("DELETE FROM health_scores")
+            try await app.database.execute("DELETE FROM health_scores")
             #expect(try await health() == [0, 0, 0, 1, 0], "unscored again")
         }
     }

@@ -43,7 +43,7 @@ import Testing
     @Test func invalidContactsAreRefusedAndChangeNothing() async throws {
         try await TestApp.run { app in
             let account = try await app.createAccount("Acme")
-            let before = try app.snapshot()
+            let before = try await app.snapshot()
             let invalid = try await app.send(
                 .post,
                 "/v1/contacts",
@@ -54,7 +54,7 @@ import Testing
             let unknownAccount = try await app.send(.post, "/v1/contacts", #"{"account_id": "acc_missing", "name": "X"}"#)
             #expect(unknownAccount.errorFields == ["account_id"])
             #expect(try await app.send(.get, "/v1/contacts/con_missing").status == .notFound)
-            #expect(try app.snapshot() == before)
+            #expect(try await app.snapshot() == before)
         }
     }
 

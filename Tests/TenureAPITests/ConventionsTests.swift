@@ -10,7 +10,7 @@ import Testing
 @Suite(.temporaryFolder) struct ConventionsTests {
     @Test func malformedJSONIsA400AndChangesNothing() async throws {
         try await TestApp.run { app in
-            let before = try app.snapshot()
+            let before = try await app.snapshot()
             let reply = try await app.send(.post, "/v1/accounts", "{\"name\": \"Acme\",")
             #expect(reply.status == .badRequest)
             #expect(reply.headers[.contentType] == "application/problem+json")
@@ -23,17 +23,17 @@ import Testing
                     "\(body)"
                 )
             }
-            #expect(try app.snapshot() == before)
+            #expect(try await app.snapshot() == before)
         }
     }
 
     @Test func wrongTypeIsA400NamingTheField() async throws {
         try await TestApp.run { app in
-            let before = try app.snapshot()
+            let before = try await app.snapshot()
             let reply = try await app.send(.post, "/v1/accounts", #"{"name": "Acme", "employee_count": "many"}"#)
             #expect(reply.status == .badRequest)
             #expect(reply.errorFields == ["employee_count"])
-            #expect(try app.snapshot() == before)
+            #expect(try await app.snapshot() == before)
         }
     }
 
@@ -49,7 +49,7 @@ import Testing
 
     @Test func missingOrUnknownKeyIs401AndKnownKeyWithoutScopeIs403() async throws {
         try await TestApp.run { app in
-            let before = try app.snapshot()
+            let before = try await app.snapshot()
             let missing = try await app.send(.get, "/v1/accounts", key: nil)
             #expect(missing.status == .unauthorized)
             #expect(missing.headers[.wwwAuthenticate] == "Bearer")
@@ -58,7 +58,7 @@ import Testing
             #expect(try await app.send(.get, "/v1/audit-log", key: TestApp.writeKey).status == .forbidden)
             #expect(try await app.send(.get, "/v1/accounts", key: TestApp.readKey).status == .ok)
             #expect(try await app.send(.post, "/v1/accounts", #"{"name": "A"}"#, key: TestApp.writeKey).status == .created)
-            #expect(try app.snapshot().count == before.count + 2, "one account and its audit row, both from the write key")
+            #expect(try await app.snapshot().count == before.count + 2, "one account and its audit row, both from the write key")
         }
     }
 
@@ -66,8 +66,7 @@ import Testing
         let arguments = TestArguments()
         try await TestApp.run(arguments: arguments) { app in
             #expect(try await app.send(.get, "/v1/accounts", key: TestApp.readKey).status == .ok)
-            let connection = try Connection(path: app.databasePath)
-            try connection.execute("UPDATE api_keys SET revoked_at = 1 WHERE name = 'reader'")
+            try await app.database.execute("UPDATE api_keys SET revoked_at = 1 WHERE name = 'reader'")
             #expect(try await app.send(.get, "/v1/accounts", key: TestApp.readKey).status == .unauthorized)
         }
     }
@@ -77,11 +76,11 @@ import Testing
             let reply = try await app.send(.get, "/v1/accounts/acc_missing")
             #expect(reply.status == .notFound)
             #expect(reply.json["detail"] as? String == "No account has the id acc_missing.")
-            let before = try app.snapshot()
+            let before = try await app.snapshot()
             #expect(try await app.send(.patch, "/v1/accounts/acc_missing", #"{"name": "B"}"#).status == .notFound)
             #expect(try await app.send(.get, "/v1/nothing-here").status == .notFound)
             #expect(try await app.send(.get, "/v1/nothing-here", key: nil).status == .notFound)
-            #expect(try app.snapshot() == before)
+            #expect(try await app.snapshot() == before)
         }
     }
 
@@ -103,47 +102,47 @@ import Testing
     @Test func duplicateIs409WithExistingId() async throws {
         try await TestApp.run { app in
             let id = try await app.createAccount("Acme", domain: "acme.com", externalID: "crm-1")
-            let before = try app.snapshot()
+            let before = try await app.snapshot()
             let byDomain = try await app.send(.post, "/v1/accounts", #"{"name": "Acme again", "domain": "WWW.Acme.com"}"#)
             #expect(byDomain.status == .conflict)
             #expect(byDomain.json["existing_id"] as? String == id)
             let byExternalID = try await app.send(.post, "/v1/accounts", #"{"name": "Acme CRM", "external_id": "crm-1"}"#)
             #expect(byExternalID.status == .conflict)
             #expect(byExternalID.json["existing_id"] as? String == id)
-            #expect(try app.snapshot() == before)
+            #expect(try await app.snapshot() == before)
         }
     }
 
     @Test func bodyOverOneMebibyteIs413() async throws {
         try await TestApp.run { app in
-            let before = try app.snapshot()
+            let before = try await app.snapshot()
             let name = String(repeating: "a", count: 1 << 20)
             let reply = try await app.send(.post, "/v1/accounts", #"{"name": "\#(name)"}"#)
             #expect(reply.status == .contentTooLarge)
             #expect(reply.json["type"] as? String == "https://tenure.dev/problems/body-too-large")
-            #expect(try app.snapshot() == before)
+            #expect(try await app.snapshot() == before)
         }
     }
 
     @Test func nonJSONBodyIs415() async throws {
         try await TestApp.run { app in
-            let before = try app.snapshot()
+            let before = try await app.snapshot()
             let reply = try await app.send(.post, "/v1/accounts", "name=Acme", contentType: "application/x-www-form-urlencoded")
             #expect(reply.status == .unsupportedMediaType)
             #expect(try await app.send(.post, "/v1/accounts", #"{"name": "A"}"#, contentType: "application/merge-patch+json").status == .created)
-            #expect(try app.snapshot().count == before.count + 2)
+            #expect(try await app.snapshot().count == before.count + 2)
         }
     }
 
     @Test func invalidFieldsAre422WithEveryError() async throws {
         try await TestApp.run { app in
-            let before = try app.snapshot()
+            let before = try await app.snapshot()
             let reply = try await app.send(.post, "/v1/accounts", #"{"domain": "not a domain", "segment": "huge", "employee_count": -1}"#)
             #expect(reply.status == .unprocessableContent)
             #expect(reply.json["type"] as? String == "https://tenure.dev/problems/validation")
             #expect(Set(reply.errorFields) == ["name", "domain", "segment", "employee_count"])
             #expect(try await app.send(.get, "/v1/accounts?as_of=2999-01-01").status == .unprocessableContent)
-            #expect(try app.snapshot() == before)
+            #expect(try await app.snapshot() == before)
         }
     }
 
@@ -165,14 +164,11 @@ import Testing
 
     @Test func storageFailureIs503AndChangesNothing() async throws {
         try await TestApp.run { app in
-            // Another process holding the write lock past the busy timeout is a real SQLITE_BUSY for the writer.
-            let blocker = try Connection(path: app.databasePath)
-            try blocker.execute("BEGIN EXCLUSIVE")
-            let reply = try await app.send(.post, "/v1/accounts", #"{"name": "Acme"}"#)
-            try blocker.execute("ROLLBACK")
+            // Another process holding the tables past the lock timeout is a real SQLITE_BUSY, or lock_not_available.
+            let reply = try await app.database.whileLocked { try await app.send(.post, "/v1/accounts", #"{"name": "Acme"}"#) }
             #expect(reply.status == .serviceUnavailable)
             #expect(reply.headers[.retryAfter] == "1")
-            #expect(!reply.text.contains("SQLite"), "a 5xx carries no internals")
+            #expect(!reply.text.contains("SQLite") && !reply.text.contains("lock"), "a 5xx carries no internals")
             #expect(try await app.send(.get, "/v1/accounts").data.isEmpty)
             #expect(try await app.send(.post, "/v1/accounts", #"{"name": "Acme"}"#).status == .created, "recovers once storage is back")
         }

@@ -11,9 +11,9 @@ import Testing
 @Suite(.temporaryFolder) struct DemoTests {
     static let now = Timestamp.parseInstantOrDate("2026-11-20T09:00:00Z")!
 
-    static func load(seed: UInt64, accounts: Int = 60) async throws -> String {
-        let path = TestApp.temporaryDatabasePath()
-        let storage = try await SQLiteStorage(path: path, durability: .normal, migrate: true, logger: Logger(label: "test"))
+    static func load(seed: UInt64, accounts: Int = 60, on backend: TestDatabase.Backend = TestDatabase.backend) async throws -> TestDatabase {
+        let database = TestDatabase.fresh(on: backend)
+        let storage = try await database.openStorage(logger: Logger(label: "test"))
         do {
             let services = Services(storage: storage, clock: Clock { now }, currency: "usd")
             let tally = try await DemoCompany(services: services, seed: seed).load(accounts: accounts)
@@ -28,12 +28,12 @@ import Testing
             throw error
         }
         await storage.close()
-        return path
+        return database
     }
 
     /// The numbers a dashboard shows, as of the demo's `now`.
-    static func figures(_ path: String) async throws -> [String] {
-        try await TestApp.run(arguments: TestArguments(databasePath: path)) { app in
+    static func figures(_ database: TestDatabase) async throws -> [String] {
+        try await TestApp.run(arguments: TestArguments(database: database)) { app in
             let asOf = "as_of=2026-11-20T09:00:00Z"
             var figures: [String] = []
             for path in [
@@ -48,6 +48,17 @@ import Testing
         }
     }
 
+    /// `SCALE.md` rule 1: the same requests give byte-identical JSON on both backends (ids aside).
+    @Test(.enabled(if: TestDatabase.postgresIsAvailable)) func theSameCompanyAnswersTheSameOnSQLiteAndPostgreSQL() async throws {
+        let sqlite = try await Self.figures(try await Self.load(seed: 11, on: .sqlite))
+        let postgres = try await Self.figures(try await Self.load(seed: 11, on: .postgres))
+        for (one, other) in zip(sqlite, postgres) where one != other {
+            let same = zip(one, other).prefix { $0 == $1 }.count
+            Issue.record("differs: \(one.dropFirst(max(0, same - 200)).prefix(400)) … \(other.dropFirst(max(0, same - 200)).prefix(400))")
+        }
+        #expect(sqlite.count == postgres.count && !sqlite.isEmpty)
+    }
+
     @Test func theSameSeedGivesTheSameCompanyAndEveryPartHasData() async throws {
         let first = try await Self.load(seed: 7)
         let second = try await Self.load(seed: 7)
@@ -59,7 +70,7 @@ import Testing
         }
         #expect(try await Self.figures(try await Self.load(seed: 8)) != figures, "another seed, another company")
 
-        try await TestApp.run(arguments: TestArguments(databasePath: first), withKeys: false) { app in
+        try await TestApp.run(arguments: TestArguments(database: first), withKeys: false) { app in
             let failed = try await app.send(.get, "/v1/webhook-events?status=failed").data.count
             let pending = try await app.send(.get, "/v1/webhook-events?status=pending").data.count
             #expect(failed == 0 && pending == 0, "every CRM and Stripe event was applied")

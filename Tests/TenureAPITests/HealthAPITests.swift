@@ -23,7 +23,7 @@ import Testing
             let stored = try await app.send(.get, "/v1/usage?account_id=\(id)").data
             #expect(stored.map { "\($0["date"] ?? "") \($0["active_users"] ?? "")" } == ["2026-03-01 4", "2026-03-02 7"])
 
-            let before = try app.snapshot()
+            let before = try await app.snapshot()
             let refusals: [(String, HTTPResponse.Status, [String])] = [
                 (#"{"records": [\#(record("2026-03-03", 1)), \#(record("2026-03-04", -1))]}"#, .unprocessableContent, ["records[1].active_users"]),
                 (
@@ -49,7 +49,7 @@ import Testing
             let tooMany = Array(repeating: record("2026-03-03", 1), count: 10_001).joined(separator: ",")
             #expect(try await app.send(.post, "/v1/usage", #"{"records": [\#(tooMany)]}"#).status == .unprocessableContent)
             #expect(try await app.send(.post, "/v1/usage", #"{"records": []}"#, key: TestApp.readKey).status == .forbidden)
-            #expect(try app.snapshot() == before)
+            #expect(try await app.snapshot() == before)
             #expect(try await app.send(.get, "/v1/usage?account_id=acc_nope").status == .notFound)
         }
     }
@@ -77,7 +77,7 @@ import Testing
             )
             #expect(try await app.send(.get, "/v1/cases/\(caseID)?as_of=2026-03-01T11:30:00Z").json["status"] as? String == "open")
 
-            let before = try app.snapshot()
+            let before = try await app.snapshot()
             let refusals: [(String, String?, HTTPResponse.Status)] = [
                 ("/v1/cases/\(caseID)/resolve", nil, .conflict),
                 ("/v1/cases/\(caseID)/reopen", #"{"at": "2026-03-01T11:59:00Z"}"#, .unprocessableContent),
@@ -98,7 +98,7 @@ import Testing
                 let reply = try await app.send(.post, path, body)
                 #expect(reply.status == status, "\(path) \(body ?? ""): \(reply.text)")
             }
-            #expect(try app.snapshot() == before)
+            #expect(try await app.snapshot() == before)
 
             try await Drift.post(app, "/v1/cases/\(caseID)/reopen", #"{"at": "2026-03-02T09:00:00Z"}"#)
             #expect(try await app.send(.get, "/v1/cases?status=open").data.map { $0["id"] as? String } == [caseID])
@@ -115,7 +115,7 @@ import Testing
             let stranger = try await Drift.contact(app, other, "Sam", title: "CEO", strength: "strong")
             let created = try await app.send(.post, "/v1/surveys", #"{"account_id": "\#(id)", "kind": "nps", "score": 10, "comment": "great"}"#)
             #expect(created.status == .created && created.json["score"] as? Int == 10)
-            let before = try app.snapshot()
+            let before = try await app.snapshot()
             for body in [
                 #"{"account_id": "\#(id)", "kind": "nps", "score": 11}"#, #"{"account_id": "\#(id)", "kind": "csat", "score": 0}"#,
                 #"{"account_id": "\#(id)", "kind": "ces", "score": 3}"#, #"{"account_id": "\#(id)", "kind": "nps"}"#,
@@ -125,7 +125,7 @@ import Testing
                 #expect(try await app.send(.post, "/v1/surveys", body).status == .unprocessableContent, "\(body)")
             }
             #expect(try await app.send(.post, "/v1/surveys", #"{"account_id": "\#(id)", "kind": "nps", "score": 9.5}"#).status == .badRequest)
-            #expect(try app.snapshot() == before)
+            #expect(try await app.snapshot() == before)
             #expect(try await app.send(.get, "/v1/surveys?account_id=\(id)&kind=nps").data.count == 1)
         }
     }
@@ -143,7 +143,7 @@ import Testing
                 #"{"weights": {"adoption": 40, "relationships": 20, "support": 10, "sentiment": 10, "billing": 20}, "bands": {"green": 75, "yellow": 45}, "#
                 + #""renewal_window_days": 60, "exec_silence_days": 20, "user_silence_days": 30, "champion_adoption": 0.6, "adoption_drop": 0.3}"#
             #expect(try await app.send(.put, "/v1/settings/health", valid, key: TestApp.writeKey).status == .forbidden)
-            let before = try app.snapshot()
+            let before = try await app.snapshot()
             for bad in [
                 valid.replacingOccurrences(of: #""adoption": 40"#, with: #""adoption": -1"#),
                 valid.replacingOccurrences(of: #""green": 75"#, with: #""green": 45"#),
@@ -158,7 +158,7 @@ import Testing
                     .status == .unprocessableContent
             )
             #expect(try await app.send(.put, "/v1/settings/health", "{").status == .badRequest)
-            #expect(try app.snapshot() == before)
+            #expect(try await app.snapshot() == before)
 
             #expect(try await app.send(.put, "/v1/settings/health", valid).status == .ok)
             #expect(try await app.send(.get, "/v1/settings/health").json["bands"] as? [String: Double] == ["green": 75, "yellow": 45])
@@ -288,7 +288,7 @@ import Testing
             #expect(health["score"] as? Int == 55 && health["band"] as? String == "yellow")
             #expect(health["trend_30d"] is NSNull)
             #expect((components[2]["inputs"] as? [String: Any])?["open_cases"] as? Double == 0)
-            #expect(try app.snapshot().allSatisfy { !$0.hasPrefix("health_scores") }, "computing on the fly stores nothing")
+            #expect(try await app.snapshot().allSatisfy { !$0.hasPrefix("health_scores") }, "computing on the fly stores nothing")
 
             #expect(try await app.send(.post, "/v1/health/evaluate", key: TestApp.writeKey).status == .forbidden)
             #expect(try await app.send(.post, "/v1/health/evaluate?as_of=2999-01-01").status == .unprocessableContent)

@@ -132,7 +132,7 @@ import Testing
     @Test func invalidContractsAndPaymentsChangeNothing() async throws {
         try await TestApp.run { app in
             let (account, _) = try await Self.prospect(app)
-            let before = try app.snapshot()
+            let before = try await app.snapshot()
             let contract = try await app.send(
                 .post,
                 "/v1/contracts",
@@ -146,7 +146,7 @@ import Testing
             )
             #expect(Set(payment.errorFields) == ["amount", "paid_at", "reference"])
             #expect(try await app.send(.post, "/v1/contracts/ctr_missing/cancel", #"{"effective_date": "2026-01-01"}"#).status == .notFound)
-            #expect(try app.snapshot() == before)
+            #expect(try await app.snapshot() == before)
         }
     }
 

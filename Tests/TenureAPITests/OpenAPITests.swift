@@ -11,12 +11,7 @@ import Testing
 @Suite(.temporaryFolder) struct OpenAPITests {
     /// `openapi.yaml` must describe exactly the routes the server registers (paths and methods).
     @Test func openAPIDescribesEveryRouteAndNoOther() async throws {
-        let storage = try await SQLiteStorage(
-            path: TestApp.temporaryDatabasePath(),
-            durability: .normal,
-            migrate: true,
-            logger: Logger(label: "test")
-        )
+        let storage = try await TestDatabase.fresh().openStorage(logger: Logger(label: "test"))
         let services = Services(storage: storage, clock: .system, currency: "usd")
         let gate = Gate(keys: services.keys, rateLimiter: RateLimiter(perSecond: 0), idempotency: services.idempotency, clock: services.clock)
         let table = RouteTable(Router(context: AppRequestContext.self))

@@ -157,7 +157,7 @@ import Testing
             )
             let id = try #require(created.json["id"] as? String)
             try await app.send(.post, "/v1/opportunities/\(id)/stage", #"{"stage": "discovery", "at": "2026-03-10T00:00:00Z"}"#)
-            let before = try app.snapshot()
+            let before = try await app.snapshot()
             #expect(
                 try await app.send(.post, "/v1/opportunities/\(id)/stage", #"{"stage": "proposal", "at": "2026-03-09T00:00:00Z"}"#).errorFields == [
                     "at"
@@ -176,14 +176,14 @@ import Testing
                 try await app.send(.post, "/v1/opportunities", #"{"account_id": "\#(account)", "name": "X", "amount": 1, "currency": "eur"}"#)
                     .errorFields == ["currency"]
             )
-            #expect(try app.snapshot() == before)
+            #expect(try await app.snapshot() == before)
 
             let won = try await app.send(.post, "/v1/opportunities/\(id)/stage", #"{"stage": "closed_won", "at": "2026-03-10T00:00:00Z"}"#)
             #expect(won.json["stage"] as? String == "closed_won")
-            let afterWin = try app.snapshot()
+            let afterWin = try await app.snapshot()
             let reopen = try await app.send(.post, "/v1/opportunities/\(id)/stage", #"{"stage": "proposal"}"#)
             #expect(reopen.status == .conflict)
-            #expect(try app.snapshot() == afterWin)
+            #expect(try await app.snapshot() == afterWin)
             let patched = try await app.send(.patch, "/v1/opportunities/\(id)", #"{"amount": 900, "owner": "dana", "close_date": "2026-03-31"}"#)
             #expect(patched.json["amount"] as? Int == 900)
             #expect(patched.json["close_date"] as? String == "2026-03-31")
@@ -202,7 +202,7 @@ import Testing
             #expect(try await app.send(.put, "/v1/settings/pipeline", body, key: TestApp.writeKey).status == .forbidden)
             #expect(try await app.send(.put, "/v1/settings/pipeline", body).status == .ok)
             #expect(try await app.send(.get, "/v1/settings/pipeline").json["stall_days"] as? Int == 14)
-            let before = try app.snapshot()
+            let before = try await app.snapshot()
             let invalid = try await app.send(
                 .put,
                 "/v1/settings/pipeline",
@@ -210,7 +210,7 @@ import Testing
             )
             #expect(invalid.status == .unprocessableContent)
             #expect(invalid.errorFields.contains("stage_probabilities.prospecting") && invalid.errorFields.contains("stall_days"))
-            #expect(try app.snapshot() == before)
+            #expect(try await app.snapshot() == before)
             let account = try await app.createAccount("Acme")
             let deal = try await app.send(
                 .post,

@@ -43,8 +43,11 @@ import Testing
             #expect(try await CRMWebhookTests.deliver(app, body).json["status"] as? String == "processed")
         }
         // As an older Tenure left it: the event stored, no contract.
-        let connection = try Connection(path: arguments.databasePath)
-        try connection.execute("DELETE FROM contracts; DELETE FROM mrr_movements; DELETE FROM settings WHERE name = 'crm_contract_blocks_applied'")
+        try await arguments.database.execute(
+            "DELETE FROM contracts",
+            "DELETE FROM mrr_movements",
+            "DELETE FROM settings WHERE name = 'crm_contract_blocks_applied'"
+        )
         try await TestApp.run(arguments: arguments, withKeys: false) { (app: TestApp) async throws in
             #expect(try await app.send(.get, "/v1/contracts?as_of=2026-06-01").data.compactMap { $0["mrr"] as? Int } == [200_000])
         }

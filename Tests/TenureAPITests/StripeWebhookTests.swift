@@ -107,22 +107,23 @@ import Testing
                 try await app.stripe(Fixture.event("evt_\(invoice)", "invoice.paid", created: "2026-01-05", paid))
             }
             var subscription = Fixture.subscription("sub_moves", customer: "cus_first", items: [Fixture.item(5000)])
-            let database = try Connection(path: app.databasePath)
-            func contract() throws -> (account: String?, updatedAt: Int?) {
-                let row = try database.first("SELECT account_id, updated_at FROM contracts WHERE external_id = 'sub_moves'")
+            func contract() async throws -> (account: String?, updatedAt: Int?) {
+                let row = try await app.database.withConnection { db in
+                    try await db.first("SELECT account_id, updated_at FROM contracts WHERE external_id = 'sub_moves'")
+                }
                 return (row?.string("account_id"), row?.int("updated_at"))
             }
             try await app.stripe(Fixture.event("evt_m_1", "customer.subscription.created", created: "2026-01-05", subscription))
-            let created = try contract()
+            let created = try await contract()
             #expect(created.account == first)
             try await app.stripe(Fixture.event("evt_m_2", "customer.subscription.updated", created: "2026-02-05", subscription))
-            let updated = try contract()
+            let updated = try await contract()
             #expect(updated.account == first)
             #expect(updated.updatedAt ?? 0 > created.updatedAt ?? .max, "another snapshot of the subscription changes its contract")
             #expect(try await Self.mrr(app, first, asOf: "2026-03-01") == 5000)
             subscription["customer"] = "cus_second"
             try await app.stripe(Fixture.event("evt_m_3", "customer.subscription.updated", created: "2026-03-05", subscription))
-            let moved = try contract()
+            let moved = try await contract()
             #expect(moved.account == second, "the subscription follows its customer")
             #expect(moved.updatedAt ?? 0 > updated.updatedAt ?? .max)
             #expect(try await Self.mrr(app, first, asOf: "2026-04-01") == 0)
@@ -331,11 +332,11 @@ import Testing
     @Test func signatureFailuresAre401AndStoreNothing() async throws {
         try await TestApp.run { app in
             let body = Fixture.event("evt_x", "invoice.paid", created: "2026-01-01", Fixture.invoice("in_x", customer: "cus_x", paid: 100))
-            let before = try app.snapshot()
+            let before = try await app.snapshot()
             #expect(try await app.stripe(body, secret: "whsec_wrong").status == .unauthorized)
             #expect(try await app.stripe(body, timestamp: Date().addingTimeInterval(-301)).status == .unauthorized)
             #expect(try await app.send(.post, "/v1/webhooks/stripe", body, key: nil).status == .unauthorized)
-            #expect(try app.snapshot() == before)
+            #expect(try await app.snapshot() == before)
             #expect(try await app.stripe(#"{"object": "event"}"#).status == .badRequest)
             #expect(
                 try await app.stripe(Fixture.event("evt_u", "customer.created", created: "2026-01-01", Fixture.object("customer"))).json["status"]

@@ -11,11 +11,11 @@ import TenureServices
 import TenureTestSupport
 import Testing
 
-/// Arguments of a test server: a fresh SQLite file in a temporary folder, an ephemeral port.
+/// Arguments of a test server: a fresh database (`TestDatabase`), an ephemeral port.
 struct TestArguments: AppArguments {
     var host = "127.0.0.1"
     var port = 0
-    var databasePath: String
+    var database: TestDatabase
     var durability = Durability.normal
     var currency = "usd"
     var migrate = true
@@ -27,14 +27,14 @@ struct TestArguments: AppArguments {
     var dailyEvaluation = false
     var chartJSPath = debianChartJSPath
 
-    init(databasePath: String = TestApp.temporaryDatabasePath()) {
-        self.databasePath = databasePath
+    init(database: TestDatabase = .fresh()) {
+        self.database = database
     }
 
-    /// The real application over the SQLite file at `databasePath`, as `tenure serve` builds it.
+    /// The real application over `database`, as `tenure serve` builds it.
     func buildApplication() async throws -> some ApplicationProtocol {
         try await TenureAPI.buildApplication(self) { logger in
-            try await SQLiteStorage(path: databasePath, durability: durability, migrate: migrate, logger: logger)
+            try await database.openStorage(migrate: migrate, durability: durability, logger: logger)
         }
     }
 }
@@ -50,10 +50,7 @@ struct TestApp: Sendable {
     static let rotatedCRMSecret = "whsec_" + Data("tenure-test-crm-secret-two".utf8).base64EncodedString()
 
     let client: any TestClientProtocol
-    let databasePath: String
-
-    /// A new database file in the test's temporary folder, deleted when the test ends.
-    static func temporaryDatabasePath() -> String { TemporaryFolder.path("tenure.sqlite") }
+    let database: TestDatabase
 
     /// Builds the real application over a new database and runs `body` against its router (or a live server).
     @discardableResult
@@ -63,15 +60,15 @@ struct TestApp: Sendable {
         withKeys: Bool = true,
         _ body: @Sendable (TestApp) async throws -> T
     ) async throws -> T {
-        if withKeys { try await createKeys(at: arguments.databasePath) }
+        if withKeys { try await createKeys(in: arguments.database) }
         let app = try await arguments.buildApplication()
         return try await app.test(setup) { client in
-            try await body(TestApp(client: client, databasePath: arguments.databasePath))
+            try await body(TestApp(client: client, database: arguments.database))
         }
     }
 
-    private static func createKeys(at path: String) async throws {
-        let storage = try await SQLiteStorage(path: path, durability: .normal, migrate: true, logger: Logger(label: "test"))
+    private static func createKeys(in database: TestDatabase) async throws {
+        let storage = try await database.openStorage(logger: Logger(label: "test"))
         let keys = KeyService(storage: storage, clock: .system)
         _ = try await keys.create(name: "admin", scope: .admin, secret: adminKey)
         _ = try await keys.create(name: "writer", scope: .write, secret: writeKey)
@@ -108,13 +105,7 @@ struct TestApp: Sendable {
     }
 
     /// Every row of every table but the bookkeeping ones, to prove a refused request changed nothing.
-    func snapshot() throws -> [String] {
-        let connection = try Connection(path: databasePath, readOnly: true)
-        let tables = try connection.query("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").compactMap { $0.string("name") }
-        return try tables.filter { !["idempotency_keys", "schema_migrations"].contains($0) }.flatMap { table in
-            try connection.query("SELECT * FROM \(table)").map { "\(table): \($0.values)" }.sorted()
-        }
-    }
+    func snapshot() async throws -> [String] { try await database.rows() }
 }
 
 struct TestReply: Sendable {
