@@ -52,6 +52,9 @@ public final class SQLiteStorage: MigratedStorage {
         }
     }
 
+    /// One process serves a SQLite file: nothing else can be running `body`.
+    public func exclusively<T: Sendable>(_ name: String, _ body: @Sendable () async throws -> T) async throws -> T { try await body() }
+
     public func isReady() async -> Bool {
         let migrator = self.migrator
         let pending = try? await database.read { connection in try migrator.pending(on: connection).count }

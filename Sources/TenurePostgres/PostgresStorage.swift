@@ -9,6 +9,7 @@ import TenureServices
 /// SQLite's (`SQLTransaction`), each transaction on a pooled connection of `PostgresTransactions`.
 public final class PostgresStorage: MigratedStorage {
     public let client: PostgresClient
+    let url: DatabaseURL
     let transactions: PostgresTransactions
     let logger: Logger
     let caches = ReadCaches()
@@ -30,13 +31,14 @@ public final class PostgresStorage: MigratedStorage {
         configuration.options.additionalStartupParameters = Self.sessionSettings
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
+        self.url = url
         self.logger = logger
         transactions = PostgresTransactions(client: client, logger: logger)
         // Started first, so that the pool runs by the time the checks below let anything lease from it.
         let running = Task { await client.run() }
         self.running = running
         do {
-            applied = try await Self.onFirstConnection(url, logger: logger) { connection in
+            applied = try await Self.onConnection(url, logger: logger) { connection in
                 let migrator = PostgresMigrator.tenure
                 if migrate { return try await migrator.migrate(on: connection, logger: logger) }
                 let pending = try await migrator.pending(on: connection, logger: logger)
@@ -55,7 +57,8 @@ public final class PostgresStorage: MigratedStorage {
     /// timeout: then 503 and Retry-After rather than a request that hangs.
     static let sessionSettings = [("application_name", "tenure"), ("lock_timeout", "5s")]
 
-    private static func onFirstConnection<T>(
+    /// Runs `body` on a connection of its own, closed afterwards.
+    private static func onConnection<T>(
         _ url: DatabaseURL,
         logger: Logger,
         _ body: (PostgresConnection) async throws -> T
@@ -93,6 +96,17 @@ public final class PostgresStorage: MigratedStorage {
         let (snapshots, logger) = (self.snapshots, self.logger)
         return try await transactions.write { connection in
             try await body(SQLTransaction(db: PostgresSQLConnection(connection: connection, logger: logger), snapshots: snapshots))
+        }
+    }
+
+    /// Holds the session advisory lock of `name` on a connection of its own (outside the pool, whose connections `body`
+    /// uses) while `body` runs; a node that asks while another holds it waits. The lock ends with the connection, so a
+    /// node killed mid-run frees it.
+    public func exclusively<T: Sendable>(_ name: String, _ body: @Sendable () async throws -> T) async throws -> T {
+        let key = WriteLock.once(name).advisoryKey
+        return try await Self.onConnection(url, logger: logger) { connection in
+            try await connection.query("SELECT pg_advisory_lock(\(key))", logger: logger)
+            return try await body()
         }
     }
 

@@ -132,6 +132,7 @@ extension WriteLock {
             case .webhookEvent(let source, let id): "webhook:\(source.rawValue):\(id)"
             case .apiKeys: "api-keys"
             case .once(let name): "once:\(name)"
+            case .unique(let value): "unique:\(value)"
             }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in name.utf8 {

@@ -177,6 +177,7 @@ public struct ContactService: Sendable {
     }
 
     private func checkEmailIsFree(_ contact: Contact, in tx: any Transaction) async throws {
+        if let email = contact.email { try await tx.lock(.unique("contact.email:\(contact.accountID):\(email)")) }
         guard let email = contact.email, let existing = try await tx.contacts.find(accountID: contact.accountID, email: email),
             existing.id != contact.id
         else { return }

@@ -152,6 +152,8 @@ public struct LifecycleService: Sendable {
         )
         return try await storage.write { tx in
             try await requireLiveAccount(contract.accountID, in: tx)
+            // The account's aggregate first: a second contract for the same deal waits, then finds the first.
+            try await tx.lock(.account(contract.accountID))
             if let opportunityID = contract.opportunityID {
                 guard let opportunity = try await tx.opportunities.find(id: opportunityID), opportunity.accountID == contract.accountID else {
                     throw ValidationError("opportunity_id", "no opportunity of this account has this id")

@@ -153,6 +153,7 @@ public struct PipelineService: Sendable {
         let first = StageChange(stage: stage, at: createdAt, lostReason: stage == .closedLost ? input.lostReason : nil)
         return try await storage.write { tx in
             try await requireLiveAccount(opportunity.accountID, in: tx)
+            if let externalID = opportunity.externalID { try await tx.lock(.unique("opportunity.external_id:\(externalID)")) }
             if let externalID = opportunity.externalID, let existing = try await tx.opportunities.find(externalID: externalID) {
                 throw ServiceError.conflict("an opportunity with external_id \(externalID) already exists", existingID: existing.id)
             }

@@ -147,18 +147,23 @@ public struct HealthService: Sendable {
     /// Evaluates every customer at `asOf`: stores the day's scores, raises and closes flags, runs playbooks.
     /// Accounts that are not customers at `asOf` lose their open flags.
     public func evaluate(asOf: Date, by actor: Actor) async throws -> EvaluationRun {
-        try await gate.run { try await evaluateNow(asOf: asOf, by: actor) }
+        try await gate.run { try await storage.exclusively(Self.evaluationName) { try await evaluateNow(asOf: asOf, by: actor) } }
     }
 
     /// Evaluates at now unless today already has an evaluation; true when it ran.
     public func evaluateTodayIfMissing() async throws -> Bool {
         let now = clock.now()
         return try await gate.run {
-            guard try await !storage.read({ tx in try await tx.health.hasEvaluation(on: now.startOfUTCDay) }) else { return false }
-            _ = try await evaluateNow(asOf: now, by: .system)
-            return true
+            try await storage.exclusively(Self.evaluationName) {
+                guard try await !storage.read({ tx in try await tx.health.hasEvaluation(on: now.startOfUTCDay) }) else { return false }
+                _ = try await evaluateNow(asOf: now, by: .system)
+                return true
+            }
         }
     }
+
+    /// Evaluations run one at a time across every node: on one node the gate orders them, across nodes the storage.
+    static let evaluationName = "health.evaluate"
 
     private func evaluateNow(asOf: Date, by actor: Actor) async throws -> EvaluationRun {
         let (customers, flagged, settings, targets) = try await storage.read { tx in

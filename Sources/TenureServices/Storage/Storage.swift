@@ -8,6 +8,9 @@ import TenureCore
 public protocol Storage: Sendable {
     func read<T: Sendable>(_ body: @escaping @Sendable (any Transaction) async throws -> T) async throws -> T
     func write<T: Sendable>(_ body: @escaping @Sendable (any Transaction) async throws -> T) async throws -> T
+    /// Runs `body` while no other process on the same database runs a body of the same name, waiting for one that does:
+    /// a cluster singleton (the daily health evaluation) runs on one node at a time. `body` opens its own transactions.
+    func exclusively<T: Sendable>(_ name: String, _ body: @Sendable () async throws -> T) async throws -> T
     /// True when the storage answers and its schema is current.
     func isReady() async -> Bool
     /// Finishes queued writes and closes; nothing may be called after.
@@ -68,4 +71,7 @@ public enum WriteLock: Hashable, Sendable {
     case apiKeys
     /// A one-off pass over the database, named.
     case once(String)
+    /// A value that must be unique (e.g. `account.domain:acme.com`), while it is looked up and claimed: a second writer
+    /// waits, then finds the first one's record and answers 409 with its id rather than the bare unique violation.
+    case unique(String)
 }
