@@ -70,7 +70,9 @@ public final class PostgresStorage: MigratedStorage {
             connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
         } catch let error as PSQLError {
             if let message = error.serverInfo?[.message] { throw StorageUnavailable(reason: "PostgreSQL refused the connection: \(message)") }
-            throw StorageUnavailable(reason: "cannot connect to PostgreSQL at \(url.host):\(url.port): \(error.underlying.map { "\($0)" } ?? "\(error.code)")")
+            throw StorageUnavailable(
+                reason: "cannot connect to PostgreSQL at \(url.host):\(url.port): \(error.underlying.map { "\($0)" } ?? "\(error.code)")"
+            )
         }
         do {
             let result = try await body(connection)

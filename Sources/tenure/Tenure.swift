@@ -48,7 +48,9 @@ struct DatabaseOptions: ParsableArguments {
     /// The PostgreSQL URL when one is given; read here rather than as the option's default, so `--help` never prints a
     /// password.
     var postgres: DatabaseURL? {
-        get throws { try (databaseURL ?? ProcessInfo.processInfo.environment["TENURE_DATABASE_URL"]).flatMap { $0.isEmpty ? nil : try DatabaseURL($0) } }
+        get throws {
+            try (databaseURL ?? ProcessInfo.processInfo.environment["TENURE_DATABASE_URL"]).flatMap { $0.isEmpty ? nil : try DatabaseURL($0) }
+        }
     }
 
     func validate() throws {

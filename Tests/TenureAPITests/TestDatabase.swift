@@ -109,12 +109,12 @@ actor TestCluster {
     private var created: Set<String> = []
 
     /// The URL of database `name`, copied from the template the first time it is asked for and dropped when the test ends.
-    func database(_ name: String) async throws -> DatabaseURL {
+    func database(_ name: String, migrated: Bool = true) async throws -> DatabaseURL {
         var admin = try DatabaseURL(try #require(ProcessInfo.processInfo.environment["TENURE_TEST_DATABASE_URL"]))
         var url = admin
         url.database = name
         guard !created.contains(name) else { return url }
-        let template = try await migratedTemplate(admin)
+        let template = migrated ? try await migratedTemplate(admin) : "template0"
         try await Self.withClient(admin) { client in
             _ = try await client.query("CREATE DATABASE \(unescaped: name) TEMPLATE \(unescaped: template)", logger: Self.logger)
         }

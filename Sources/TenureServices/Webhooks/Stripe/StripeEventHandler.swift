@@ -87,6 +87,7 @@ public struct StripeEventHandler: WebhookEventHandler {
     private func link(_ object: JSONValue, in tx: any Transaction, _ apply: (Account) async throws -> Void) async throws -> WebhookApplication {
         let customer = object["customer"].string ?? object["customer"]["id"].string
         guard let customer else { throw ValidationError("data.object.customer", "is required") }
+        try await tx.lock(StripeLink.lock(customer))
         guard let account = try await StripeLink.account(of: customer, object: object, in: tx, handler: self) else {
             return WebhookApplication(
                 status: .pending,
@@ -94,6 +95,8 @@ public struct StripeEventHandler: WebhookEventHandler {
                 waitingFor: customer
             )
         }
+        // The account's aggregate before its contracts and payments are found or created.
+        try await tx.lock(.account(account.id))
         try await apply(account)
         return .processed
     }
@@ -193,9 +196,14 @@ enum StripeLink {
         return nil
     }
 
+    /// Held by an event while it looks for its customer's account and, failing that, waits `pending`, and by a link while
+    /// it looks for the customer's waiting events: one of the two always sees the other's commit.
+    static func lock(_ customer: String) -> WriteLock { .unique("stripe.customer:\(customer)") }
+
     /// Applies, oldest first, the events that were waiting for `customer` to be linked.
     static func applyPendingEvents(of customer: String?, in tx: any Transaction, handler: StripeEventHandler) async throws {
         guard let customer else { return }
+        try await tx.lock(lock(customer))
         for event in try await tx.webhookEvents.pending(waitingFor: customer) {
             _ = try await WebhookService.apply(event, handler.prepare(event), in: tx)
         }
