@@ -15,7 +15,7 @@ public struct PostgresMigrator: Sendable {
 
     /// The migrations still to apply; throws when an applied one changed or is unknown.
     public func pending(on connection: PostgresConnection, logger: Logger) async throws -> [Migration] {
-        try await connection.query(
+        try await connection.run(
             "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT COLLATE \"C\" PRIMARY KEY, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)",
             logger: logger
         )
@@ -31,13 +31,13 @@ public struct PostgresMigrator: Sendable {
     /// Applies every pending migration under the migration lock and returns their names.
     @discardableResult
     public func migrate(on connection: PostgresConnection, logger: Logger, now: Date = Date()) async throws -> [String] {
-        try await connection.query("SELECT pg_advisory_lock(\(Self.lockKey))", logger: logger)
+        try await connection.run("SELECT pg_advisory_lock(\(Self.lockKey))", logger: logger)
         do {
             let applied = try await applyPending(on: connection, logger: logger, now: now)
-            try await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
+            try await connection.run("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
             return applied
         } catch {
-            _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
+            try? await connection.run("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
             throw error
         }
     }
@@ -48,7 +48,7 @@ public struct PostgresMigrator: Sendable {
             let (name, checksum, at) = (migration.name, migration.checksum, ISO8601DateFormatter().string(from: now))
             try await PostgresTransactions.transaction(on: connection, logger: logger) {
                 try await Self.runScript(migration.sql, on: connection, logger: logger)
-                try await connection.query(
+                try await connection.run(
                     "INSERT INTO schema_migrations (name, checksum, applied_at) VALUES (\(name), \(checksum), \(at))",
                     logger: logger
                 )
@@ -65,7 +65,7 @@ extension PostgresMigrator {
         var tag = "tenure"
         while sql.contains("$\(tag)") { tag += "_" }
         let block = "DO $\(tag)_do$ BEGIN EXECUTE $\(tag)_sql$\(sql)$\(tag)_sql$; END $\(tag)_do$"
-        try await connection.query(PostgresQuery(unsafeSQL: block), logger: logger)
+        try await connection.run(PostgresQuery(unsafeSQL: block), logger: logger)
     }
 
     /// Every PostgreSQL migration this binary knows, in order.

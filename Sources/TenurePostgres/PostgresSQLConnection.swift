@@ -45,14 +45,14 @@ package struct PostgresSQLConnection: SQLConnection {
     }
 
     package func nested<T>(_ body: () async throws -> T) async throws -> T {
-        try await connection.query("SAVEPOINT nested", logger: logger)
+        try await connection.run("SAVEPOINT nested", logger: logger)
         do {
             let result = try await body()
-            try await connection.query("RELEASE SAVEPOINT nested", logger: logger)
+            try await connection.run("RELEASE SAVEPOINT nested", logger: logger)
             return result
         } catch {
-            _ = try? await connection.query("ROLLBACK TO SAVEPOINT nested", logger: logger)
-            _ = try? await connection.query("RELEASE SAVEPOINT nested", logger: logger)
+            try? await connection.run("ROLLBACK TO SAVEPOINT nested", logger: logger)
+            try? await connection.run("RELEASE SAVEPOINT nested", logger: logger)
             throw error
         }
     }

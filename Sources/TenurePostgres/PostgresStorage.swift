@@ -53,9 +53,11 @@ public final class PostgresStorage: MigratedStorage {
         if !applied.isEmpty { logger.info("db.migrated", metadata: ["db.migrations": "\(applied.joined(separator: ","))"]) }
     }
 
-    /// Every session's: a name in `pg_stat_activity`, and a statement waits at most 5 s for a lock, as SQLite's busy
-    /// timeout: then 503 and Retry-After rather than a request that hangs.
-    static let sessionSettings = [("application_name", "tenure"), ("lock_timeout", "5s")]
+    /// Every session's: a name in `pg_stat_activity`, and a bound on how long a statement waits for a lock, so that a
+    /// stuck process holding a table gets 503 and Retry-After, as SQLite's 5 s busy timeout does, rather than requests
+    /// that hang. Longer than SQLite's: writers of one account queue on its advisory lock (at most the pools' size of
+    /// them), and on a loaded machine that queue may take seconds.
+    static let sessionSettings = [("application_name", "tenure"), ("lock_timeout", "15s")]
 
     /// Runs `body` on a connection of its own, closed afterwards.
     private static func onConnection<T>(
@@ -107,7 +109,7 @@ public final class PostgresStorage: MigratedStorage {
     public func exclusively<T: Sendable>(_ name: String, _ body: @Sendable () async throws -> T) async throws -> T {
         let key = WriteLock.once(name).advisoryKey
         return try await Self.onConnection(url, logger: logger) { connection in
-            try await connection.query("SELECT pg_advisory_lock(\(key))", logger: logger)
+            try await connection.run("SELECT pg_advisory_lock(\(key))", logger: logger)
             return try await body()
         }
     }

@@ -62,7 +62,7 @@ public struct PostgresTransactions: Sendable {
 
     /// Holds `lock` until the transaction on `connection` ends (`pg_advisory_xact_lock`).
     public static func take(_ lock: WriteLock, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("SELECT pg_advisory_xact_lock(\(lock.advisoryKey))", logger: logger)
+        try await connection.run("SELECT pg_advisory_xact_lock(\(lock.advisoryKey))", logger: logger)
     }
 
     private func transaction<T>(
@@ -80,13 +80,13 @@ public struct PostgresTransactions: Sendable {
         logger: Logger,
         _ body: () async throws -> T
     ) async throws -> T {
-        try await connection.query(PostgresQuery(unsafeSQL: begin), logger: logger)
+        try await connection.run(PostgresQuery(unsafeSQL: begin), logger: logger)
         do {
             let result = try await body()
-            try await connection.query("COMMIT", logger: logger)
+            try await connection.run("COMMIT", logger: logger)
             return result
         } catch {
-            _ = try? await connection.query("ROLLBACK", logger: logger)
+            try? await connection.run("ROLLBACK", logger: logger)
             throw error
         }
     }
@@ -157,4 +157,13 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String { "PostgreSQL \(sqlState ?? "-"): \(message)" + (sql.map { " in: \($0)" } ?? "") }
+}
+
+extension PostgresConnection {
+    /// Runs a statement and reads its result to the end: an error the server sends while the statement executes (a lock
+    /// wait timing out, a deadlock) comes after the row description, so a result left unread would hide it, and the
+    /// next statement would meet an aborted transaction instead.
+    func run(_ query: PostgresQuery, logger: Logger) async throws {
+        for try await _ in try await self.query(query, logger: logger) {}
+    }
 }
