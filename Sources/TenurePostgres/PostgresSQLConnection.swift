@@ -12,6 +12,9 @@ import TenureServices
 package struct PostgresSQLConnection: SQLConnection {
     let connection: PostgresConnection
     let logger: Logger
+    /// The advisory locks this transaction holds: a write often asks for its account's lock twice (its event, then the
+    /// ledger's refresh), and the second ask needs no round trip.
+    private let held = HeldLocks()
 
     package init(connection: PostgresConnection, logger: Logger) {
         self.connection = connection
@@ -41,16 +44,21 @@ package struct PostgresSQLConnection: SQLConnection {
     }
 
     package func lock(_ lock: WriteLock) async throws {
+        guard !held.keys.contains(lock.advisoryKey) else { return }
         try await PostgresTransactions.take(lock, on: connection, logger: logger)
+        held.keys.insert(lock.advisoryKey)
     }
 
     package func nested<T>(_ body: () async throws -> T) async throws -> T {
         try await connection.run("SAVEPOINT nested", logger: logger)
+        // Rolling back to a savepoint releases the locks taken after it.
+        let heldBefore = held.keys
         do {
             let result = try await body()
             try await connection.run("RELEASE SAVEPOINT nested", logger: logger)
             return result
         } catch {
+            held.keys = heldBefore
             try? await connection.run("ROLLBACK TO SAVEPOINT nested", logger: logger)
             try? await connection.run("RELEASE SAVEPOINT nested", logger: logger)
             throw error
@@ -87,6 +95,11 @@ package struct PostgresSQLConnection: SQLConnection {
         default: return .text(try cell.decode(String.self))
         }
     }
+}
+
+/// The advisory keys one transaction holds.
+private final class HeldLocks {
+    var keys: Set<Int64> = []
 }
 
 /// SQLite's `?` placeholders as PostgreSQL's `$1…$n`, rewritten once per statement text.

@@ -1,16 +1,18 @@
 -- wrk: POSTs signed Stripe deliveries to /v1/webhooks/stripe, each exactly once.
--- Usage: wrk -tN ... -s post-stripe.lua URL -- EVENTS N   (EVENTS: "signature<TAB>body" lines; N: wrk's thread count)
--- Thread t of N sends lines t, t + N, t + 2N, ... and stops when its share runs out.
+-- Usage: wrk -tN ... -s post-stripe.lua URL -- EVENTS N [FIRST]   (EVENTS: "signature<TAB>body" lines)
+-- N: the threads sending these events, in this wrk and any other at once; this wrk's threads are FIRST, FIRST + 1, …
+-- (default 0). Thread t of N sends lines t, t + N, t + 2N, ... and stops when its share runs out.
 local next_index = 0
 
 function setup(thread)
-    thread:set("index", next_index)
+    thread:set("offset", next_index)
     next_index = next_index + 1
 end
 
 function init(args)
     events, position = {}, 0
     local threads, line_number = tonumber(args[2]), 0
+    index = offset + tonumber(args[3] or "0")
     for line in io.lines(args[1]) do
         if line_number % threads == index then
             local signature, body = line:match("^([^\t]*)\t(.*)$")

@@ -1,6 +1,6 @@
 """Writes COUNT signed Stripe deliveries for wrk (post-stripe.lua), one per line: the Stripe-Signature, a tab, the body.
 
-Usage: stripe-events.py SECRET CUSTOMERS COUNT > events.tsv
+Usage: stripe-events.py SECRET CUSTOMERS COUNT [RUN] > events.tsv   (RUN, default "bench", makes the event ids new)
 Objects take the shapes of ../shared/fixtures/stripe: for customer k (cus_bench{k}, already an account) the deliveries
 run subscription.created, invoice.paid, then subscription.updated with a new seat count each time — every event id is
 new and every one changes the account's revenue. Signed now: wrk must send them within Stripe's 300 s tolerance.
@@ -14,6 +14,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from webhook_signing import stripe_header  # noqa: E402
 
 secret, customers, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+run = sys.argv[4] if len(sys.argv) > 4 else "bench"
 now = int(time.time())
 start = now - 86_400
 price = {"id": "price_seat", "object": "price", "active": True, "currency": "usd", "unit_amount": 5000, "unit_amount_decimal": "5000",
@@ -42,7 +43,7 @@ for i in range(count):
     k, step = i % customers, i // customers
     kind, obj = ("customer.subscription.created", subscription(k, 10)) if step == 0 else \
         ("invoice.paid", invoice(k)) if step == 1 else ("customer.subscription.updated", subscription(k, 10 + step))
-    event = {"id": f"evt_bench{i:08d}", "object": "event", "api_version": "2024-06-20", "type": kind, "created": start + 60 * step,
+    event = {"id": f"evt_{run}{i:08d}", "object": "event", "api_version": "2024-06-20", "type": kind, "created": start + 60 * step,
              "livemode": False, "pending_webhooks": 1, "request": {"id": None, "idempotency_key": None}, "data": {"object": obj}}
     body = json.dumps(event, separators=(",", ":")).encode()
     out.write(stripe_header(secret, now, body) + "\t" + body.decode() + "\n")

@@ -1,25 +1,38 @@
 """Checks that every acknowledged write in LOG is in the database exactly once.
 
-Usage: check.py DB LOG  → prints "ACKNOWLEDGED LOST DUPLICATED" and exits 1 when anything is lost or duplicated.
+Usage: check.py DATABASE LOG  → prints "ACKNOWLEDGED LOST DUPLICATED" and exits 1 when anything is lost or duplicated.
+DATABASE is a SQLite file or a postgres:// URL (read with psql).
 """
+import collections
 import json
 import sqlite3
+import subprocess
 import sys
 
-db, log_path = sys.argv[1:3]
-connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+database, log_path = sys.argv[1:3]
+# kind → (the identifying column of each stored row of that kind, the acknowledgement's field holding it)
 queries = {
-    "account": ("SELECT count(*) FROM accounts WHERE external_id = ?", "external_id"),
-    "activity": ("SELECT count(*) FROM activities WHERE id = ?", "id"),
-    "payment": ("SELECT count(*) FROM payments WHERE id = ?", "id"),
-    "crm": ("SELECT count(*) FROM webhook_events WHERE source = 'crm' AND event_id = ? AND status = 'processed'", "event_id"),
-    "stripe": ("SELECT count(*) FROM webhook_events WHERE source = 'stripe' AND event_id = ? AND status = 'processed'", "event_id"),
+    "account": ("SELECT external_id FROM accounts WHERE external_id IS NOT NULL", "external_id"),
+    "activity": ("SELECT id FROM activities", "id"),
+    "payment": ("SELECT id FROM payments", "id"),
+    "crm": ("SELECT event_id FROM webhook_events WHERE source = 'crm' AND status = 'processed'", "event_id"),
+    "stripe": ("SELECT event_id FROM webhook_events WHERE source = 'stripe' AND status = 'processed'", "event_id"),
 }
+
+
+def values(sql):
+    if database.startswith("postgres"):
+        output = subprocess.run(["psql", "-tAq", database, "-c", sql], check=True, capture_output=True, text=True).stdout
+        return output.splitlines()
+    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    return [row[0] for row in connection.execute(sql)]
+
+
+stored = {kind: collections.Counter(values(sql)) for kind, (sql, _) in queries.items()}
 acknowledged = lost = duplicated = 0
 for line in open(log_path):
     ack = json.loads(line)
-    sql, field = queries[ack["kind"]]
-    count = connection.execute(sql, (ack[field],)).fetchone()[0]
+    count = stored[ack["kind"]][ack[queries[ack["kind"]][1]]]
     acknowledged += 1
     if count == 0:
         lost += 1

@@ -1,6 +1,7 @@
 """Drives writes at a running Tenure until it stops answering, logging every acknowledged (2xx) one.
 
-Usage: drive.py PORT ADMIN_KEY STRIPE_SECRET CRM_SECRET ROUND LOG
+Usage: drive.py PORTS ADMIN_KEY STRIPE_SECRET CRM_SECRET ROUND LOG [SECONDS]
+PORTS: comma-separated, the clients spread over them. SECONDS: stop after so long (default: when the server is gone).
 Four clients each repeat: create an account (with a Stripe customer), post an activity, a signed CRM Closed Won for
 it, signed Stripe subscription.created and invoice.paid events, and a payment. Each 2xx is appended to LOG as a JSON
 line (kind and the identifier to look for) before the next request is sent.
@@ -15,7 +16,10 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from webhook_signing import crm_headers, stripe_header  # noqa: E402
 
-port, key, stripe_secret, crm_secret, round_number, log_path = sys.argv[1:7]
+ports, key, stripe_secret, crm_secret, round_number, log_path = sys.argv[1:7]
+ports = [int(port) for port in ports.split(",")]
+# Workers stop on their own after this many seconds (when the server they write to is not killed first).
+deadline = time.time() + float(sys.argv[7]) if len(sys.argv) > 7 else float("inf")
 log = open(log_path, "a", buffering=1)
 lock = threading.Lock()
 unexpected = []
@@ -27,8 +31,8 @@ def acknowledge(kind, **ids):
 
 
 class Client:
-    def __init__(self):
-        self.connection = http.client.HTTPConnection("127.0.0.1", int(port), timeout=10)
+    def __init__(self, port):
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
 
     def post(self, path, body, headers):
         data = json.dumps(body).encode()
@@ -74,10 +78,10 @@ def expect(status, wanted, body):
 
 
 def run(worker):
-    client = Client()
+    client = Client(ports[worker % len(ports)])
     n = 0
     try:
-        while True:
+        while time.time() < deadline:
             n += 1
             name = f"r{round_number}-w{worker}-{n}"
             now = int(time.time())
