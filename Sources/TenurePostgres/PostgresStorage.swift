@@ -114,15 +114,31 @@ public final class PostgresStorage: MigratedStorage {
         }
     }
 
-    /// True when the server answers and the schema has every migration.
+    /// True when a pooled connection answers within 2 s and the schema has every migration. While the server is
+    /// unreachable the pool makes requests wait for it (and, after a minute, fails them at once): the probe does not.
     public func isReady() async -> Bool {
-        let logger = self.logger
-        let pending = try? await transactions.session { try await PostgresMigrator.tenure.pending(on: $0, logger: logger).count }
+        let (transactions, logger) = (self.transactions, self.logger)
+        let pending = try? await withDeadline(.seconds(2)) {
+            try await transactions.session { try await PostgresMigrator.tenure.pending(on: $0, logger: logger).count }
+        }
         return pending == 0
     }
 
     public func close() async {
         running.cancel()
         await running.value
+    }
+}
+
+/// `body`'s result, or nil when it has not finished within `limit` (it is then cancelled).
+func withDeadline<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T? {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: limit)
+            return nil
+        }
+        defer { group.cancelAll() }
+        return try await group.next() ?? nil
     }
 }

@@ -128,6 +128,17 @@ actor TestCluster {
         return url
     }
 
+    /// Drops database `name` now, closing its connections (as a server that went away would); asking for it again
+    /// makes it anew.
+    func drop(_ name: String) async throws {
+        var admin = try DatabaseURL(try #require(ProcessInfo.processInfo.environment["TENURE_TEST_DATABASE_URL"]))
+        admin.database = "postgres"
+        try await Self.withClient(admin) { client in
+            _ = try await client.query("DROP DATABASE \(unescaped: name) WITH (FORCE)", logger: Self.logger)
+        }
+        created.remove(name)
+    }
+
     private func migratedTemplate(_ admin: DatabaseURL) async throws -> String {
         if template == nil { template = Task { try await Self.makeTemplate(admin) } }
         return try await template!.value

@@ -174,4 +174,22 @@ import Testing
         let evaluations = try await database.withConnection { db in try await db.first("SELECT count(*) AS n FROM health_scores")?.int("n") }
         #expect(evaluations == 1)
     }
+
+    @Test func readinessFollowsTheDatabaseWithoutARestart() async throws {
+        let database = TestDatabase.fresh(on: .postgres)
+        try await TestApp.run(arguments: TestArguments(database: database)) { app in
+            #expect(try await app.send(.get, "/readyz", key: nil).status == .ok)
+            try await TestCluster.shared.drop(database.name)
+            #expect(try await app.send(.get, "/readyz", key: nil).status == .serviceUnavailable, "the database is gone")
+            _ = try await TestCluster.shared.database(database.name)
+            var ready = false
+            for _ in 0..<60 where !ready {
+                ready = try await app.send(.get, "/readyz", key: nil).status == .ok
+                if !ready { try await Task.sleep(for: .milliseconds(250)) }
+            }
+            #expect(ready, "ready again once the database is back")
+            // Requests reach it again: the new database has no keys, so the key is refused (401), not 503.
+            #expect(try await app.send(.get, "/v1/accounts").status == .unauthorized)
+        }
+    }
 }
