@@ -22,10 +22,14 @@ struct SQLLedgerRecords: LedgerRecords {
 
     func replace(account accountID: String, movements: [Movement], wonAt: Date?, paidAt: Date?, convertedAt: Date?) async throws {
         try await db.query("DELETE FROM mrr_movements WHERE account_id = ?", [accountID])
-        for movement in movements {
+        // Up to 32 rows a statement: one round trip for most accounts on PostgreSQL, and at most 32 statement texts.
+        for chunk in stride(from: 0, to: movements.count, by: 32).map({ movements[$0..<min($0 + 32, movements.count)] }) {
+            let rows = Array(repeating: "(?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
             try await db.query(
-                "INSERT INTO mrr_movements (account_id, kind, at, amount, from_mrr, to_mrr) VALUES (?, ?, ?, ?, ?, ?)",
-                [accountID, movement.kind.rawValue, movement.at.stored, movement.amount, movement.from, movement.to]
+                "INSERT INTO mrr_movements (account_id, kind, at, amount, from_mrr, to_mrr) VALUES \(rows)",
+                chunk.flatMap { movement -> [any SQLiteBindable] in
+                    [accountID, movement.kind.rawValue, movement.at.stored, movement.amount, movement.from, movement.to]
+                }
             )
         }
         // Only when one of them changed: rewriting the same values still rewrote the row and its indexes.
