@@ -44,7 +44,11 @@ public struct PostgresTransactions: Sendable {
             var attempt = 1
             while true {
                 do {
-                    return try await client.withConnection { connection in try await transaction("BEGIN", on: connection, body) }
+                    return try await client.withConnection { connection in
+                        try await withTaskExecutorPreference(EventLoopTaskExecutor(loop: connection.eventLoop)) {
+                            try await transaction("BEGIN", on: connection, body)
+                        }
+                    }
                 } catch let error as PSQLError where attempt < attempts && Self.isRetryable(error) {
                     writeRetries.increment()
                     logger.debug("db.write.retry", metadata: ["db.sqlstate": "\(error.sqlState ?? "")", "db.attempt": "\(attempt)"])
