@@ -50,7 +50,6 @@ struct Serve: AsyncParsableCommand, AppArguments {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (env TENURE_LOG_LEVEL).")
     var logLevelName: String = environment("TENURE_LOG_LEVEL", "info")
 
-    var databasePath: String { database.db }
     var currency: String { reporting.currency }
     // A flag's default must be false (ArgumentParser), so the environment is read here.
     var migrate: Bool { !noMigrate && environment("TENURE_NO_MIGRATE", "0") != "1" }
