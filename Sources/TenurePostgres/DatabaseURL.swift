@@ -1,7 +1,7 @@
 import Foundation
 import PostgresNIO
 
-/// `--database-url`: `postgres://user:pass@host:port/db?sslmode=disable|prefer|require|verify-full`.
+/// `--database-url`: `postgres://user:pass@host:port/db?sslmode=disable|prefer|require|verify-full&connect_timeout=10`.
 public struct DatabaseURL: Sendable, Equatable {
     /// As libpq reads it: `disable` (plain), `prefer` (encrypted when the server offers it, the default), `require`
     /// (encrypted, the certificate not checked), `verify-full` (encrypted, the certificate and host name checked).
@@ -16,6 +16,9 @@ public struct DatabaseURL: Sendable, Equatable {
     public var password: String?
     public var database: String
     public var sslMode: SSLMode
+    /// How long one connection may take to open, as libpq's `connect_timeout` (whole seconds, default 10): a server
+    /// that is far away or busy forking backends for many clients at once needs more.
+    public var connectTimeout: Duration
 
     public init(_ text: String) throws {
         guard let url = URLComponents(string: text), let scheme = url.scheme, ["postgres", "postgresql"].contains(scheme) else {
@@ -27,11 +30,18 @@ public struct DatabaseURL: Sendable, Equatable {
         guard !database.isEmpty, !database.contains("/") else { throw InvalidDatabaseURL(reason: "names no database (…/db)") }
         let port = url.port ?? 5432
         guard (1...65_535).contains(port) else { throw InvalidDatabaseURL(reason: "port \(port) is out of range") }
-        let unknown = (url.queryItems ?? []).map(\.name).filter { $0 != "sslmode" }
-        guard unknown.isEmpty else { throw InvalidDatabaseURL(reason: "unknown parameter \(unknown[0]) (only sslmode is read)") }
-        let mode = url.queryItems?.first { $0.name == "sslmode" }?.value ?? SSLMode.prefer.rawValue
+        let parameters = url.queryItems ?? []
+        let unknown = parameters.map(\.name).filter { !["sslmode", "connect_timeout"].contains($0) }
+        guard unknown.isEmpty else {
+            throw InvalidDatabaseURL(reason: "unknown parameter \(unknown[0]) (only sslmode and connect_timeout are read)")
+        }
+        let mode = parameters.first { $0.name == "sslmode" }?.value ?? SSLMode.prefer.rawValue
         guard let sslMode = SSLMode(rawValue: mode) else {
             throw InvalidDatabaseURL(reason: "sslmode \(mode) is not one of \(SSLMode.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let timeout = parameters.first { $0.name == "connect_timeout" }?.value ?? "10"
+        guard let seconds = Int(timeout), (1...3_600).contains(seconds) else {
+            throw InvalidDatabaseURL(reason: "connect_timeout \(timeout) is not a whole number of seconds from 1 to 3600")
         }
         self.host = host
         self.port = port
@@ -39,6 +49,7 @@ public struct DatabaseURL: Sendable, Equatable {
         self.password = url.password.map { $0.removingPercentEncoding ?? $0 }
         self.database = database.removingPercentEncoding ?? database
         self.sslMode = sslMode
+        connectTimeout = .seconds(seconds)
     }
 
     /// The pool's configuration that connects as this URL says.
@@ -49,7 +60,9 @@ public struct DatabaseURL: Sendable, Equatable {
             case let configuration? where sslMode == .prefer: .prefer(configuration)
             case let configuration?: .require(configuration)
             }
-        return PostgresClient.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls)
+        var configuration = PostgresClient.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls)
+        configuration.options.connectTimeout = connectTimeout
+        return configuration
     }
 
     /// One connection's configuration, the same as the pool's.
@@ -60,7 +73,9 @@ public struct DatabaseURL: Sendable, Equatable {
             case let configuration? where sslMode == .prefer: .prefer(try NIOSSLContext(configuration: configuration))
             case let configuration?: .require(try NIOSSLContext(configuration: configuration))
             }
-        return PostgresConnection.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls)
+        var configuration = PostgresConnection.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls)
+        configuration.options.connectTimeout = .init(connectTimeout)
+        return configuration
     }
 
     /// `nil` when `sslmode=disable`; the certificate and host name checked only with `verify-full`.

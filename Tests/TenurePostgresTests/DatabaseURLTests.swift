@@ -21,6 +21,14 @@ import Testing
         #expect(url.sslMode == .prefer)
         #expect(try DatabaseURL("postgres://u@h/d?sslmode=require").sslMode == .require)
         #expect(try DatabaseURL("postgres://u@h/d?sslmode=verify-full").sslMode == .verifyFull)
+        #expect(url.connectTimeout == .seconds(10))
+    }
+
+    @Test func aConnectTimeoutReachesThePoolAndTheDirectConnection() throws {
+        let url = try DatabaseURL("postgres://u@h/d?connect_timeout=45&sslmode=disable")
+        #expect(url.connectTimeout == .seconds(45))
+        #expect(url.configuration.options.connectTimeout == .seconds(45))
+        #expect(try url.connectionConfiguration().options.connectTimeout == .seconds(45))
     }
 
     @Test(arguments: [
@@ -33,6 +41,8 @@ import Testing
         ("postgres://u@h:0/d", "out of range"),
         ("postgres://u@h/d?sslmode=allow-anything", "sslmode allow-anything"),
         ("postgres://u@h/d?pool=3", "unknown parameter pool"),
+        ("postgres://u@h/d?connect_timeout=0", "connect_timeout 0"),
+        ("postgres://u@h/d?connect_timeout=2.5", "connect_timeout 2.5"),
         ("not a url", "must start with postgres://"),
     ])
     func anUnusableURLSaysWhyInOneLine(url: String, reason: String) {

@@ -23,7 +23,8 @@ start_private_postgres() {
     "${postgres_as[@]}" "$bin/pg_ctl" -D "$postgres_dir/data" -l "$postgres_dir/server.log" -w -o \
         "-p $port -k $postgres_dir -c listen_addresses=127.0.0.1 -c max_connections=200 $settings" \
         start >/dev/null
-    export TENURE_TEST_DATABASE_URL="postgres://tenure@127.0.0.1:$port/postgres?sslmode=disable"
+    # A minute to connect: a loaded CI machine starting a hundred tests at once forks backends slowly.
+    export TENURE_TEST_DATABASE_URL="postgres://tenure@127.0.0.1:$port/postgres?sslmode=disable&connect_timeout=60"
 }
 
 stop_private_postgres() {
