@@ -10,16 +10,11 @@ public struct Migrator: Sendable {
         plan = MigrationPlan(migrations)
     }
 
-    /// The migrations still to apply; throws when an applied one changed or is unknown.
+    /// The migrations still to apply; throws when an applied one changed or is unknown. Reads only, so a read-only
+    /// connection may ask.
     public func pending(on connection: Connection) throws -> [Migration] {
-        try connection.execute(
-            """
-            CREATE TABLE IF NOT EXISTS schema_migrations (
-                name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TEXT NOT NULL
-            ) STRICT
-            """
-        )
-        let applied = try connection.query("SELECT name, checksum FROM schema_migrations").map {
+        let bookkept = try connection.first("SELECT 1 AS found FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'") != nil
+        let applied = try !bookkept ? [] : connection.query("SELECT name, checksum FROM schema_migrations").map {
             (name: $0.string("name") ?? "", checksum: $0.string("checksum") ?? "")
         }
         return try plan.pending(applied: applied)
@@ -28,6 +23,13 @@ public struct Migrator: Sendable {
     /// Applies every pending migration and returns their names.
     @discardableResult
     public func migrate(on connection: Connection, now: Date = Date()) throws -> [String] {
+        try connection.execute(
+            """
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TEXT NOT NULL
+            ) STRICT
+            """
+        )
         let pending = try pending(on: connection)
         for migration in pending {
             try connection.immediateTransaction {

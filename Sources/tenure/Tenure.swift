@@ -21,7 +21,7 @@ struct Tenure: AsyncParsableCommand {
               TENURE_BOOTSTRAP_ADMIN_KEY (an admin key created on start when no key exists),
               TENURE_STRIPE_WEBHOOK_SECRETS and TENURE_CRM_WEBHOOK_SECRETS (comma-separated).
             """,
-        subcommands: [Serve.self, Migrate.self, Keys.self, Backup.self, Demo.self, Verify.self],
+        subcommands: [Serve.self, Migrate.self, Keys.self, Backup.self, Copy.self, Demo.self, Verify.self],
         defaultSubcommand: Serve.self
     )
 }

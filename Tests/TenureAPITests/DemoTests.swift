@@ -32,8 +32,8 @@ import Testing
     }
 
     /// The numbers a dashboard shows, as of the demo's `now`.
-    static func figures(_ database: TestDatabase) async throws -> [String] {
-        try await TestApp.run(arguments: TestArguments(database: database)) { app in
+    static func figures(_ database: TestDatabase, withKeys: Bool = true) async throws -> [String] {
+        try await TestApp.run(arguments: TestArguments(database: database), withKeys: withKeys) { app in
             let asOf = "as_of=2026-11-20T09:00:00Z"
             var figures: [String] = []
             for path in [
