@@ -25,6 +25,14 @@ package enum SQLDialect: Sendable {
     case sqlite
     case postgres
 
+    /// What a `SELECT` ends with to hold the rows it reads until the transaction ends: SQLite's one writer needs nothing.
+    package var lockingRows: String {
+        switch self {
+        case .sqlite: ""
+        case .postgres: " FOR UPDATE"
+        }
+    }
+
     /// `column` as an expression no index answers: SQLite's planner otherwise picks a worse index for some joins.
     package func unindexed(_ column: String) -> String {
         switch self {

@@ -6,17 +6,17 @@ import TenureServices
 struct SQLWebhookEventRecords: WebhookEventRecords {
     let db: any SQLConnection
 
-    func insert(_ event: WebhookEvent) async throws {
-        try await db.query(
+    func claim(_ event: WebhookEvent) async throws -> Bool {
+        try await db.first(
             """
             INSERT INTO webhook_events (id, source, event_id, type, occurred_at, received_at, status, error, attempts, payload, waiting_for)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, event_id) DO NOTHING RETURNING 1 AS claimed
             """,
             [
                 event.id, event.source.rawValue, event.eventID, event.type, event.occurredAt?.stored, event.receivedAt.stored, event.status.rawValue,
                 event.error, event.attempts, event.payload, event.waitingFor,
             ]
-        )
+        ) != nil
     }
 
     func update(_ event: WebhookEvent) async throws {
@@ -30,8 +30,12 @@ struct SQLWebhookEventRecords: WebhookEventRecords {
         try await db.first("SELECT * FROM webhook_events WHERE id = ?", [id], decode)
     }
 
-    func find(source: WebhookSource, eventID: String) async throws -> WebhookEvent? {
-        try await db.first("SELECT * FROM webhook_events WHERE source = ? AND event_id = ?", [source.rawValue, eventID], decode)
+    func lock(source: WebhookSource, eventID: String) async throws -> WebhookEvent? {
+        try await db.first(
+            "SELECT * FROM webhook_events WHERE source = ? AND event_id = ?\(db.dialect.lockingRows)",
+            [source.rawValue, eventID],
+            decode
+        )
     }
 
     func list(_ filter: WebhookEventFilter, _ request: PageRequest) async throws -> Page<WebhookEvent> {

@@ -133,7 +133,6 @@ extension WriteLock {
         let name =
             switch self {
             case .account(let id): "account:\(id)"
-            case .webhookEvent(let source, let id): "webhook:\(source.rawValue):\(id)"
             case .apiKeys: "api-keys"
             case .once(let name): "once:\(name)"
             case .unique(let value): "unique:\(value)"

@@ -134,7 +134,7 @@ struct PostgresTransactionsTests {
 
     @Test func lockKeysAreStableAndDistinct() {
         let locks: [WriteLock] = [
-            .account("acc_1"), .account("acc_2"), .webhookEvent(.stripe, "evt_1"), .webhookEvent(.crm, "evt_1"), .apiKeys, .once("x"),
+            .account("acc_1"), .account("acc_2"), .unique("account.domain:a.example"), .unique("contact.email:a@a.example"), .apiKeys, .once("x"),
         ]
         #expect(Set(locks.map(\.advisoryKey)).count == locks.count)
         #expect(WriteLock.account("acc_1").advisoryKey == WriteLock.account("acc_1").advisoryKey)

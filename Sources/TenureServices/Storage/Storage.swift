@@ -65,8 +65,6 @@ package struct UnreadableRecord: Error, CustomStringConvertible {
 public enum WriteLock: Hashable, Sendable {
     /// An account's derived facts: its ledger, its won, paid and converted instants.
     case account(String)
-    /// One delivery of a webhook source, while it is looked up, applied and stored.
-    case webhookEvent(WebhookSource, String)
     /// The API keys, while a first (bootstrap) key is made.
     case apiKeys
     /// A one-off pass over the database, named.

@@ -14,10 +14,13 @@ public struct WebhookEventFilter: Sendable {
 }
 
 public protocol WebhookEventRecords {
-    func insert(_ event: WebhookEvent) async throws
+    /// Stores `event` unless an event of the same source and id is stored: false then. A delivery of the same event
+    /// being stored by another transaction at the same time is waited for, so exactly one of them claims it.
+    func claim(_ event: WebhookEvent) async throws -> Bool
     func update(_ event: WebhookEvent) async throws
     func find(id: String) async throws -> WebhookEvent?
-    func find(source: WebhookSource, eventID: String) async throws -> WebhookEvent?
+    /// The stored event of that source and id, held against other writers until the transaction ends.
+    func lock(source: WebhookSource, eventID: String) async throws -> WebhookEvent?
     /// Newest first.
     func list(_ filter: WebhookEventFilter, _ page: PageRequest) async throws -> Page<WebhookEvent>
     /// Pending events waiting for `key`, oldest event first.

@@ -103,14 +103,14 @@ public struct WebhookService: Sendable {
         )
         let prepared = handlers[event.source]?.prepare(event, parsed: delivery.parsed)
         return try await storage.write { tx in
-            try await tx.lock(.webhookEvent(delivery.source, delivery.eventID))
-            if let existing = try await tx.webhookEvents.find(source: delivery.source, eventID: delivery.eventID) {
-                guard existing.status == .failed else { return .duplicate(existing) }
-                var retried = existing
-                retried.attempts += 1
-                return try await apply(retried, in: tx, new: false)
+            if try await tx.webhookEvents.claim(event) { return try await apply(event, in: tx, prepared: prepared) }
+            guard let existing = try await tx.webhookEvents.lock(source: delivery.source, eventID: delivery.eventID) else {
+                throw ServiceError.conflict("event \(delivery.eventID) was deleted while this delivery of it was stored; deliver it again")
             }
-            return try await apply(event, in: tx, new: true, prepared: prepared)
+            guard existing.status == .failed else { return .duplicate(existing) }
+            var retried = existing
+            retried.attempts += 1
+            return try await apply(retried, in: tx)
         }
     }
 
@@ -118,12 +118,13 @@ public struct WebhookService: Sendable {
     public func replay(_ id: String) async throws -> WebhookEvent {
         try await storage.write { tx in
             guard let found = try await tx.webhookEvents.find(id: id) else { throw ServiceError.notFound(resource: "webhook event", id: id) }
-            // Locked as a new delivery of the same event is, then read again: one may have applied it meanwhile.
-            try await tx.lock(.webhookEvent(found.source, found.eventID))
-            guard var event = try await tx.webhookEvents.find(id: id) else { throw ServiceError.notFound(resource: "webhook event", id: id) }
+            // Locked as a new delivery of the same event is, and so read again: one may have applied it meanwhile.
+            guard var event = try await tx.webhookEvents.lock(source: found.source, eventID: found.eventID) else {
+                throw ServiceError.notFound(resource: "webhook event", id: id)
+            }
             guard event.status == .failed || event.status == .pending else { return event }
             event.attempts += 1
-            switch try await apply(event, in: tx, new: false) {
+            switch try await apply(event, in: tx) {
             case .applied(let event), .duplicate(let event), .failed(let event, _): return event
             }
         }
@@ -151,19 +152,19 @@ public struct WebhookService: Sendable {
     }
 
     /// Applies `event`, read by its handler unless `prepared` already is (a retry is read from its stored payload).
-    private func apply(_ event: WebhookEvent, in tx: any Transaction, new: Bool, prepared: PreparedEvent? = nil) async throws -> Outcome {
+    private func apply(_ event: WebhookEvent, in tx: any Transaction, prepared: PreparedEvent? = nil) async throws -> Outcome {
         guard let prepared = prepared ?? handlers[event.source]?.prepare(event) else {
             var ignored = event
             ignored.status = .ignored
             ignored.error = "no handler for \(event.source.rawValue) events"
-            try await Self.record(ignored, new: new, in: tx)
+            try await tx.webhookEvents.update(ignored)
             return .applied(ignored)
         }
-        return try await Self.apply(event, prepared, in: tx, new: new)
+        return try await Self.apply(event, prepared, in: tx)
     }
 
-    /// Applies an event in a nested transaction and records it with its new status; invalid content leaves no effect.
-    static func apply(_ event: WebhookEvent, _ prepared: PreparedEvent, in tx: any Transaction, new: Bool = false) async throws -> Outcome {
+    /// Applies a stored event in a nested transaction and records its new status; invalid content leaves no effect.
+    static func apply(_ event: WebhookEvent, _ prepared: PreparedEvent, in tx: any Transaction) async throws -> Outcome {
         var event = event
         var failure: ValidationError?
         do {
@@ -178,12 +179,7 @@ public struct WebhookService: Sendable {
             event.waitingFor = nil
             failure = error
         }
-        try await record(event, new: new, in: tx)
+        try await tx.webhookEvents.update(event)
         return failure.map { .failed(event, $0) } ?? .applied(event)
-    }
-
-    /// A new event's row is written once, with what applying it gave; a stored one's is updated.
-    private static func record(_ event: WebhookEvent, new: Bool, in tx: any Transaction) async throws {
-        if new { try await tx.webhookEvents.insert(event) } else { try await tx.webhookEvents.update(event) }
     }
 }
