@@ -14,9 +14,12 @@ public struct Migrator: Sendable {
     /// connection may ask.
     public func pending(on connection: Connection) throws -> [Migration] {
         let bookkept = try connection.first("SELECT 1 AS found FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'") != nil
-        let applied = try !bookkept ? [] : connection.query("SELECT name, checksum FROM schema_migrations").map {
-            (name: $0.string("name") ?? "", checksum: $0.string("checksum") ?? "")
-        }
+        let applied =
+            try !bookkept
+            ? []
+            : connection.query("SELECT name, checksum FROM schema_migrations").map {
+                (name: $0.string("name") ?? "", checksum: $0.string("checksum") ?? "")
+            }
         return try plan.pending(applied: applied)
     }
 

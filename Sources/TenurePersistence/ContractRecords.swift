@@ -54,8 +54,14 @@ struct SQLContractRecords: ContractRecords {
         return try await page(db, select: "SELECT * FROM contracts", conditions: conditions, request, decode: decode)
     }
 
-    func of(account accountID: String) async throws -> [Contract] {
-        try await db.map("SELECT * FROM contracts WHERE account_id = ? ORDER BY seq", [accountID], decode)
+    func of(accounts accountIDs: [String]) async throws -> [String: [Contract]] {
+        guard !accountIDs.isEmpty else { return [:] }
+        let contracts = try await db.map(
+            "SELECT * FROM contracts WHERE account_id IN (\(placeholders(for: accountIDs))) ORDER BY seq",
+            accountIDs,
+            decode
+        )
+        return Dictionary(grouping: contracts, by: \.accountID)
     }
 
     /// Stores the snapshot and keeps it as what its row reads back: its dates are whole seconds and its amounts exact
@@ -75,16 +81,27 @@ struct SQLContractRecords: ContractRecords {
         if inserted != nil, let written { try written.lists.inserted(snapshot, as: readBack, on: written.connection) }
     }
 
-    func snapshots(of contractID: String) async throws -> [SubscriptionSnapshot] {
-        guard let written else { return try await readSnapshots(of: contractID).map(\.snapshot) }
-        return try await written.lists.snapshots(of: contractID, on: written.connection) { try await readSnapshots(of: contractID) }
+    func snapshots(of contractIDs: [String]) async throws -> [String: [SubscriptionSnapshot]] {
+        guard let written else { return try await readSnapshots(of: contractIDs).mapValues { $0.map(\.snapshot) } }
+        var lists: [String: [SubscriptionSnapshot]] = [:]
+        for id in contractIDs {
+            lists[id] = try await written.lists.snapshots(of: id, on: written.connection) { try await readSnapshots(of: [id])[id] ?? [] }
+        }
+        return lists
     }
 
-    private func readSnapshots(of contractID: String) async throws -> [ReadSnapshot] {
-        try await db.map("SELECT * FROM subscription_snapshots WHERE contract_id = ? ORDER BY effective_at, order_key", [contractID]) { row in
+    /// Each contract's snapshots in one statement, in the order of `snapshots(of:)`.
+    private func readSnapshots(of contractIDs: [String]) async throws -> [String: [ReadSnapshot]] {
+        guard !contractIDs.isEmpty else { return [:] }
+        var snapshots = OrderedGroups<ReadSnapshot>()
+        try await db.forEachRow(
+            "SELECT * FROM subscription_snapshots WHERE contract_id IN (\(placeholders(for: contractIDs))) ORDER BY contract_id, effective_at, order_key",
+            contractIDs
+        ) { row in
             let stored = Self.decodeSnapshot(row)
-            return ReadSnapshot(stored: stored, snapshot: try memo.readBack(stored))
+            snapshots.append(ReadSnapshot(stored: stored, snapshot: try memo.readBack(stored)), of: stored.contractID)
         }
+        return snapshots.finish()
     }
 
     /// Every contract, with every subscription snapshot read back.

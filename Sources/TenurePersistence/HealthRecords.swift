@@ -25,11 +25,14 @@ struct SQLHealthRecords: HealthRecords {
         )
     }
 
-    func latest(account accountID: String, asOf: Date) async throws -> DailyHealth? {
-        try await db.first(
-            "SELECT * FROM health_scores WHERE account_id = ? AND evaluated_at <= ? ORDER BY day DESC LIMIT 1",
-            [accountID, asOf.stored]
-        ).map(Self.decode)
+    func latest(accounts accountIDs: [String], asOf: Date) async throws -> [String: DailyHealth] {
+        guard !accountIDs.isEmpty else { return [:] }
+        let latest = try await db.map(
+            "SELECT h.* FROM \(Self.accountsWithLatestHealth) WHERE accounts.id IN (\(placeholders(for: accountIDs))) AND h.account_id IS NOT NULL",
+            [asOf.stored] + accountIDs,
+            Self.decode
+        )
+        return Dictionary(latest.map { ($0.accountID, $0) }) { first, _ in first }
     }
 
     func latestDay(account accountID: String) async throws -> Date? {
@@ -113,11 +116,14 @@ struct SQLHealthRecords: HealthRecords {
         try await db.map("SELECT * FROM risk_flags WHERE account_id = ? AND closed_at IS NULL ORDER BY seq", [accountID], Self.decodeFlag)
     }
 
-    func flags(account accountID: String, openAt asOf: Date) async throws -> [RiskFlag] {
-        try await db.query(
-            "SELECT * FROM risk_flags WHERE account_id = ? AND \(Self.openAt) ORDER BY seq",
-            [accountID, asOf.stored, asOf.stored]
-        ).map(Self.decodeFlag)
+    func flags(accounts accountIDs: [String], openAt asOf: Date) async throws -> [String: [RiskFlag]] {
+        guard !accountIDs.isEmpty else { return [:] }
+        let flags = try await db.map(
+            "SELECT * FROM risk_flags WHERE account_id IN (\(placeholders(for: accountIDs))) AND \(Self.openAt) ORDER BY seq",
+            accountIDs + [asOf.stored, asOf.stored],
+            Self.decodeFlag
+        )
+        return Dictionary(grouping: flags, by: \.accountID)
     }
 
     func insertFlag(_ flag: RiskFlag) async throws {

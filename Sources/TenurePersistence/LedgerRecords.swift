@@ -8,16 +8,18 @@ struct SQLLedgerRecords: LedgerRecords {
     /// Every movement as last read, in read transactions.
     var cache: ReadCache<LedgerCopy>?
 
-    func wonAt(account accountID: String) async throws -> Date? {
-        // From the account's opportunities (CROSS JOIN fixes the order, `unindexed` keeps SQLite's stage index out); otherwise the
-        // planner walks every closed_won change in the database.
-        try await db.first(
+    func conversion(of accountID: String) async throws -> (wonAt: Date?, paidAt: Date?) {
+        // Both in one statement (one round trip on PostgreSQL). Won from the account's opportunities (CROSS JOIN fixes the
+        // order, `unindexed` keeps SQLite's stage index out); otherwise the planner walks every closed_won change.
+        let row = try await db.first(
             """
-            SELECT min(c.at) AS at FROM opportunities o CROSS JOIN stage_changes c
-            WHERE c.opportunity_id = o.id AND o.account_id = ? AND \(db.dialect.unindexed("c.stage")) = 'closed_won'
+            SELECT (SELECT min(c.at) FROM opportunities o CROSS JOIN stage_changes c
+                    WHERE c.opportunity_id = o.id AND o.account_id = ? AND \(db.dialect.unindexed("c.stage")) = 'closed_won') AS won_at,
+                   (SELECT min(at) FROM payments WHERE account_id = ? AND status = 'paid' AND amount > 0) AS paid_at
             """,
-            [accountID]
-        )?.date("at")
+            [accountID, accountID]
+        )
+        return (row?.date("won_at"), row?.date("paid_at"))
     }
 
     func replace(account accountID: String, movements: [Movement], wonAt: Date?, paidAt: Date?, convertedAt: Date?) async throws {
@@ -76,7 +78,12 @@ struct SQLLedgerRecords: LedgerRecords {
             )
         }
         if let accountIDs {
-            for id in accountIDs { try await db.forEachRow("\(select) WHERE account_id = ? AND at <= ? ORDER BY at, seq", [id, asOf.stored], add) }
+            guard !accountIDs.isEmpty else { return [:] }
+            try await db.forEachRow(
+                "\(select) WHERE account_id IN (\(placeholders(for: accountIDs))) AND at <= ? ORDER BY account_id, at, seq",
+                accountIDs + [asOf.stored],
+                add
+            )
         } else {
             try await db.forEachRow("\(select) WHERE at <= ? ORDER BY account_id, at, seq", [asOf.stored], add)
         }

@@ -138,8 +138,16 @@ struct SQLOpportunityRecords: OpportunityRecords {
         try await db.query("UPDATE opportunities SET contract_end_date = ? WHERE id = ?", [date?.stored, opportunityID])
     }
 
-    func contractEndDate(account accountID: String) async throws -> Date? {
-        try await db.first("SELECT max(contract_end_date) AS at FROM opportunities WHERE account_id = ?", [accountID])?.date("at")
+    func contractEndDates(accounts accountIDs: [String]) async throws -> [String: Date] {
+        guard !accountIDs.isEmpty else { return [:] }
+        let dates = try await db.map(
+            """
+            SELECT account_id, max(contract_end_date) AS at FROM opportunities
+            WHERE account_id IN (\(placeholders(for: accountIDs))) AND contract_end_date IS NOT NULL GROUP BY account_id
+            """,
+            accountIDs
+        ) { row in (row.string("account_id") ?? "", row.date("at")) }
+        return Dictionary(uniqueKeysWithValues: dates.compactMap { id, date in date.map { (id, $0) } })
     }
 
     func moveAccount(from source: String, to target: String) async throws {

@@ -39,10 +39,6 @@ struct SQLPaymentRecords: PaymentRecords {
         try await db.map("SELECT * FROM payments WHERE account_id = ? ORDER BY at, seq", [accountID], decode)
     }
 
-    func firstPaid(account accountID: String) async throws -> Date? {
-        try await db.first("SELECT min(at) AS at FROM payments WHERE account_id = ? AND status = 'paid' AND amount > 0", [accountID])?.date("at")
-    }
-
     private func values(_ payment: Payment) -> [any SQLiteBindable] {
         [
             payment.accountID, payment.amount, payment.currency, payment.status.rawValue, payment.at.stored, payment.source.rawValue,

@@ -42,6 +42,11 @@ package enum SQLDialect: Sendable {
     }
 }
 
+/// `?, ?, …`, one placeholder for each of `values`: an `IN (…)` list.
+package func placeholders(for values: [some Any]) -> String {
+    Array(repeating: "?", count: values.count).joined(separator: ", ")
+}
+
 extension SQLConnection {
     /// Runs a statement; its rows, holding their values.
     @discardableResult

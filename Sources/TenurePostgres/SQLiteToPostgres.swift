@@ -30,13 +30,17 @@ public enum SQLiteToPostgres {
             let source = try Connection(path: path, readOnly: true)
             let pending = try SQLiteStorage.migrator.pending(on: source)
             guard pending.isEmpty else {
-                throw Refusal(description: "\(path) lacks migrations \(pending.map(\.name).joined(separator: ", ")): run tenure migrate --db \(path) first")
+                throw Refusal(
+                    description: "\(path) lacks migrations \(pending.map(\.name).joined(separator: ", ")): run tenure migrate --db \(path) first"
+                )
             }
             try source.execute("BEGIN")
             defer { source.rollback() }
             let tables = try await Self.tables(of: target)
             let sourceTables = Set(
-                try await source.query("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").compactMap { $0.string("name") }
+                try await source.query("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").compactMap {
+                    $0.string("name")
+                }
             ).subtracting(ownedByTheBackend)
             guard sourceTables == Set(tables.map(\.name)) else {
                 throw Refusal(description: "the two schemas hold different tables: \(sourceTables.symmetricDifference(tables.map(\.name)).sorted())")
@@ -95,7 +99,9 @@ public enum SQLiteToPostgres {
     /// Copies one table in pages of its primary key, several rows a statement; its identity sequence continues after
     /// the largest value copied. Returns the rows copied.
     static func copy(_ table: Table, from source: Connection, to target: PostgresSQLConnection) async throws -> Int {
-        let key = try await source.query("SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk", [table.name]).compactMap { $0.string("name") }
+        let key = try await source.query("SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk", [table.name]).compactMap {
+            $0.string("name")
+        }
         guard !key.isEmpty else { throw Refusal(description: "\(table.name) has no primary key to page by") }
         let columns = table.columns.joined(separator: ", ")
         let keyList = key.joined(separator: ", ")
@@ -110,7 +116,8 @@ public enum SQLiteToPostgres {
         var copied = 0
         var page = try await source.query(firstPage)
         while let last = page.last {
-            let insert = "INSERT INTO \(table.name) (\(columns))\(overriding) VALUES " + Array(repeating: row, count: page.count).joined(separator: ", ")
+            let insert =
+                "INSERT INTO \(table.name) (\(columns))\(overriding) VALUES " + Array(repeating: row, count: page.count).joined(separator: ", ")
             try await target.query(insert, page.flatMap(\.values))
             copied += page.count
             page = page.count < pageSize ? [] : try await source.query(nextPage, key.map { last[$0] })

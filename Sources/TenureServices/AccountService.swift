@@ -99,7 +99,9 @@ public struct AccountService: Sendable {
 
     /// Accounts passing `filter` (its lifecycle stage judged at `asOf`).
     public func list(_ filter: AccountFilter, page: PageRequest, asOf: Date) async throws -> Page<AccountView> {
-        try await storage.read { tx in try await tx.accounts.list(filter, asOf: asOf, page).asyncMap { try await accountView($0, asOf: asOf, in: tx) }
+        try await storage.read { tx in
+            let page = try await tx.accounts.list(filter, asOf: asOf, page)
+            return Page(items: try await accountViews(page.items, asOf: asOf, in: tx), next: page.next, positions: page.positions)
         }
     }
 

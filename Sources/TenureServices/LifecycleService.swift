@@ -377,17 +377,39 @@ extension ContractView {
 
 /// An account with what its facts say at `asOf`: lifecycle stage, customer since, MRR and the earliest renewal date.
 func accountView(_ account: Account, asOf: Date, in tx: any Transaction) async throws -> AccountView {
-    let movements = try await tx.ledger.movements(of: [account.id], asOf: asOf)[account.id] ?? []
-    let renewal = try await tx.contracts.of(account: account.id).asyncCompactMap { try await contractView($0, asOf: asOf, in: tx).renewalDate }.min()
-    return AccountView(
-        account: account,
-        lifecycleStage: lifecycleStage(wonAt: account.wonAt, paidAt: account.paidAt, movements: movements, at: asOf),
-        customerSince: account.convertedAt.flatMap { $0 <= asOf ? $0 : nil },
-        mrr: movements.mrr(at: asOf),
-        renewalDate: renewal,
-        health: try await tx.health.latest(account: account.id, asOf: asOf),
-        openFlags: try await tx.health.flags(account: account.id, openAt: asOf).map(\.code)
-    )
+    try await accountViews([account], asOf: asOf, in: tx)[0]
+}
+
+/// The views of a page of accounts, each record read once for the whole page rather than once per account.
+func accountViews(_ accounts: [Account], asOf: Date, in tx: any Transaction) async throws -> [AccountView] {
+    let ids = accounts.map(\.id)
+    let movements = try await tx.ledger.movements(of: ids, asOf: asOf)
+    let contracts = try await tx.contracts.of(accounts: ids)
+    let health = try await tx.health.latest(accounts: ids, asOf: asOf)
+    let flags = try await tx.health.flags(accounts: ids, openAt: asOf)
+    // A Stripe contract's view needs its snapshots, the revenue settings and its deals' end dates: read for the page.
+    let billedThroughStripe = contracts.values.joined().filter { $0.source == .stripe }
+    let snapshots = try await tx.contracts.snapshots(of: billedThroughStripe.map(\.id))
+    let endDates = try await tx.opportunities.contractEndDates(accounts: Array(Set(billedThroughStripe.map(\.accountID))))
+    let pastDueChurnDays = billedThroughStripe.isEmpty ? nil : try await RevenueBook.settings(in: tx).pastDueChurnDays
+    return try await accounts.asyncMap { account in
+        let history = movements[account.id] ?? []
+        let renewal = try await (contracts[account.id] ?? []).asyncCompactMap { contract in
+            let stream =
+                contract.source == .stripe
+                ? StripeSubscriptionStream(snapshots: snapshots[contract.id] ?? [], pastDueChurnDays: pastDueChurnDays) : nil
+            return try await ContractView(contract, stream: stream, asOf: asOf) { endDates[contract.accountID] }.renewalDate
+        }.min()
+        return AccountView(
+            account: account,
+            lifecycleStage: lifecycleStage(wonAt: account.wonAt, paidAt: account.paidAt, movements: history, at: asOf),
+            customerSince: account.convertedAt.flatMap { $0 <= asOf ? $0 : nil },
+            mrr: history.mrr(at: asOf),
+            renewalDate: renewal,
+            health: health[account.id],
+            openFlags: (flags[account.id] ?? []).map(\.code)
+        )
+    }
 }
 
 extension LifetimeValue {

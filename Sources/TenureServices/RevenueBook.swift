@@ -27,14 +27,14 @@ enum RevenueBook {
 
     static func facts(of accountID: String, in tx: any Transaction) async throws -> AccountRevenueFacts {
         let pastDueChurnDays = try await settings(in: tx).pastDueChurnDays
-        let paidAt = try await tx.payments.firstPaid(account: accountID)
+        let (wonAt, paidAt) = try await tx.ledger.conversion(of: accountID)
         let streams: [any RevenueStream] = try await tx.contracts.of(account: accountID).asyncCompactMap { contract in
             switch contract.source {
             case .manual: return contract.manualTerms
             case .stripe: return try await stream(of: contract, pastDueChurnDays: pastDueChurnDays, in: tx)
             }
         }
-        return AccountRevenueFacts(wonAt: try await tx.ledger.wonAt(account: accountID), paidAt: paidAt, streams: streams)
+        return AccountRevenueFacts(wonAt: wonAt, paidAt: paidAt, streams: streams)
     }
 
     static func stream(of contract: Contract, pastDueChurnDays: Int?, in tx: any Transaction) async throws -> StripeSubscriptionStream {

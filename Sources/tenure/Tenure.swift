@@ -38,7 +38,8 @@ struct DatabaseOptions: ParsableArguments {
 
     @Option(
         name: .customLong("database-url"),
-        help: "postgres://user:pass@host:port/db?sslmode=disable|prefer|require|verify-full: PostgreSQL instead of SQLite (env TENURE_DATABASE_URL)."
+        help:
+            "postgres://user:pass@host:port/db?sslmode=disable|prefer|require|verify-full[&connect_timeout=S]: PostgreSQL instead of SQLite (env TENURE_DATABASE_URL)."
     )
     var databaseURL: String?
 

@@ -40,7 +40,11 @@ import Testing
         try await TestApp.run(arguments: TestArguments(database: postgres), withKeys: false) { app in
             #expect(try await app.send(.get, "/v1/accounts/\(before)").json["name"] as? String == "Before The Move", "the keys moved too")
             let after = try await app.createAccount("After The Move", domain: "after-move.example")
-            let activity = try await app.send(.post, "/v1/activities", #"{"account_id": "\#(after)", "type": "call", "occurred_at": "2026-11-19T10:00:00Z"}"#)
+            let activity = try await app.send(
+                .post,
+                "/v1/activities",
+                #"{"account_id": "\#(after)", "type": "call", "occurred_at": "2026-11-19T10:00:00Z"}"#
+            )
             #expect(activity.status == .created, "\(activity.text)")
             let duplicate = try await app.send(.post, "/v1/accounts", #"{"name": "Again", "domain": "before-move.example"}"#)
             #expect(duplicate.status == .conflict && duplicate.json["existing_id"] as? String == before, "the copied unique values still hold")

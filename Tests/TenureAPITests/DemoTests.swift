@@ -31,7 +31,9 @@ import Testing
         return database
     }
 
-    /// The numbers a dashboard shows, as of the demo's `now`.
+    /// The numbers a dashboard shows, as of the demo's `now`, and the lists of accounts, customers and their health, each
+    /// item on a line of its own in text order: the demo loads accounts concurrently, so their insertion order (which
+    /// lists follow) is not the seed's.
     static func figures(_ database: TestDatabase, withKeys: Bool = true) async throws -> [String] {
         try await TestApp.run(arguments: TestArguments(database: database), withKeys: withKeys) { app in
             let asOf = "as_of=2026-11-20T09:00:00Z"
@@ -39,10 +41,21 @@ import Testing
             for path in [
                 "/v1/metrics/summary?\(asOf)", "/v1/metrics/cohorts?\(asOf)", "/v1/metrics/revenue?from=2024-11&to=2026-11&\(asOf)",
                 "/v1/metrics/pipeline?to=2026-11-20T09:00:00Z", "/v1/renewals?\(asOf)", "/v1/metrics/support?to=2026-11-20T09:00:00Z",
+                "/v1/accounts?limit=500&\(asOf)", "/v1/customers?limit=500&\(asOf)", "/v1/health?limit=500&\(asOf)",
             ] {
                 let reply = try await app.send(.get, path)
                 try #require(reply.status == .ok, "\(path): \(reply.text)")
-                figures.append(reply.text.replacingOccurrences(of: #""[a-z_]*id":"[a-z]+_[0-9a-z]+""#, with: "", options: .regularExpression))
+                let ids = #""[a-z_]*id":"[a-z]+_[0-9a-z]+""#
+                if ["/v1/accounts", "/v1/customers", "/v1/health?"].contains(where: path.hasPrefix) {
+                    let items = try reply.data.map {
+                        String(decoding: try JSONSerialization.data(withJSONObject: $0, options: .sortedKeys), as: UTF8.self)
+                    }
+                    figures.append(
+                        items.map { $0.replacingOccurrences(of: ids, with: "", options: .regularExpression) }.sorted().joined(separator: "\n")
+                    )
+                } else {
+                    figures.append(reply.text.replacingOccurrences(of: ids, with: "", options: .regularExpression))
+                }
             }
             return figures
         }

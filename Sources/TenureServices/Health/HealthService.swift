@@ -131,13 +131,15 @@ public struct HealthService: Sendable {
     public func list(_ filter: HealthListFilter, page: PageRequest) async throws -> Page<HealthListItem> {
         try await storage.read { tx in
             let page = try await tx.health.customers(filter, page)
-            let movements = try await tx.ledger.movements(of: page.items.map(\.account.id), asOf: filter.asOf)
+            let ids = page.items.map(\.account.id)
+            let movements = try await tx.ledger.movements(of: ids, asOf: filter.asOf)
+            let flags = try await tx.health.flags(accounts: ids, openAt: filter.asOf)
             return try await page.asyncMap { item in
                 HealthListItem(
                     account: item.account,
                     health: item.health,
                     trend30d: try await item.health.asyncFlatMap { try await tx.health.trend30d($0.score, on: $0.day, account: item.account.id) },
-                    openFlags: try await tx.health.flags(account: item.account.id, openAt: filter.asOf).map(\.code),
+                    openFlags: (flags[item.account.id] ?? []).map(\.code),
                     mrr: (movements[item.account.id] ?? []).mrr(at: filter.asOf)
                 )
             }

@@ -18,13 +18,14 @@ public protocol ContractRecords {
     func find(stripeSubscription id: String) async throws -> Contract?
     func find(manualFor opportunityID: String) async throws -> Contract?
     func list(_ filter: ContractFilter, _ page: PageRequest) async throws -> Page<Contract>
-    func of(account accountID: String) async throws -> [Contract]
+    /// Each account's contracts, oldest first.
+    func of(accounts accountIDs: [String]) async throws -> [String: [Contract]]
     /// Marks `contract` changed at `at` and nothing else (see the extension's default).
     func touch(_ contract: Contract, at: Date) async throws
     /// Stores what Stripe event `eventID` said of the contract's subscription; a second snapshot of one event is ignored.
     func addSnapshot(_ snapshot: SubscriptionSnapshot, of contractID: String, event eventID: String) async throws
-    /// The snapshots of a Stripe contract, read back, in effective order (`effective_at`, then the event's order key).
-    func snapshots(of contractID: String) async throws -> [SubscriptionSnapshot]
+    /// The snapshots of each Stripe contract, read back, in effective order (`effective_at`, then the event's order key).
+    func snapshots(of contractIDs: [String]) async throws -> [String: [SubscriptionSnapshot]]
 }
 
 extension ContractRecords {
@@ -34,5 +35,15 @@ extension ContractRecords {
         var contract = contract
         contract.updatedAt = at
         try await update(contract)
+    }
+}
+
+extension ContractRecords {
+    /// The account's contracts, oldest first.
+    public func of(account accountID: String) async throws -> [Contract] { try await of(accounts: [accountID])[accountID] ?? [] }
+
+    /// The contract's snapshots, read back, in effective order.
+    public func snapshots(of contractID: String) async throws -> [SubscriptionSnapshot] {
+        try await snapshots(of: [contractID])[contractID] ?? []
     }
 }

@@ -37,8 +37,8 @@ public struct RiskFilter: Sendable {
 public protocol HealthRecords {
     /// Inserts or replaces the account's evaluation of that day.
     func store(_ health: DailyHealth) async throws
-    /// The account's latest evaluation evaluated at or before `asOf`.
-    func latest(account accountID: String, asOf: Date) async throws -> DailyHealth?
+    /// Each account's latest evaluation evaluated at or before `asOf` (none for an account without one).
+    func latest(accounts accountIDs: [String], asOf: Date) async throws -> [String: DailyHealth]
     /// The day of the account's latest evaluation.
     func latestDay(account accountID: String) async throws -> Date?
     func on(day: Date, account accountID: String) async throws -> DailyHealth?
@@ -49,12 +49,24 @@ public protocol HealthRecords {
     func customers(_ filter: HealthListFilter, _ page: PageRequest) async throws -> Page<(account: Account, health: DailyHealth?)>
 
     func openFlags(account accountID: String) async throws -> [RiskFlag]
-    /// The account's flags open at `asOf`.
-    func flags(account accountID: String, openAt asOf: Date) async throws -> [RiskFlag]
+    /// Each account's flags open at `asOf`, in the order they were raised.
+    func flags(accounts accountIDs: [String], openAt asOf: Date) async throws -> [String: [RiskFlag]]
     func insertFlag(_ flag: RiskFlag) async throws
     func closeFlag(id: String, at: Date) async throws
     /// Flags open at `filter.asOf`, in the order they were raised.
     func risks(_ filter: RiskFilter, _ page: PageRequest) async throws -> Page<RiskFlag>
     /// Accounts with a flag open now.
     func accountsWithOpenFlags() async throws -> [String]
+}
+
+extension HealthRecords {
+    /// The account's latest evaluation evaluated at or before `asOf`.
+    public func latest(account accountID: String, asOf: Date) async throws -> DailyHealth? {
+        try await latest(accounts: [accountID], asOf: asOf)[accountID]
+    }
+
+    /// The account's flags open at `asOf`.
+    public func flags(account accountID: String, openAt asOf: Date) async throws -> [RiskFlag] {
+        try await flags(accounts: [accountID], openAt: asOf)[accountID] ?? []
+    }
 }

@@ -3,8 +3,9 @@ import TenureCore
 
 /// The materialized MRR ledger and the lifecycle instants derived with it.
 public protocol LedgerRecords {
-    /// The earliest move to `closed_won` of any of the account's opportunities.
-    func wonAt(account accountID: String) async throws -> Date?
+    /// The account's two doors: the earliest move to `closed_won` of any of its opportunities (`won_at`), and when its
+    /// earliest verified payment above 0 was made (`paid_at`).
+    func conversion(of accountID: String) async throws -> (wonAt: Date?, paidAt: Date?)
     func replace(account accountID: String, movements: [Movement], wonAt: Date?, paidAt: Date?, convertedAt: Date?) async throws
     /// Movements in time order per account (every account when `accountIDs` is nil), those at or before `asOf`.
     func movements(of accountIDs: [String]?, asOf: Date) async throws -> [String: [Movement]]

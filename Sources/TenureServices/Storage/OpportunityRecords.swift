@@ -31,6 +31,13 @@ public protocol OpportunityRecords {
     func lastActivities(of ids: [String], asOf: Date) async throws -> [String: Date]
     /// The CRM contract block's `end_date` for a deal billed through Stripe.
     func setContractEndDate(_ date: Date?, of opportunityID: String) async throws
-    /// The latest such date among the account's deals.
-    func contractEndDate(account accountID: String) async throws -> Date?
+    /// The latest such date among each account's deals (none for an account without one).
+    func contractEndDates(accounts accountIDs: [String]) async throws -> [String: Date]
+}
+
+extension OpportunityRecords {
+    /// The latest contract end date among the account's deals.
+    public func contractEndDate(account accountID: String) async throws -> Date? {
+        try await contractEndDates(accounts: [accountID])[accountID]
+    }
 }

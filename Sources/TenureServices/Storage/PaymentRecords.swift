@@ -18,6 +18,4 @@ public protocol PaymentRecords {
     func find(stripe status: PaymentStatus, externalID: String) async throws -> Payment?
     func list(_ filter: PaymentFilter, _ page: PageRequest) async throws -> Page<Payment>
     func of(account accountID: String) async throws -> [Payment]
-    /// When the account's earliest verified payment above 0 was made (`paid_at`).
-    func firstPaid(account accountID: String) async throws -> Date?
 }
