@@ -194,7 +194,8 @@ public struct LifecycleService: Sendable {
 
     public func listContracts(_ filter: ContractFilter, status: String?, page: PageRequest, asOf: Date) async throws -> Page<ContractView> {
         try await storage.read { tx in
-            try await tx.contracts.list(filter, page).asyncMap { try await contractView($0, asOf: asOf, in: tx) }.filtered {
+            let page = try await tx.contracts.list(filter, page)
+            return Page(items: try await contractViews(page.items, asOf: asOf, in: tx), next: page.next, positions: page.positions).filtered {
                 status == nil || $0.status == status
             }
         }
@@ -312,15 +313,18 @@ public struct LifecycleService: Sendable {
         let horizon = asOf.addingTimeInterval(Double(withinDays) * 86_400)
         return try await storage.read { tx in
             var result: [Renewal] = []
-            for accountID in try await tx.ledger.accountsWithRevenueFacts() {
-                guard let account = try await tx.accounts.find(id: accountID), account.mergedInto == nil else { continue }
-                for contract in try await tx.contracts.of(account: accountID) {
-                    let view = try await contractView(contract, asOf: asOf, in: tx)
-                    if let renewal = view.renewalDate, renewal >= asOf, renewal < horizon {
-                        let executive = try await tx.contacts.lastContact(account: accountID, role: .executive, asOf: asOf)
-                        let health = try await tx.health.latest(account: accountID, asOf: asOf)
-                        result.append(Renewal(contract: view, account: account, health: health, lastExecutiveContact: executive))
-                    }
+            let accountIDs = try await tx.ledger.accountsWithRevenueFacts()
+            // Contracts read 500 accounts at a time; the account and its contacts only for a renewal in the window.
+            for start in stride(from: 0, to: accountIDs.count, by: 500) {
+                let chunk = Array(accountIDs[start..<min(start + 500, accountIDs.count)])
+                let contracts = try await tx.contracts.of(accounts: chunk)
+                for view in try await contractViews(chunk.flatMap { contracts[$0] ?? [] }, asOf: asOf, in: tx) {
+                    guard let renewal = view.renewalDate, renewal >= asOf, renewal < horizon else { continue }
+                    let accountID = view.contract.accountID
+                    guard let account = try await tx.accounts.find(id: accountID), account.mergedInto == nil else { continue }
+                    let executive = try await tx.contacts.lastContact(account: accountID, role: .executive, asOf: asOf)
+                    let health = try await tx.health.latest(account: accountID, asOf: asOf)
+                    result.append(Renewal(contract: view, account: account, health: health, lastExecutiveContact: executive))
                 }
             }
             return result.sorted { ($0.contract.renewalDate ?? .distantFuture) < ($1.contract.renewalDate ?? .distantFuture) }
@@ -330,16 +334,29 @@ public struct LifecycleService: Sendable {
 
 /// A contract as of `asOf`: status, MRR, renewal date and scheduled end (`METRICS.md`).
 func contractView(_ contract: Contract, asOf: Date, in tx: any Transaction) async throws -> ContractView {
-    let stream =
-        contract.source == .stripe
-        ? try await RevenueBook.stream(of: contract, pastDueChurnDays: try await RevenueBook.settings(in: tx).pastDueChurnDays, in: tx) : nil
-    return try await ContractView(contract, stream: stream, asOf: asOf) { try await tx.opportunities.contractEndDate(account: contract.accountID) }
+    try await contractViews([contract], asOf: asOf, in: tx)[0]
+}
+
+/// The views of `contracts`, in their order, each record read once for all of them: a Stripe contract's view needs
+/// its snapshots, the revenue settings and the end dates of its account's deals.
+func contractViews(_ contracts: [Contract], asOf: Date, in tx: any Transaction) async throws -> [ContractView] {
+    let billedThroughStripe = contracts.filter { $0.source == .stripe }
+    guard !billedThroughStripe.isEmpty else { return contracts.map { ContractView($0, stream: nil, asOf: asOf, crmEndDate: nil) } }
+    let snapshots = try await tx.contracts.snapshots(of: billedThroughStripe.map(\.id))
+    let endDates = try await tx.opportunities.contractEndDates(accounts: Array(Set(billedThroughStripe.map(\.accountID))))
+    let pastDueChurnDays = try await RevenueBook.settings(in: tx).pastDueChurnDays
+    return contracts.map { contract in
+        let stream =
+            contract.source == .stripe
+            ? StripeSubscriptionStream(snapshots: snapshots[contract.id] ?? [], pastDueChurnDays: pastDueChurnDays) : nil
+        return ContractView(contract, stream: stream, asOf: asOf, crmEndDate: endDates[contract.accountID])
+    }
 }
 
 extension ContractView {
-    /// The view of `contract` from its terms, or for a Stripe contract from its `stream`; `crmEndDate` (the end date
-    /// the CRM gave the deal) is read only when a live Stripe contract has no yearly period end.
-    init(_ contract: Contract, stream: StripeSubscriptionStream?, asOf: Date, crmEndDate: () async throws -> Date?) async rethrows {
+    /// The view of `contract` from its terms, or for a Stripe contract from its `stream`; `crmEndDate` (the latest end
+    /// date the CRM gave the account's deals) is the renewal date of a live Stripe contract without a yearly period end.
+    init(_ contract: Contract, stream: StripeSubscriptionStream?, asOf: Date, crmEndDate: Date?) {
         switch contract.source {
         case .manual:
             let terms = contract.manualTerms
@@ -361,7 +378,7 @@ extension ContractView {
             }
             let live = !snapshot.deleted
             let yearly = snapshot.interval == "year" ? snapshot.currentPeriodEnd : nil
-            let renewal: Date? = if !live { nil } else if let yearly { yearly } else { try await crmEndDate() }
+            let renewal: Date? = if !live { nil } else if let yearly { yearly } else { crmEndDate }
             self.init(
                 contract: contract,
                 status: snapshot.deleted ? "canceled" : snapshot.status,
@@ -387,19 +404,14 @@ func accountViews(_ accounts: [Account], asOf: Date, in tx: any Transaction) asy
     let contracts = try await tx.contracts.of(accounts: ids)
     let health = try await tx.health.latest(accounts: ids, asOf: asOf)
     let flags = try await tx.health.flags(accounts: ids, openAt: asOf)
-    // A Stripe contract's view needs its snapshots, the revenue settings and its deals' end dates: read for the page.
-    let billedThroughStripe = contracts.values.joined().filter { $0.source == .stripe }
-    let snapshots = try await tx.contracts.snapshots(of: billedThroughStripe.map(\.id))
-    let endDates = try await tx.opportunities.contractEndDates(accounts: Array(Set(billedThroughStripe.map(\.accountID))))
-    let pastDueChurnDays = billedThroughStripe.isEmpty ? nil : try await RevenueBook.settings(in: tx).pastDueChurnDays
-    return try await accounts.asyncMap { account in
+    var renewals: [String: Date] = [:]
+    for view in try await contractViews(ids.flatMap { contracts[$0] ?? [] }, asOf: asOf, in: tx) {
+        guard let date = view.renewalDate else { continue }
+        renewals[view.contract.accountID] = min(date, renewals[view.contract.accountID] ?? date)
+    }
+    return accounts.map { account in
         let history = movements[account.id] ?? []
-        let renewal = try await (contracts[account.id] ?? []).asyncCompactMap { contract in
-            let stream =
-                contract.source == .stripe
-                ? StripeSubscriptionStream(snapshots: snapshots[contract.id] ?? [], pastDueChurnDays: pastDueChurnDays) : nil
-            return try await ContractView(contract, stream: stream, asOf: asOf) { endDates[contract.accountID] }.renewalDate
-        }.min()
+        let renewal = renewals[account.id]
         return AccountView(
             account: account,
             lifecycleStage: lifecycleStage(wonAt: account.wonAt, paidAt: account.paidAt, movements: history, at: asOf),

@@ -17,7 +17,7 @@ enum HealthBook {
     /// relationships, cases, surveys of the last 180 days, billing and the renewal date.
     static func inputs(of account: Account, asOf: Date, in tx: any Transaction) async throws -> HealthInputs {
         let day = 86_400.0
-        let contracts = try await tx.contracts.of(account: account.id).asyncMap { try await contractView($0, asOf: asOf, in: tx) }
+        let contracts = try await contractViews(try await tx.contracts.of(account: account.id), asOf: asOf, in: tx)
         let live = contracts.filter(\.isLive)
         let payments = try await tx.payments.of(account: account.id).map { (status: $0.status, at: $0.at) }
         return HealthInputs(

@@ -34,10 +34,3 @@ public protocol OpportunityRecords {
     /// The latest such date among each account's deals (none for an account without one).
     func contractEndDates(accounts accountIDs: [String]) async throws -> [String: Date]
 }
-
-extension OpportunityRecords {
-    /// The latest contract end date among the account's deals.
-    public func contractEndDate(account accountID: String) async throws -> Date? {
-        try await contractEndDates(accounts: [accountID])[accountID]
-    }
-}
