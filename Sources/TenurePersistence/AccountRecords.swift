@@ -31,8 +31,10 @@ struct SQLAccountRecords: AccountRecords {
         )
     }
 
-    func find(id: String) async throws -> Account? {
-        try await db.first("SELECT \(Self.columns) FROM accounts WHERE id = ?", [id], decode)
+    func find(ids: [String]) async throws -> [String: Account] {
+        guard !ids.isEmpty else { return [:] }
+        let accounts = try await db.map("SELECT \(Self.columns) FROM accounts WHERE id IN (\(placeholders(for: ids)))", ids, decode)
+        return Dictionary(uniqueKeysWithValues: accounts.map { ($0.id, $0) })
     }
 
     func find(domain: String) async throws -> Account? {

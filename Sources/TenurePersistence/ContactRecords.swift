@@ -68,14 +68,16 @@ struct SQLContactRecords: ContactRecords {
         return result
     }
 
-    func lastContact(account accountID: String, role: ContactRole, asOf: Date) async throws -> Date? {
-        try await db.first(
+    func lastContacts(accounts accountIDs: [String], role: ContactRole, asOf: Date) async throws -> [String: Date] {
+        guard !accountIDs.isEmpty else { return [:] }
+        let latest = try await db.map(
             """
-            SELECT max(a.occurred_at) AS at FROM activities a JOIN contacts c ON c.id = a.contact_id
-            WHERE a.account_id = ? AND c.role = ? AND a.occurred_at <= ?
+            SELECT a.account_id, max(a.occurred_at) AS at FROM activities a JOIN contacts c ON c.id = a.contact_id
+            WHERE a.account_id IN (\(placeholders(for: accountIDs))) AND c.role = ? AND a.occurred_at <= ? GROUP BY a.account_id
             """,
-            [accountID, role.rawValue, asOf.stored]
-        )?.date("at")
+            accountIDs + [role.rawValue, asOf.stored]
+        ) { row in (row.string("account_id") ?? "", row.date("at")) }
+        return Dictionary(uniqueKeysWithValues: latest.compactMap { id, at in at.map { (id, $0) } })
     }
 
     private func decode(_ row: Row) -> Contact {

@@ -314,17 +314,21 @@ public struct LifecycleService: Sendable {
         return try await storage.read { tx in
             var result: [Renewal] = []
             let accountIDs = try await tx.ledger.accountsWithRevenueFacts()
-            // Contracts read 500 accounts at a time; the account and its contacts only for a renewal in the window.
+            // 500 accounts at a time: their contracts, then the account, health and contacts of those renewing in the window.
             for start in stride(from: 0, to: accountIDs.count, by: 500) {
                 let chunk = Array(accountIDs[start..<min(start + 500, accountIDs.count)])
                 let contracts = try await tx.contracts.of(accounts: chunk)
-                for view in try await contractViews(chunk.flatMap { contracts[$0] ?? [] }, asOf: asOf, in: tx) {
-                    guard let renewal = view.renewalDate, renewal >= asOf, renewal < horizon else { continue }
+                let renewing = try await contractViews(chunk.flatMap { contracts[$0] ?? [] }, asOf: asOf, in: tx).filter { view in
+                    view.renewalDate.map { $0 >= asOf && $0 < horizon } ?? false
+                }
+                let ids = Array(Set(renewing.map(\.contract.accountID)))
+                let accounts = try await tx.accounts.find(ids: ids)
+                let health = try await tx.health.latest(accounts: ids, asOf: asOf)
+                let executives = try await tx.contacts.lastContacts(accounts: ids, role: .executive, asOf: asOf)
+                for view in renewing {
                     let accountID = view.contract.accountID
-                    guard let account = try await tx.accounts.find(id: accountID), account.mergedInto == nil else { continue }
-                    let executive = try await tx.contacts.lastContact(account: accountID, role: .executive, asOf: asOf)
-                    let health = try await tx.health.latest(account: accountID, asOf: asOf)
-                    result.append(Renewal(contract: view, account: account, health: health, lastExecutiveContact: executive))
+                    guard let account = accounts[accountID], account.mergedInto == nil else { continue }
+                    result.append(Renewal(contract: view, account: account, health: health[accountID], lastExecutiveContact: executives[accountID]))
                 }
             }
             return result.sorted { ($0.contract.renewalDate ?? .distantFuture) < ($1.contract.renewalDate ?? .distantFuture) }

@@ -26,7 +26,8 @@ public protocol AccountRecords {
     func insert(_ account: Account) async throws
     /// Throws `ServiceError.conflict` as `insert` does.
     func update(_ account: Account) async throws
-    func find(id: String) async throws -> Account?
+    /// The accounts of these ids that exist, merged ones included.
+    func find(ids: [String]) async throws -> [String: Account]
     /// The live (not merged) account with this normalized domain.
     func find(domain: String) async throws -> Account?
     /// The live (not merged) account with this external id.
@@ -37,4 +38,8 @@ public protocol AccountRecords {
     func list(_ filter: AccountFilter, asOf: Date, _ page: PageRequest) async throws -> Page<Account>
     /// Moves every record of `source` onto `target` (contacts with the same email become one).
     func moveRecords(from source: String, to target: String) async throws
+}
+
+extension AccountRecords {
+    public func find(id: String) async throws -> Account? { try await find(ids: [id])[id] }
 }

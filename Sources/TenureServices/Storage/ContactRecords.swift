@@ -24,6 +24,13 @@ public protocol ContactRecords {
     func of(account accountID: String) async throws -> [Contact]
     /// The latest activity linked to each contact, at or before `asOf`.
     func lastContacted(_ contactIDs: [String], asOf: Date) async throws -> [String: Date]
+    /// For each account, the latest activity with any contact of `role` there, at or before `asOf` (none without one).
+    func lastContacts(accounts accountIDs: [String], role: ContactRole, asOf: Date) async throws -> [String: Date]
+}
+
+extension ContactRecords {
     /// The latest activity with any contact of `role` at the account, at or before `asOf`.
-    func lastContact(account accountID: String, role: ContactRole, asOf: Date) async throws -> Date?
+    public func lastContact(account accountID: String, role: ContactRole, asOf: Date) async throws -> Date? {
+        try await lastContacts(accounts: [accountID], role: role, asOf: asOf)[accountID]
+    }
 }
