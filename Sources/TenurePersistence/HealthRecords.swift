@@ -32,7 +32,7 @@ struct SQLHealthRecords: HealthRecords {
             [asOf.stored] + accountIDs,
             Self.decode
         )
-        return Dictionary(latest.map { ($0.accountID, $0) }) { first, _ in first }
+        return Dictionary(uniqueKeysWithValues: latest.map { ($0.accountID, $0) })
     }
 
     func latestDay(account accountID: String) async throws -> Date? {

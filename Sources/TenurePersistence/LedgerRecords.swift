@@ -25,7 +25,7 @@ struct SQLLedgerRecords: LedgerRecords {
     func replace(account accountID: String, movements: [Movement], wonAt: Date?, paidAt: Date?, convertedAt: Date?) async throws {
         try await db.query("DELETE FROM mrr_movements WHERE account_id = ?", [accountID])
         // Up to 32 rows a statement: one round trip for most accounts on PostgreSQL, and at most 32 statement texts.
-        for chunk in stride(from: 0, to: movements.count, by: 32).map({ movements[$0..<min($0 + 32, movements.count)] }) {
+        for chunk in movements.chunks(of: 32) {
             let rows = Array(repeating: "(?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
             try await db.query(
                 "INSERT INTO mrr_movements (account_id, kind, at, amount, from_mrr, to_mrr) VALUES \(rows)",

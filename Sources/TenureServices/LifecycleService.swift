@@ -315,8 +315,7 @@ public struct LifecycleService: Sendable {
             var result: [Renewal] = []
             let accountIDs = try await tx.ledger.accountsWithRevenueFacts()
             // 500 accounts at a time: their contracts, then the account, health and contacts of those renewing in the window.
-            for start in stride(from: 0, to: accountIDs.count, by: 500) {
-                let chunk = Array(accountIDs[start..<min(start + 500, accountIDs.count)])
+            for chunk in accountIDs.chunks(of: 500) {
                 let contracts = try await tx.contracts.of(accounts: chunk)
                 let renewing = try await contractViews(chunk.flatMap { contracts[$0] ?? [] }, asOf: asOf, in: tx).filter { view in
                     view.renewalDate.map { $0 >= asOf && $0 < horizon } ?? false

@@ -181,8 +181,7 @@ public struct HealthService: Sendable {
         let customerSet = Set(customers)
         let accounts = customers + flagged.filter { !customerSet.contains($0) }
         var run = EvaluationRun(asOf: asOf)
-        for start in stride(from: 0, to: accounts.count, by: Self.chunkSize) {
-            let chunk = Array(accounts[start..<min(start + Self.chunkSize, accounts.count)])
+        for chunk in accounts.chunks(of: Self.chunkSize) {
             let evaluated = try await storage.read { tx in
                 try await chunk.asyncCompactMap { id -> (Account, HealthEvaluation?)? in
                     guard let account = try await tx.accounts.find(id: id) else { return nil }
