@@ -79,7 +79,8 @@ func buildRouter(_ services: Services, _ arguments: some AppArguments) -> Router
 
 /// Every controller's routes.
 func controllers(_ services: Services, _ gate: Gate, webhookSecrets: WebhookSecrets, chartJSPath: String) -> [RouteCollection<AppRequestContext>] {
-    [
+    let counters = WebhookCounters()
+    return [
         PlatformController(storage: services.storage, audit: services.audit, gate: gate, metrics: Metrics.registry).routes,
         DashboardController(chartJSPath: chartJSPath, gate: gate).routes,
         AccountController(accounts: services.accounts, gate: gate).routes,
@@ -88,11 +89,12 @@ func controllers(_ services: Services, _ gate: Gate, webhookSecrets: WebhookSecr
         OpportunityController(pipeline: services.pipeline, gate: gate).routes,
         PipelineMetricsController(pipeline: services.pipeline, gate: gate).routes,
         SummaryController(metrics: services.metrics, currency: services.currency, gate: gate).routes,
-        SettingsController(pipeline: services.pipeline, gate: gate).routes,
+        SettingsController(pipeline: services.pipeline, webhooks: services.webhooks, gate: gate).routes,
         RevenueController(lifecycle: services.lifecycle, currency: services.currency, gate: gate).routes,
         SupportController(support: services.support, gate: gate).routes,
         HealthController(health: services.health, gate: gate).routes,
-        WebhookController(webhooks: services.webhooks, secrets: webhookSecrets, gate: gate).routes,
+        WebhookController(webhooks: services.webhooks, secrets: webhookSecrets, gate: gate, counters: counters).routes,
+        CRMWebhookController(webhooks: services.webhooks, secrets: webhookSecrets, gate: gate, counters: counters).routes,
     ]
 }
 

@@ -53,6 +53,9 @@ public struct PipelineSettings: Sendable, Equatable, Codable {
 
 /// One recorded move of a deal into a stage. `order` breaks ties between moves at the same instant.
 public struct StageChange: Sendable, Equatable {
+    /// The lost reason of a CRM's deal lost without one (no CRM requires a reason).
+    public static let unspecifiedLostReason = "unspecified"
+
     public var stage: PipelineStage
     public var at: Date
     public var order: String
@@ -82,15 +85,20 @@ public struct StageTransition: Sendable, Equatable {
 }
 
 /// Everything Tenure knows of one deal's movement: when it was created and every recorded stage change.
-/// The history is the changes sorted by time (then `order`), with repeats of the stage already in effect dropped, so
-/// the same changes give the same history whatever order they were recorded in.
+/// The history is the changes sorted by time (then `order`), with repeats of the stage already in effect dropped (but
+/// for a lost reason they bring), so the same changes give the same history whatever order they were recorded in.
 public struct StageHistory: Sendable, Equatable {
     public var transitions: [StageTransition]
 
     public init(changes: [StageChange]) {
         var transitions: [StageTransition] = []
-        for change in changes.sorted(by: { ($0.at, $0.order) < ($1.at, $1.order) }) where change.stage != transitions.last?.to {
-            transitions.append(StageTransition(from: transitions.last?.to, to: change.stage, at: change.at, lostReason: change.lostReason))
+        for change in changes.sorted(by: { ($0.at, $0.order) < ($1.at, $1.order) }) {
+            guard change.stage == transitions.last?.to else {
+                transitions.append(StageTransition(from: transitions.last?.to, to: change.stage, at: change.at, lostReason: change.lostReason))
+                continue
+            }
+            // A repeat of the stage in force adds nothing but a lost reason given later (HubSpot sends it apart).
+            if let reason = change.lostReason, reason != StageChange.unspecifiedLostReason { transitions[transitions.count - 1].lostReason = reason }
         }
         self.transitions = transitions
     }

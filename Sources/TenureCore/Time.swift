@@ -168,3 +168,21 @@ extension Date {
     /// 00:00:00Z of this instant's UTC day.
     public var startOfUTCDay: Date { Date(timeIntervalSince1970: (timeIntervalSince1970 / 86_400).rounded(.down) * 86_400) }
 }
+
+extension Timestamp {
+    /// Seconds since 1970 or, from 10¹¹ on (a date in 1973 as milliseconds, in 5138 as seconds), milliseconds.
+    public static func unixSecondsOrMilliseconds(_ value: Int64) -> Date {
+        value.magnitude >= 100_000_000_000 ? Date(unixMilliseconds: value) : Date(timeIntervalSince1970: Double(value))
+    }
+
+    /// A time as CRMs send one: RFC 3339, `YYYY-MM-DD HH:MM:SS` in UTC, or Unix seconds or milliseconds as digits.
+    public static func parseCRMInstant(_ text: String) -> Date? {
+        let trimmed = text.trimmingWhitespace()
+        if let instant = parseInstant(trimmed) { return instant }
+        if let number = Int64(trimmed), number > 0 { return unixSecondsOrMilliseconds(number) }
+        var bytes = Array(trimmed.utf8)
+        guard bytes.count == 19, bytes[10] == UInt8(ascii: " ") else { return nil }
+        bytes[10] = UInt8(ascii: "T")
+        return parseInstant(String(decoding: bytes, as: UTF8.self) + "Z")
+    }
+}

@@ -56,6 +56,17 @@ struct SQLWebhookEventRecords: WebhookEventRecords {
         try await db.map("SELECT * FROM webhook_events WHERE waiting_for = ? AND status = 'pending' ORDER BY occurred_at, event_id", [key], decode)
     }
 
+    func failed(source: WebhookSource, errorPrefix: String) async throws -> [WebhookEvent] {
+        try await db.map(
+            """
+            SELECT * FROM webhook_events WHERE status = 'failed' AND source = ? AND substr(error, 1, ?) = ?
+            ORDER BY occurred_at, event_id
+            """,
+            [source.rawValue, errorPrefix.count, errorPrefix],
+            decode
+        )
+    }
+
     private func decode(_ row: Row) -> WebhookEvent {
         var event = WebhookEvent(
             id: row.string("id") ?? "",

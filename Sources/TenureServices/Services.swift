@@ -35,7 +35,9 @@ public struct Services: Sendable {
         webhooks = WebhookService(
             storage: storage,
             clock: clock,
-            handlers: [.crm: CRMEventHandler(currency: currency, clock: clock), .stripe: StripeEventHandler(currency: currency, clock: clock)]
+            handlers: CRMSync(currency: currency, clock: clock).handlers.merging([.stripe: StripeEventHandler(currency: currency, clock: clock)]) {
+                $1
+            }
         )
     }
 }

@@ -41,6 +41,16 @@ struct Serve: AsyncParsableCommand, AppArguments {
     )
     var noDailyEvaluation = false
 
+    @Option(
+        name: .customLong("public-url"),
+        help: """
+            The base URL webhook senders call, e.g. https://tenure.example.com: HubSpot signs it (env TENURE_PUBLIC_URL). \
+            CRM credentials come only from the environment: TENURE_HUBSPOT_CLIENT_SECRETS, TENURE_PIPEDRIVE_BASIC_AUTH \
+            (user:password pairs), TENURE_SALESFORCE_ORG_IDS, each comma-separated.
+            """
+    )
+    var publicURL: String = environment("TENURE_PUBLIC_URL", "")
+
     @Option(name: .customLong("idle-timeout"), help: "Seconds before a connection with nothing to read or write is closed (env TENURE_IDLE_TIMEOUT).")
     var idleTimeout: Int = Int(environment("TENURE_IDLE_TIMEOUT", "60")) ?? 60
 
@@ -59,7 +69,11 @@ struct Serve: AsyncParsableCommand, AppArguments {
         WebhookSecrets(
             // Read here rather than as the option's default, so `--help` never prints a secret.
             crm: Self.list(crmSecrets ?? environment("TENURE_CRM_WEBHOOK_SECRETS", "")),
-            stripe: Self.list(stripeSecrets ?? environment("TENURE_STRIPE_WEBHOOK_SECRETS", ""))
+            stripe: Self.list(stripeSecrets ?? environment("TENURE_STRIPE_WEBHOOK_SECRETS", "")),
+            hubspot: Self.list(environment("TENURE_HUBSPOT_CLIENT_SECRETS", "")),
+            pipedrive: Self.list(environment("TENURE_PIPEDRIVE_BASIC_AUTH", "")),
+            salesforceOrganizations: Self.list(environment("TENURE_SALESFORCE_ORG_IDS", "")),
+            publicURL: publicURL.isEmpty ? nil : publicURL
         )
     }
     static func list(_ text: String) -> [String] {

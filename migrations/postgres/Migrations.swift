@@ -2,6 +2,7 @@
 /// folder). SwiftPM names an embedded file after its name with a leading digit dropped: `0009_x.sql` → `_009_x_sql`.
 public enum TenurePostgresMigrations {
     public static let all: [(name: String, sql: String)] = [
-        ("0009_baseline", PackageResources._009_baseline_sql)
+        ("0009_baseline", PackageResources._009_baseline_sql),
+        ("0010_crm_sources", PackageResources._010_crm_sources_sql),
     ].map { ($0.0, String(decoding: $0.1, as: UTF8.self)) }
 }

@@ -11,6 +11,7 @@ struct WebhookController {
     let webhooks: WebhookService
     let secrets: WebhookSecrets
     let gate: Gate
+    let counters: WebhookCounters
 
     /// Just enough of a body to record it (`WEBHOOKS.md`, rule 2); the handler reads the rest.
     struct Envelope: Decodable {
@@ -20,7 +21,6 @@ struct WebhookController {
 
     var routes: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
-        let counters = WebhookCounters()
         let stripeSecrets = secrets.stripe.map { StripeSignature.Secret($0) }
         routes.post("/v1/webhooks/crm", gate.open) { call in
             let headers = call.request.headers

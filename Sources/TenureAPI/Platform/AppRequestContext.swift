@@ -6,13 +6,13 @@ struct AppRequestContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     /// The key that called, once `AuthenticationMiddleware` accepted it; nil on open routes.
     var actor: Actor?
-    /// The body, read by `JSONBodyMiddleware` within its route's limit; empty when the route takes none.
+    /// The body, read by `BodyMiddleware` within its route's limit; empty when the route takes none.
     var body: [UInt8] = []
 
     init(source: Source) {
         self.coreContext = .init(source: source)
     }
 
-    /// Bodies are read by `JSONBodyMiddleware` with each route's own limit.
+    /// Bodies are read by `BodyMiddleware` with each route's own limit.
     var maxUploadSize: Int { RouteGuard.bulkBodyLimit }
 }

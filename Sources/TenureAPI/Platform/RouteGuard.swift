@@ -32,6 +32,9 @@ struct RouteGuard: Sendable {
     let gate: Gate
     let access: Access
     var bodyLimit = defaultBodyLimit
+    var body = BodyKind.json
+    /// Errors as SOAP faults rather than problem+json.
+    var soap = false
 
     /// The same access for a bulk endpoint's larger body.
     var bulk: RouteGuard {
@@ -40,14 +43,23 @@ struct RouteGuard: Sendable {
         return wider
     }
 
+    /// The same access for a SOAP endpoint: an XML body, errors as SOAP faults.
+    var soapEndpoint: RouteGuard {
+        var soap = self
+        soap.body = .xml
+        soap.soap = true
+        return soap
+    }
+
     /// The middleware in front of a route of `method`.
     func group<Parent: RouterMethods<AppRequestContext>>(on parent: Parent, _ method: HTTPRequest.Method) -> RouterGroup<AppRequestContext> {
         let group = parent.group()
+        if soap { group.add(middleware: SOAPFaultMiddleware()) }
         if case .scope(let scope) = access {
             group.add(middleware: AuthenticationMiddleware(scope: scope, keys: gate.keys))
             group.add(middleware: RateLimitMiddleware(limiter: gate.rateLimiter, clock: gate.clock))
         }
-        group.add(middleware: JSONBodyMiddleware(limit: method == .get ? 0 : bodyLimit))
+        group.add(middleware: BodyMiddleware(limit: method == .get ? 0 : bodyLimit, kind: body))
         if case .scope = access, method == .post { group.add(middleware: IdempotencyMiddleware(idempotency: gate.idempotency)) }
         return group
     }

@@ -25,4 +25,6 @@ public protocol WebhookEventRecords {
     func list(_ filter: WebhookEventFilter, _ page: PageRequest) async throws -> Page<WebhookEvent>
     /// Pending events waiting for `key`, oldest event first.
     func pending(waitingFor key: String) async throws -> [WebhookEvent]
+    /// Failed events of `source` whose error starts with `errorPrefix`, oldest event first.
+    func failed(source: WebhookSource, errorPrefix: String) async throws -> [WebhookEvent]
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 public enum WebhookSource: String, Codable, CaseIterable, Sendable {
-    case crm, stripe
+    case crm, stripe, hubspot, pipedrive, salesforce
 }
 
 /// What became of a delivery (`WEBHOOKS.md`, rule 4).

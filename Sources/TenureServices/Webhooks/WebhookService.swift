@@ -88,30 +88,50 @@ public struct WebhookService: Sendable {
 
     /// Reads the delivery before taking the writer, so the writer only applies it.
     public func receive(_ delivery: WebhookDelivery) async throws -> Outcome {
+        try await receive([delivery])[0]
+    }
+
+    /// Records and applies the events of one request in one transaction, each in its own savepoint, oldest first (by
+    /// their own time, then id); answers each event's outcome in the order given.
+    public func receive(_ deliveries: [WebhookDelivery]) async throws -> [Outcome] {
         let now = clock.now()
-        let event = WebhookEvent(
-            id: Identifier.make("evt", at: now),
-            source: delivery.source,
-            eventID: delivery.eventID,
-            type: delivery.type,
-            occurredAt: delivery.occurredAt,
-            receivedAt: now,
-            status: .pending,
-            error: nil,
-            attempts: 1,
-            payload: delivery.payload
-        )
-        let prepared = handlers[event.source]?.prepare(event, parsed: delivery.parsed)
-        return try await storage.write { tx in
-            if try await tx.webhookEvents.claim(event) { return try await apply(event, in: tx, prepared: prepared) }
-            guard let existing = try await tx.webhookEvents.lock(source: delivery.source, eventID: delivery.eventID) else {
-                throw ServiceError.conflict("event \(delivery.eventID) was deleted while this delivery of it was stored; deliver it again")
-            }
-            guard existing.status == .failed else { return .duplicate(existing) }
-            var retried = existing
-            retried.attempts += 1
-            return try await apply(retried, in: tx)
+        let events = deliveries.map { delivery in
+            let event = WebhookEvent(
+                id: Identifier.make("evt", at: now),
+                source: delivery.source,
+                eventID: delivery.eventID,
+                type: delivery.type,
+                occurredAt: delivery.occurredAt,
+                receivedAt: now,
+                status: .pending,
+                error: nil,
+                attempts: 1,
+                payload: delivery.payload
+            )
+            return (event, handlers[event.source]?.prepare(event, parsed: delivery.parsed))
         }
+        let order = events.indices.sorted {
+            (events[$0].0.occurredAt ?? now, events[$0].0.eventID) < (events[$1].0.occurredAt ?? now, events[$1].0.eventID)
+        }
+        return try await storage.write { tx in
+            var outcomes = [Outcome?](repeating: nil, count: events.count)
+            for index in order {
+                let (event, prepared) = events[index]
+                outcomes[index] = try await receive(event, prepared, in: tx)
+            }
+            return outcomes.compactMap { $0 }
+        }
+    }
+
+    private func receive(_ event: WebhookEvent, _ prepared: PreparedEvent?, in tx: any Transaction) async throws -> Outcome {
+        if try await tx.webhookEvents.claim(event) { return try await apply(event, in: tx, prepared: prepared) }
+        guard let existing = try await tx.webhookEvents.lock(source: event.source, eventID: event.eventID) else {
+            throw ServiceError.conflict("event \(event.eventID) was deleted while this delivery of it was stored; deliver it again")
+        }
+        guard existing.status == .failed else { return .duplicate(existing) }
+        var retried = existing
+        retried.attempts += 1
+        return try await apply(retried, in: tx)
     }
 
     /// Processes a stored event again; a no-op for one already `processed` or `ignored`.
@@ -138,6 +158,30 @@ public struct WebhookService: Sendable {
             guard try await tx.settings.value("crm_contract_blocks_applied") == nil else { return }
             try await crm.applyStoredContractBlocks(in: tx)
             try await tx.settings.setValue("crm_contract_blocks_applied", Array("true".utf8))
+        }
+    }
+
+    /// `GET /v1/settings/crm-mapping`.
+    public func crmMapping() async throws -> CRMMapping {
+        try await storage.read { tx in try await CRMMappingSettings.load(in: tx) }
+    }
+
+    /// `PUT /v1/settings/crm-mapping`: replaces the table of each CRM given, then applies again, oldest first, every
+    /// event of those CRMs that failed for an unmapped stage, in the same transaction.
+    public func updateCRMMapping(_ input: [String: CRMMapping.TableInput], by actor: Actor) async throws -> CRMMapping {
+        let now = clock.now()
+        return try await storage.write { tx in
+            let mapping = try await CRMMappingSettings.load(in: tx).replacing(input)
+            try await tx.replaceSettings(CRMMappingSettings.stored(mapping), as: CRMMappingSettings.name, by: actor, at: now)
+            for crm in CRM.allCases where input[crm.rawValue] != nil {
+                guard let source = WebhookSource(rawValue: crm.rawValue) else { continue }
+                for event in try await tx.webhookEvents.failed(source: source, errorPrefix: "unmapped_stage") {
+                    var retried = event
+                    retried.attempts += 1
+                    _ = try await apply(retried, in: tx)
+                }
+            }
+            return mapping
         }
     }
 

@@ -1,10 +1,30 @@
 import Hummingbird
 import NIOCore
 
+/// The kind of body a route reads.
+enum BodyKind: Sendable {
+    case json, xml
+
+    func accepts(_ mediaType: String) -> Bool {
+        switch self {
+        case .json: mediaType == "application/json" || mediaType.hasSuffix("+json")
+        case .xml: mediaType == "text/xml" || mediaType == "application/xml" || mediaType.hasSuffix("+xml")
+        }
+    }
+
+    var expected: String {
+        switch self {
+        case .json: "application/json"
+        case .xml: "text/xml"
+        }
+    }
+}
+
 /// Reads the body into the context, up to `limit` bytes (413 past it, told by `Content-Length` before reading when it
-/// can), and only as JSON (415 otherwise). A route with a limit of 0 takes no body.
-struct JSONBodyMiddleware: RouterMiddleware {
+/// can), and only of the route's kind (415 otherwise). A route with a limit of 0 takes no body.
+struct BodyMiddleware: RouterMiddleware {
     let limit: Int
+    var kind = BodyKind.json
 
     func handle(
         _ request: Request,
@@ -17,8 +37,8 @@ struct JSONBodyMiddleware: RouterMiddleware {
         guard buffer.readableBytes > 0 else { return try await next(request, context) }
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
         let mediaType = contentType.split(separator: ";").first.map { String($0).trimmingWhitespace() } ?? ""
-        guard mediaType == "application/json" || mediaType.hasSuffix("+json") else {
-            throw Problem(.unsupportedMediaType, "unsupported-media-type", detail: "Send the body as application/json.")
+        guard kind.accepts(mediaType) else {
+            throw Problem(.unsupportedMediaType, "unsupported-media-type", detail: "Send the body as \(kind.expected).")
         }
         var context = context
         context.body = Array(buffer.readableBytesView)

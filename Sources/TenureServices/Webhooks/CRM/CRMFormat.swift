@@ -1,0 +1,101 @@
+import Foundation
+import TenureCore
+import TenureJSON
+
+/// One CRM's own format (`INTEGRATIONS.md`): what one stored event of that CRM says in Tenure's terms. Pure: the stage
+/// map comes from the settings, the time from the delivery.
+public protocol CRMFormat: Sendable {
+    static var crm: CRM { get }
+    /// The change `event` says, read from its stored `payload`; throws `ValidationError` for content that cannot be
+    /// applied (`unmapped_stage`), and the event is stored `failed`.
+    func read(_ payload: JSONValue, of event: WebhookEvent, context: CRMReadContext) throws -> CRMReading
+}
+
+/// What reading a CRM's event needs besides the event: its stage map and the reporting currency.
+public struct CRMReadContext: Sendable {
+    public var mapping: CRMMapping.Table
+    /// Lowercase ISO 4217: amounts without a currency are in it.
+    public var currency: String
+
+    public init(mapping: CRMMapping.Table, currency: String) {
+        self.mapping = mapping
+        self.currency = currency
+    }
+
+    /// The Tenure stage of the CRM's stage `name`, or the `unmapped_stage` failure.
+    func stage(_ name: String, of crm: CRM) throws -> PipelineStage {
+        guard let stage = mapping.stage(name) else {
+            throw ValidationError("unmapped_stage", "\(crm.rawValue) stage \"\(name)\" has no Tenure stage in /v1/settings/crm-mapping")
+        }
+        return stage
+    }
+
+    /// A deal's currency, lowercased; the reporting currency when none is given.
+    func currency(_ value: JSONValue) -> String { value.crmText?.lowercased() ?? currency }
+}
+
+extension CRMFormat {
+    /// The company `id` as the CRM names it, with the placeholder name its account takes until the real one comes.
+    func company(_ id: String) -> CRMChange.Company {
+        var company = CRMChange.Company(externalID: id)
+        company.placeholderName = Self.crm.placeholderName(company: id)
+        return company
+    }
+}
+
+/// Applies the events of one CRM format through `CRMSync`, with the stage map stored in the settings.
+struct CRMFormatHandler<Format: CRMFormat>: WebhookEventHandler {
+    let format: Format
+    let sync: CRMSync
+
+    func read(_ event: WebhookEvent, parsed: JSONValue?) throws -> JSONValue {
+        guard let payload = parsed ?? JSONValue.parse(event.payload) else { throw ValidationError("body", "is not JSON") }
+        return payload
+    }
+
+    func apply(_ payload: JSONValue, of event: WebhookEvent, in tx: any Transaction) async throws -> WebhookApplication {
+        let context = CRMReadContext(mapping: try await CRMMappingSettings.load(in: tx)[Format.crm], currency: sync.currency)
+        switch try format.read(payload, of: event, context: context) {
+        case .ignored(let reason): return .ignored(reason)
+        case .change(let change): return try await sync.apply(change, in: tx)
+        }
+    }
+}
+
+/// Where the stage maps are stored, and their stored form (the shape of `GET /v1/settings/crm-mapping`).
+enum CRMMappingSettings {
+    static let name = "crm_mapping"
+
+    struct Stored: Codable {
+        struct Table: Codable {
+            var stages: [String: String]
+            var lostReasonField: String?
+        }
+
+        var tables: [String: Table]
+    }
+
+    static func load(in tx: any Transaction) async throws -> CRMMapping {
+        guard let stored = try await tx.settings.value(name) else { return .defaults }
+        let decoded = try JSONDecoder().decode(Stored.self, from: Data(stored))
+        var mapping = CRMMapping.defaults
+        for (key, table) in decoded.tables {
+            guard let crm = CRM(rawValue: key) else { continue }
+            mapping.tables[crm] = CRMMapping.Table(
+                stages: table.stages.compactMapValues(PipelineStage.init(rawValue:)),
+                lostReasonField: table.lostReasonField
+            )
+        }
+        return mapping
+    }
+
+    static func stored(_ mapping: CRMMapping) -> Stored {
+        Stored(
+            tables: Dictionary(
+                uniqueKeysWithValues: mapping.tables.map { crm, table in
+                    (crm.rawValue, Stored.Table(stages: table.stages.mapValues(\.rawValue), lostReasonField: table.lostReasonField))
+                }
+            )
+        )
+    }
+}
