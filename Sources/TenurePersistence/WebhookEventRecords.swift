@@ -59,10 +59,10 @@ struct SQLWebhookEventRecords: WebhookEventRecords {
     func failed(source: WebhookSource, errorPrefix: String) async throws -> [WebhookEvent] {
         try await db.map(
             """
-            SELECT * FROM webhook_events WHERE status = 'failed' AND source = ? AND substr(error, 1, ?) = ?
+            SELECT * FROM webhook_events WHERE status = 'failed' AND source = ? AND substr(error, 1, length(?)) = ?
             ORDER BY occurred_at, event_id
             """,
-            [source.rawValue, errorPrefix.count, errorPrefix],
+            [source.rawValue, errorPrefix, errorPrefix],
             decode
         )
     }

@@ -22,7 +22,14 @@ struct TestArguments: AppArguments {
     var bootstrapAdminKey: String?
     var logLevel = Logger.Level.error
     var rateLimit = 0
-    var webhookSecrets = WebhookSecrets(crm: [TestApp.crmSecret, TestApp.rotatedCRMSecret], stripe: [TestApp.stripeSecret])
+    var webhookSecrets = WebhookSecrets(
+        crm: [TestApp.crmSecret, TestApp.rotatedCRMSecret],
+        stripe: [TestApp.stripeSecret],
+        hubspot: [CRMDeliveries.oldHubSpotSecret, CRMDeliveries.hubspotSecret],
+        pipedrive: [CRMDeliveries.pipedriveCredentials, "rotated-hook:an0ther-pa55"],
+        salesforceOrganizations: [CRMDeliveries.salesforceOrganization],
+        publicURL: CRMDeliveries.publicURL + "/"
+    )
     var clock = Clock.system
     var dailyEvaluation = false
     var chartJSPath = debianChartJSPath

@@ -1,4 +1,4 @@
-"""Writes COUNT signed Stripe deliveries for wrk (post-stripe.lua), one per line: the Stripe-Signature, a tab, the body.
+"""Writes COUNT signed Stripe deliveries for wrk (post-deliveries.lua), one per line: path, headers, body.
 
 Usage: stripe-events.py SECRET CUSTOMERS COUNT [RUN] > events.tsv   (RUN, default "bench", makes the event ids new)
 Objects take the shapes of ../shared/fixtures/stripe: for customer k (cus_bench{k}, already an account) the deliveries
@@ -46,4 +46,4 @@ for i in range(count):
     event = {"id": f"evt_{run}{i:08d}", "object": "event", "api_version": "2024-06-20", "type": kind, "created": start + 60 * step,
              "livemode": False, "pending_webhooks": 1, "request": {"id": None, "idempotency_key": None}, "data": {"object": obj}}
     body = json.dumps(event, separators=(",", ":")).encode()
-    out.write(stripe_header(secret, now, body) + "\t" + body.decode() + "\n")
+    out.write(f"/v1/webhooks/stripe\tContent-Type: application/json|Stripe-Signature: {stripe_header(secret, now, body)}\t{body.decode()}\n")
