@@ -129,7 +129,9 @@ enum CRMDeliveries {
 
     static func pipedriveOrganization(_ organization: Int, name: String, at: Date, eventID: String = UUID().uuidString.lowercased()) -> String {
         json([
-            "meta": ["action": "change", "entity": "organization", "id": eventID, "entity_id": String(organization), "timestamp": Timestamp.format(at)],
+            "meta": [
+                "action": "change", "entity": "organization", "id": eventID, "entity_id": String(organization), "timestamp": Timestamp.format(at),
+            ],
             "data": ["id": organization, "name": name, "update_time": Timestamp.format(at)],
         ])
     }

@@ -21,12 +21,19 @@ import Testing
     @Test func aPutReplacesOnlyTheCRMsItGives() async throws {
         try await TestApp.run { app in
             let before = try await app.send(.get, "/v1/settings/crm-mapping").json
-            let put = try await app.send(.put, "/v1/settings/crm-mapping", #"{"salesforce": {"stages": {"Won": "closed_won"}, "lost_reason_field": "Why_Lost__c"}}"#)
+            let put = try await app.send(
+                .put,
+                "/v1/settings/crm-mapping",
+                #"{"salesforce": {"stages": {"Won": "closed_won"}, "lost_reason_field": "Why_Lost__c"}}"#
+            )
             #expect(put.status == .ok, "\(put.text)")
             let after = try await app.send(.get, "/v1/settings/crm-mapping").json
             #expect((after["salesforce"] as? [String: Any])?["stages"] as? [String: String] == ["Won": "closed_won"])
             #expect((after["salesforce"] as? [String: Any])?["lost_reason_field"] as? String == "Why_Lost__c")
-            #expect(NSDictionary(dictionary: after["hubspot"] as? [String: Any] ?? [:]) == NSDictionary(dictionary: before["hubspot"] as? [String: Any] ?? [:]))
+            #expect(
+                NSDictionary(dictionary: after["hubspot"] as? [String: Any] ?? [:])
+                    == NSDictionary(dictionary: before["hubspot"] as? [String: Any] ?? [:])
+            )
             let audit = try await app.send(.get, "/v1/audit-log").data
             #expect(audit.contains { $0["action"] as? String == "settings.crm_mapping.update" })
         }

@@ -34,7 +34,11 @@ import Testing
             let opportunity = try await app.opportunity(externalID: deal)
             #expect(opportunity["amount"] as? Int == 1_825_050)
             #expect(opportunity["account_id"] as? String == account["id"] as? String)
-            #expect(try await app.stageHistory(externalID: deal) == ["prospecting@\(Timestamp.format(t0))", "closed_won@\(Timestamp.format(t0.addingTimeInterval(3600)))"])
+            #expect(
+                try await app.stageHistory(externalID: deal) == [
+                    "prospecting@\(Timestamp.format(t0))", "closed_won@\(Timestamp.format(t0.addingTimeInterval(3600)))",
+                ]
+            )
             let events = try await app.webhookEvents("hubspot")
             #expect(events.map { $0["type"] as? String } == ["workflow.deal"])
             #expect((events.first?["event_id"] as? String)?.hasPrefix("workflow:") == true)
@@ -79,7 +83,11 @@ import Testing
             let opportunity = try await app.opportunity(externalID: deal)
             #expect(opportunity["stage"] as? String == "proposal")
             #expect(opportunity["amount"] as? Int == 3_100_000)
-            #expect(try await app.stageHistory(externalID: deal) == ["prospecting@\(Timestamp.format(t0))", "proposal@\(Timestamp.format(t0.addingTimeInterval(7200)))"])
+            #expect(
+                try await app.stageHistory(externalID: deal) == [
+                    "prospecting@\(Timestamp.format(t0))", "proposal@\(Timestamp.format(t0.addingTimeInterval(7200)))",
+                ]
+            )
             let statuses = try await app.webhookEvents("hubspot").compactMap { $0["status"] as? String }
             #expect(statuses.sorted() == ["ignored", "ignored", "processed", "processed", "processed"])
             // A repeat of the batch is four duplicates.
@@ -111,14 +119,21 @@ import Testing
             let workflow = try await CRM.hubspot(app, CRM.workflow(deal: deal, stage: "custom-stage-7", modified: t0, company: CRM.id()))
             #expect(workflow.status == .unprocessableContent)
             #expect(workflow.errorFields == ["unmapped_stage"])
-            let batch = try await CRM.hubspot(app, CRM.json([CRM.event(deal: deal, property: "dealstage", value: "Custom-Stage-7 ", at: t0.addingTimeInterval(60))]))
+            let batch = try await CRM.hubspot(
+                app,
+                CRM.json([CRM.event(deal: deal, property: "dealstage", value: "Custom-Stage-7 ", at: t0.addingTimeInterval(60))])
+            )
             let results = batch.json["results"] as? [[String: Any]] ?? []
             #expect(results.first?["status"] as? String == "failed")
             #expect((results.first?["error"] as? String)?.hasPrefix("unmapped_stage") == true)
             #expect(try await app.send(.get, "/v1/opportunities?external_id=\(deal)").data.isEmpty)
             let events = try await app.webhookEvents("hubspot")
             #expect(events.allSatisfy { ($0["error"] as? String)?.hasPrefix("unmapped_stage:") == true && $0["status"] as? String == "failed" })
-            let put = try await app.send(.put, "/v1/settings/crm-mapping", #"{"hubspot": {"stages": {"custom-stage-7": "solution_fit", "closedwon": "closed_won"}}}"#)
+            let put = try await app.send(
+                .put,
+                "/v1/settings/crm-mapping",
+                #"{"hubspot": {"stages": {"custom-stage-7": "solution_fit", "closedwon": "closed_won"}}}"#
+            )
             #expect(put.status == .ok, "\(put.text)")
             #expect(try await app.opportunity(externalID: deal)["stage"] as? String == "solution_fit")
             let replayed = try await app.webhookEvents("hubspot")
@@ -153,7 +168,13 @@ import Testing
 
     static func signed(_ body: String, path: String) throws -> HTTPFields {
         let stamp = String(CRM.millis(Date()))
-        let signature = HubSpotSignature.sign(method: "POST", uri: CRM.publicURL + path, body: Array(body.utf8), timestamp: stamp, secret: CRM.hubspotSecret)
+        let signature = HubSpotSignature.sign(
+            method: "POST",
+            uri: CRM.publicURL + path,
+            body: Array(body.utf8),
+            timestamp: stamp,
+            secret: CRM.hubspotSecret
+        )
         return [HTTPField.Name("X-HubSpot-Signature-v3")!: signature, HTTPField.Name("X-HubSpot-Request-Timestamp")!: stamp]
     }
 
@@ -197,7 +218,10 @@ import Testing
 
     @Test func shuffledSnapshotsGiveTheHistoryOfInOrderDelivery() async throws {
         try await TestApp.run { app in
-            let stages = ["appointmentscheduled", "qualifiedtobuy", "qualifiedtobuy", "presentationscheduled", "qualifiedtobuy", "contractsent", "decisionmakerboughtin", "closedwon"]
+            let stages = [
+                "appointmentscheduled", "qualifiedtobuy", "qualifiedtobuy", "presentationscheduled", "qualifiedtobuy", "contractsent",
+                "decisionmakerboughtin", "closedwon",
+            ]
             let (inOrder, shuffled, company) = (CRM.id(), CRM.id(), CRM.id())
             func snapshots(_ deal: String) -> [String] {
                 stages.enumerated().map { index, stage in
@@ -224,7 +248,10 @@ import Testing
             try await CRM.hubspot(app, CRM.workflow(deal: deal, stage: "qualifiedtobuy", modified: t0, company: company, companyName: "Quill Works"))
             #expect(try await app.account(externalID: company)?["name"] as? String == "Quill Works")
             // Newer, without a name: the real one stays.
-            try await CRM.hubspot(app, CRM.workflow(deal: deal, stage: "presentationscheduled", modified: t0.addingTimeInterval(1200), company: company))
+            try await CRM.hubspot(
+                app,
+                CRM.workflow(deal: deal, stage: "presentationscheduled", modified: t0.addingTimeInterval(1200), company: company)
+            )
             #expect(try await app.account(externalID: company)?["name"] as? String == "Quill Works")
         }
     }
@@ -232,7 +259,10 @@ import Testing
     @Test func anotherCurrencyIsIgnored() async throws {
         try await TestApp.run { app in
             let deal = CRM.id()
-            let reply = try await CRM.hubspot(app, CRM.workflow(deal: deal, stage: "closedwon", modified: t0, company: CRM.id(), amount: "100", currency: "EUR"))
+            let reply = try await CRM.hubspot(
+                app,
+                CRM.workflow(deal: deal, stage: "closedwon", modified: t0, company: CRM.id(), amount: "100", currency: "EUR")
+            )
             #expect(reply.json["status"] as? String == "ignored")
             #expect(try await app.send(.get, "/v1/opportunities?external_id=\(deal)").data.isEmpty)
         }

@@ -15,7 +15,10 @@ import Testing
     @Test func aWonDealMakesAPlaceholderAccountThatTheOrganizationNamesInAnyOrder() async throws {
         try await TestApp.run { app in
             let (deal, organization) = (Self.number(), Self.number())
-            let reply = try await CRM.pipedrive(app, CRM.pipedriveDeal(deal: deal, status: "won", at: t0, organization: organization, value: "18250.5"))
+            let reply = try await CRM.pipedrive(
+                app,
+                CRM.pipedriveDeal(deal: deal, status: "won", at: t0, organization: organization, value: "18250.5")
+            )
             #expect(reply.status == .ok, "\(reply.text)")
             #expect(reply.json["status"] as? String == "processed")
             #expect(try await app.account(externalID: String(organization))?["name"] as? String == "Pipedrive organization \(organization)")
@@ -30,7 +33,10 @@ import Testing
             // Organization first: the deal keeps its name.
             let (other, otherOrganization) = (Self.number(), Self.number())
             try await CRM.pipedrive(app, CRM.pipedriveOrganization(otherOrganization, name: "Birch Partners", at: t0))
-            try await CRM.pipedrive(app, CRM.pipedriveDeal(deal: other, status: "won", at: t0.addingTimeInterval(60), organization: otherOrganization))
+            try await CRM.pipedrive(
+                app,
+                CRM.pipedriveDeal(deal: other, status: "won", at: t0.addingTimeInterval(60), organization: otherOrganization)
+            )
             #expect(try await app.account(externalID: String(otherOrganization))?["name"] as? String == "Birch Partners")
             let events = try await app.webhookEvents("pipedrive")
             #expect(Set(events.compactMap { $0["type"] as? String }) == ["change.deal", "change.organization"])
@@ -41,7 +47,10 @@ import Testing
         try await TestApp.run { app in
             let deal = Self.number()
             let stageID = Int.random(in: 10...99)
-            let reply = try await CRM.pipedrive(app, CRM.pipedriveDeal(deal: deal, status: "open", at: t0, organization: Self.number(), stageID: stageID))
+            let reply = try await CRM.pipedrive(
+                app,
+                CRM.pipedriveDeal(deal: deal, status: "open", at: t0, organization: Self.number(), stageID: stageID)
+            )
             #expect(reply.status == .ok)
             #expect(reply.json["status"] as? String == "failed")
             #expect((try await app.webhookEvents("pipedrive").first?["error"] as? String)?.hasPrefix("unmapped_stage") == true)
@@ -56,7 +65,10 @@ import Testing
         try await TestApp.run { app in
             let (quiet, explained) = (Self.number(), Self.number())
             try await CRM.pipedrive(app, CRM.pipedriveDeal(deal: quiet, status: "lost", at: t0, organization: Self.number()))
-            try await CRM.pipedrive(app, CRM.pipedriveDeal(deal: explained, status: "lost", at: t0, organization: Self.number(), lostReason: "Budget cut"))
+            try await CRM.pipedrive(
+                app,
+                CRM.pipedriveDeal(deal: explained, status: "lost", at: t0, organization: Self.number(), lostReason: "Budget cut")
+            )
             #expect(try await app.opportunity(externalID: String(quiet))["lost_reason"] as? String == "unspecified")
             #expect(try await app.opportunity(externalID: String(explained))["lost_reason"] as? String == "Budget cut")
         }
@@ -78,7 +90,10 @@ import Testing
 
     @Test func anotherCurrencyIsIgnoredAndOtherEntitiesToo() async throws {
         try await TestApp.run { app in
-            let eur = try await CRM.pipedrive(app, CRM.pipedriveDeal(deal: Self.number(), status: "won", at: t0, organization: Self.number(), currency: "EUR"))
+            let eur = try await CRM.pipedrive(
+                app,
+                CRM.pipedriveDeal(deal: Self.number(), status: "won", at: t0, organization: Self.number(), currency: "EUR")
+            )
             #expect(eur.json["status"] as? String == "ignored")
             let person = CRM.json(["meta": ["action": "change", "entity": "person", "id": UUID().uuidString], "data": ["id": 3]])
             #expect(try await CRM.pipedrive(app, person).json["status"] as? String == "ignored")

@@ -14,7 +14,9 @@ import Testing
     @Test func aWonOpportunityIsAcknowledgedAndItsAccountNamedLater() async throws {
         try await TestApp.run { app in
             let (opportunity, account) = (CRM.id("0065g0000"), CRM.id("0015g0000"))
-            let message = CRM.envelope([CRM.opportunity(opportunity, account: account, stage: "Closed Won", modified: t0, closed: true, won: true, amount: "18250.5")])
+            let message = CRM.envelope([
+                CRM.opportunity(opportunity, account: account, stage: "Closed Won", modified: t0, closed: true, won: true, amount: "18250.5")
+            ])
             let reply = try await CRM.salesforce(app, message)
             #expect(CRM.isAck(reply), "\(reply.status) \(reply.text)")
             #expect(try await app.account(externalID: account)?["name"] as? String == "Salesforce account \(account)")
