@@ -23,16 +23,17 @@ public struct CRMMapping: Sendable, Equatable {
         /// The Opportunity field that holds why a deal was lost (Salesforce only).
         public var lostReasonField: String?
 
+        /// `stages` by their keys trimmed and lowercased, made once: every CRM event looks a stage up.
+        private let byKey: [String: PipelineStage]
+
         public init(stages: [String: PipelineStage], lostReasonField: String? = nil) {
             self.stages = stages
             self.lostReasonField = lostReasonField
+            byKey = Dictionary(stages.map { (Self.key($0.key), $0.value) }, uniquingKeysWith: { first, _ in first })
         }
 
         /// The Tenure stage of `name`, compared trimmed and in any case.
-        public func stage(_ name: String) -> PipelineStage? {
-            let key = Self.key(name)
-            return stages.first { Self.key($0.key) == key }?.value
-        }
+        public func stage(_ name: String) -> PipelineStage? { byKey[Self.key(name)] }
 
         static func key(_ name: String) -> String { name.trimmingWhitespace().lowercased() }
     }

@@ -25,7 +25,7 @@ public struct IdempotencyService: Sendable {
         var digest = SHA256()
         digest.update(data: Data("\(method) \(path)\n".utf8))
         digest.update(data: requestBody)
-        let hash = digest.finalize().map { String(format: "%02x", $0) }.joined()
+        let hash = digest.finalize().hexString
         let now = clock.now()
         let earlier = try await storage.write { tx in
             try await tx.idempotency.purge(before: now.addingTimeInterval(-Self.retention))

@@ -79,10 +79,10 @@ public struct KeyService: Sendable {
     /// 32 random bytes, hex, behind a recognisable prefix.
     public static func newSecret() -> String {
         var generator = SystemRandomNumberGenerator()
-        return "tnr_" + (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        return "tnr_" + (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }.hexString
     }
 
     static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(secret.utf8)).hexString
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 import TenureCore
 import TenureJSON
-import TenureServices
 import Testing
+
+@testable import TenureServices
 
 /// The pure parts of the three adapters (`INTEGRATIONS.md`): HubSpot's signature, Pipedrive's Basic credentials,
 /// Salesforce's envelope and organization ids, and what each format's event says.
@@ -34,6 +35,7 @@ import Testing
         try verifyHubSpot(secrets: ["an-old-secret", Self.hubspotSecret])
         // HubSpot decodes its listed escapes before signing: the URI as the server sees it matches too.
         try verifyHubSpot(uri: "https://tenure.example.com/v1/webhooks/hubspot?portal=62515&tag=a%3Ab")
+        #expect(HubSpotSignature.decodingListedEscapes(Array("/a%2fb%2Fc%20d%3a%40%zz%3".utf8)) == Array("/a/b/c%20d:@%zz%3".utf8))
         try verifyHubSpot(now: Self.now.addingTimeInterval(300))
         try verifyHubSpot(now: Self.now.addingTimeInterval(-300))
     }
@@ -126,9 +128,12 @@ import Testing
 
     @Test func salesforceRefusesWhatIsNoOutboundMessage() {
         let doctype = "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>" + Self.envelope("")
+        let lowercase = "<!doctype x>" + Self.envelope("")
+        #expect(SalesforceNotification.declaresDocumentType(Array("<!-- a comment --><![CDATA[x]]><a/>".utf8)) == false)
+        #expect(SalesforceNotification.declaresDocumentType(Array("<a><!EnTiTy".utf8)))
         let wrongNamespace = Self.envelope("").replacingOccurrences(of: "http://schemas.xmlsoap.org/soap/envelope/", with: "urn:other")
         let noOrganization = Self.envelope("", organization: "")
-        for body in [doctype, wrongNamespace, noOrganization, "<unclosed>", "{}", ""] {
+        for body in [doctype, lowercase, wrongNamespace, noOrganization, "<unclosed>", "{}", ""] {
             #expect(throws: MalformedDelivery.self) { try SalesforceNotification.message(body: Array(body.utf8), now: Self.now) }
         }
         // The outbound namespace, not its prefix, makes a notification: one in another namespace is not read.

@@ -75,8 +75,15 @@ enum CRMMappingSettings {
         var tables: [String: Table]
     }
 
+    /// The stored value last decoded: every CRM event reads the mapping, and decoding it each time showed.
+    private static let lastDecoded = LastDecoded()
+
     static func load(in tx: any Transaction) async throws -> CRMMapping {
         guard let stored = try await tx.settings.value(name) else { return .defaults }
+        return try lastDecoded.value(of: stored) { try decode(stored) }
+    }
+
+    static func decode(_ stored: [UInt8]) throws -> CRMMapping {
         let decoded = try JSONDecoder().decode(Stored.self, from: Data(stored))
         var mapping = CRMMapping.defaults
         for (key, table) in decoded.tables {
@@ -97,5 +104,19 @@ enum CRMMappingSettings {
                 }
             )
         )
+    }
+}
+
+/// One stored value and what it decoded to.
+private final class LastDecoded: @unchecked Sendable {
+    // Safe: `last` is only touched under `lock`.
+    private let lock = NSLock()
+    private var last: (stored: [UInt8], mapping: CRMMapping)?
+
+    func value(of stored: [UInt8], _ decode: () throws -> CRMMapping) throws -> CRMMapping {
+        if let last = lock.withLock({ last }), last.stored == stored { return last.mapping }
+        let mapping = try decode()
+        lock.withLock { last = (stored, mapping) }
+        return mapping
     }
 }

@@ -32,10 +32,7 @@ public struct CRMSync: Sendable {
             return .ignored("the deal's currency \(currency) is not the reporting currency \(self.currency)")
         }
         let account = try await change.company.asyncFlatMap { try await upsertAccount($0, at: change.occurredAt, in: tx) }
-        guard let deal = change.deal else {
-            if let account { try await RevenueBook.refresh(account.id, in: tx) }
-            return .processed
-        }
+        guard let deal = change.deal else { return .processed }
         try await tx.lock(Self.lock(deal: deal.externalID))
         let existing = try await tx.opportunities.find(externalID: deal.externalID)
         guard let accountID = account?.id ?? existing?.accountID else {
@@ -66,8 +63,11 @@ public struct CRMSync: Sendable {
             }
             try await tx.audit(Self.actor, "opportunity.stage", "opportunity", opportunity.id, at: clock.now())
         }
-        if let previous = existing?.accountID, previous != accountID { try await RevenueBook.refresh(previous, in: tx) }
-        try await RevenueBook.refresh(accountID, in: tx)
+        // An account's revenue facts hold its deals' first Closed Won: only a Closed Won, a contract or a deal that
+        // changed accounts can change them.
+        let movedFrom = existing.map(\.accountID).flatMap { $0 == accountID ? nil : $0 }
+        if let movedFrom { try await RevenueBook.refresh(movedFrom, in: tx) }
+        if change.stage?.stage == .closedWon || movedFrom != nil { try await RevenueBook.refresh(accountID, in: tx) }
         try await StripeLink.applyPendingEvents(
             of: change.company?.stripeCustomerID,
             in: tx,
@@ -134,12 +134,14 @@ public struct CRMSync: Sendable {
         if let name, account.name == company.placeholderName { account.name = name }
         if company.hasFields, account.crmSyncedAt.map({ occurredAt >= $0 }) ?? true {
             account.name = name ?? account.name
-            if let domain, try await tx.accounts.find(domain: domain).map({ $0.id == account.id }) ?? true { account.domain = domain }
+            if let domain, domain != account.domain, try await tx.accounts.find(domain: domain) == nil { account.domain = domain }
             account.segment = segment ?? account.segment
             account.industry = company.industry ?? account.industry
             account.employeeCount = company.employeeCount ?? account.employeeCount
             account.owner = company.owner ?? account.owner
-            if let externalID = company.externalID, try await tx.accounts.find(externalID: externalID) == nil { account.externalID = externalID }
+            if let externalID = company.externalID, externalID != account.externalID, try await tx.accounts.find(externalID: externalID) == nil {
+                account.externalID = externalID
+            }
             account.stripeCustomerID = company.stripeCustomerID ?? account.stripeCustomerID
             account.crmSyncedAt = occurredAt
         }

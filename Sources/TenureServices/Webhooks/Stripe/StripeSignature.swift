@@ -47,7 +47,7 @@ public enum StripeSignature {
     /// Signs as Stripe's libraries do: `t=<timestamp>,v1=<hex>`.
     public static func header(timestamp: Int64, body: [UInt8], secret: String) -> String {
         let code = code(timestamp: String(timestamp).utf8[...], body: body, secret: Secret(secret))
-        return "t=\(timestamp),v1=" + code.map { String(format: "%02x", $0) }.joined()
+        return "t=\(timestamp),v1=" + code.hexString
     }
 
     /// The HMAC of `{t}.{body}`, fed in parts rather than copying the body after the timestamp.

@@ -33,7 +33,7 @@ public struct HubSpotEvent: CRMFormat {
             throw MalformedDelivery("A workflow's body needs the deal id: hs_object_id, objectId, dealId or id.")
         }
         let requestTime = timestamp.flatMap(Int64.init).map(Timestamp.unixSecondsOrMilliseconds)
-        let id = "workflow:" + SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
+        let id = "workflow:" + SHA256.hash(data: body).hexString
         let occurredAt = (properties["hs_lastmodifieddate"].crmTime ?? requestTime).crmTime(receivedAt: now)
         return ([WebhookDelivery(source: .hubspot, eventID: id, type: workflowType, occurredAt: occurredAt, payload: body, parsed: json)], false)
     }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import TenureJSON
 
 /// HubSpot's request signature v3: `X-HubSpot-Signature-v3` = base64(HMAC-SHA256(client secret, method + URI + raw body
 /// + `X-HubSpot-Request-Timestamp`)), the timestamp in milliseconds and refused beyond 300 s either way. The URI is the
@@ -8,11 +9,8 @@ import Foundation
 public enum HubSpotSignature {
     public static let tolerance: TimeInterval = 300
 
-    /// The escapes HubSpot decodes before signing.
-    static let decodedEscapes: [(String, String)] = [
-        ("%3A", ":"), ("%2F", "/"), ("%3F", "?"), ("%40", "@"), ("%21", "!"), ("%24", "$"), ("%27", "'"), ("%28", "("),
-        ("%29", ")"), ("%2A", "*"), ("%2C", ","), ("%3B", ";"),
-    ]
+    /// The characters whose `%`-escapes HubSpot decodes before signing.
+    static let decodedCharacters: Set<UInt8> = Set(":/?@!$'()*,;".utf8)
 
     public static func verify(
         method: String,
@@ -45,10 +43,27 @@ public enum HubSpotSignature {
     }
 
     static func signedContent(method: String, uri: String, body: [UInt8], timestamp: String) -> [UInt8] {
-        var decoded = uri
-        for (escape, character) in decodedEscapes {
-            decoded = decoded.replacingOccurrences(of: escape, with: character).replacingOccurrences(of: escape.lowercased(), with: character)
+        Array(method.utf8) + decodingListedEscapes(Array(uri.utf8)) + body + Array(timestamp.utf8)
+    }
+
+    /// `uri` with each escape of `decodedEscapes` (either case) decoded, in one pass; other escapes stay.
+    static func decodingListedEscapes(_ uri: [UInt8]) -> [UInt8] {
+        guard uri.contains(UInt8(ascii: "%")) else { return uri }
+        var decoded: [UInt8] = []
+        decoded.reserveCapacity(uri.count)
+        var index = 0
+        while index < uri.count {
+            if uri[index] == UInt8(ascii: "%"), index + 2 < uri.count,
+                let high = uri[index + 1].hexDigitValue, let low = uri[index + 2].hexDigitValue,
+                decodedCharacters.contains(high << 4 | low)
+            {
+                decoded.append(high << 4 | low)
+                index += 3
+            } else {
+                decoded.append(uri[index])
+                index += 1
+            }
         }
-        return Array((method + decoded).utf8) + body + Array(timestamp.utf8)
+        return decoded
     }
 }

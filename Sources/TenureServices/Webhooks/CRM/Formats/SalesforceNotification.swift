@@ -25,10 +25,7 @@ public struct SalesforceNotification: CRMFormat {
 
     /// Reads the envelope by namespace, never by prefix; a DOCTYPE (and so any entity) is refused before parsing.
     public static func message(body: [UInt8], now: Date) throws -> Message {
-        let text = String(decoding: body, as: UTF8.self)
-        guard text.range(of: "<!DOCTYPE", options: .caseInsensitive) == nil, text.range(of: "<!ENTITY", options: .caseInsensitive) == nil else {
-            throw MalformedDelivery("A DOCTYPE is not accepted.")
-        }
+        guard !declaresDocumentType(body) else { throw MalformedDelivery("A DOCTYPE is not accepted.") }
         let reader = EnvelopeReader()
         let parser = XMLParser(data: Data(body))
         parser.shouldProcessNamespaces = true
@@ -63,6 +60,23 @@ public struct SalesforceNotification: CRMFormat {
             organizationID: organizationID,
             deliveries: deliveries.sorted { ($0.occurredAt ?? now, $0.eventID) < ($1.occurredAt ?? now, $1.eventID) }
         )
+    }
+
+    /// Whether `body` holds `<!DOCTYPE` or `<!ENTITY` in any case (and so could declare entities), found on the bytes.
+    static func declaresDocumentType(_ body: [UInt8]) -> Bool {
+        let keywords = ["DOCTYPE", "ENTITY"].map { Array($0.utf8) }
+        var index = body.startIndex
+        while let open = body[index...].firstIndex(of: UInt8(ascii: "<")) {
+            index = open + 1
+            guard index < body.endIndex, body[index] == UInt8(ascii: "!") else { continue }
+            let rest = body[(index + 1)...]
+            if keywords.contains(where: { keyword in
+                rest.count >= keyword.count && zip(rest, keyword).allSatisfy { $0 & 0xDF == $1 }
+            }) {
+                return true
+            }
+        }
+        return false
     }
 
     /// Whether `organizationID` is one of `allowed`: 15- and 18-character ids compare by their first 15 characters,
@@ -160,13 +174,14 @@ private final class EnvelopeReader: NSObject, XMLParserDelegate {
     func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
 
     func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-        let parents = path.dropLast().map(\.name)
+        let parent = path.count >= 2 ? path[path.count - 2].name : nil
+        let grandparent = path.count >= 3 ? path[path.count - 3].name : nil
         let isOutbound = namespaceURI == SalesforceNotification.outboundNamespace
-        if isOutbound, name == "OrganizationId", parents.last == "notifications" {
+        if isOutbound, name == "OrganizationId", parent == "notifications" {
             organizationID = text
-        } else if isOutbound, name == "Id", parents.last == "Notification", !notifications.isEmpty {
+        } else if isOutbound, name == "Id", parent == "Notification", !notifications.isEmpty {
             notifications[notifications.count - 1].id = text
-        } else if parents.last == "sObject", parents.dropLast().last == "Notification", !notifications.isEmpty {
+        } else if parent == "sObject", grandparent == "Notification", !notifications.isEmpty {
             notifications[notifications.count - 1].fields[name] = .some(isNil ? nil : text.trimmingWhitespace())
         }
         path.removeLast()
