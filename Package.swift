@@ -9,12 +9,12 @@ let swiftSettings: [SwiftSetting] = [
 /// A new migration is listed here and in `migrations/sqlite/Migrations.swift`; a test checks both against the folder.
 let migrationFiles = [
     "0001_foundation.sql", "0002_pipeline.sql", "0003_revenue.sql", "0004_health.sql", "0005_case_changes.sql",
-    "0006_read_indexes.sql", "0007_contracts_version.sql", "0008_summary_reads.sql", "0009_snapshot_key.sql", "0010_crm_sources.sql",
+    "0006_read_indexes.sql", "0007_contracts_version.sql", "0008_summary_reads.sql", "0009_snapshot_key.sql", "0010_integrations.sql",
 ]
 
 /// Every `migrations/postgres/NNNN_name.sql`: a baseline equal to SQLite's schema after 0009, then the same numbers and
 /// names as SQLite's, listed here and in `migrations/postgres/Migrations.swift`.
-let postgresMigrationFiles = ["0009_baseline.sql", "0010_crm_sources.sql"]
+let postgresMigrationFiles = ["0009_baseline.sql", "0010_integrations.sql"]
 
 let package = Package(
     name: "tenure",
@@ -50,9 +50,10 @@ let package = Package(
         .target(name: "TenurePostgresMigrations", path: "migrations/postgres", resources: postgresMigrationFiles.map { .embedInCode($0) }),
         .target(name: "TenureCore", swiftSettings: swiftSettings),
         .target(name: "TenureJSON", swiftSettings: swiftSettings),
+        .target(name: "TenureCSV", swiftSettings: swiftSettings),
         .target(
             name: "TenureServices",
-            dependencies: ["TenureCore", "TenureJSON", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["TenureCore", "TenureJSON", "TenureCSV", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -96,6 +97,7 @@ let package = Package(
         .testTarget(name: "SQLiteStoreTests", dependencies: ["Migrations", "SQLiteStore", "TenureTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "TenureCoreTests", dependencies: ["TenureCore"], swiftSettings: swiftSettings),
         .testTarget(name: "TenureJSONTests", dependencies: ["TenureJSON"], swiftSettings: swiftSettings),
+        .testTarget(name: "TenureCSVTests", dependencies: ["TenureCSV"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TenureServicesTests",
             dependencies: ["TenureServices", "TenureJSON", "TenureDemo"],

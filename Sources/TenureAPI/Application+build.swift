@@ -64,6 +64,7 @@ func buildRouter(_ services: Services, _ arguments: some AppArguments) -> Router
     router.add(middleware: MetricsMiddleware())
     let table = RouteTable(router)
     let gate = Gate(
+        storage: services.storage,
         keys: services.keys,
         rateLimiter: RateLimiter(perSecond: arguments.rateLimit),
         idempotency: services.idempotency,

@@ -39,6 +39,7 @@ public final class SQLiteStorage: MigratedStorage {
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any Transaction) async throws -> T) async throws -> T {
+        if let pinned = OneSnapshot.pinned { return try await body(pinned.transaction) }
         let (caches, snapshots) = (self.caches, self.snapshots)
         return try await translatingErrors {
             try await database.read { try await body(SQLTransaction(db: $0, snapshots: snapshots, caches: caches)) }

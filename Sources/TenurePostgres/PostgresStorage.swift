@@ -90,6 +90,7 @@ public final class PostgresStorage: MigratedStorage {
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any Transaction) async throws -> T) async throws -> T {
+        if let pinned = OneSnapshot.pinned { return try await body(pinned.transaction) }
         let (caches, snapshots, logger) = (self.caches, self.snapshots, self.logger)
         return try await transactions.read { connection in
             try await body(SQLTransaction(db: PostgresSQLConnection(connection: connection, logger: logger), snapshots: snapshots, caches: caches))

@@ -16,7 +16,7 @@ struct Keys: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a key and print its secret once.")
         @OptionGroup var database: DatabaseOptions
         @Option(help: "A name that says who uses the key.") var name: String
-        @Option(help: "read, write or admin.") var scope: Scope
+        @Option(help: "read, write, admin or export (reads and CSV lists, no writes).") var scope: Scope
 
         func run() async throws {
             let (key, secret) = try await withKeys(database) { try await $0.create(name: name, scope: scope) }

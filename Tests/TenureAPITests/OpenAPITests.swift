@@ -13,7 +13,13 @@ import Testing
     @Test func openAPIDescribesEveryRouteAndNoOther() async throws {
         let storage = try await TestDatabase.fresh().openStorage(logger: Logger(label: "test"))
         let services = Services(storage: storage, clock: .system, currency: "usd")
-        let gate = Gate(keys: services.keys, rateLimiter: RateLimiter(perSecond: 0), idempotency: services.idempotency, clock: services.clock)
+        let gate = Gate(
+            storage: storage,
+            keys: services.keys,
+            rateLimiter: RateLimiter(perSecond: 0),
+            idempotency: services.idempotency,
+            clock: services.clock
+        )
         let table = RouteTable(Router(context: AppRequestContext.self))
         for routes in controllers(services, gate, webhookSecrets: WebhookSecrets(), chartJSPath: debianChartJSPath) { table.addRoutes(routes) }
         await storage.close()

@@ -51,6 +51,7 @@ struct TestApp: Sendable {
     static let adminKey = "tnr_test_admin_key_0123456789"
     static let writeKey = "tnr_test_write_key_0123456789"
     static let readKey = "tnr_test_read_key_01234567890"
+    static let exportKey = "tnr_test_export_key_012345678"
     /// Two active CRM secrets, as during a rotation.
     static let crmSecret = "whsec_" + Data("tenure-test-crm-secret-one".utf8).base64EncodedString()
     static let stripeSecret = "whsec_tenure_test_stripe_endpoint_secret"
@@ -80,6 +81,7 @@ struct TestApp: Sendable {
         _ = try await keys.create(name: "admin", scope: .admin, secret: adminKey)
         _ = try await keys.create(name: "writer", scope: .write, secret: writeKey)
         _ = try await keys.create(name: "reader", scope: .read, secret: readKey)
+        _ = try await keys.create(name: "exporter", scope: .export, secret: exportKey)
         await storage.close()
     }
 

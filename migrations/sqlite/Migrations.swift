@@ -11,6 +11,6 @@ public enum TenureMigrations {
         ("0007_contracts_version", PackageResources._007_contracts_version_sql),
         ("0008_summary_reads", PackageResources._008_summary_reads_sql),
         ("0009_snapshot_key", PackageResources._009_snapshot_key_sql),
-        ("0010_crm_sources", PackageResources._010_crm_sources_sql),
+        ("0010_integrations", PackageResources._010_integrations_sql),
     ].map { ($0.0, String(decoding: $0.1, as: UTF8.self)) }
 }

@@ -29,6 +29,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         }
         var context = context
         context.actor = Actor(keyID: key.id, keyName: key.name)
+        context.scope = key.scope
         return try await next(request, context)
     }
 

@@ -1,4 +1,5 @@
 import Hummingbird
+import TenureCore
 import TenureServices
 
 /// The per-request context of every Tenure route: what the middleware in front of a handler learned.
@@ -6,6 +7,8 @@ struct AppRequestContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     /// The key that called, once `AuthenticationMiddleware` accepted it; nil on open routes.
     var actor: Actor?
+    /// The calling key's scope, with `actor`.
+    var scope: Scope?
     /// The body, read by `BodyMiddleware` within its route's limit; empty when the route takes none.
     var body: [UInt8] = []
 

@@ -12,6 +12,7 @@ enum Access: Sendable {
 
 /// What every route passes through before its handler, built once by `buildRouter` and handed to each controller.
 struct Gate: Sendable {
+    let storage: any Storage
     let keys: KeyService
     let rateLimiter: RateLimiter
     let idempotency: IdempotencyService
@@ -85,9 +86,11 @@ extension RouterMethods<AppRequestContext> {
     }
 
     private func on(_ path: RouterPath, _ method: HTTPRequest.Method, _ guard: RouteGuard, _ handler: @escaping Handler) -> Self {
-        let clock = `guard`.gate.clock
-        `guard`.group(on: self, method).on(path, method: method) { request, context in
-            try await handler(Call(request: request, context: context, now: clock.now()))
+        let gate = `guard`.gate
+        `guard`.group(on: self, method).on(path, method: method) { request, context -> Response in
+            let call = Call(request: request, context: context, now: gate.clock.now())
+            if method == .get, CSVExport.isWanted(by: request) { return try await CSVExport(storage: gate.storage).respond(to: call, handler) }
+            return try await handler(call).response(from: request, context: context)
         }
         return self
     }

@@ -1,5 +1,5 @@
--- Deliveries from HubSpot, Pipedrive and Salesforce in their own formats (INTEGRATIONS.md). SQLite cannot change a
--- CHECK, so the table is rebuilt with the same columns, rows and indexes.
+-- INTEGRATIONS.md: deliveries from HubSpot, Pipedrive and Salesforce in their own formats, and keys of the `export`
+-- scope. SQLite cannot change a CHECK, so each table is rebuilt with the same columns, rows and indexes.
 CREATE TABLE webhook_events_new (
     seq INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
@@ -21,3 +21,18 @@ DROP TABLE webhook_events;
 ALTER TABLE webhook_events_new RENAME TO webhook_events;
 CREATE INDEX webhook_events_status ON webhook_events (status);
 CREATE INDEX webhook_events_waiting_for ON webhook_events (waiting_for) WHERE waiting_for IS NOT NULL;
+
+CREATE TABLE api_keys_new (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    scope TEXT NOT NULL CHECK (scope IN ('read', 'write', 'admin', 'export')),
+    secret_hash TEXT NOT NULL UNIQUE,
+    prefix TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+) STRICT;
+INSERT INTO api_keys_new (seq, id, name, scope, secret_hash, prefix, created_at, revoked_at)
+SELECT seq, id, name, scope, secret_hash, prefix, created_at, revoked_at FROM api_keys;
+DROP TABLE api_keys;
+ALTER TABLE api_keys_new RENAME TO api_keys;
