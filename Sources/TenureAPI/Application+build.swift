@@ -91,6 +91,7 @@ func controllers(_ services: Services, _ gate: Gate, webhookSecrets: WebhookSecr
         PipelineMetricsController(pipeline: services.pipeline, gate: gate).routes,
         SummaryController(metrics: services.metrics, currency: services.currency, gate: gate).routes,
         SettingsController(pipeline: services.pipeline, webhooks: services.webhooks, gate: gate).routes,
+        ImportController(imports: services.imports, gate: gate).routes,
         RevenueController(lifecycle: services.lifecycle, currency: services.currency, gate: gate).routes,
         SupportController(support: services.support, gate: gate).routes,
         HealthController(health: services.health, gate: gate).routes,

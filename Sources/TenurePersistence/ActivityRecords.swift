@@ -8,6 +8,10 @@ struct SQLActivityRecords: ActivityRecords {
 
     private static let columns = "seq, id, account_id, type, occurred_at, contact_id, opportunity_id, direction, subject, created_at"
 
+    func exists(id: String) async throws -> Bool {
+        try await db.first("SELECT 1 AS found FROM activities WHERE id = ?", [id]) { _ in true } ?? false
+    }
+
     func insert(_ activities: [Activity]) async throws {
         for activity in activities {
             try await db.query(

@@ -39,6 +39,10 @@ struct SQLContactRecords: ContactRecords {
         try await db.first("SELECT \(Self.columns) FROM contacts WHERE id = ?", [id], decode)
     }
 
+    func find(externalID: String) async throws -> Contact? {
+        try await db.first("SELECT \(Self.columns) FROM contacts WHERE external_id = ? ORDER BY seq LIMIT 1", [externalID], decode)
+    }
+
     func find(accountID: String, email: String) async throws -> Contact? {
         try await db.first("SELECT \(Self.columns) FROM contacts WHERE account_id = ? AND email = ?", [accountID, email], decode)
     }

@@ -80,14 +80,21 @@ public struct AccountService: Sendable {
         )
         let now = clock.now()
         let account = try await storage.write { tx in
-            try await checkUnique(fields, except: nil, in: tx)
-            let account = Account(id: Identifier.make("acc", at: now), fields: fields, at: now)
-            try await tx.accounts.insert(account)
+            let account = try await insert(fields, at: now, in: tx)
             try await tx.audit(actor, "account.create", "account", account.id, at: now)
-            try await StripeLink.applyPendingEvents(of: account.stripeCustomerID, in: tx, handler: stripe)
-            return try await accountView(try await tx.accounts.find(id: account.id) ?? account, asOf: now, in: tx)
+            return try await accountView(account, asOf: now, in: tx)
         }
         return account
+    }
+
+    /// Stores a new account with `fields` (a conflict if another has its domain or external id), and applies the Stripe
+    /// events that waited for its customer.
+    func insert(_ fields: AccountFields, at now: Date, in tx: any Transaction) async throws -> Account {
+        try await checkUnique(fields, except: nil, in: tx)
+        let account = Account(id: Identifier.make("acc", at: now), fields: fields, at: now)
+        try await tx.accounts.insert(account)
+        try await StripeLink.applyPendingEvents(of: account.stripeCustomerID, in: tx, handler: stripe)
+        return try await tx.accounts.find(id: account.id) ?? account
     }
 
     public func get(_ id: String, asOf: Date) async throws -> AccountView {
@@ -115,18 +122,24 @@ public struct AccountService: Sendable {
     public func update(_ id: String, _ changes: AccountChanges, by actor: Actor) async throws -> AccountView {
         let now = clock.now()
         let account = try await storage.write { tx in
-            guard var account = try await tx.accounts.find(id: id) else { throw ServiceError.notFound(resource: "account", id: id) }
-            if let target = account.mergedInto { throw ServiceError.conflict("account \(id) was merged into \(target)", existingID: target) }
-            let fields = try changes.applied(to: account)
-            try await checkUnique(fields, except: id, in: tx)
-            let linksStripe = fields.stripeCustomerID != nil && fields.stripeCustomerID != account.stripeCustomerID
-            account.apply(fields, at: now)
-            try await tx.accounts.update(account)
+            let account = try await update(id, changes, at: now, in: tx)
             try await tx.audit(actor, "account.update", "account", id, at: now)
-            if linksStripe { try await StripeLink.applyPendingEvents(of: account.stripeCustomerID, in: tx, handler: stripe) }
-            return try await accountView(try await tx.accounts.find(id: id) ?? account, asOf: now, in: tx)
+            return try await accountView(account, asOf: now, in: tx)
         }
         return account
+    }
+
+    /// Applies `changes` to the stored account `id`, checked as a create would be.
+    func update(_ id: String, _ changes: AccountChanges, at now: Date, in tx: any Transaction) async throws -> Account {
+        guard var account = try await tx.accounts.find(id: id) else { throw ServiceError.notFound(resource: "account", id: id) }
+        if let target = account.mergedInto { throw ServiceError.conflict("account \(id) was merged into \(target)", existingID: target) }
+        let fields = try changes.applied(to: account)
+        try await checkUnique(fields, except: id, in: tx)
+        let linksStripe = fields.stripeCustomerID != nil && fields.stripeCustomerID != account.stripeCustomerID
+        account.apply(fields, at: now)
+        try await tx.accounts.update(account)
+        if linksStripe { try await StripeLink.applyPendingEvents(of: account.stripeCustomerID, in: tx, handler: stripe) }
+        return try await tx.accounts.find(id: id) ?? account
     }
 
     /// Moves everything of `sourceID` onto `targetID`; the source stays as a tombstone pointing at the target.

@@ -87,7 +87,7 @@ public struct ActivityService: Sendable {
         return activities
     }
 
-    private func validated(_ input: ActivityInput, now: Date) throws -> Activity {
+    func validated(_ input: ActivityInput, now: Date) throws -> Activity {
         var validator = Validator()
         validator.required(input.accountID, "account_id")
         validator.required(input.type, "type")
@@ -109,7 +109,7 @@ public struct ActivityService: Sendable {
         )
     }
 
-    private func checkReferences(_ activity: Activity, knownAccounts: inout Set<String>, in tx: any Transaction) async throws {
+    func checkReferences(_ activity: Activity, knownAccounts: inout Set<String>, in tx: any Transaction) async throws {
         if !knownAccounts.contains(activity.accountID) {
             try await requireLiveAccount(activity.accountID, in: tx)
             knownAccounts.insert(activity.accountID)

@@ -83,6 +83,17 @@ public struct ContactService: Sendable {
 
     /// Creates a contact; its role defaults from the title, and its email must be new at the account.
     public func create(_ input: ContactInput, by actor: Actor) async throws -> ContactView {
+        let now = clock.now()
+        let contact = try validated(input, at: now)
+        try await storage.write { tx in
+            try await insert(contact, in: tx)
+            try await tx.audit(actor, "contact.create", "contact", contact.id, at: now)
+        }
+        return ContactView(contact: contact, lastContactedAt: nil)
+    }
+
+    /// A new contact from `input`: its role defaults from the title.
+    func validated(_ input: ContactInput, at now: Date) throws -> Contact {
         var validator = Validator()
         validator.required(input.accountID, "account_id")
         validator.required(input.name, "name")
@@ -91,8 +102,7 @@ public struct ContactService: Sendable {
         let strength = RelationshipStrength.parse(input.relationshipStrength, "relationship_strength", &validator) ?? RelationshipStrength.none
         checkLengths(name: input.name, title: input.title, externalID: input.externalID, &validator)
         try validator.check()
-        let now = clock.now()
-        let contact = Contact(
+        return Contact(
             id: Identifier.make("con", at: now),
             accountID: input.accountID ?? "",
             name: (input.name ?? "").trimmingWhitespace(),
@@ -104,13 +114,13 @@ public struct ContactService: Sendable {
             createdAt: now,
             updatedAt: now
         )
-        try await storage.write { tx in
-            try await requireLiveAccount(contact.accountID, in: tx)
-            try await checkEmailIsFree(contact, in: tx)
-            try await tx.contacts.insert(contact)
-            try await tx.audit(actor, "contact.create", "contact", contact.id, at: now)
-        }
-        return ContactView(contact: contact, lastContactedAt: nil)
+    }
+
+    /// Stores a new contact at a live account; its email must be new there.
+    func insert(_ contact: Contact, in tx: any Transaction) async throws {
+        try await requireLiveAccount(contact.accountID, in: tx)
+        try await checkEmailIsFree(contact, in: tx)
+        try await tx.contacts.insert(contact)
     }
 
     public func get(_ id: String, asOf: Date) async throws -> ContactView {
@@ -132,33 +142,39 @@ public struct ContactService: Sendable {
     public func update(_ id: String, _ changes: ContactChanges, by actor: Actor) async throws -> ContactView {
         let now = clock.now()
         return try await storage.write { tx in
-            guard var contact = try await tx.contacts.find(id: id) else { throw ServiceError.notFound(resource: "contact", id: id) }
-            var validator = Validator()
-            if case .clear = changes.name { validator.add("name", "must not be null") }
-            contact.name = (changes.name.applied(to: contact.name) ?? contact.name).trimmingWhitespace()
-            if contact.name.isEmpty { validator.add("name", "must not be blank") }
-            if !changes.email.isKept { contact.email = normalizedEmail(changes.email.applied(to: nil), &validator) }
-            let roleWasDerived = contact.role == ContactRole.derived(fromTitle: contact.title)
-            contact.title = changes.title.applied(to: contact.title)
-            switch changes.role {
-            case .set(let role): contact.role = ContactRole.parse(role, "role", &validator) ?? contact.role
-            case .clear: contact.role = ContactRole.derived(fromTitle: contact.title)
-            case .keep: if roleWasDerived { contact.role = ContactRole.derived(fromTitle: contact.title) }
-            }
-            switch changes.relationshipStrength {
-            case .set(let strength): contact.relationshipStrength = RelationshipStrength.parse(strength, "relationship_strength", &validator) ?? .none
-            case .clear: contact.relationshipStrength = .none
-            case .keep: break
-            }
-            contact.externalID = changes.externalID.applied(to: contact.externalID)
-            checkLengths(name: contact.name, title: contact.title, externalID: contact.externalID, &validator)
-            try validator.check()
-            try await checkEmailIsFree(contact, in: tx)
-            contact.updatedAt = now
-            try await tx.contacts.update(contact)
+            let contact = try await update(id, changes, at: now, in: tx)
             try await tx.audit(actor, "contact.update", "contact", id, at: now)
             return ContactView(contact: contact, lastContactedAt: try await tx.contacts.lastContacted([id], asOf: now)[id])
         }
+    }
+
+    /// Applies `changes` to the stored contact `id`; a new title re-derives a derived role.
+    func update(_ id: String, _ changes: ContactChanges, at now: Date, in tx: any Transaction) async throws -> Contact {
+        guard var contact = try await tx.contacts.find(id: id) else { throw ServiceError.notFound(resource: "contact", id: id) }
+        var validator = Validator()
+        if case .clear = changes.name { validator.add("name", "must not be null") }
+        contact.name = (changes.name.applied(to: contact.name) ?? contact.name).trimmingWhitespace()
+        if contact.name.isEmpty { validator.add("name", "must not be blank") }
+        if !changes.email.isKept { contact.email = normalizedEmail(changes.email.applied(to: nil), &validator) }
+        let roleWasDerived = contact.role == ContactRole.derived(fromTitle: contact.title)
+        contact.title = changes.title.applied(to: contact.title)
+        switch changes.role {
+        case .set(let role): contact.role = ContactRole.parse(role, "role", &validator) ?? contact.role
+        case .clear: contact.role = ContactRole.derived(fromTitle: contact.title)
+        case .keep: if roleWasDerived { contact.role = ContactRole.derived(fromTitle: contact.title) }
+        }
+        switch changes.relationshipStrength {
+        case .set(let strength): contact.relationshipStrength = RelationshipStrength.parse(strength, "relationship_strength", &validator) ?? .none
+        case .clear: contact.relationshipStrength = .none
+        case .keep: break
+        }
+        contact.externalID = changes.externalID.applied(to: contact.externalID)
+        checkLengths(name: contact.name, title: contact.title, externalID: contact.externalID, &validator)
+        try validator.check()
+        try await checkEmailIsFree(contact, in: tx)
+        contact.updatedAt = now
+        try await tx.contacts.update(contact)
+        return contact
     }
 
     private func normalizedEmail(_ email: String?, _ validator: inout Validator) -> String? {

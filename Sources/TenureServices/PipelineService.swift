@@ -122,6 +122,16 @@ public struct PipelineService: Sendable {
 
     public func create(_ input: OpportunityInput, by actor: Actor) async throws -> OpportunityView {
         let now = clock.now()
+        let (opportunity, first) = try validated(input, at: now)
+        return try await storage.write { tx in
+            try await insert(opportunity, startingWith: first, in: tx)
+            try await tx.audit(actor, "opportunity.create", "opportunity", opportunity.id, at: now)
+            return try await view(opportunity, asOf: now, in: tx)
+        }
+    }
+
+    /// A new deal from `input`, with the stage it starts in at its `created_at`.
+    func validated(_ input: OpportunityInput, at now: Date) throws -> (Opportunity, StageChange) {
         var validator = Validator()
         validator.required(input.accountID, "account_id")
         let fields = OpportunityFields.validated(
@@ -150,16 +160,17 @@ public struct PipelineService: Sendable {
             createdAt: createdAt,
             at: now
         )
-        let first = StageChange(stage: stage, at: createdAt, lostReason: stage == .closedLost ? input.lostReason : nil)
-        return try await storage.write { tx in
-            try await requireLiveAccount(opportunity.accountID, in: tx)
-            if let externalID = opportunity.externalID { try await tx.lock(.unique("opportunity.external_id:\(externalID)")) }
-            if let externalID = opportunity.externalID, let existing = try await tx.opportunities.find(externalID: externalID) {
-                throw ServiceError.conflict("an opportunity with external_id \(externalID) already exists", existingID: existing.id)
-            }
-            try await tx.insert(opportunity, startingWith: first, by: actor, at: now)
-            return try await view(opportunity, asOf: now, in: tx)
+        return (opportunity, StageChange(stage: stage, at: createdAt, lostReason: stage == .closedLost ? input.lostReason : nil))
+    }
+
+    /// Stores a new deal of a live account; its external id must be new.
+    func insert(_ opportunity: Opportunity, startingWith first: StageChange, in tx: any Transaction) async throws {
+        try await requireLiveAccount(opportunity.accountID, in: tx)
+        if let externalID = opportunity.externalID { try await tx.lock(.unique("opportunity.external_id:\(externalID)")) }
+        if let externalID = opportunity.externalID, let existing = try await tx.opportunities.find(externalID: externalID) {
+            throw ServiceError.conflict("an opportunity with external_id \(externalID) already exists", existingID: existing.id)
         }
+        try await tx.insert(opportunity, startingWith: first)
     }
 
     public func get(_ id: String, asOf: Date) async throws -> OpportunityView {
@@ -212,28 +223,35 @@ public struct PipelineService: Sendable {
         guard changes.stage.isKept else { throw ValidationError("stage", "changes only through POST /v1/opportunities/{id}/stage") }
         let now = clock.now()
         return try await storage.write { tx in
-            guard var opportunity = try await tx.opportunities.find(id: id) else { throw ServiceError.notFound(resource: "opportunity", id: id) }
-            var validator = Validator()
-            for (field, isCleared) in [("name", changes.name.isCleared), ("amount", changes.amount.isCleared), ("type", changes.type.isCleared)]
-            where isCleared {
-                validator.add(field, "must not be null")
-            }
-            let fields = OpportunityFields.validated(
-                name: changes.name.applied(to: opportunity.name),
-                amount: changes.amount.applied(to: opportunity.amount),
-                currency: currency,
-                reportingCurrency: currency,
-                closeDate: changes.closeDate.applied(to: opportunity.closeDate),
-                owner: changes.owner.applied(to: opportunity.owner),
-                type: changes.type.applied(to: opportunity.type.rawValue),
-                validator: &validator
-            )
-            try validator.check()
-            opportunity.apply(fields, at: now)
-            try await tx.opportunities.update(opportunity)
+            let opportunity = try await update(id, changes, at: now, in: tx)
             try await tx.audit(actor, "opportunity.update", "opportunity", id, at: now)
             return try await view(opportunity, asOf: now, in: tx)
         }
+    }
+
+    /// Applies `changes` (never the stage) to the stored deal `id`.
+    func update(_ id: String, _ changes: OpportunityChanges, at now: Date, in tx: any Transaction) async throws -> Opportunity {
+        guard changes.stage.isKept else { throw ValidationError("stage", "changes only through POST /v1/opportunities/{id}/stage") }
+        guard var opportunity = try await tx.opportunities.find(id: id) else { throw ServiceError.notFound(resource: "opportunity", id: id) }
+        var validator = Validator()
+        for (field, isCleared) in [("name", changes.name.isCleared), ("amount", changes.amount.isCleared), ("type", changes.type.isCleared)]
+        where isCleared {
+            validator.add(field, "must not be null")
+        }
+        let fields = OpportunityFields.validated(
+            name: changes.name.applied(to: opportunity.name),
+            amount: changes.amount.applied(to: opportunity.amount),
+            currency: currency,
+            reportingCurrency: currency,
+            closeDate: changes.closeDate.applied(to: opportunity.closeDate),
+            owner: changes.owner.applied(to: opportunity.owner),
+            type: changes.type.applied(to: opportunity.type.rawValue),
+            validator: &validator
+        )
+        try validator.check()
+        opportunity.apply(fields, at: now)
+        try await tx.opportunities.update(opportunity)
+        return opportunity
     }
 
     /// Records a move a person makes now (`API.md`): closed stages are final, `closed_lost` needs a reason, `at` is
@@ -309,11 +327,10 @@ public struct PipelineService: Sendable {
 
 extension Transaction {
     /// Stores a new deal with its first stage (the one it was created in, at its `created_at`).
-    func insert(_ opportunity: Opportunity, startingWith first: StageChange, by actor: Actor, at now: Date) async throws {
+    func insert(_ opportunity: Opportunity, startingWith first: StageChange) async throws {
         try await opportunities.insert(opportunity)
         try await opportunities.addChange(first, to: opportunity.id)
         if first.stage == .closedWon { try await RevenueBook.refresh(opportunity.accountID, in: self) }
-        try await audit(actor, "opportunity.create", "opportunity", opportunity.id, at: now)
     }
 }
 

@@ -16,6 +16,7 @@ public struct Services: Sendable {
     public let health: HealthService
     public let metrics: MetricsService
     public let webhooks: WebhookService
+    public let imports: ImportService
 
     public init(storage: any Storage, clock: Clock, currency: String) {
         self.storage = storage
@@ -32,6 +33,15 @@ public struct Services: Sendable {
         audit = AuditService(storage: storage)
         idempotency = IdempotencyService(storage: storage, clock: clock)
         pipeline = PipelineService(storage: storage, clock: clock, currency: currency)
+        imports = ImportService(
+            storage: storage,
+            clock: clock,
+            currency: currency,
+            accounts: accounts,
+            contacts: contacts,
+            pipeline: pipeline,
+            activities: activities
+        )
         webhooks = WebhookService(
             storage: storage,
             clock: clock,

@@ -4,11 +4,14 @@ import NIOCore
 /// The kind of body a route reads.
 enum BodyKind: Sendable {
     case json, xml
+    /// A CSV file, as itself or as a form's `file` part.
+    case csv
 
     func accepts(_ mediaType: String) -> Bool {
         switch self {
         case .json: mediaType == "application/json" || mediaType.hasSuffix("+json")
         case .xml: mediaType == "text/xml" || mediaType == "application/xml" || mediaType.hasSuffix("+xml")
+        case .csv: ["text/csv", "application/csv", "text/plain", "multipart/form-data"].contains(mediaType)
         }
     }
 
@@ -16,6 +19,7 @@ enum BodyKind: Sendable {
         switch self {
         case .json: "application/json"
         case .xml: "text/xml"
+        case .csv: "text/csv or multipart/form-data"
         }
     }
 }

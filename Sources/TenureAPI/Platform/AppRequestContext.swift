@@ -17,5 +17,5 @@ struct AppRequestContext: RequestContext {
     }
 
     /// Bodies are read by `BodyMiddleware` with each route's own limit.
-    var maxUploadSize: Int { RouteGuard.bulkBodyLimit }
+    var maxUploadSize: Int { RouteGuard.importBodyLimit }
 }

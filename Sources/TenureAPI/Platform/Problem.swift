@@ -11,7 +11,7 @@ struct Problem: Error, Encodable, Sendable {
     var title: String
     var status: Int
     var detail: String?
-    var errors: [FieldError]?
+    var errors: [Item]?
     var existingId: String?
     var requestId: String?
     /// Extra response headers (`Allow` on a 405).
@@ -19,12 +19,20 @@ struct Problem: Error, Encodable, Sendable {
 
     enum CodingKeys: String, CodingKey { case type, title, status, detail, errors, existingId, requestId }
 
+    /// One error of `errors`: a field's, or an import row's (with the row and column a spreadsheet shows).
+    struct Item: Encodable, Sendable {
+        var row: Int?
+        var column: String?
+        var field: String?
+        var message: String
+    }
+
     init(_ status: HTTPResponse.Status, _ slug: String, detail: String?, errors: [FieldError]? = nil, existingID: String? = nil) {
         self.type = "https://tenure.dev/problems/\(slug)"
         self.title = status.reasonPhrase
         self.status = status.code
         self.detail = detail
-        self.errors = errors
+        self.errors = errors?.map { Item(field: $0.field, message: $0.message) }
         self.existingId = existingID
     }
 
@@ -45,6 +53,13 @@ extension Problem {
             self.init(.notFound, "not-found", detail: "No \(resource) has the id \(id).")
         case ServiceError.conflict(let detail, let existingID):
             self.init(.conflict, "conflict", detail: detail, existingID: existingID)
+        case let rejected as ImportRejected:
+            self.init(.unprocessableContent, "import-invalid", detail: "Rows of the import are invalid; nothing was stored.")
+            errors = rejected.report.errors.map { Item(row: $0.row, column: $0.column, field: $0.field, message: $0.message) }
+        case let unreadable as UnreadableImport:
+            self.init(.badRequest, "malformed-csv", detail: unreadable.reason)
+        case let tooLarge as ImportTooLarge:
+            self.init(.contentTooLarge, "import-too-large", detail: tooLarge.reason)
         case let error as StorageUnavailable:
             _ = error
             self.init(.serviceUnavailable, "storage-unavailable", detail: "Storage is unavailable; retry later.")

@@ -36,6 +36,7 @@ public struct TimelineItem: Sendable, Equatable {
 
 public protocol ActivityRecords {
     func insert(_ activities: [Activity]) async throws
+    func exists(id: String) async throws -> Bool
     func list(_ filter: ActivityFilter, _ page: PageRequest) async throws -> Page<Activity>
     /// Newest first; the cursor key is the item's time in milliseconds.
     func timeline(accountID: String, _ page: PageRequest) async throws -> Page<TimelineItem>

@@ -19,6 +19,8 @@ public protocol ContactRecords {
     func insert(_ contact: Contact) async throws
     func update(_ contact: Contact) async throws
     func find(id: String) async throws -> Contact?
+    /// The first contact with `externalID` (external ids of contacts are not unique).
+    func find(externalID: String) async throws -> Contact?
     func find(accountID: String, email: String) async throws -> Contact?
     func list(_ filter: ContactFilter, _ page: PageRequest) async throws -> Page<Contact>
     func of(account accountID: String) async throws -> [Contact]

@@ -208,7 +208,8 @@ public struct CRMSync: Sendable {
             at: now
         )
         opportunity.crmSyncedAt = occurredAt
-        try await tx.insert(opportunity, startingWith: StageChange(stage: .prospecting, at: createdAt), by: Self.actor, at: now)
+        try await tx.insert(opportunity, startingWith: StageChange(stage: .prospecting, at: createdAt))
+        try await tx.audit(Self.actor, "opportunity.create", "opportunity", opportunity.id, at: now)
         return opportunity
     }
 
