@@ -32,6 +32,30 @@ public struct CRMReadContext: Sendable {
 
     /// A deal's currency, lowercased; the reporting currency when none is given.
     func currency(_ value: JSONValue) -> String { value.crmText?.lowercased() ?? currency }
+
+    /// Where a CRM keeps a deal's fields, under its own names (`createdAt`: the first present wins).
+    struct DealFieldNames {
+        var name: String
+        var amount: String
+        var currency: String
+        var closeDate: String
+        var createdAt: [String]
+        var owner: String
+    }
+
+    /// The deal `id` read from `fields` (`path` prefixes the names in errors): its amount in major units of its currency,
+    /// a creation time never after the receipt of `event`.
+    func deal(_ id: String, _ fields: JSONValue, _ names: DealFieldNames, path: String = "", of event: WebhookEvent) throws -> CRMChange.Deal {
+        let currency = currency(fields[names.currency])
+        var deal = CRMChange.Deal(externalID: id)
+        deal.name = fields[names.name].crmText
+        deal.amount = try fields[names.amount].crmAmount(path + names.amount, currency: currency)
+        deal.currency = currency
+        deal.closeDate = fields[names.closeDate].crmDate
+        deal.createdAt = names.createdAt.lazy.compactMap { fields[$0].crmTime }.first.map { min($0, event.receivedAt) }
+        deal.owner = fields[names.owner].crmText
+        return deal
+    }
 }
 
 extension CRMFormat {

@@ -15,6 +15,14 @@ public struct HubSpotEvent: CRMFormat {
     public static let crm = CRM.hubspot
     public static let maxEvents = 100
     static let workflowType = "workflow.deal"
+    static let dealFields = CRMReadContext.DealFieldNames(
+        name: "dealname",
+        amount: "amount",
+        currency: "deal_currency_code",
+        closeDate: "closedate",
+        createdAt: ["createdate", "created_at"],
+        owner: "hubspot_owner_id"
+    )
 
     public init() {}
 
@@ -98,15 +106,7 @@ public struct HubSpotEvent: CRMFormat {
             company.domain = properties["company_domain"].crmText
             change.company = company
         }
-        let currency = context.currency(properties["deal_currency_code"])
-        var deal = CRMChange.Deal(externalID: dealID)
-        deal.name = properties["dealname"].crmText
-        deal.amount = try properties["amount"].crmAmount("amount", currency: currency)
-        deal.currency = currency
-        deal.closeDate = properties["closedate"].crmDate
-        deal.createdAt = (properties["createdate"].crmTime ?? properties["created_at"].crmTime).map { min($0, event.receivedAt) }
-        deal.owner = properties["hubspot_owner_id"].crmText
-        change.deal = deal
+        change.deal = try context.deal(dealID, properties.object, Self.dealFields, of: event)
         if let name = properties["dealstage"].crmText {
             let stage = try context.stage(name, of: Self.crm)
             change.stage = CRMChange.Stage(stage, lostReason: properties["closed_lost_reason"].crmText ?? StageChange.unspecifiedLostReason)

@@ -10,6 +10,14 @@ public struct PipedriveEvent: CRMFormat {
     /// v2's actions, with v1's names for the same.
     static let creates: Set<String> = ["create", "added"]
     static let changes: Set<String> = ["change", "updated"]
+    static let dealFields = CRMReadContext.DealFieldNames(
+        name: "title",
+        amount: "value",
+        currency: "currency",
+        closeDate: "expected_close_date",
+        createdAt: ["add_time"],
+        owner: "owner_id"
+    )
 
     public init() {}
 
@@ -85,15 +93,7 @@ public struct PipedriveEvent: CRMFormat {
                 company.name = data["org_id"]["name"].crmText
                 change.company = company
             }
-            let currency = context.currency(data["currency"])
-            var deal = CRMChange.Deal(externalID: id)
-            deal.name = data["title"].crmText
-            deal.amount = try data["value"].crmAmount("data.value", currency: currency)
-            deal.currency = currency
-            deal.owner = data["owner_id"].crmText
-            deal.createdAt = data["add_time"].crmTime.map { min($0, event.receivedAt) }
-            deal.closeDate = data["expected_close_date"].crmDate
-            change.deal = deal
+            change.deal = try context.deal(id, data, Self.dealFields, path: "data.", of: event)
             switch data["status"].crmText {
             case "won": change.stage = CRMChange.Stage(.closedWon)
             case "lost": change.stage = CRMChange.Stage(.closedLost, lostReason: data["lost_reason"].crmText ?? StageChange.unspecifiedLostReason)

@@ -14,6 +14,14 @@ public struct SalesforceNotification: CRMFormat {
     static let envelopeNamespace = "http://schemas.xmlsoap.org/soap/envelope/"
     static let outboundNamespace = "http://soap.sforce.com/2005/09/outbound"
     static let instanceNamespace = "http://www.w3.org/2001/XMLSchema-instance"
+    static let dealFields = CRMReadContext.DealFieldNames(
+        name: "Name",
+        amount: "Amount",
+        currency: "CurrencyIsoCode",
+        closeDate: "CloseDate",
+        createdAt: ["CreatedDate"],
+        owner: "OwnerId"
+    )
 
     public init() {}
 
@@ -103,15 +111,7 @@ public struct SalesforceNotification: CRMFormat {
         case "Opportunity":
             guard let id = fields["Id"].crmText else { throw ValidationError("Id", "is required") }
             change.company = fields["AccountId"].crmText.map(company)
-            let currency = context.currency(fields["CurrencyIsoCode"])
-            var deal = CRMChange.Deal(externalID: id)
-            deal.name = fields["Name"].crmText
-            deal.amount = try fields["Amount"].crmAmount("Amount", currency: currency)
-            deal.currency = currency
-            deal.closeDate = fields["CloseDate"].crmDate
-            deal.createdAt = fields["CreatedDate"].crmTime.map { min($0, event.receivedAt) }
-            deal.owner = fields["OwnerId"].crmText
-            change.deal = deal
+            change.deal = try context.deal(id, fields, Self.dealFields, of: event)
             let reason = context.mapping.lostReasonField.flatMap { fields[$0].crmText } ?? StageChange.unspecifiedLostReason
             if fields["IsClosed"].crmText == "true" {
                 change.stage = CRMChange.Stage(fields["IsWon"].crmText == "true" ? .closedWon : .closedLost, lostReason: reason)
