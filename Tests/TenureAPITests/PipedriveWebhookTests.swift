@@ -136,3 +136,16 @@ import Testing
         }
     }
 }
+
+extension PipedriveWebhookTests {
+    @Test func anOversizedDeliveryIs413AndStoresNothing() async throws {
+        try await TestApp.run { app in
+            let before = try await app.snapshot()
+            var body = CRMDeliveries.pipedriveDeal(deal: Self.number(), status: "won", at: t0, organization: Self.number())
+            body.removeLast()
+            body += #", "padding": ""# + String(repeating: "x", count: 1 << 20) + #""}"#
+            #expect(try await CRMDeliveries.pipedrive(app, body).status == .contentTooLarge)
+            #expect(try await app.snapshot() == before)
+        }
+    }
+}
