@@ -183,8 +183,8 @@ public struct AccountService: Sendable {
     }
 
     private func checkUnique(_ fields: AccountFields, except id: String?, in tx: any Transaction) async throws {
-        if let domain = fields.domain { try await tx.lock(.unique("account.domain:\(domain)")) }
-        if let externalID = fields.externalID { try await tx.lock(.unique("account.external_id:\(externalID)")) }
+        if let domain = fields.domain { try await tx.lock(.accountDomain(domain)) }
+        if let externalID = fields.externalID { try await tx.lock(.accountExternalID(externalID)) }
         if let domain = fields.domain, let existing = try await tx.accounts.find(domain: domain), existing.id != id {
             throw ServiceError.conflict("an account with domain \(domain) already exists", existingID: existing.id)
         }

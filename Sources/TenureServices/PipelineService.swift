@@ -166,7 +166,7 @@ public struct PipelineService: Sendable {
     /// Stores a new deal of a live account; its external id must be new.
     func insert(_ opportunity: Opportunity, startingWith first: StageChange, in tx: any Transaction) async throws {
         try await requireLiveAccount(opportunity.accountID, in: tx)
-        if let externalID = opportunity.externalID { try await tx.lock(.unique("opportunity.external_id:\(externalID)")) }
+        if let externalID = opportunity.externalID { try await tx.lock(.opportunityExternalID(externalID)) }
         if let externalID = opportunity.externalID, let existing = try await tx.opportunities.find(externalID: externalID) {
             throw ServiceError.conflict("an opportunity with external_id \(externalID) already exists", existingID: existing.id)
         }

@@ -72,4 +72,11 @@ public enum WriteLock: Hashable, Sendable {
     /// A value that must be unique (e.g. `account.domain:acme.com`), while it is looked up and claimed: a second writer
     /// waits, then finds the first one's record and answers 409 with its id rather than the bare unique violation.
     case unique(String)
+
+    /// An account's domain, while it is looked up and claimed (by the API, an import or a CRM).
+    static func accountDomain(_ domain: String) -> WriteLock { .unique("account.domain:\(domain)") }
+    /// An account's external id, the same way.
+    static func accountExternalID(_ externalID: String) -> WriteLock { .unique("account.external_id:\(externalID)") }
+    /// A deal's external id, while it is looked up and created (or, for a CRM event, left waiting for it).
+    static func opportunityExternalID(_ externalID: String) -> WriteLock { .unique("opportunity.external_id:\(externalID)") }
 }

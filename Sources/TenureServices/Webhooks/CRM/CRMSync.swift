@@ -33,7 +33,8 @@ public struct CRMSync: Sendable {
         }
         let account = try await change.company.asyncFlatMap { try await upsertAccount($0, at: change.occurredAt, in: tx) }
         guard let deal = change.deal else { return .processed }
-        try await tx.lock(Self.lock(deal: deal.externalID))
+        // Held while the deal is looked up and then created or left waiting: one of two writers sees the other's commit.
+        try await tx.lock(.opportunityExternalID(deal.externalID))
         let existing = try await tx.opportunities.find(externalID: deal.externalID)
         guard let accountID = account?.id ?? existing?.accountID else {
             switch change.withoutCompany {
@@ -82,9 +83,6 @@ public struct CRMSync: Sendable {
         return .processed
     }
 
-    /// Held while a deal is looked up and then created or left waiting: one of two writers always sees the other's commit.
-    static func lock(deal externalID: String) -> WriteLock { .unique("opportunity.external_id:\(externalID)") }
-
     /// What an event waiting for the deal `externalID` to appear waits for.
     static func waitingKey(deal externalID: String) -> String { "crm.deal:\(externalID)" }
 
@@ -102,8 +100,8 @@ public struct CRMSync: Sendable {
         let segment = Segment.parse(company.segment, "account.segment", &validator)
         if company.externalID == nil, domain == nil { validator.add("account.external_id", "or account.domain is required") }
         try validator.check()
-        if let domain { try await tx.lock(.unique("account.domain:\(domain)")) }
-        if let externalID = company.externalID { try await tx.lock(.unique("account.external_id:\(externalID)")) }
+        if let domain { try await tx.lock(.accountDomain(domain)) }
+        if let externalID = company.externalID { try await tx.lock(.accountExternalID(externalID)) }
         var existing = try await company.externalID.asyncFlatMap { try await tx.accounts.find(externalID: $0) }
         if existing == nil, let domain { existing = try await tx.accounts.find(domain: domain) }
         let now = clock.now()
