@@ -108,6 +108,41 @@ public struct CRMMapping: Sendable, Equatable {
     }
 }
 
+/// `{crm: {"stages": {name: stage}, "lostReasonField": …}}`: the stored form, and (with snake_case keys) the API's.
+extension CRMMapping: Codable {
+    public init(from decoder: any Decoder) throws {
+        self = .defaults
+        for (name, table) in try decoder.singleValueContainer().decode([String: Table].self) {
+            if let crm = CRM(rawValue: name) { tables[crm] = table }
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(Dictionary(uniqueKeysWithValues: CRM.allCases.map { ($0.rawValue, self[$0]) }))
+    }
+}
+
+extension CRMMapping.Table: Codable {
+    enum CodingKeys: String, CodingKey {
+        case stages, lostReasonField
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            stages: try container.decode([String: PipelineStage].self, forKey: .stages),
+            lostReasonField: try container.decodeIfPresent(String.self, forKey: .lostReasonField)
+        )
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(stages, forKey: .stages)
+        try container.encodeIfPresent(lostReasonField, forKey: .lostReasonField)
+    }
+}
+
 extension String {
     /// Nil for the empty string.
     public var nilIfEmpty: String? { isEmpty ? nil : self }

@@ -15,10 +15,10 @@ struct ImportController {
             try .json(ReportBody(try await imports.run(try Self.request(call), by: call.actor)))
         }
         routes.get("/v1/settings/import-mappings", gate.read) { _ in
-            try .json(MappingsBody(try await imports.mappings()))
+            try .json(try await imports.mappings())
         }
         routes.put("/v1/settings/import-mappings", gate.admin) { call in
-            try .json(MappingsBody(try await imports.replaceMappings(try Self.mappings(call.body), by: call.actor)))
+            try .json(try await imports.replaceMappings(try Self.mappings(call.body), by: call.actor))
         }
         return routes
     }
@@ -136,19 +136,6 @@ struct ImportController {
             columns = Dictionary(report.columns.map { ($0.header, $0.field) }, uniquingKeysWith: { first, _ in first })
             ignoredColumns = report.ignoredColumns
             errors = report.errors.map { ErrorBody(row: $0.row, column: $0.column, field: $0.field, message: $0.message) }
-        }
-    }
-
-    struct MappingsBody: Encodable, Sendable {
-        struct Mapping: Encodable, Sendable {
-            var object: String
-            var columns: [String: String?]
-        }
-
-        var mappings: [String: Mapping]
-
-        init(_ saved: ImportMappings) {
-            mappings = saved.mappings.mapValues { Mapping(object: $0.object.rawValue, columns: $0.columns) }
         }
     }
 }

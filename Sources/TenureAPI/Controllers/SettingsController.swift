@@ -28,40 +28,12 @@ struct SettingsController {
             try .json(PipelineSettingsBody(try await pipeline.updateSettings(try call.decode(PipelineSettingsInput.self), by: call.actor)))
         }
         routes.get("/v1/settings/crm-mapping", gate.read) { _ in
-            try .json(CRMMappingBody(try await webhooks.crmMapping()))
+            try .json(try await webhooks.crmMapping())
         }
         routes.put("/v1/settings/crm-mapping", gate.admin) { call in
-            try .json(CRMMappingBody(try await webhooks.updateCRMMapping(try Self.crmMappingInput(call.body), by: call.actor)))
+            try .json(try await webhooks.updateCRMMapping(try Self.crmMappingInput(call.body), by: call.actor))
         }
         return routes
-    }
-
-    /// `{crm: {"stages": {name: stage}, "lost_reason_field": …}}`, each CRM in the order of `CRM.allCases`.
-    struct CRMMappingBody: Encodable, Sendable {
-        struct Table: Encodable, Sendable {
-            var stages: [String: String]
-            var lostReasonField: String?
-        }
-
-        let mapping: CRMMapping
-
-        init(_ mapping: CRMMapping) { self.mapping = mapping }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CRMKey.self)
-            for crm in CRM.allCases {
-                let table = mapping[crm]
-                try container.encode(Table(stages: table.stages.mapValues(\.rawValue), lostReasonField: table.lostReasonField), forKey: CRMKey(crm))
-            }
-        }
-
-        struct CRMKey: CodingKey {
-            let stringValue: String
-            var intValue: Int? { nil }
-            init(_ crm: CRM) { stringValue = crm.rawValue }
-            init?(stringValue: String) { self.stringValue = stringValue }
-            init?(intValue: Int) { nil }
-        }
     }
 
     /// The PUT body's tables, with every wrong type named by its path (422) before any is applied. `lost_reason_field`

@@ -172,7 +172,7 @@ public struct WebhookService: Sendable {
         let now = clock.now()
         return try await storage.write { tx in
             let mapping = try await CRMMappingSettings.load(in: tx).replacing(input)
-            try await tx.replaceSettings(CRMMappingSettings.stored(mapping), as: CRMMappingSettings.name, by: actor, at: now)
+            try await tx.replaceSettings(mapping, as: CRMMappingSettings.name, by: actor, at: now)
             for crm in CRM.allCases where input[crm.rawValue] != nil {
                 guard let source = WebhookSource(rawValue: crm.rawValue) else { continue }
                 for event in try await tx.webhookEvents.failed(source: source, errorPrefix: "unmapped_stage") {

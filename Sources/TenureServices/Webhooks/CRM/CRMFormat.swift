@@ -86,48 +86,16 @@ struct CRMFormatHandler<Format: CRMFormat>: WebhookEventHandler {
     }
 }
 
-/// Where the stage maps are stored, and their stored form (the shape of `GET /v1/settings/crm-mapping`).
+/// Where the stage maps are stored (in the shape of `GET /v1/settings/crm-mapping`).
 enum CRMMappingSettings {
     static let name = "crm_mapping"
-
-    struct Stored: Codable {
-        struct Table: Codable {
-            var stages: [String: String]
-            var lostReasonField: String?
-        }
-
-        var tables: [String: Table]
-    }
 
     /// The stored value last decoded: every CRM event reads the mapping, and decoding it each time showed.
     private static let lastDecoded = LastDecoded()
 
     static func load(in tx: any Transaction) async throws -> CRMMapping {
         guard let stored = try await tx.settings.value(name) else { return .defaults }
-        return try lastDecoded.value(of: stored) { try decode(stored) }
-    }
-
-    static func decode(_ stored: [UInt8]) throws -> CRMMapping {
-        let decoded = try JSONDecoder().decode(Stored.self, from: Data(stored))
-        var mapping = CRMMapping.defaults
-        for (key, table) in decoded.tables {
-            guard let crm = CRM(rawValue: key) else { continue }
-            mapping.tables[crm] = CRMMapping.Table(
-                stages: table.stages.compactMapValues(PipelineStage.init(rawValue:)),
-                lostReasonField: table.lostReasonField
-            )
-        }
-        return mapping
-    }
-
-    static func stored(_ mapping: CRMMapping) -> Stored {
-        Stored(
-            tables: Dictionary(
-                uniqueKeysWithValues: mapping.tables.map { crm, table in
-                    (crm.rawValue, Stored.Table(stages: table.stages.mapValues(\.rawValue), lostReasonField: table.lostReasonField))
-                }
-            )
-        )
+        return try lastDecoded.value(of: stored) { try JSONDecoder().decode(CRMMapping.self, from: Data(stored)) }
     }
 }
 
