@@ -64,14 +64,9 @@ struct ImportController {
         guard case .object(let object)? = JSONValue.parse(Array(text.utf8)) else {
             throw Problem.badRequest("must be a JSON object of header → field or null", field: "columns")
         }
-        var columns: [String: String?] = [:]
-        for (header, value) in object.dictionary {
-            switch value {
-            case .string(let field): columns[header] = .some(field)
-            case .null: columns[header] = .some(nil)
-            default: throw Problem.badRequest("must map each header to a field name or null", field: "columns")
-            }
-        }
+        var validator = Validator()
+        let columns = object.textMembers(at: "columns", allowingNull: true, &validator)
+        guard validator.errors.isEmpty else { throw Problem.badRequest("must map each header to a field name or null", field: "columns") }
         return columns
     }
 
@@ -88,14 +83,7 @@ struct ImportController {
             }
             var columns: [String: String?]?
             if case .object(let given)? = mapping["columns"] {
-                columns = [:]
-                for (header, field) in given.dictionary {
-                    switch field {
-                    case .string(let text): columns?[header] = .some(text)
-                    case .null: columns?[header] = .some(nil)
-                    default: validator.add("mappings.\(name).columns.\(header)", "must be a field name or null")
-                    }
-                }
+                columns = given.textMembers(at: "mappings.\(name).columns", allowingNull: true, &validator)
             } else if mapping["columns"] != nil {
                 validator.add("mappings.\(name).columns", "must be an object of header → field or null")
             }

@@ -52,9 +52,7 @@ struct SettingsController {
             }
             var stages: [String: String]?
             switch table["stages"] {
-            case .object(let given)?:
-                stages = given.dictionary.compactMapValues(\.string)
-                for (key, stage) in given.dictionary where stage.string == nil { validator.add("\(name).stages.\(key)", "must be a string") }
+            case .object(let given)?: stages = given.textMembers(at: "\(name).stages", allowingNull: false, &validator).compactMapValues { $0 }
             case nil, .null?: stages = nil
             default: validator.add("\(name).stages", "must be an object")
             }

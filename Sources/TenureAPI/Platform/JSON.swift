@@ -113,3 +113,19 @@ struct ListBody<Item: Encodable & Sendable>: Encodable, Sendable {
     var data: [Item]
     @Nullable var nextCursor: String?
 }
+
+extension JSONObject {
+    /// Each member as text, or nil for a null where `allowingNull`; any other member is added to `validator` at
+    /// `path.key` (settings and mappings that name things by text).
+    func textMembers(at path: String, allowingNull: Bool, _ validator: inout Validator) -> [String: String?] {
+        var members: [String: String?] = [:]
+        for (key, value) in dictionary {
+            switch value {
+            case .string(let text): members[key] = .some(text)
+            case .null where allowingNull: members[key] = .some(nil)
+            default: validator.add("\(path).\(key)", allowingNull ? "must be a string or null" : "must be a string")
+            }
+        }
+        return members
+    }
+}
