@@ -108,21 +108,6 @@ struct CRMWebhookController {
     }
 }
 
-extension WebhookService.Outcome {
-    /// The status a sender is told: `duplicate`, or the event's.
-    var status: String {
-        switch self {
-        case .duplicate: "duplicate"
-        case .applied(let event), .failed(let event, _): event.status.rawValue
-        }
-    }
-
-    var error: String? {
-        if case .failed(let event, _) = self { return event.error }
-        return nil
-    }
-}
-
 extension HTTPField.Name {
     static let hubspotSignature = Self("X-HubSpot-Signature-v3")!
     static let hubspotTimestamp = Self("X-HubSpot-Request-Timestamp")!

@@ -92,17 +92,9 @@ struct WebhookController {
 
     /// 200 with the status, or 422 for a failed (stored) event.
     static func reply(to outcome: WebhookService.Outcome, source: WebhookSource, _ counters: WebhookCounters) throws -> Reply {
-        switch outcome {
-        case .duplicate:
-            counters.count(source, "duplicate")
-            return statusReply("duplicate")
-        case .applied(let event):
-            counters.count(source, event.status.rawValue)
-            return statusReply(event.status.rawValue)
-        case .failed(_, let error):
-            counters.count(source, "failed")
-            throw error
-        }
+        counters.count(source, outcome.status)
+        if case .failed(_, let error) = outcome { throw error }
+        return statusReply(outcome.status)
     }
 }
 
@@ -155,4 +147,20 @@ extension HTTPField.Name {
     static let webhookTimestamp = Self("webhook-timestamp")!
     static let webhookSignature = Self("webhook-signature")!
     static let stripeSignature = Self("Stripe-Signature")!
+}
+
+extension WebhookService.Outcome {
+    /// The status a sender is told: `duplicate`, or the event's.
+    var status: String {
+        switch self {
+        case .duplicate: "duplicate"
+        case .applied(let event), .failed(let event, _): event.status.rawValue
+        }
+    }
+
+    /// A failed event's stored error.
+    var error: String? {
+        if case .failed(let event, _) = self { return event.error }
+        return nil
+    }
 }

@@ -91,9 +91,7 @@ struct CSVExport {
                 cells[prefix] = cell(value)
                 return
             }
-            for (key, member) in object.members where cells[prefix.isEmpty ? key : "\(prefix).\(key)"] == nil {
-                flatten(member, prefix: prefix.isEmpty ? key : "\(prefix).\(key)", into: &cells, order: &order)
-            }
+            for (key, member) in object.members { flatten(member, prefix: prefix.isEmpty ? key : "\(prefix).\(key)", into: &cells, order: &order) }
         }
 
         static func cell(_ value: JSONValue) -> CSVWriter.Cell {
