@@ -124,17 +124,22 @@ struct ImportRun {
         for row in table.rows {
             do {
                 try await tx.nested { try await importRow(row) }
-            } catch let error as ValidationError {
-                report.errors += row.errors(error)
-            } catch let error as RowFailure {
-                report.errors.append(error.error)
-            } catch ServiceError.conflict(let detail, _) {
-                report.errors.append(row.error(nil, detail))
-            } catch ServiceError.notFound(let resource, let id) {
-                report.errors.append(row.error(nil, "no \(resource) has the id \(id)"))
+            } catch {
+                try record(error, of: row)
             }
         }
         return report
+    }
+
+    /// Adds what a row's failure says to the report's errors; a failure of anything but the row is thrown on.
+    private mutating func record(_ error: any Error, of row: ImportRow) throws {
+        switch error {
+        case let error as ValidationError: report.errors += row.errors(error)
+        case let error as RowFailure: report.errors.append(error.error)
+        case ServiceError.conflict(let detail, _): report.errors.append(row.error(nil, detail))
+        case ServiceError.notFound(let resource, let id): report.errors.append(row.error(nil, "no \(resource) has the id \(id)"))
+        default: throw error
+        }
     }
 
     /// A problem of one row, where `ValidationError` does not say enough.
@@ -419,10 +424,8 @@ struct ImportRun {
                 )
                 try await service.activities.checkReferences(activity, knownAccounts: &knownAccounts, in: tx)
                 valid.append(activity)
-            } catch let error as ValidationError {
-                report.errors += row.errors(error)
-            } catch let error as RowFailure {
-                report.errors.append(error.error)
+            } catch {
+                try record(error, of: row)
             }
         }
         guard report.valid else { return }

@@ -75,6 +75,7 @@ public struct CRMSync: Sendable {
             handler: StripeEventHandler(currency: currency, clock: clock)
         )
         if existing == nil {
+            let handlers = self.handlers
             for event in try await tx.webhookEvents.pending(waitingFor: Self.waitingKey(deal: deal.externalID)) {
                 guard let handler = handlers[event.source] else { continue }
                 _ = try await WebhookService.apply(event, handler.prepare(event), in: tx)
