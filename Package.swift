@@ -10,11 +10,12 @@ let swiftSettings: [SwiftSetting] = [
 let migrationFiles = [
     "0001_foundation.sql", "0002_pipeline.sql", "0003_revenue.sql", "0004_health.sql", "0005_case_changes.sql",
     "0006_read_indexes.sql", "0007_contracts_version.sql", "0008_summary_reads.sql", "0009_snapshot_key.sql", "0010_integrations.sql",
+    "0011_events.sql",
 ]
 
 /// Every `migrations/postgres/NNNN_name.sql`: a baseline equal to SQLite's schema after 0009, then the same numbers and
 /// names as SQLite's, listed here and in `migrations/postgres/Migrations.swift`.
-let postgresMigrationFiles = ["0009_baseline.sql", "0010_integrations.sql"]
+let postgresMigrationFiles = ["0009_baseline.sql", "0010_integrations.sql", "0011_events.sql"]
 
 let package = Package(
     name: "tenure",
@@ -27,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
@@ -77,6 +79,7 @@ let package = Package(
             name: "TenureAPI",
             dependencies: [
                 "TenureCore", "TenureJSON", "TenureServices",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -19,6 +19,10 @@ public protocol AppArguments: Sendable {
     var dailyEvaluation: Bool { get }
     /// Seconds after which a connection with nothing to read or write is closed.
     var idleTimeout: Int { get }
+    /// Outbound webhooks: private targets, retry scale (`TENURE_WEBHOOK_ALLOW_PRIVATE`, `TENURE_WEBHOOK_RETRY_SCALE`).
+    var outbound: OutboundSettings { get }
+    /// Send webhooks from this process (a node may leave it to others).
+    var deliversWebhooks: Bool { get }
     /// Chart.js for the dashboard page (Debian's `libjs-chart.js`); without it the page shows numbers and tables only.
     var chartJSPath: String { get }
 }
@@ -28,6 +32,8 @@ extension AppArguments {
     public var dailyEvaluation: Bool { true }
     public var chartJSPath: String { debianChartJSPath }
     public var idleTimeout: Int { 60 }
+    public var outbound: OutboundSettings { OutboundSettings() }
+    public var deliversWebhooks: Bool { true }
 }
 
 /// Builds the whole server over the storage `openStorage` gives (opened after the metrics system starts, since a
@@ -40,7 +46,7 @@ public func buildApplication(
     var logger = Logger(label: "tenure")
     logger.logLevel = arguments.logLevel
     let storage = try await openStorage(logger)
-    let services = Services(storage: storage, clock: arguments.clock, currency: arguments.currency)
+    let services = Services(storage: storage, clock: arguments.clock, currency: arguments.currency, outbound: arguments.outbound)
     if let secret = arguments.bootstrapAdminKey, !secret.isEmpty, try await services.keys.bootstrapAdmin(secret: secret) {
         logger.notice("keys.bootstrap_admin_created")
     }
@@ -50,8 +56,9 @@ public func buildApplication(
         router: router,
         server: .http1(configuration: .init(idleTimeout: .seconds(Int64(arguments.idleTimeout)))),
         configuration: .init(address: .hostname(arguments.host, port: arguments.port), serverName: "Tenure"),
-        // Shut down in reverse order: the daily evaluation stops before the storage closes.
+        // Shut down in reverse order: the daily evaluation and the webhook deliveries stop before the storage closes.
         services: [StorageService(storage: storage, logger: logger)]
+            + (arguments.deliversWebhooks ? [deliveryWorker(services, arguments, logger: logger)] : [])
             + (arguments.dailyEvaluation ? [DailyEvaluationService(health: services.health, clock: arguments.clock, logger: logger)] : []),
         logger: logger
     )
@@ -78,6 +85,16 @@ func buildRouter(_ services: Services, _ arguments: some AppArguments) -> Router
     return router
 }
 
+func deliveryWorker(_ services: Services, _ arguments: some AppArguments, logger: Logger) -> DeliveryWorker {
+    DeliveryWorker(
+        queue: services.deliveries,
+        rendering: EventRendering(log: services.events),
+        sender: WebhookSender(allowPrivate: arguments.outbound.allowPrivate),
+        clock: arguments.clock,
+        logger: logger
+    )
+}
+
 /// Every controller's routes.
 func controllers(_ services: Services, _ gate: Gate, webhookSecrets: WebhookSecrets, chartJSPath: String) -> [RouteCollection<AppRequestContext>] {
     let counters = WebhookCounters()
@@ -97,6 +114,8 @@ func controllers(_ services: Services, _ gate: Gate, webhookSecrets: WebhookSecr
         HealthController(health: services.health, gate: gate).routes,
         WebhookController(webhooks: services.webhooks, secrets: webhookSecrets, gate: gate, counters: counters).routes,
         CRMWebhookController(webhooks: services.webhooks, secrets: webhookSecrets, gate: gate, counters: counters).routes,
+        EventController(log: services.events, gate: gate).routes,
+        WebhookEndpointController(endpoints: services.webhookEndpoints, gate: gate).routes,
     ]
 }
 

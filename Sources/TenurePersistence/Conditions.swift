@@ -15,6 +15,11 @@ struct Conditions {
         parameters.append(contentsOf: values)
     }
 
+    mutating func add(_ clause: String, values: [any SQLiteBindable]) {
+        clauses.append(clause)
+        parameters.append(contentsOf: values)
+    }
+
     mutating func add(_ clause: String, ifPresent value: (any SQLiteBindable)?) {
         if let value { add(clause, value) }
     }

@@ -112,6 +112,8 @@ struct SQLHealthRecords: HealthRecords {
             SELECT day FROM health_scores x WHERE x.account_id = accounts.id AND x.evaluated_at <= ? ORDER BY day DESC LIMIT 1)
         """
 
+    func flag(id: String) async throws -> RiskFlag? { try await db.first("SELECT * FROM risk_flags WHERE id = ?", [id], Self.decodeFlag) }
+
     func openFlags(account accountID: String) async throws -> [RiskFlag] {
         try await db.map("SELECT * FROM risk_flags WHERE account_id = ? AND closed_at IS NULL ORDER BY seq", [accountID], Self.decodeFlag)
     }

@@ -20,6 +20,8 @@ struct SQLPaymentRecords: PaymentRecords {
         )
     }
 
+    func find(id: String) async throws -> Payment? { try await db.first("SELECT * FROM payments WHERE id = ?", [id], decode) }
+
     func find(stripe status: PaymentStatus, externalID: String) async throws -> Payment? {
         try await db.first(
             "SELECT * FROM payments WHERE source = 'stripe' AND status = ? AND external_id = ?",

@@ -10,15 +10,18 @@ package struct SQLTransaction: Transaction {
     var caches: ReadCaches?
     /// SQLite's writer's copy of each subscription's snapshots, with the writer's connection, in its write transactions.
     var writerSnapshots: (connection: Connection, lists: WriterSnapshotLists)?
+    /// The events of a write (a read records none).
+    package let outbox: EventOutbox
 
-    package init(db: any SQLConnection, snapshots: SnapshotMemo, caches: ReadCaches? = nil) {
+    package init(db: any SQLConnection, snapshots: SnapshotMemo, caches: ReadCaches? = nil, source: EventSource = EventSource.current) {
         self.db = db
         self.snapshots = snapshots
         self.caches = caches
+        outbox = EventOutbox(source: source)
     }
 
-    init(db: Connection, snapshots: SnapshotMemo, writerSnapshots: WriterSnapshotLists) {
-        self.init(db: db, snapshots: snapshots)
+    init(db: Connection, snapshots: SnapshotMemo, writerSnapshots: WriterSnapshotLists, source: EventSource) {
+        self.init(db: db, snapshots: snapshots, source: source)
         self.writerSnapshots = (db, writerSnapshots)
     }
 
@@ -42,6 +45,9 @@ package struct SQLTransaction: Transaction {
     package var surveys: any SurveyRecords { SQLSurveyRecords(db: db) }
     package var health: any HealthRecords { SQLHealthRecords(db: db, cache: caches?.health) }
     package var tasks: any TaskRecords { SQLTaskRecords(db: db) }
+    package var events: any EventRecords { SQLEventRecords(db: db) }
+    package var webhookEndpoints: any WebhookEndpointRecords { SQLWebhookEndpointRecords(db: db) }
+    package var webhookDeliveries: any WebhookDeliveryRecords { SQLWebhookDeliveryRecords(db: db) }
 
     package func wonAccounts() async throws -> WonAccounts {
         let ledger = SQLLedgerRecords(db: db, cache: caches?.ledger)
@@ -56,5 +62,12 @@ package struct SQLTransaction: Transaction {
 
     package func lock(_ lock: WriteLock) async throws { try await db.lock(lock) }
 
-    package func nested<T>(_ body: () async throws -> T) async throws -> T { try await db.nested(body) }
+    package func nested<T>(_ body: () async throws -> T) async throws -> T { try await outbox.nested { try await db.nested(body) } }
+
+    /// Runs a write's body, then stores the events it recorded, in the same transaction.
+    package func writing<T>(_ body: (any Transaction) async throws -> T) async throws -> T {
+        let result = try await body(self)
+        try await outbox.record(in: self)
+        return result
+    }
 }

@@ -135,6 +135,7 @@ extension WriteLock {
             case .account(let id): "account:\(id)"
             case .apiKeys: "api-keys"
             case .once(let name): "once:\(name)"
+            case .eventLog: "event-log"
             case .unique(let value): "unique:\(value)"
             }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325

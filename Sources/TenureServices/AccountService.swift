@@ -93,6 +93,7 @@ public struct AccountService: Sendable {
         try await checkUnique(fields, except: nil, in: tx)
         let account = Account(id: Identifier.make("acc", at: now), fields: fields, at: now)
         try await tx.accounts.insert(account)
+        tx.emitCreated(account, now: now)
         try await StripeLink.applyPendingEvents(of: account.stripeCustomerID, in: tx, handler: stripe)
         return try await tx.accounts.find(id: account.id) ?? account
     }
@@ -136,8 +137,10 @@ public struct AccountService: Sendable {
         let fields = try changes.applied(to: account)
         try await checkUnique(fields, except: id, in: tx)
         let linksStripe = fields.stripeCustomerID != nil && fields.stripeCustomerID != account.stripeCustomerID
+        let before = account
         account.apply(fields, at: now)
         try await tx.accounts.update(account)
+        tx.emitUpdate(of: before, to: account, now: now)
         if linksStripe { try await StripeLink.applyPendingEvents(of: account.stripeCustomerID, in: tx, handler: stripe) }
         return try await tx.accounts.find(id: id) ?? account
     }
@@ -167,8 +170,9 @@ public struct AccountService: Sendable {
             target.updatedAt = now
             try await tx.accounts.update(target)
             try await tx.accounts.moveRecords(from: sourceID, to: targetID)
-            try await RevenueBook.refresh(sourceID, in: tx)
-            try await RevenueBook.refresh(targetID, in: tx)
+            tx.emitMerge(into: target, now: now)
+            try await RevenueBook.refresh(sourceID, at: now, in: tx)
+            try await RevenueBook.refresh(targetID, at: now, in: tx)
             try await tx.audit(actor, "account.merge", "account", targetID, at: now)
             return try await accountView(try await tx.accounts.find(id: targetID) ?? target, asOf: now, in: tx)
         }

@@ -163,7 +163,8 @@ public struct LifecycleService: Sendable {
                 }
             }
             try await tx.contracts.insert(contract)
-            try await RevenueBook.refresh(contract.accountID, in: tx)
+            tx.emitContract(from: nil, to: contract, now: now)
+            try await RevenueBook.refresh(contract.accountID, at: now, in: tx)
             try await tx.audit(actor, "contract.create", "contract", contract.id, at: now)
             return try await contractView(contract, asOf: now, in: tx)
         }
@@ -183,10 +184,12 @@ public struct LifecycleService: Sendable {
             if let effective, let start = contract.startDate, effective < start {
                 throw ValidationError("effective_date", "must not be before the contract's start_date")
             }
+            let before = contract
             contract.cancelEffective = effective
             contract.updatedAt = now
             try await tx.contracts.update(contract)
-            try await RevenueBook.refresh(contract.accountID, in: tx)
+            tx.emitContract(from: before, to: contract, now: now)
+            try await RevenueBook.refresh(contract.accountID, at: now, in: tx)
             try await tx.audit(actor, "contract.cancel", "contract", id, at: now)
             return try await contractView(contract, asOf: now, in: tx)
         }
@@ -228,7 +231,8 @@ public struct LifecycleService: Sendable {
         try await storage.write { tx in
             try await requireLiveAccount(payment.accountID, in: tx)
             try await tx.payments.insert(payment)
-            try await RevenueBook.refresh(payment.accountID, in: tx)
+            tx.emitPayment(from: nil, to: payment, now: now)
+            try await RevenueBook.refresh(payment.accountID, at: now, in: tx)
             try await tx.audit(actor, "payment.create", "payment", payment.id, at: now)
         }
         return payment
@@ -277,7 +281,7 @@ public struct LifecycleService: Sendable {
             let previous = try await RevenueBook.settings(in: tx)
             try await tx.replaceSettings(settings, as: RevenueBook.settingsName, by: actor, at: now)
             if previous.pastDueChurnDays != settings.pastDueChurnDays {
-                for account in try await tx.ledger.accountsWithRevenueFacts() { try await RevenueBook.refresh(account, in: tx) }
+                for account in try await tx.ledger.accountsWithRevenueFacts() { try await RevenueBook.refresh(account, at: now, in: tx) }
             }
         }
         return settings

@@ -126,7 +126,7 @@ public struct PipelineService: Sendable {
         return try await storage.write { tx in
             try await insert(opportunity, startingWith: first, in: tx)
             try await tx.audit(actor, "opportunity.create", "opportunity", opportunity.id, at: now)
-            return try await view(opportunity, asOf: now, in: tx)
+            return try await Self.view(opportunity, asOf: now, in: tx)
         }
     }
 
@@ -170,7 +170,7 @@ public struct PipelineService: Sendable {
         if let externalID = opportunity.externalID, let existing = try await tx.opportunities.find(externalID: externalID) {
             throw ServiceError.conflict("an opportunity with external_id \(externalID) already exists", existingID: existing.id)
         }
-        try await tx.insert(opportunity, startingWith: first)
+        try await tx.insert(opportunity, startingWith: first, now: opportunity.updatedAt)
     }
 
     public func get(_ id: String, asOf: Date) async throws -> OpportunityView {
@@ -178,7 +178,7 @@ public struct PipelineService: Sendable {
             guard let opportunity = try await tx.opportunities.find(id: id), opportunity.createdAt <= asOf else {
                 throw ServiceError.notFound(resource: "opportunity", id: id)
             }
-            return try await view(opportunity, asOf: asOf, in: tx)
+            return try await Self.view(opportunity, asOf: asOf, in: tx)
         }
     }
 
@@ -225,7 +225,7 @@ public struct PipelineService: Sendable {
         return try await storage.write { tx in
             let opportunity = try await update(id, changes, at: now, in: tx)
             try await tx.audit(actor, "opportunity.update", "opportunity", id, at: now)
-            return try await view(opportunity, asOf: now, in: tx)
+            return try await Self.view(opportunity, asOf: now, in: tx)
         }
     }
 
@@ -282,11 +282,11 @@ public struct PipelineService: Sendable {
                 throw ServiceError.conflict("the opportunity is \(error.stage.rawValue); a closed deal is reopened by creating a new opportunity")
             }
             if case .move(let change) = outcome {
-                try await tx.opportunities.addChange(change, to: id)
-                if change.stage == .closedWon { try await RevenueBook.refresh(opportunity.accountID, in: tx) }
+                try await tx.addStageChange(change, to: opportunity, now: now)
+                if change.stage == .closedWon { try await RevenueBook.refresh(opportunity.accountID, at: now, in: tx) }
                 try await tx.audit(actor, "opportunity.stage", "opportunity", id, at: now)
             }
-            return try await view(opportunity, asOf: now, in: tx)
+            return try await Self.view(opportunity, asOf: now, in: tx)
         }
     }
 
@@ -309,7 +309,7 @@ public struct PipelineService: Sendable {
         try await storage.read { tx in try await PipelineMetrics(from: from, to: to, asOf: asOf, in: tx) }
     }
 
-    func view(_ opportunity: Opportunity, asOf: Date, in tx: any Transaction) async throws -> OpportunityView {
+    static func view(_ opportunity: Opportunity, asOf: Date, in tx: any Transaction) async throws -> OpportunityView {
         let history = StageHistory(changes: try await tx.opportunities.changes(of: [opportunity.id])[opportunity.id] ?? [])
         let lastActivity = try await tx.opportunities.lastActivities(of: [opportunity.id], asOf: asOf)[opportunity.id]
         guard
@@ -327,10 +327,11 @@ public struct PipelineService: Sendable {
 
 extension Transaction {
     /// Stores a new deal with its first stage (the one it was created in, at its `created_at`).
-    func insert(_ opportunity: Opportunity, startingWith first: StageChange) async throws {
+    func insert(_ opportunity: Opportunity, startingWith first: StageChange, now: Date) async throws {
         try await opportunities.insert(opportunity)
-        try await opportunities.addChange(first, to: opportunity.id)
-        if first.stage == .closedWon { try await RevenueBook.refresh(opportunity.accountID, in: self) }
+        emitCreated(opportunity, now: now)
+        try await addStageChange(first, to: opportunity, now: now)
+        if first.stage == .closedWon { try await RevenueBook.refresh(opportunity.accountID, at: now, in: self) }
     }
 }
 

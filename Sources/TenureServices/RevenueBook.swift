@@ -6,9 +6,17 @@ import TenureCore
 enum RevenueBook {
     static let settingsName = "revenue"
 
-    static func refresh(_ accountID: String, in tx: any Transaction) async throws {
+    /// Also records the events of the rewrite (`RevenueEvent`) as of `now`.
+    static func refresh(_ accountID: String, at now: Date, in tx: any Transaction) async throws {
         try await tx.lock(.account(accountID))
         let facts = try await self.facts(of: accountID, in: tx)
+        let stored = try await tx.accounts.find(id: accountID)
+        let before = LedgerState(
+            wonAt: stored?.wonAt,
+            paidAt: stored?.paidAt,
+            movements: try await tx.ledger.movements(of: [accountID], asOf: .distantFuture)[accountID] ?? []
+        )
+        tx.emitRevenue(of: accountID, from: before, to: LedgerState(wonAt: facts.wonAt, paidAt: facts.paidAt, movements: facts.movements), now: now)
         try await tx.ledger.replace(
             account: accountID,
             movements: facts.movements,

@@ -17,8 +17,11 @@ public struct Services: Sendable {
     public let metrics: MetricsService
     public let webhooks: WebhookService
     public let imports: ImportService
+    public let events: EventLog
+    public let webhookEndpoints: WebhookEndpointService
+    public let deliveries: DeliveryQueue
 
-    public init(storage: any Storage, clock: Clock, currency: String) {
+    public init(storage: any Storage, clock: Clock, currency: String, outbound: OutboundSettings = OutboundSettings()) {
         self.storage = storage
         self.clock = clock
         self.currency = currency
@@ -33,6 +36,9 @@ public struct Services: Sendable {
         audit = AuditService(storage: storage)
         idempotency = IdempotencyService(storage: storage, clock: clock)
         pipeline = PipelineService(storage: storage, clock: clock, currency: currency)
+        events = EventLog(storage: storage)
+        webhookEndpoints = WebhookEndpointService(storage: storage, clock: clock, settings: outbound)
+        deliveries = DeliveryQueue(storage: storage, clock: clock, settings: outbound)
         imports = ImportService(
             storage: storage,
             clock: clock,

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import SQLiteStore
 import TenureAPI
+import TenureServices
 import TenurePersistence
 
 /// `tenure serve`: runs the HTTP server until SIGTERM or SIGINT.
@@ -64,6 +65,10 @@ struct Serve: AsyncParsableCommand, AppArguments {
     // A flag's default must be false (ArgumentParser), so the environment is read here.
     var migrate: Bool { !noMigrate && environment("TENURE_NO_MIGRATE", "0") != "1" }
     var dailyEvaluation: Bool { !noDailyEvaluation && environment("TENURE_NO_DAILY_EVALUATION", "0") != "1" }
+    var outbound: OutboundSettings {
+        let scale = Double(environment("TENURE_WEBHOOK_RETRY_SCALE", "1")).flatMap { $0 > 0 && $0 <= 1 ? $0 : nil } ?? 1
+        return OutboundSettings(allowPrivate: environment("TENURE_WEBHOOK_ALLOW_PRIVATE", "0") == "1", retryScale: scale)
+    }
     var logLevel: Logger.Level { Logger.Level(rawValue: logLevelName) ?? .info }
     var webhookSecrets: WebhookSecrets {
         WebhookSecrets(

@@ -32,6 +32,8 @@ struct TestArguments: AppArguments {
     )
     var clock = Clock.system
     var dailyEvaluation = false
+    /// EVENTS.md: tests receive on 127.0.0.1 with every delay shortened.
+    var outbound = OutboundSettings(allowPrivate: true, retryScale: 0.0001)
     var chartJSPath = debianChartJSPath
 
     init(database: TestDatabase = .fresh()) {

@@ -12,5 +12,6 @@ public enum TenureMigrations {
         ("0008_summary_reads", PackageResources._008_summary_reads_sql),
         ("0009_snapshot_key", PackageResources._009_snapshot_key_sql),
         ("0010_integrations", PackageResources._010_integrations_sql),
+        ("0011_events", PackageResources._011_events_sql),
     ].map { ($0.0, String(decoding: $0.1, as: UTF8.self)) }
 }

@@ -13,7 +13,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         var context = context
         context.logger[metadataKey: "request.id"] = .string(requestID)
         do {
-            var response = try await next(request, context)
+            var response = try await EventSource.$current.withValue(EventSource(.api, id: requestID)) { try await next(request, context) }
             response.headers[.requestID] = requestID
             return response
         } catch {

@@ -94,6 +94,10 @@ extension RouterMethods<AppRequestContext> {
         on(path, .patch, `guard`, handler)
     }
 
+    @discardableResult func delete(_ path: RouterPath, _ guard: RouteGuard, _ handler: @escaping Handler) -> Self {
+        on(path, .delete, `guard`, handler)
+    }
+
     private func on(_ path: RouterPath, _ method: HTTPRequest.Method, _ guard: RouteGuard, _ handler: @escaping Handler) -> Self {
         let gate = `guard`.gate
         `guard`.group(on: self, method).on(path, method: method) { request, context -> Response in

@@ -62,21 +62,28 @@ enum HealthBook {
     static func record(_ evaluation: HealthEvaluation?, of account: Account, asOf: Date, in tx: any Transaction) async throws -> Changes {
         let day = asOf.startOfUTCDay
         let latestDay = try await tx.health.latestDay(account: account.id)
-        if let evaluation { try await tx.health.store(DailyHealth(accountID: account.id, evaluation, asOf: asOf)) }
+        let previous = try await latestDay.asyncFlatMap { try await tx.health.on(day: $0, account: account.id) }
+        let stored = evaluation.map { DailyHealth(accountID: account.id, $0, asOf: asOf) }
+        if let stored { try await tx.health.store(stored) }
         guard latestDay.map({ $0 <= day }) ?? true else { return Changes() }
+        if let stored, stored.band != previous?.band { tx.emitBandChange(from: previous, to: stored, asOf: asOf) }
         var changes = Changes()
         let raised = evaluation?.flags ?? []
         let open = try await tx.health.openFlags(account: account.id)
         for flag in open where !raised.contains(flag.code) {
             try await tx.health.closeFlag(id: flag.id, at: max(asOf, flag.since))
+            tx.emit(NewEvent(.riskFlagClosed, account: account.id, at: asOf, subject: EventSubject(.riskFlag, flag.id)), now: asOf)
             changes.flagsClosed += 1
         }
         for code in raised where !open.contains(where: { $0.code == code }) {
             let flag = RiskFlag(id: Identifier.make("flg", at: asOf), accountID: account.id, code: code, since: asOf, closedAt: nil)
             try await tx.health.insertFlag(flag)
+            tx.emit(NewEvent(.riskFlagOpened, account: account.id, at: asOf, subject: EventSubject(.riskFlag, flag.id)), now: asOf)
             changes.flagsRaised += 1
             if try await tx.tasks.open(account: account.id, playbook: code) == nil {
-                try await tx.tasks.insert(SuccessTask.playbook(for: flag, owner: account.owner, id: Identifier.make("tsk", at: asOf)))
+                let task = SuccessTask.playbook(for: flag, owner: account.owner, id: Identifier.make("tsk", at: asOf))
+                try await tx.tasks.insert(task)
+                tx.emit(NewEvent(.taskCreated, account: account.id, at: asOf, subject: EventSubject(.task, task.id)), now: asOf)
                 changes.tasksCreated += 1
             }
         }

@@ -191,7 +191,8 @@ public struct HealthService: Sendable {
                     return (account, evaluation)
                 }
             }
-            run = try await storage.write { [run] tx in
+            run = try await EventSource.$current.withValue(EventSource(.evaluation, id: Timestamp.format(asOf))) { [run] in
+                try await storage.write { [run] tx in
                 var run = run
                 for (account, evaluation) in evaluated {
                     let changes = try await HealthBook.record(evaluation, of: account, asOf: asOf, in: tx)
@@ -202,6 +203,7 @@ public struct HealthService: Sendable {
                     run.tasksCreated += changes.tasksCreated
                 }
                 return run
+            }
             }
         }
         let final = run

@@ -178,6 +178,7 @@ public struct SupportService: Sendable {
                 throw ServiceError.conflict("a case with external_id \(externalID) already exists", existingID: existing.id)
             }
             try await tx.cases.insert(item, at: now)
+            tx.emit(NewEvent(.caseOpened, account: item.accountID, at: item.openedAt, subject: EventSubject(.case, item.id)), now: now)
             try await tx.audit(actor, "case.create", "case", item.id, at: now)
         }
         return item

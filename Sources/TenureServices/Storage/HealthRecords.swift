@@ -48,6 +48,7 @@ public protocol HealthRecords {
     /// Customers at `filter.asOf`, each with its latest evaluation at or before it (nil when none).
     func customers(_ filter: HealthListFilter, _ page: PageRequest) async throws -> Page<(account: Account, health: DailyHealth?)>
 
+    func flag(id: String) async throws -> RiskFlag?
     func openFlags(account accountID: String) async throws -> [RiskFlag]
     /// Each account's flags open at `asOf`, in the order they were raised.
     func flags(accounts accountIDs: [String], openAt asOf: Date) async throws -> [String: [RiskFlag]]

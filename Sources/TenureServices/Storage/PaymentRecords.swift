@@ -15,6 +15,7 @@ public protocol PaymentRecords {
     func insert(_ payment: Payment) async throws
     func update(_ payment: Payment) async throws
     /// The Stripe payment of this status for an invoice or charge id.
+    func find(id: String) async throws -> Payment?
     func find(stripe status: PaymentStatus, externalID: String) async throws -> Payment?
     func list(_ filter: PaymentFilter, _ page: PageRequest) async throws -> Page<Payment>
     func of(account accountID: String) async throws -> [Payment]

@@ -37,6 +37,11 @@ public protocol Transaction {
     var surveys: any SurveyRecords { get }
     var health: any HealthRecords { get }
     var tasks: any TaskRecords { get }
+    var events: any EventRecords { get }
+    var webhookEndpoints: any WebhookEndpointRecords { get }
+    var webhookDeliveries: any WebhookDeliveryRecords { get }
+    /// The events this write records; the backend stores them (`EventOutbox.record`) when the write's body returns.
+    var outbox: EventOutbox { get }
     /// Every account ever won (not merged away), in `seq` order.
     func wonAccounts() async throws -> WonAccounts
     /// Holds `lock` until the transaction ends: another write that takes the same lock waits for this one to commit or
@@ -69,6 +74,8 @@ public enum WriteLock: Hashable, Sendable {
     case apiKeys
     /// A one-off pass over the database, named.
     case once(String)
+    /// The event log's tail, from an event's sequence to the commit: sequences are then commit order.
+    case eventLog
     /// A value that must be unique (e.g. `account.domain:acme.com`), while it is looked up and claimed: a second writer
     /// waits, then finds the first one's record and answers 409 with its id rather than the bare unique violation.
     case unique(String)

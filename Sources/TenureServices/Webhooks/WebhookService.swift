@@ -213,7 +213,9 @@ public struct WebhookService: Sendable {
         var failure: ValidationError?
         do {
             let stored = event
-            let result = try await tx.nested { try await prepared.apply(stored, tx) }
+            let result = try await tx.outbox.caused(by: EventSource(.webhook, id: event.id)) {
+                try await tx.nested { try await prepared.apply(stored, tx) }
+            }
             event.status = result.status
             event.error = result.reason
             event.waitingFor = result.status == .pending ? result.waitingFor : nil

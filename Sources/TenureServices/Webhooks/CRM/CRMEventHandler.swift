@@ -131,6 +131,7 @@ public struct CRMEventHandler: WebhookEventHandler {
     /// Applies the contract blocks of Closed Won events processed before contracts existed (issue 3 stored them with
     /// the event); idempotent, since a block creates or updates the deal's one contract.
     func applyStoredContractBlocks(in tx: any Transaction) async throws {
+        let now = sync.clock.now()
         var page = PageRequest(limit: 500)
         repeat {
             let events = try await tx.webhookEvents.list(WebhookEventFilter(source: .crm, status: .processed, type: "opportunity.closed_won"), page)
@@ -140,7 +141,7 @@ public struct CRMEventHandler: WebhookEventHandler {
                 else { continue }
                 try await tx.nested {
                     try await sync.applyContract(terms, billedThroughStripe: body.billing?.stripeCustomerId != nil, opportunity: opportunity, in: tx)
-                    try await RevenueBook.refresh(opportunity.accountID, in: tx)
+                    try await RevenueBook.refresh(opportunity.accountID, at: now, in: tx)
                 }
             }
             page.after = events.next

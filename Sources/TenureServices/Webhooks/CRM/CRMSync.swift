@@ -31,6 +31,7 @@ public struct CRMSync: Sendable {
         if let currency = change.deal?.currency, currency != self.currency {
             return .ignored("the deal's currency \(currency) is not the reporting currency \(self.currency)")
         }
+        let now = clock.now()
         let account = try await change.company.asyncFlatMap { try await upsertAccount($0, at: change.occurredAt, in: tx) }
         guard let deal = change.deal else { return .processed }
         // Held while the deal is looked up and then created or left waiting: one of two writers sees the other's commit.
@@ -50,25 +51,26 @@ public struct CRMSync: Sendable {
         }
         let opportunity = try await upsertOpportunity(deal, existing: existing, accountID: accountID, change: change, in: tx)
         if let stage = change.stage {
-            try await tx.opportunities.addChange(
+            try await tx.addStageChange(
                 StageChange(
                     stage: stage.stage,
                     at: change.occurredAt,
                     order: change.order,
                     lostReason: stage.stage == .closedLost ? stage.lostReason : nil
                 ),
-                to: opportunity.id
+                to: opportunity,
+                now: now
             )
             if stage.stage == .closedWon, let terms = change.contract {
                 try await applyContract(terms, billedThroughStripe: change.company?.stripeCustomerID != nil, opportunity: opportunity, in: tx)
             }
-            try await tx.audit(Self.actor, "opportunity.stage", "opportunity", opportunity.id, at: clock.now())
+            try await tx.audit(Self.actor, "opportunity.stage", "opportunity", opportunity.id, at: now)
         }
         // An account's revenue facts hold its deals' first Closed Won: only a Closed Won, a contract or a deal that
         // changed accounts can change them.
         let movedFrom = existing.map(\.accountID).flatMap { $0 == accountID ? nil : $0 }
-        if let movedFrom { try await RevenueBook.refresh(movedFrom, in: tx) }
-        if change.stage?.stage == .closedWon || movedFrom != nil { try await RevenueBook.refresh(accountID, in: tx) }
+        if let movedFrom { try await RevenueBook.refresh(movedFrom, at: now, in: tx) }
+        if change.stage?.stage == .closedWon || movedFrom != nil { try await RevenueBook.refresh(accountID, at: now, in: tx) }
         try await StripeLink.applyPendingEvents(
             of: change.company?.stripeCustomerID,
             in: tx,
@@ -125,6 +127,7 @@ public struct CRMSync: Sendable {
             )
             if company.hasFields { account.crmSyncedAt = occurredAt }
             try await tx.accounts.insert(account)
+            tx.emitCreated(account, now: now)
             try await tx.audit(Self.actor, "account.create", "account", account.id, at: now)
             return account
         }
@@ -147,6 +150,7 @@ public struct CRMSync: Sendable {
         guard account != before else { return account }
         account.updatedAt = now
         try await tx.accounts.update(account)
+        tx.emitUpdate(of: before, to: account, now: now)
         return account
     }
 
@@ -207,7 +211,7 @@ public struct CRMSync: Sendable {
             at: now
         )
         opportunity.crmSyncedAt = occurredAt
-        try await tx.insert(opportunity, startingWith: StageChange(stage: .prospecting, at: createdAt))
+        try await tx.insert(opportunity, startingWith: StageChange(stage: .prospecting, at: createdAt), now: now)
         try await tx.audit(Self.actor, "opportunity.create", "opportunity", opportunity.id, at: now)
         return opportunity
     }
@@ -235,9 +239,11 @@ public struct CRMSync: Sendable {
         let now = clock.now()
         let autoRenew = terms.autoRenew ?? true
         if var contract = try await tx.contracts.find(manualFor: opportunity.id) {
+            let before = contract
             contract.accountID = opportunity.accountID
             contract.apply(checked, autoRenew: autoRenew, at: now)
             try await tx.contracts.update(contract)
+            tx.emitContract(from: before, to: contract, now: now)
         } else {
             let contract = Contract.manual(
                 id: Identifier.make("ctr", at: now),
@@ -249,6 +255,7 @@ public struct CRMSync: Sendable {
                 at: now
             )
             try await tx.contracts.insert(contract)
+            tx.emitContract(from: nil, to: contract, now: now)
             try await tx.audit(Self.actor, "contract.create", "contract", contract.id, at: now)
         }
     }

@@ -130,6 +130,7 @@ public struct StripeEventHandler: WebhookEventHandler {
         if existing == nil {
             contract.startDate = event.startDate
             try await tx.contracts.insert(contract)
+            tx.emitContract(from: nil, to: contract, now: now)
             try await tx.audit(Self.actor, "contract.create", "contract", contract.id, at: now)
         } else if previousAccount != account.id {
             try await tx.contracts.update(contract)
@@ -137,8 +138,8 @@ public struct StripeEventHandler: WebhookEventHandler {
             try await tx.contracts.touch(contract, at: now)
         }
         try await tx.contracts.addSnapshot(event.snapshot, of: contract.id, event: event.eventID)
-        if previousAccount != account.id { try await RevenueBook.refresh(previousAccount, in: tx) }
-        try await RevenueBook.refresh(account.id, in: tx)
+        if previousAccount != account.id { try await RevenueBook.refresh(previousAccount, at: now, in: tx) }
+        try await RevenueBook.refresh(account.id, at: now, in: tx)
     }
 
     /// One payment per invoice (paid, failed) or charge (refunded); a later event's amount and time win.
@@ -154,10 +155,12 @@ public struct StripeEventHandler: WebhookEventHandler {
         let now = clock.now()
         if var existing = try await tx.payments.find(stripe: status, externalID: objectID) {
             guard status != .paid, at >= existing.at else { return }
+            let before = existing
             existing.amount = amount
             existing.at = at
             existing.accountID = account.id
             try await tx.payments.update(existing)
+            tx.emitPayment(from: before, to: existing, now: now)
         } else {
             let payment = Payment(
                 id: Identifier.make("pay", at: now),
@@ -171,9 +174,10 @@ public struct StripeEventHandler: WebhookEventHandler {
                 createdAt: now
             )
             try await tx.payments.insert(payment)
+            tx.emitPayment(from: nil, to: payment, now: now)
             try await tx.audit(Self.actor, "payment.create", "payment", payment.id, at: now)
         }
-        try await RevenueBook.refresh(account.id, in: tx)
+        try await RevenueBook.refresh(account.id, at: now, in: tx)
     }
 }
 
@@ -187,9 +191,11 @@ enum StripeLink {
             let byID = try await metadata["tenure_account_id"].string.asyncFlatMap { try await tx.accounts.find(id: $0) }
             let byCRM = try await metadata["crm_account_id"].string.asyncFlatMap { try await tx.accounts.find(externalID: $0) }
             guard var account = byID ?? byCRM, account.mergedInto == nil else { continue }
+            let before = account
             account.stripeCustomerID = customer
             account.updatedAt = handler.clock.now()
             try await tx.accounts.update(account)
+            tx.emitUpdate(of: before, to: account, now: account.updatedAt)
             try await applyPendingEvents(of: customer, in: tx, handler: handler)
             return try await tx.accounts.find(id: account.id)
         }

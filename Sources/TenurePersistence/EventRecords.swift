@@ -1,0 +1,94 @@
+import Foundation
+import SQLiteStore
+import TenureCore
+import TenureJSON
+import TenureServices
+
+struct SQLEventRecords: EventRecords {
+    let db: any SQLConnection
+
+    func append(_ events: [NewEvent], at now: Date) async throws -> [Event] {
+        var stored: [Event] = []
+        for event in events {
+            let id = Identifier.make("evt", at: now)
+            let row = try await db.first(
+                """
+                INSERT INTO events (id, type, account_id, created_at, occurred_at, source_kind, source_id, subject_type, subject_id, object, previous)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING sequence
+                """,
+                [
+                    id, event.type.rawValue, event.accountID, now.stored, min(event.occurredAt, now).stored, event.source.kind.rawValue, event.source.id,
+                    event.subject?.kind.rawValue, event.subject?.id, event.object.map(StoredJSON.text), event.previous.map(StoredJSON.text),
+                ]
+            ) { $0.int("sequence") ?? 0 }
+            stored.append(
+                Event(
+                    id: id,
+                    sequence: row ?? 0,
+                    type: event.type,
+                    accountID: event.accountID,
+                    createdAt: now,
+                    occurredAt: min(event.occurredAt, now),
+                    source: event.source,
+                    subject: event.subject,
+                    object: event.object,
+                    previous: event.previous
+                )
+            )
+        }
+        return stored
+    }
+
+    func find(id: String) async throws -> Event? {
+        let event: Event?? = try await db.first("SELECT * FROM events WHERE id = ?", [id], decode)
+        return event ?? nil
+    }
+
+    func find(ids: [String]) async throws -> [Event] {
+        guard !ids.isEmpty else { return [] }
+        let events: [Event?] = try await db.map("SELECT * FROM events WHERE id IN (\(placeholders(for: ids))) ORDER BY sequence", ids, decode)
+        return events.compactMap { $0 }
+    }
+
+    func list(_ filter: EventFilter, _ request: PageRequest) async throws -> Page<Event> {
+        var conditions = Conditions()
+        if let types = filter.types { conditions.add("type IN (\(placeholders(for: types)))", values: types.map(\.rawValue)) }
+        conditions.add("account_id = ?", ifPresent: filter.accountID)
+        conditions.add("created_at > ?", ifPresent: filter.createdAfter?.stored)
+        conditions.add("created_at < ?", ifPresent: filter.createdBefore?.stored)
+        if let after = request.after { conditions.add("sequence > ?", after.seq) }
+        let rows = try await db.query("SELECT * FROM events \(conditions.sql) ORDER BY sequence LIMIT ?", conditions.parameters + [request.limit + 1])
+        let kept = rows.prefix(request.limit)
+        let positions = kept.map { PageCursor(seq: Int64($0.int("sequence") ?? 0)) }
+        return Page(items: kept.compactMap(decode), next: rows.count > request.limit ? positions.last : nil, positions: positions)
+    }
+
+    func freeze(id: String, object: JSONValue) async throws {
+        try await db.query("UPDATE events SET object = ? WHERE id = ? AND object IS NULL", [StoredJSON.text(object), id])
+    }
+
+    private func decode(_ row: Row) -> Event? {
+        guard let type = row.string("type").flatMap(EventType.init(rawValue:)),
+            let kind = row.string("source_kind").flatMap(EventSourceKind.init(rawValue:))
+        else { return nil }
+        let subject = row.string("subject_type").flatMap(EventSubject.Kind.init(rawValue:)).map { EventSubject($0, row.string("subject_id") ?? "") }
+        return Event(
+            id: row.string("id") ?? "",
+            sequence: row.int("sequence") ?? 0,
+            type: type,
+            accountID: row.string("account_id"),
+            createdAt: row.date("created_at") ?? .distantPast,
+            occurredAt: row.date("occurred_at") ?? .distantPast,
+            source: EventSource(kind, id: row.string("source_id")),
+            subject: subject,
+            object: row.string("object").flatMap(StoredJSON.value),
+            previous: row.string("previous").flatMap(StoredJSON.value)
+        )
+    }
+}
+
+/// JSON values kept as text.
+enum StoredJSON {
+    static func text(_ value: JSONValue) -> String { String(decoding: (try? JSONWriter().encode(value)) ?? [], as: UTF8.self) }
+    static func value(_ text: String) -> JSONValue? { JSONValue.parse(Array(text.utf8)) }
+}

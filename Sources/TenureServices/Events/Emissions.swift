@@ -1,0 +1,144 @@
+import Foundation
+import TenureCore
+import TenureJSON
+
+/// Where each write records the events of the catalogue (`EVENTS.md`) it causes: one function per kind of change,
+/// called by every path that makes it (the API, CRM and Stripe webhooks, imports).
+extension Transaction {
+    func emitCreated(_ account: Account, now: Date) {
+        emit(NewEvent(.accountCreated, account: account.id, at: now, subject: EventSubject(.account, account.id)), now: now)
+    }
+
+    /// `account.updated` with the writable fields that changed, as they were.
+    func emitUpdate(of before: Account, to after: Account, now: Date) {
+        let fields: [(String, JSONValue, JSONValue)] = [
+            ("name", .string(before.name), .string(after.name)),
+            ("domain", .optional(before.domain), .optional(after.domain)),
+            ("segment", .optional(before.segment?.rawValue), .optional(after.segment?.rawValue)),
+            ("industry", .optional(before.industry), .optional(after.industry)),
+            ("employee_count", .optional(before.employeeCount), .optional(after.employeeCount)),
+            ("owner", .optional(before.owner), .optional(after.owner)),
+            ("external_id", .optional(before.externalID), .optional(after.externalID)),
+            ("stripe_customer_id", .optional(before.stripeCustomerID), .optional(after.stripeCustomerID)),
+        ]
+        let changed = fields.filter { $0.1 != $0.2 }
+        guard !changed.isEmpty else { return }
+        let previous = JSONValue.object(JSONObject(members: changed.map { ($0.0, $0.1) }))
+        emit(NewEvent(.accountUpdated, account: after.id, at: now, subject: EventSubject(.account, after.id), previous: previous), now: now)
+    }
+
+    func emitMerge(into target: Account, now: Date) {
+        emit(NewEvent(.accountMerged, account: target.id, at: now, subject: EventSubject(.account, target.id)), now: now)
+    }
+
+    func emitCreated(_ opportunity: Opportunity, now: Date) {
+        let subject = EventSubject(.opportunity, opportunity.id)
+        emit(NewEvent(.opportunityCreated, account: opportunity.accountID, at: opportunity.createdAt, subject: subject), now: now)
+    }
+
+    /// Records `change` on the deal and the stage events it causes: none for a repeat.
+    func addStageChange(_ change: StageChange, to opportunity: Opportunity, now: Date) async throws {
+        let before = StageHistory(changes: try await opportunities.changes(of: [opportunity.id])[opportunity.id] ?? [])
+        try await opportunities.addChange(change, to: opportunity.id)
+        let after = StageHistory(changes: try await opportunities.changes(of: [opportunity.id])[opportunity.id] ?? [])
+        for (type, transition) in StageEvents.between(before, after) {
+            let previous = JSONValue.object(["stage": .optional(transition.from?.rawValue)])
+            emit(
+                NewEvent(
+                    type,
+                    account: opportunity.accountID,
+                    at: transition.at,
+                    subject: EventSubject(.opportunity, opportunity.id),
+                    previous: previous
+                ),
+                now: now
+            )
+        }
+    }
+
+    /// `contract.created` for a new contract, `contract.canceled` when it gets a stop, `contract.updated` when its terms
+    /// change, with those that did as they were.
+    func emitContract(from before: Contract?, to after: Contract, now: Date) {
+        let subject = EventSubject(.contract, after.id)
+        guard let before else {
+            emit(NewEvent(.contractCreated, account: after.accountID, at: now, subject: subject), now: now)
+            return
+        }
+        if before.cancelEffective == nil, after.cancelEffective != nil {
+            emit(NewEvent(.contractCanceled, account: after.accountID, at: now, subject: subject), now: now)
+        }
+        let terms: [(String, JSONValue, JSONValue)] = [
+            ("start_date", .optional(before.startDate.map(Timestamp.formatDate)), .optional(after.startDate.map(Timestamp.formatDate))),
+            ("end_date", .optional(before.endDate.map(Timestamp.formatDate)), .optional(after.endDate.map(Timestamp.formatDate))),
+            ("billing_interval", .optional(before.billingInterval?.rawValue), .optional(after.billingInterval?.rawValue)),
+            ("recurring_amount", .optional(before.recurringAmount), .optional(after.recurringAmount)),
+            ("auto_renew", .bool(before.autoRenew), .bool(after.autoRenew)),
+            (
+                "cancel_effective_date", .optional(before.cancelEffective.map(Timestamp.formatDate)),
+                .optional(after.cancelEffective.map(Timestamp.formatDate))
+            ),
+        ]
+        let changed = terms.filter { $0.1 != $0.2 }
+        guard !changed.isEmpty else { return }
+        let previous = JSONValue.object(JSONObject(members: changed.map { ($0.0, $0.1) }))
+        emit(NewEvent(.contractUpdated, account: after.accountID, at: now, subject: subject, previous: previous), now: now)
+    }
+
+    /// `payment.succeeded` for a new paid payment, `payment.failed` for a failed one stored or changed,
+    /// `payment.refunded` for a refund stored or grown.
+    func emitPayment(from before: Payment?, to after: Payment, now: Date) {
+        let subject = EventSubject(.payment, after.id)
+        switch after.status {
+        case .paid where before == nil:
+            emit(NewEvent(.paymentSucceeded, account: after.accountID, at: after.at, subject: subject), now: now)
+        case .failed where before != after:
+            emit(NewEvent(.paymentFailed, account: after.accountID, at: after.at, subject: subject), now: now)
+        case .refunded where before == nil || after.amount > (before?.amount ?? 0):
+            let previous = before.map { JSONValue.object(["amount": .integer(Int64($0.amount))]) }
+            emit(NewEvent(.paymentRefunded, account: after.accountID, at: after.at, subject: subject, previous: previous), now: now)
+        default:
+            break
+        }
+    }
+
+    /// `health.band_changed`: `{account_id, date, score, band}`, with the band and score before.
+    func emitBandChange(from previous: DailyHealth?, to stored: DailyHealth, asOf: Date) {
+        let object: JSONValue = .object([
+            "object": .string("health_band_change"),
+            "account_id": .string(stored.accountID),
+            "date": .string(Timestamp.formatDate(stored.day)),
+            "score": .optional(stored.score),
+            "band": .optional(stored.band?.rawValue),
+        ])
+        let before: JSONValue = .object(["band": .string(previous?.band?.rawValue ?? "unscored"), "score": .optional(previous?.score)])
+        emit(NewEvent(.healthBandChanged, account: stored.accountID, at: asOf, object: object, previous: before), now: asOf)
+    }
+
+    /// The MRR and stage events of a rewrite of the account's ledger (`RevenueEvent`).
+    func emitRevenue(of accountID: String, from before: LedgerState, to after: LedgerState, now: Date) {
+        for event in RevenueEvent.between(before, after, now: now) {
+            switch event {
+            case .mrr(let movement, let booked):
+                let object: JSONValue = .object([
+                    "object": .string("mrr_movement"),
+                    "account_id": .string(accountID),
+                    "at": .string(Timestamp.format(movement.at)),
+                    "kind": .string(movement.kind.rawValue),
+                    "amount": .integer(Int64(movement.amount)),
+                    "mrr_before": .integer(Int64(movement.from)),
+                    "mrr_after": .integer(Int64(movement.to)),
+                    "status": .string(booked ? "booked" : "reversed"),
+                ])
+                emit(NewEvent(.mrrChanged, account: accountID, at: movement.at, object: object), now: now)
+            case .stage(let type, let at, let previous):
+                let previous = JSONValue.object(["lifecycle_stage": .string(previous.rawValue)])
+                emit(NewEvent(type, account: accountID, at: at, subject: EventSubject(.account, accountID), previous: previous), now: now)
+            }
+        }
+    }
+}
+
+extension JSONValue {
+    static func optional(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+    static func optional(_ value: Int?) -> JSONValue { value.map { .integer(Int64($0)) } ?? .null }
+}

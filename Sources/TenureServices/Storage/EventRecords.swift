@@ -1,0 +1,67 @@
+import Foundation
+import TenureCore
+import TenureJSON
+
+public struct EventFilter: Sendable {
+    public var types: [EventType]?
+    public var accountID: String?
+    public var createdAfter: Date?
+    public var createdBefore: Date?
+
+    public init(types: [EventType]? = nil, accountID: String? = nil, createdAfter: Date? = nil, createdBefore: Date? = nil) {
+        self.types = types
+        self.accountID = accountID
+        self.createdAfter = createdAfter
+        self.createdBefore = createdBefore
+    }
+}
+
+public protocol EventRecords {
+    /// Stores `events` in order, each with a new id and the next sequence; the stored events.
+    func append(_ events: [NewEvent], at now: Date) async throws -> [Event]
+    func find(id: String) async throws -> Event?
+    func find(ids: [String]) async throws -> [Event]
+    /// Oldest first; `page.after` is an event's id (`starting_after`).
+    func list(_ filter: EventFilter, _ page: PageRequest) async throws -> Page<Event>
+    /// Records the rendering of `data.object` of an event that had none yet; an event already rendered keeps its own.
+    func freeze(id: String, object: JSONValue) async throws
+}
+
+public protocol WebhookEndpointRecords {
+    func insert(_ endpoint: WebhookEndpoint) async throws
+    func update(_ endpoint: WebhookEndpoint) async throws
+    /// The endpoint is gone from the API; its deliveries stay readable.
+    func delete(id: String, at now: Date) async throws
+    func find(id: String) async throws -> WebhookEndpoint?
+    /// Every endpoint not deleted, oldest first.
+    func all() async throws -> [WebhookEndpoint]
+}
+
+public struct DeliveryFilter: Sendable {
+    public var endpointID: String?
+    public var status: EventDelivery.Status?
+    public var eventID: String?
+    public var eventType: EventType?
+
+    public init(endpointID: String? = nil, status: EventDelivery.Status? = nil, eventID: String? = nil, eventType: EventType? = nil) {
+        self.endpointID = endpointID
+        self.status = status
+        self.eventID = eventID
+        self.eventType = eventType
+    }
+}
+
+public protocol WebhookDeliveryRecords {
+    func insert(_ deliveries: [EventDelivery]) async throws
+    func update(_ delivery: EventDelivery) async throws
+    func find(id: String) async throws -> EventDelivery?
+    /// Oldest first.
+    func list(_ filter: DeliveryFilter, _ page: PageRequest) async throws -> Page<EventDelivery>
+    /// Pending deliveries due at `now` that their order lets go (a manual retry, or the lowest sequence of its endpoint's
+    /// queue for its account), soonest due first, held against other writers.
+    func due(at now: Date, limit: Int) async throws -> [EventDelivery]
+    /// Ends the endpoint's pending deliveries `failed` with `reason`.
+    func fail(pendingOf endpointID: String, reason: EventDelivery.FailureReason) async throws
+    /// How many deliveries are pending.
+    func pendingCount() async throws -> Int
+}

@@ -1,0 +1,169 @@
+import Foundation
+import HTTPTypes
+import TenureTestSupport
+import Testing
+
+/// EVENTS.md, "Events": an outbox written with each change, the resource as its GET answered at `occurred_at`, only
+/// changes emit, backfills keep their own time, rewrites book and reverse MRR.
+@Suite(.temporaryFolder) struct EventLogTests {
+    static func events(_ app: TestApp, _ query: String = "") async throws -> [[String: Any]] {
+        let reply = try await app.send(.get, "/v1/events?limit=500" + query, key: TestApp.readKey)
+        try #require(reply.status == .ok, "\(reply.text)")
+        return reply.data
+    }
+
+    static func types(_ events: [[String: Any]]) -> [String] { events.compactMap { $0["type"] as? String } }
+
+    @Test func anAccountCreatedIsAnEventShowingTheAccountAsItsGetAnswers() async throws {
+        try await TestApp.run { app in
+            let reply = try await app.send(.post, "/v1/accounts", #"{"name": "Fjord Ltd", "owner": "ana"}"#, headers: [.requestID: "req-fjord-1"])
+            let id = try #require(reply.json["id"] as? String)
+            let events = try await Self.events(app)
+            #expect(Self.types(events) == ["account.created"])
+            let event = try #require(events.first)
+            #expect(event["object"] as? String == "event")
+            #expect(event["account_id"] as? String == id)
+            #expect(event["sequence"] as? Int != nil)
+            #expect((event["source"] as? [String: Any])?["kind"] as? String == "api")
+            #expect((event["source"] as? [String: Any])?["id"] as? String == "req-fjord-1")
+            let occurredAt = try #require(event["occurred_at"] as? String)
+            let object = try #require((event["data"] as? [String: Any])?["object"] as? [String: Any])
+            let asOf = try await app.send(.get, "/v1/accounts/\(id)?as_of=\(occurredAt)").json
+            #expect(NSDictionary(dictionary: object) == NSDictionary(dictionary: asOf))
+            // The same bytes on every read: GET /v1/events/{id} answers what the list shows.
+            let one = try await app.send(.get, "/v1/events/\(event["id"] as? String ?? "")", key: TestApp.readKey)
+            #expect(NSDictionary(dictionary: one.json) == NSDictionary(dictionary: event))
+            #expect(try await app.send(.get, "/v1/events/evt_unknown", key: TestApp.readKey).status == .notFound)
+        }
+    }
+
+    @Test func anUpdateNamesTheFieldsItChangedAsTheyWere_andAnUpdateChangingNothingEmitsNothing() async throws {
+        try await TestApp.run { app in
+            let id = try await app.send(.post, "/v1/accounts", #"{"name": "Gale", "owner": "ana", "segment": "smb"}"#).json["id"] as? String ?? ""
+            try await app.send(.patch, "/v1/accounts/\(id)", #"{"owner": "bo", "segment": "smb"}"#)
+            try await app.send(.patch, "/v1/accounts/\(id)", #"{"owner": "bo"}"#)
+            let events = try await Self.events(app)
+            #expect(Self.types(events) == ["account.created", "account.updated"])
+            let data = try #require(events.last?["data"] as? [String: Any])
+            #expect(NSDictionary(dictionary: data["previous"] as? [String: Any] ?? [:]) == NSDictionary(dictionary: ["owner": "ana"]))
+            #expect((data["object"] as? [String: Any])?["owner"] as? String == "bo")
+        }
+    }
+
+    @Test func theOneDoorEmitsTheDealTheWinThePaymentTheMovementAndTheNewCustomerWithTheirOwnTimes() async throws {
+        try await TestApp.run { app in
+            let (account, deal) = try await LifecycleAPITests.prospect(app, "Harbor")
+            try await app.send(
+                .post,
+                "/v1/contracts",
+                #"{"account_id": "\#(account)", "start_date": "2026-02-01", "billing_interval": "month", "recurring_amount": 30000, "currency": "usd"}"#
+            )
+            try await LifecycleAPITests.win(app, deal, at: "2026-02-01T00:00:00Z")
+            let before = try await Self.events(app)
+            let payment = try await app.send(
+                .post,
+                "/v1/payments",
+                #"{"account_id": "\#(account)", "amount": 30000, "currency": "usd", "paid_at": "2026-02-03T00:00:00Z", "reference": "wire 7"}"#
+            )
+            #expect(payment.status == .created)
+            let events = try await Self.events(app, "&account_id=\(account)")
+            #expect(
+                Self.types(events) == [
+                    "account.created", "opportunity.created", "contract.created", "opportunity.stage_changed", "opportunity.closed_won",
+                    "payment.succeeded", "mrr.changed", "account.became_customer",
+                ]
+            )
+            let byType = Dictionary(events.map { ($0["type"] as? String ?? "", $0) }) { first, _ in first }
+            #expect(byType["opportunity.created"]?["occurred_at"] as? String == "2026-01-02T00:00:00Z")
+            #expect(byType["opportunity.closed_won"]?["occurred_at"] as? String == "2026-02-01T00:00:00Z")
+            #expect(byType["account.became_customer"]?["occurred_at"] as? String == "2026-02-03T00:00:00Z")
+            let movement = try #require((byType["mrr.changed"]?["data"] as? [String: Any])?["object"] as? [String: Any])
+            #expect(movement["kind"] as? String == "new")
+            #expect(movement["amount"] as? Int == 30000)
+            #expect(movement["mrr_after"] as? Int == 30000)
+            #expect(movement["status"] as? String == "booked")
+            let previous = (byType["account.became_customer"]?["data"] as? [String: Any])?["previous"] as? [String: Any]
+            #expect(previous?["lifecycle_stage"] as? String == "pending_payment")
+            let closedWon = (byType["opportunity.closed_won"]?["data"] as? [String: Any])
+            #expect((closedWon?["previous"] as? [String: Any])?["stage"] as? String == "prospecting")
+            #expect((closedWon?["object"] as? [String: Any])?["stage"] as? String == "closed_won")
+            // Sequences are commit order; the payment's events come after those before it.
+            let sequences = events.compactMap { $0["sequence"] as? Int }
+            #expect(sequences == sequences.sorted())
+            // starting_after tails the log from an event; filters by type.
+            let last = try #require(before.last?["id"] as? String)
+            #expect(Self.types(try await Self.events(app, "&starting_after=\(last)")) == ["payment.succeeded", "mrr.changed", "account.became_customer"])
+            #expect(Self.types(try await Self.events(app, "&type=mrr.changed,payment.succeeded")) == ["payment.succeeded", "mrr.changed"])
+            #expect(try await app.send(.get, "/v1/events?type=mrr.exploded", key: TestApp.readKey).status == .badRequest)
+            #expect(try await app.send(.get, "/v1/events?starting_after=evt_nope", key: TestApp.readKey).status == .unprocessableContent)
+        }
+    }
+
+    @Test func anEarlierPaymentRewritesThePastWithoutAStageEvent_andBookedMinusReversedIsTheMRRNow() async throws {
+        try await TestApp.run { app in
+            let (account, deal) = try await LifecycleAPITests.prospect(app, "Isle")
+            try await app.send(
+                .post,
+                "/v1/contracts",
+                #"{"account_id": "\#(account)", "start_date": "2026-02-01", "billing_interval": "month", "recurring_amount": 40000, "currency": "usd"}"#
+            )
+            try await LifecycleAPITests.win(app, deal, at: "2026-02-01T00:00:00Z")
+            for (day, reference) in [("2026-02-20", "late"), ("2026-02-05", "early")] {
+                let reply = try await app.send(
+                    .post,
+                    "/v1/payments",
+                    #"{"account_id": "\#(account)", "amount": 100, "currency": "usd", "paid_at": "\#(day)T00:00:00Z", "reference": "\#(reference)"}"#
+                )
+                try #require(reply.status == .created, "\(reply.text)")
+            }
+            let events = try await Self.events(app, "&account_id=\(account)")
+            #expect(Self.types(events).filter { $0 == "account.became_customer" }.count == 1)
+            let movements = events.filter { $0["type"] as? String == "mrr.changed" }.compactMap { ($0["data"] as? [String: Any])?["object"] as? [String: Any] }
+            // The rewrite's two events are in time order: the new movement (Feb 5) before the vanished one (Feb 20).
+            #expect(movements.map { $0["status"] as? String ?? "" } == ["booked", "booked", "reversed"])
+            #expect(movements.map { $0["at"] as? String ?? "" } == ["2026-02-20T00:00:00Z", "2026-02-05T00:00:00Z", "2026-02-20T00:00:00Z"])
+            let net = movements.reduce(0) { $0 + ($1["status"] as? String == "booked" ? 1 : -1) * ($1["amount"] as? Int ?? 0) }
+            #expect(net == (try await LifecycleAPITests.account(app, account)["mrr"] as? Int))
+        }
+    }
+
+    @Test func aDuplicateStripeDeliveryAndAnIdempotentReplayEmitNothing() async throws {
+        try await TestApp.run { app in
+            let account = try await app.send(.post, "/v1/accounts", #"{"name": "Juniper", "stripe_customer_id": "cus_juniper9"}"#).json["id"]
+            let invoice = StripeFixture.invoice("in_juniper1", customer: "cus_juniper9", paid: 9900)
+            let event = StripeFixture.event("evt_juniper_paid", "invoice.paid", created: "2026-03-01T10:00:00Z", invoice)
+            #expect(try await app.stripe(event).status == .ok)
+            let first = try await Self.events(app)
+            #expect(Self.types(first) == ["account.created", "payment.succeeded"])
+            let webhookSource = first.last?["source"] as? [String: Any]
+            #expect(webhookSource?["kind"] as? String == "webhook")
+            #expect(try await app.stripe(event).status == .ok)
+            let body = #"{"name": "Kestrel"}"#
+            for _ in 0..<2 { try await app.send(.post, "/v1/accounts", body, headers: [.idempotencyKey: "kestrel-once"]) }
+            let after = try await Self.events(app)
+            #expect(Self.types(after) == ["account.created", "payment.succeeded", "account.created"], "\(String(describing: account))")
+        }
+    }
+
+    @Test func aCancelledContractChurnsTheCustomerWithTheChurnsTime() async throws {
+        try await TestApp.run { app in
+            let (account, deal) = try await LifecycleAPITests.prospect(app, "Lumen")
+            let contract = try await app.send(
+                .post,
+                "/v1/contracts",
+                #"{"account_id": "\#(account)", "start_date": "2026-02-01", "billing_interval": "month", "recurring_amount": 20000, "currency": "usd"}"#
+            ).json["id"] as? String ?? ""
+            try await LifecycleAPITests.win(app, deal, at: "2026-02-01T00:00:00Z")
+            try await app.send(
+                .post,
+                "/v1/payments",
+                #"{"account_id": "\#(account)", "amount": 20000, "currency": "usd", "paid_at": "2026-02-01T00:00:00Z", "reference": "w1"}"#
+            )
+            let cancel = try await app.send(.post, "/v1/contracts/\(contract)/cancel", #"{"effective_date": "2026-04-01"}"#)
+            try #require(cancel.status == .ok, "\(cancel.text)")
+            let events = try await Self.events(app, "&account_id=\(account)&type=contract.canceled,contract.updated,account.churned,mrr.changed")
+            #expect(Self.types(events) == ["mrr.changed", "contract.updated", "contract.canceled", "mrr.changed", "account.churned"])
+            #expect(events.last?["occurred_at"] as? String == "2026-04-01T00:00:00Z")
+        }
+    }
+}
