@@ -17,7 +17,8 @@ struct SQLEventRecords: EventRecords {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING sequence
                 """,
                 [
-                    id, event.type.rawValue, event.accountID, now.stored, min(event.occurredAt, now).stored, event.source.kind.rawValue, event.source.id,
+                    id, event.type.rawValue, event.accountID, now.stored, min(event.occurredAt, now).stored, event.source.kind.rawValue,
+                    event.source.id,
                     event.subject?.kind.rawValue, event.subject?.id, event.object.map(StoredJSON.text), event.previous.map(StoredJSON.text),
                 ]
             ) { $0.int("sequence") ?? 0 }

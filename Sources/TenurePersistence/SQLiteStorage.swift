@@ -49,7 +49,9 @@ public final class SQLiteStorage: MigratedStorage {
     public func write<T: Sendable>(_ body: @escaping @Sendable (any Transaction) async throws -> T) async throws -> T {
         let (snapshots, written, source) = (self.snapshots, self.writerSnapshots, EventSource.current)
         return try await translatingErrors {
-            try await database.write { try await SQLTransaction(db: $0, snapshots: snapshots, writerSnapshots: written, source: source).writing(body) }
+            try await database.write {
+                try await SQLTransaction(db: $0, snapshots: snapshots, writerSnapshots: written, source: source).writing(body)
+            }
         }
     }
 

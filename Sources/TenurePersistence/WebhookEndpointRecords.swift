@@ -37,7 +37,9 @@ struct SQLWebhookEndpointRecords: WebhookEndpointRecords {
         try await db.first("SELECT * FROM webhook_endpoints WHERE id = ? AND deleted_at IS NULL\(db.dialect.lockingRows)", [id], decode)
     }
 
-    func all() async throws -> [WebhookEndpoint] { try await db.map("SELECT * FROM webhook_endpoints WHERE deleted_at IS NULL ORDER BY seq", [], decode) }
+    func all() async throws -> [WebhookEndpoint] {
+        try await db.map("SELECT * FROM webhook_endpoints WHERE deleted_at IS NULL ORDER BY seq", [], decode)
+    }
 
     private func values(_ endpoint: WebhookEndpoint) -> [any SQLiteBindable] {
         [
@@ -150,7 +152,8 @@ struct SQLWebhookDeliveryRecords: WebhookDeliveryRecords {
             endpointID: row.string("endpoint_id") ?? "",
             event: (
                 row.string("event_id") ?? "", row.int("event_sequence") ?? 0,
-                row.string("event_type").flatMap(EventType.init(rawValue:)) ?? .accountCreated, row.string("account_id").flatMap { $0.isEmpty ? nil : $0 }
+                row.string("event_type").flatMap(EventType.init(rawValue:)) ?? .accountCreated,
+                row.string("account_id").flatMap { $0.isEmpty ? nil : $0 }
             ),
             at: row.date("created_at") ?? .distantPast
         )

@@ -100,7 +100,9 @@ public final class PostgresStorage: MigratedStorage {
     public func write<T: Sendable>(_ body: @escaping @Sendable (any Transaction) async throws -> T) async throws -> T {
         let (snapshots, logger, source) = (self.snapshots, self.logger, EventSource.current)
         return try await transactions.write { connection in
-            try await SQLTransaction(db: PostgresSQLConnection(connection: connection, logger: logger), snapshots: snapshots, source: source).writing(body)
+            try await SQLTransaction(db: PostgresSQLConnection(connection: connection, logger: logger), snapshots: snapshots, source: source).writing(
+                body
+            )
         }
     }
 

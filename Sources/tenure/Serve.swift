@@ -4,8 +4,8 @@ import Hummingbird
 import Logging
 import SQLiteStore
 import TenureAPI
-import TenureServices
 import TenurePersistence
+import TenureServices
 
 /// `tenure serve`: runs the HTTP server until SIGTERM or SIGINT.
 struct Serve: AsyncParsableCommand, AppArguments {

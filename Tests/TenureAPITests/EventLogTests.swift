@@ -92,7 +92,9 @@ import Testing
             #expect(sequences == sequences.sorted())
             // starting_after tails the log from an event; filters by type.
             let last = try #require(before.last?["id"] as? String)
-            #expect(Self.types(try await Self.events(app, "&starting_after=\(last)")) == ["payment.succeeded", "mrr.changed", "account.became_customer"])
+            #expect(
+                Self.types(try await Self.events(app, "&starting_after=\(last)")) == ["payment.succeeded", "mrr.changed", "account.became_customer"]
+            )
             #expect(Self.types(try await Self.events(app, "&type=mrr.changed,payment.succeeded")) == ["payment.succeeded", "mrr.changed"])
             #expect(try await app.send(.get, "/v1/events?type=mrr.exploded", key: TestApp.readKey).status == .badRequest)
             #expect(try await app.send(.get, "/v1/events?starting_after=evt_nope", key: TestApp.readKey).status == .unprocessableContent)
@@ -118,7 +120,9 @@ import Testing
             }
             let events = try await Self.events(app, "&account_id=\(account)")
             #expect(Self.types(events).filter { $0 == "account.became_customer" }.count == 1)
-            let movements = events.filter { $0["type"] as? String == "mrr.changed" }.compactMap { ($0["data"] as? [String: Any])?["object"] as? [String: Any] }
+            let movements = events.filter { $0["type"] as? String == "mrr.changed" }.compactMap {
+                ($0["data"] as? [String: Any])?["object"] as? [String: Any]
+            }
             // The rewrite's two events are in time order: the new movement (Feb 5) before the vanished one (Feb 20).
             #expect(movements.map { $0["status"] as? String ?? "" } == ["booked", "booked", "reversed"])
             #expect(movements.map { $0["at"] as? String ?? "" } == ["2026-02-20T00:00:00Z", "2026-02-05T00:00:00Z", "2026-02-20T00:00:00Z"])
@@ -148,11 +152,12 @@ import Testing
     @Test func aCancelledContractChurnsTheCustomerWithTheChurnsTime() async throws {
         try await TestApp.run { app in
             let (account, deal) = try await LifecycleAPITests.prospect(app, "Lumen")
-            let contract = try await app.send(
-                .post,
-                "/v1/contracts",
-                #"{"account_id": "\#(account)", "start_date": "2026-02-01", "billing_interval": "month", "recurring_amount": 20000, "currency": "usd"}"#
-            ).json["id"] as? String ?? ""
+            let contract =
+                try await app.send(
+                    .post,
+                    "/v1/contracts",
+                    #"{"account_id": "\#(account)", "start_date": "2026-02-01", "billing_interval": "month", "recurring_amount": 20000, "currency": "usd"}"#
+                ).json["id"] as? String ?? ""
             try await LifecycleAPITests.win(app, deal, at: "2026-02-01T00:00:00Z")
             try await app.send(
                 .post,

@@ -69,7 +69,11 @@ import Testing
         let before = LedgerState(wonAt: won, paidAt: nil, movements: [])
         let after = LedgerState(wonAt: won, paidAt: paid, movements: [movement(.new, paid, 0, 50_000), movement(.churn, day(40), 50_000, 0)])
         let stages = RevenueEvent.between(before, after, now: now).filter { if case .stage = $0 { true } else { false } }
-        #expect(stages == [.stage(.accountBecameCustomer, at: paid, previous: .pendingPayment), .stage(.accountChurned, at: day(40), previous: .pendingPayment)])
+        #expect(
+            stages == [
+                .stage(.accountBecameCustomer, at: paid, previous: .pendingPayment), .stage(.accountChurned, at: day(40), previous: .pendingPayment),
+            ]
+        )
     }
 
     @Test func aStageChangeJoinsTheHistory_aRepeatDoesNot_andTheFirstClosedWonIsAWin() {
@@ -88,7 +92,11 @@ import Testing
         #expect(won.map(\.type) == [.opportunityStageChanged, .opportunityClosedWon])
         #expect(won.map(\.transition.from) == [.proposal, .proposal])
         // A deal created already won is a win, not a stage change.
-        #expect(StageEvents.between(StageHistory(changes: []), StageHistory(changes: [StageChange(stage: .closedWon, at: day(2))])).map(\.type) == [.opportunityClosedWon])
+        #expect(
+            StageEvents.between(StageHistory(changes: []), StageHistory(changes: [StageChange(stage: .closedWon, at: day(2))])).map(\.type) == [
+                .opportunityClosedWon
+            ]
+        )
     }
 
     @Test func retriesWaitTheScheduleThenGiveUp() {
@@ -123,7 +131,10 @@ import Testing
         #expect(DeliveryTarget.problem(with: url, allowPrivate: true) == nil, "\(url)")
     }
 
-    @Test(arguments: ["ftp://example.com/", "example.com/hook", "https://user:pw@example.com/", "https://" + String(repeating: "a", count: 2_040) + ".com", "http:///x"])
+    @Test(arguments: [
+        "ftp://example.com/", "example.com/hook", "https://user:pw@example.com/", "https://" + String(repeating: "a", count: 2_040) + ".com",
+        "http:///x",
+    ])
     func badURLsAreRefusedEvenWhenPrivateTargetsAreAllowed(url: String) {
         #expect(DeliveryTarget.problem(with: url, allowPrivate: true) != nil, "\(url)")
     }

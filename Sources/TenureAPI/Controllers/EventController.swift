@@ -16,7 +16,9 @@ struct EventController {
             var types: [EventType]?
             if let text = query["type"] {
                 types = try text.split(separator: ",", omittingEmptySubsequences: false).map { name in
-                    guard let type = EventType(rawValue: String(name)) else { throw Problem.badRequest("names an unknown event type: \(name)", field: "type") }
+                    guard let type = EventType(rawValue: String(name)) else {
+                        throw Problem.badRequest("names an unknown event type: \(name)", field: "type")
+                    }
                     return type
                 }
             }

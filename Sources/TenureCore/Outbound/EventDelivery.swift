@@ -3,7 +3,11 @@ import Foundation
 /// One event sent to one endpoint (or one `notify` of an automation run), with every attempt.
 public struct EventDelivery: Sendable, Equatable {
     public enum Status: String, Sendable, Codable, CaseIterable { case pending, succeeded, failed }
-    public enum FailureReason: String, Sendable, Codable { case exhausted, endpointDisabled = "endpoint_disabled", endpointDeleted = "endpoint_deleted" }
+    public enum FailureReason: String, Sendable, Codable {
+        case exhausted
+        case endpointDisabled = "endpoint_disabled"
+        case endpointDeleted = "endpoint_deleted"
+    }
 
     public var id: String
     public var endpointID: String
@@ -39,7 +43,10 @@ public struct EventDelivery: Sendable, Equatable {
 
 /// One request of a delivery and how it ended.
 public struct DeliveryAttempt: Sendable, Equatable, Codable {
-    public enum Failure: String, Sendable, Codable { case timeout, connection, tls, privateAddress = "private_address" }
+    public enum Failure: String, Sendable, Codable {
+        case timeout, connection, tls
+        case privateAddress = "private_address"
+    }
 
     public var at: Date
     /// The response's status, if one came.

@@ -59,7 +59,10 @@ public struct EventSource: Sendable, Equatable {
 /// The resource an event is about, rendered as its `GET` answers as of the event's `occurred_at`.
 public struct EventSubject: Sendable, Equatable {
     public enum Kind: String, Sendable {
-        case account, opportunity, contract, payment, `case`, riskFlag = "risk_flag", task, webhookEndpoint = "webhook_endpoint"
+        case account, opportunity, contract, payment, `case`
+        case riskFlag = "risk_flag"
+        case task
+        case webhookEndpoint = "webhook_endpoint"
     }
 
     public var kind: Kind

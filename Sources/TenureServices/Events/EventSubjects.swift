@@ -31,7 +31,9 @@ extension EventLog {
                 guard let item = try await tx.cases.find(id: subject.id) else { return nil }
                 return .supportCase(item, try await HealthBook.targets(in: tx), asOf: asOf)
             case .riskFlag:
-                guard let flag = try await tx.health.flag(id: subject.id), let account = try await tx.accounts.find(id: flag.accountID) else { return nil }
+                guard let flag = try await tx.health.flag(id: subject.id), let account = try await tx.accounts.find(id: flag.accountID) else {
+                    return nil
+                }
                 return .riskFlag(RiskView(flag: flag, account: account))
             case .task:
                 return try await tx.tasks.find(id: subject.id).map(SubjectValue.task)

@@ -193,17 +193,17 @@ public struct HealthService: Sendable {
             }
             run = try await EventSource.$current.withValue(EventSource(.evaluation, id: Timestamp.format(asOf))) { [run] in
                 try await storage.write { [run] tx in
-                var run = run
-                for (account, evaluation) in evaluated {
-                    let changes = try await HealthBook.record(evaluation, of: account, asOf: asOf, in: tx)
-                    if evaluation != nil { run.evaluated += 1 }
-                    if evaluation?.score != nil { run.scored += 1 }
-                    run.flagsRaised += changes.flagsRaised
-                    run.flagsClosed += changes.flagsClosed
-                    run.tasksCreated += changes.tasksCreated
+                    var run = run
+                    for (account, evaluation) in evaluated {
+                        let changes = try await HealthBook.record(evaluation, of: account, asOf: asOf, in: tx)
+                        if evaluation != nil { run.evaluated += 1 }
+                        if evaluation?.score != nil { run.scored += 1 }
+                        run.flagsRaised += changes.flagsRaised
+                        run.flagsClosed += changes.flagsClosed
+                        run.tasksCreated += changes.tasksCreated
+                    }
+                    return run
                 }
-                return run
-            }
             }
         }
         let final = run

@@ -102,7 +102,9 @@ public struct WebhookEndpointService: Sendable {
     public func retry(_ id: String, by actor: Actor) async throws -> EventDelivery {
         let now = clock.now()
         return try await storage.write { tx in
-            guard var delivery = try await tx.webhookDeliveries.find(id: id) else { throw ServiceError.notFound(resource: "webhook delivery", id: id) }
+            guard var delivery = try await tx.webhookDeliveries.find(id: id) else {
+                throw ServiceError.notFound(resource: "webhook delivery", id: id)
+            }
             guard delivery.status != .pending else { throw ServiceError.conflict("delivery \(id) is pending: it is tried on its schedule") }
             guard let endpoint = try await tx.webhookEndpoints.find(id: delivery.endpointID), endpoint.status == .enabled else {
                 throw ServiceError.conflict("the endpoint of delivery \(id) is disabled or deleted")
