@@ -100,7 +100,7 @@ import Testing
 
     @Test func aFailingReceiverGetsTheSameEventAgainOnTheSchedule_andTheOrderOfAnAccountsEventsHolds() async throws {
         // The first two requests fail (500, then a redirect, which is never followed); the rest succeed.
-        try await WebhookReceiver.with({ index in index == 0 ? .status(500) : index == 1 ? .redirect : .status(204) }) { receiver in
+        try await WebhookReceiver.with(answers: [.status(500), .redirect], otherwise: .status(204)) { receiver in
             try await TestApp.run { app in
                 let endpoint = try await Self.endpoint(app, receiver.url)
                 let account = try await app.createAccount("Osprey")
@@ -121,7 +121,7 @@ import Testing
     }
 
     @Test func aDeliveryThatNeverSucceedsIsExhaustedAfterEightAttempts_andRetriedByHandOnce() async throws {
-        try await WebhookReceiver.with({ index in index < 8 ? .status(503) : .status(200) }) { receiver in
+        try await WebhookReceiver.with(answers: Array(repeating: .status(503), count: 8)) { receiver in
             try await TestApp.run { app in
                 let endpoint = try await Self.endpoint(app, receiver.url, events: ["account.created"])
                 _ = try await app.createAccount("Petrel")
@@ -158,7 +158,7 @@ import Testing
         var arguments = TestArguments()
         // 3 days × 0.00001 = 2.6 s; the whole retry schedule 1 s.
         arguments.outbound = OutboundSettings(allowPrivate: true, retryScale: 0.00001)
-        try await WebhookReceiver.with({ _ in .status(500) }) { [arguments] receiver in
+        try await WebhookReceiver.with(otherwise: .status(500)) { [arguments] receiver in
             try await TestApp.run(arguments: arguments) { app in
                 let endpoint = try await Self.endpoint(app, receiver.url, events: ["account.created"])
                 let id = endpoint["id"] as? String ?? ""
@@ -216,7 +216,7 @@ import Testing
 
     @Test func disablingOrDeletingAnEndpointEndsItsPendingDeliveries() async throws {
         // A receiver that hangs past the timeout keeps the first delivery pending.
-        try await WebhookReceiver.with({ _ in .status(500) }) { receiver in
+        try await WebhookReceiver.with(otherwise: .status(500)) { receiver in
             try await TestApp.run { app in
                 let paused = try await Self.endpoint(app, "http://127.0.0.1:9/refused", events: ["account.created"])
                 let deleted = try await Self.endpoint(app, "http://127.0.0.1:9/refused", events: ["account.created"])
@@ -301,7 +301,7 @@ import Testing
     }
 
     @Test func aReceiverThatAnswersTenMegabytesIsReadOnlyUpToTheLimit_andOneThatHangsTimesOut() async throws {
-        try await WebhookReceiver.with({ index in index == 0 ? .large(10 << 20) : index == 1 ? .hang(.seconds(12)) : .status(200) }) { receiver in
+        try await WebhookReceiver.with(answers: [.large(10 << 20), .hang(.seconds(12))]) { receiver in
             try await TestApp.run { app in
                 let endpoint = try await Self.endpoint(app, receiver.url, events: ["account.created", "account.updated"])
                 // One account's two events: the second waits for the first, so the answers go in this order.

@@ -7,8 +7,8 @@ import NIOCore
 import TenureServices
 import Testing
 
-/// A real HTTP server on 127.0.0.1 that records every webhook request it gets and answers as `answer` says, the n-th
-/// request (0-based) with `answer(n)`.
+/// A real HTTP server on 127.0.0.1 that records every webhook request it gets and answers the n-th (0-based) with
+/// `answers[n]`, and any after them with `otherwise`.
 final class WebhookReceiver: Sendable {
     struct Received: Sendable {
         var id: String
@@ -43,7 +43,8 @@ final class WebhookReceiver: Sendable {
 
     /// Starts a receiver, runs `body` with it, stops it.
     static func with<T: Sendable>(
-        _ answer: @escaping @Sendable (Int) -> Answer = { _ in .status(200) },
+        answers: [Answer] = [],
+        otherwise: Answer = .status(200),
         _ body: @Sendable (WebhookReceiver) async throws -> T
     ) async throws -> T {
         let log = NIOLockedValueBox<[Received]>([])
@@ -62,7 +63,7 @@ final class WebhookReceiver: Sendable {
                 log.append(item)
                 return log.count - 1
             }
-            switch answer(index) {
+            switch index < answers.count ? answers[index] : otherwise {
             case .status(let code): return Response(status: .init(code: code))
             case .redirect: return Response(status: .found, headers: [.location: "http://127.0.0.1:1/elsewhere"])
             case .large(let size): return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(repeating: UInt8(ascii: "x"), count: size)))
