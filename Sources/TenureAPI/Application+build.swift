@@ -21,7 +21,7 @@ public protocol AppArguments: Sendable {
     var idleTimeout: Int { get }
     /// Outbound webhooks: private targets, retry scale (`TENURE_WEBHOOK_ALLOW_PRIVATE`, `TENURE_WEBHOOK_RETRY_SCALE`).
     var outbound: OutboundSettings { get }
-    /// Send webhooks from this process (a node may leave it to others).
+    /// Send webhooks and run automations from this process (a node may leave it to others).
     var deliversWebhooks: Bool { get }
     /// Chart.js for the dashboard page (Debian's `libjs-chart.js`); without it the page shows numbers and tables only.
     var chartJSPath: String { get }
@@ -58,7 +58,7 @@ public func buildApplication(
         configuration: .init(address: .hostname(arguments.host, port: arguments.port), serverName: "Tenure"),
         // Shut down in reverse order: the daily evaluation and the webhook deliveries stop before the storage closes.
         services: [StorageService(storage: storage, logger: logger)]
-            + (arguments.deliversWebhooks ? [deliveryWorker(services, arguments, logger: logger)] : [])
+            + (arguments.deliversWebhooks ? backgroundWork(services, arguments, logger: logger) : [])
             + (arguments.dailyEvaluation ? [DailyEvaluationService(health: services.health, clock: arguments.clock, logger: logger)] : []),
         logger: logger
     )
@@ -85,14 +85,23 @@ func buildRouter(_ services: Services, _ arguments: some AppArguments) -> Router
     return router
 }
 
-func deliveryWorker(_ services: Services, _ arguments: some AppArguments, logger: Logger) -> DeliveryWorker {
-    DeliveryWorker(
-        queue: services.deliveries,
-        rendering: EventRendering(log: services.events),
-        sender: WebhookSender(allowPrivate: arguments.outbound.allowPrivate),
-        clock: arguments.clock,
-        logger: logger
-    )
+/// What runs beside the API: webhook deliveries and automation runs.
+func backgroundWork(_ services: Services, _ arguments: some AppArguments, logger: Logger) -> [any Service] {
+    let rendering = EventRendering(log: services.events)
+    return [
+        DeliveryWorker(
+            queue: services.deliveries,
+            rendering: rendering,
+            sender: WebhookSender(allowPrivate: arguments.outbound.allowPrivate),
+            clock: arguments.clock,
+            logger: logger
+        ),
+        AutomationWorker(
+            runner: services.automationRunner,
+            documents: AutomationDocumentsReader(rendering: rendering, accounts: services.accounts, clock: arguments.clock),
+            logger: logger
+        ),
+    ]
 }
 
 /// Every controller's routes.
@@ -116,6 +125,7 @@ func controllers(_ services: Services, _ gate: Gate, webhookSecrets: WebhookSecr
         CRMWebhookController(webhooks: services.webhooks, secrets: webhookSecrets, gate: gate, counters: counters).routes,
         EventController(log: services.events, gate: gate).routes,
         WebhookEndpointController(endpoints: services.webhookEndpoints, gate: gate).routes,
+        AutomationController(automations: services.automations, log: services.events, accounts: services.accounts, gate: gate).routes,
     ]
 }
 

@@ -12,6 +12,8 @@ public struct Account: Sendable, Equatable {
     public var externalID: String?
     public var stripeCustomerID: String?
     public var mergedInto: String?
+    /// Labels people and automations put on it (`add_tag`), at most 20.
+    public var tags: [String] = []
     public var createdAt: Date
     public var updatedAt: Date
     /// The `occurred_at` of the latest CRM event applied to the fields; older events leave them alone.

@@ -10,6 +10,7 @@ public struct AccountFields: Sendable, Equatable {
     public var owner: String?
     public var externalID: String?
     public var stripeCustomerID: String?
+    public var tags: [String]
 
     public init(
         name: String,
@@ -19,8 +20,10 @@ public struct AccountFields: Sendable, Equatable {
         employeeCount: Int? = nil,
         owner: String? = nil,
         externalID: String? = nil,
-        stripeCustomerID: String? = nil
+        stripeCustomerID: String? = nil,
+        tags: [String] = []
     ) {
+        self.tags = tags
         self.name = name
         self.domain = domain
         self.segment = segment
@@ -40,7 +43,8 @@ public struct AccountFields: Sendable, Equatable {
         employeeCount: Int?,
         owner: String?,
         externalID: String?,
-        stripeCustomerID: String?
+        stripeCustomerID: String?,
+        tags: [String] = []
     ) throws -> AccountFields {
         var validator = Validator()
         validator.required(name, "name")
@@ -52,7 +56,8 @@ public struct AccountFields: Sendable, Equatable {
             employeeCount: employeeCount,
             owner: owner,
             externalID: externalID,
-            stripeCustomerID: stripeCustomerID
+            stripeCustomerID: stripeCustomerID,
+            tags: tags
         )
         fields.checkLengthsAndRanges(&validator)
         try validator.check()
@@ -66,6 +71,7 @@ public struct AccountFields: Sendable, Equatable {
         validator.maxLength(externalID, "external_id", 255)
         validator.maxLength(stripeCustomerID, "stripe_customer_id", 255)
         validator.range(employeeCount, "employee_count", 0...100_000_000)
+        AccountTags.check(tags, "tags", &validator)
     }
 
     static func normalizedDomain(_ domain: String?, _ validator: inout Validator) -> String? {
@@ -88,6 +94,7 @@ public struct AccountChanges: Sendable {
     public var owner: FieldUpdate<String> = .keep
     public var externalID: FieldUpdate<String> = .keep
     public var stripeCustomerID: FieldUpdate<String> = .keep
+    public var tags: FieldUpdate<[String]> = .keep
 
     public init() {}
 
@@ -103,7 +110,8 @@ public struct AccountChanges: Sendable {
             employeeCount: employeeCount.applied(to: account.employeeCount),
             owner: owner.applied(to: account.owner),
             externalID: externalID.applied(to: account.externalID),
-            stripeCustomerID: stripeCustomerID.applied(to: account.stripeCustomerID)
+            stripeCustomerID: stripeCustomerID.applied(to: account.stripeCustomerID),
+            tags: tags.applied(to: account.tags) ?? []
         )
         if fields.name.isEmpty { validator.add("name", "must not be blank") }
         fields.checkLengthsAndRanges(&validator)
@@ -115,7 +123,7 @@ public struct AccountChanges: Sendable {
 /// Decoded from a PATCH body as the API's decoder presents its keys (`external_id` as `externalId`).
 extension AccountChanges: Decodable {
     enum CodingKeys: String, CodingKey {
-        case name, domain, segment, industry, employeeCount, owner
+        case name, domain, segment, industry, employeeCount, owner, tags
         case externalID = "externalId"
         case stripeCustomerID = "stripeCustomerId"
     }
@@ -136,6 +144,7 @@ extension Account {
         owner = fields.owner
         externalID = fields.externalID
         stripeCustomerID = fields.stripeCustomerID
+        tags = fields.tags
         updatedAt = now
     }
 }

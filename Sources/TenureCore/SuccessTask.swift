@@ -4,11 +4,13 @@ public enum TaskStatus: String, Codable, CaseIterable, Sendable {
     case open, done
 }
 
-/// Work for an account's owner, created by a playbook when a risk flag is raised.
+/// Work for an account's owner, created by a playbook when a risk flag is raised, or by an automation.
 public struct SuccessTask: Sendable, Equatable {
     public var id: String
     public var accountID: String
-    public var playbook: RiskFlagCode
+    /// The built-in playbook, or nil for an automation's task (stored and shown as `automation`).
+    public var playbook: RiskFlagCode?
+    public var automationID: String?
     public var title: String
     public var owner: String?
     public var status: TaskStatus
@@ -21,7 +23,7 @@ public struct SuccessTask: Sendable, Equatable {
     public init(
         id: String,
         accountID: String,
-        playbook: RiskFlagCode,
+        playbook: RiskFlagCode?,
         title: String,
         owner: String?,
         status: TaskStatus,
@@ -29,8 +31,10 @@ public struct SuccessTask: Sendable, Equatable {
         flagID: String?,
         createdAt: Date,
         completedAt: Date?,
-        updatedAt: Date
+        updatedAt: Date,
+        automationID: String? = nil
     ) {
+        self.automationID = automationID
         self.id = id
         self.accountID = accountID
         self.playbook = playbook
@@ -60,4 +64,8 @@ public struct SuccessTask: Sendable, Equatable {
             updatedAt: flag.since
         )
     }
+
+    /// `playbook` as stored and shown.
+    public var playbookName: String { playbook?.rawValue ?? Self.automationPlaybook }
+    public static let automationPlaybook = "automation"
 }

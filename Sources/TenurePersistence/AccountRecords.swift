@@ -1,20 +1,21 @@
 import Foundation
 import SQLiteStore
 import TenureCore
+import TenureJSON
 import TenureServices
 
 struct SQLAccountRecords: AccountRecords {
     let db: any SQLConnection
 
     static let columns =
-        "seq, id, name, domain, segment, industry, employee_count, owner, external_id, stripe_customer_id, merged_into, created_at, updated_at, crm_synced_at, won_at, paid_at, converted_at"
+        "seq, id, name, domain, segment, industry, employee_count, owner, external_id, stripe_customer_id, merged_into, created_at, updated_at, crm_synced_at, won_at, paid_at, converted_at, tags"
 
     func insert(_ account: Account) async throws {
         try await db.query(
             """
             INSERT INTO accounts (id, name, domain, segment, industry, employee_count, owner, external_id, stripe_customer_id,
-                                  merged_into, crm_synced_at, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  merged_into, crm_synced_at, tags, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [account.id] + values(account) + [account.createdAt.stored, account.updatedAt.stored]
         )
@@ -24,7 +25,7 @@ struct SQLAccountRecords: AccountRecords {
         try await db.query(
             """
             UPDATE accounts SET name = ?, domain = ?, segment = ?, industry = ?, employee_count = ?, owner = ?, external_id = ?,
-                                stripe_customer_id = ?, merged_into = ?, crm_synced_at = ?, updated_at = ?
+                                stripe_customer_id = ?, merged_into = ?, crm_synced_at = ?, tags = ?, updated_at = ?
             WHERE id = ?
             """,
             values(account) + [account.updatedAt.stored, account.id]
@@ -59,16 +60,16 @@ struct SQLAccountRecords: AccountRecords {
         conditions.add("segment = ?", ifPresent: filter.segment?.rawValue)
         conditions.add("owner = ?", ifPresent: filter.owner)
         conditions.add("external_id = ?", ifPresent: filter.externalID)
+        if let tag = filter.tag {
+            conditions.add("lower(tags) LIKE ? ESCAPE '\\'", "%" + StoredJSON.text(.string(tag.lowercased())).likeEscaped + "%")
+        }
         if let stage = filter.lifecycleStage { Self.stageCondition(stage, asOf: asOf, into: &conditions) }
         if let band = filter.band {
             let latest = "SELECT band FROM health_scores h WHERE h.account_id = accounts.id AND h.evaluated_at <= ? ORDER BY h.day DESC LIMIT 1"
             conditions.add("COALESCE((\(latest)), 'unscored') = ?", asOf.stored, band)
         }
         if let query = filter.query {
-            let pattern =
-                "%"
-                + query.lowercased().replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                .replacingOccurrences(of: "_", with: "\\_") + "%"
+            let pattern = "%" + query.lowercased().likeEscaped + "%"
             conditions.add("(lower(name) LIKE ? ESCAPE '\\' OR domain LIKE ? ESCAPE '\\')", pattern, pattern)
         }
         return try await page(db, select: "SELECT \(Self.columns) FROM accounts", conditions: conditions, request, decode: decode)
@@ -104,7 +105,8 @@ struct SQLAccountRecords: AccountRecords {
         try await db.query(
             """
             UPDATE tasks SET account_id = ? WHERE account_id = ?
-                AND NOT (status = 'open' AND playbook IN (SELECT playbook FROM tasks WHERE account_id = ? AND status = 'open'))
+                AND NOT (status = 'open' AND playbook <> 'automation'
+                         AND playbook IN (SELECT playbook FROM tasks WHERE account_id = ? AND status = 'open'))
             """,
             [target, source, target]
         )
@@ -114,6 +116,7 @@ struct SQLAccountRecords: AccountRecords {
         [
             account.name, account.domain, account.segment?.rawValue, account.industry, account.employeeCount, account.owner,
             account.externalID, account.stripeCustomerID, account.mergedInto, account.crmSyncedAt?.stored,
+            StoredJSON.text(.array(account.tags.map(JSONValue.string))),
         ]
     }
 
@@ -136,6 +139,7 @@ struct SQLAccountRecords: AccountRecords {
         account.wonAt = row.date("won_at")
         account.paidAt = row.date("paid_at")
         account.convertedAt = row.date("converted_at")
+        account.tags = row.string("tags").flatMap(StoredJSON.value)?.array.compactMap(\.string) ?? []
         return account
     }
 }
@@ -159,5 +163,12 @@ extension SQLAccountRecords {
             conditions.add("won_at <= ? AND paid_at <= ? AND COALESCE(\(latestKind), '') != 'churn'", asOf.stored, asOf.stored, asOf.stored)
         case .churned: conditions.add("won_at <= ? AND paid_at <= ? AND \(latestKind) = 'churn'", asOf.stored, asOf.stored, asOf.stored)
         }
+    }
+}
+
+extension String {
+    /// The text as a `LIKE … ESCAPE '\\'` pattern matches it literally.
+    var likeEscaped: String {
+        replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
     }
 }

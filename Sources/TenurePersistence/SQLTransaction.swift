@@ -48,6 +48,8 @@ package struct SQLTransaction: Transaction {
     package var events: any EventRecords { SQLEventRecords(db: db) }
     package var webhookEndpoints: any WebhookEndpointRecords { SQLWebhookEndpointRecords(db: db) }
     package var webhookDeliveries: any WebhookDeliveryRecords { SQLWebhookDeliveryRecords(db: db) }
+    package var automations: any AutomationRecords { SQLAutomationRecords(db: db) }
+    package var automationRuns: any AutomationRunRecords { SQLAutomationRunRecords(db: db) }
 
     package func wonAccounts() async throws -> WonAccounts {
         let ledger = SQLLedgerRecords(db: db, cache: caches?.ledger)

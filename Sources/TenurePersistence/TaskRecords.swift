@@ -9,10 +9,10 @@ struct SQLTaskRecords: TaskRecords {
     func insert(_ task: SuccessTask) async throws {
         try await db.query(
             """
-            INSERT INTO tasks (account_id, playbook, title, owner, status, due_at, flag_id, completed_at, updated_at, id, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO tasks (account_id, playbook, title, owner, status, due_at, flag_id, completed_at, updated_at, id, created_at, automation_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
-            values(task) + [task.id, task.createdAt.stored]
+            values(task) + [task.id, task.createdAt.stored, task.automationID]
         )
     }
 
@@ -38,12 +38,13 @@ struct SQLTaskRecords: TaskRecords {
         conditions.add("account_id = ?", ifPresent: filter.accountID)
         conditions.add("owner = ?", ifPresent: filter.owner)
         conditions.add("status = ?", ifPresent: filter.status?.rawValue)
+        conditions.add("automation_id = ?", ifPresent: filter.automationID)
         return try await page(db, select: "SELECT * FROM tasks", conditions: conditions, request, decode: decode)
     }
 
     private func values(_ task: SuccessTask) -> [any SQLiteBindable] {
         [
-            task.accountID, task.playbook.rawValue, task.title, task.owner, task.status.rawValue, task.dueAt.stored, task.flagID,
+            task.accountID, task.playbookName, task.title, task.owner, task.status.rawValue, task.dueAt.stored, task.flagID,
             task.completedAt?.stored, task.updatedAt.stored,
         ]
     }
@@ -52,7 +53,7 @@ struct SQLTaskRecords: TaskRecords {
         SuccessTask(
             id: row.string("id") ?? "",
             accountID: row.string("account_id") ?? "",
-            playbook: row.string("playbook").flatMap(RiskFlagCode.init(rawValue:)) ?? .healthRed,
+            playbook: row.string("playbook").flatMap(RiskFlagCode.init(rawValue:)),
             title: row.string("title") ?? "",
             owner: row.string("owner"),
             status: row.string("status").flatMap(TaskStatus.init(rawValue:)) ?? .open,
@@ -60,7 +61,8 @@ struct SQLTaskRecords: TaskRecords {
             flagID: row.string("flag_id"),
             createdAt: row.date("created_at") ?? .distantPast,
             completedAt: row.date("completed_at"),
-            updatedAt: row.date("updated_at") ?? .distantPast
+            updatedAt: row.date("updated_at") ?? .distantPast,
+            automationID: row.string("automation_id")
         )
     }
 }

@@ -76,13 +76,13 @@ struct SQLWebhookDeliveryRecords: WebhookDeliveryRecords {
             try await db.query(
                 """
                 INSERT INTO webhook_deliveries (status, failure_reason, attempts, failures, next_attempt_at, manual, id, endpoint_id, event_id,
-                                                event_sequence, event_type, account_id, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                                event_sequence, event_type, account_id, created_at, automation_run_id, url, body)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 values(delivery)
                     + [
                         delivery.id, delivery.endpointID, delivery.eventID, delivery.eventSequence, delivery.eventType.rawValue,
-                        delivery.accountID ?? "", delivery.createdAt.stored,
+                        delivery.accountID ?? "", delivery.createdAt.stored, delivery.automationRunID, delivery.url, delivery.body,
                     ]
             )
         }
@@ -116,7 +116,7 @@ struct SQLWebhookDeliveryRecords: WebhookDeliveryRecords {
             """
             SELECT * FROM webhook_deliveries d
             WHERE d.status = 'pending' AND d.next_attempt_at <= ?
-              AND (d.manual = 1 OR NOT EXISTS (
+              AND (d.manual = 1 OR d.url IS NOT NULL OR NOT EXISTS (
                   SELECT 1 FROM webhook_deliveries p
                   WHERE p.status = 'pending' AND p.endpoint_id = d.endpoint_id AND p.account_id = d.account_id
                     AND p.event_sequence < d.event_sequence AND p.manual = 0))
@@ -163,6 +163,9 @@ struct SQLWebhookDeliveryRecords: WebhookDeliveryRecords {
         delivery.failures = row.int("failures") ?? 0
         delivery.nextAttemptAt = row.date("next_attempt_at")
         delivery.manual = row.int("manual") == 1
+        delivery.automationRunID = row.string("automation_run_id")
+        delivery.url = row.string("url")
+        delivery.body = row.string("body")
         return delivery
     }
 }

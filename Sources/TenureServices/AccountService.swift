@@ -23,6 +23,7 @@ public struct AccountInput: Sendable {
     public var owner: String?
     public var externalID: String?
     public var stripeCustomerID: String?
+    public var tags: [String]?
 
     public init(
         name: String?,
@@ -48,7 +49,7 @@ public struct AccountInput: Sendable {
 /// Decoded from a request body as the API's decoder presents its keys (`external_id` as `externalId`).
 extension AccountInput: Decodable {
     enum CodingKeys: String, CodingKey {
-        case name, domain, segment, industry, employeeCount, owner
+        case name, domain, segment, industry, employeeCount, owner, tags
         case externalID = "externalId"
         case stripeCustomerID = "stripeCustomerId"
     }
@@ -76,7 +77,8 @@ public struct AccountService: Sendable {
             employeeCount: input.employeeCount,
             owner: input.owner,
             externalID: input.externalID,
-            stripeCustomerID: input.stripeCustomerID
+            stripeCustomerID: input.stripeCustomerID,
+            tags: input.tags ?? []
         )
         let now = clock.now()
         let account = try await storage.write { tx in

@@ -20,6 +20,8 @@ public struct Services: Sendable {
     public let events: EventLog
     public let webhookEndpoints: WebhookEndpointService
     public let deliveries: DeliveryQueue
+    public let automations: AutomationService
+    public let automationRunner: AutomationRunner
 
     public init(storage: any Storage, clock: Clock, currency: String, outbound: OutboundSettings = OutboundSettings()) {
         self.storage = storage
@@ -39,6 +41,7 @@ public struct Services: Sendable {
         events = EventLog(storage: storage)
         webhookEndpoints = WebhookEndpointService(storage: storage, clock: clock, settings: outbound)
         deliveries = DeliveryQueue(storage: storage, clock: clock, settings: outbound)
+        automations = AutomationService(storage: storage, clock: clock, settings: outbound)
         imports = ImportService(
             storage: storage,
             clock: clock,
@@ -48,6 +51,7 @@ public struct Services: Sendable {
             pipeline: pipeline,
             activities: activities
         )
+        automationRunner = AutomationRunner(storage: storage, clock: clock, settings: outbound, accounts: accounts)
         webhooks = WebhookService(
             storage: storage,
             clock: clock,

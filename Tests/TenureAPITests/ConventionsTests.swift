@@ -58,7 +58,7 @@ import Testing
             #expect(try await app.send(.get, "/v1/audit-log", key: TestApp.writeKey).status == .forbidden)
             #expect(try await app.send(.get, "/v1/accounts", key: TestApp.readKey).status == .ok)
             #expect(try await app.send(.post, "/v1/accounts", #"{"name": "A"}"#, key: TestApp.writeKey).status == .created)
-            #expect(try await app.snapshot().count == before.count + 2, "one account and its audit row, both from the write key")
+            #expect(try await app.snapshot().count == before.count + 3, "one account, its audit row and its event, all from the write key")
         }
     }
 
@@ -130,7 +130,7 @@ import Testing
             let reply = try await app.send(.post, "/v1/accounts", "name=Acme", contentType: "application/x-www-form-urlencoded")
             #expect(reply.status == .unsupportedMediaType)
             #expect(try await app.send(.post, "/v1/accounts", #"{"name": "A"}"#, contentType: "application/merge-patch+json").status == .created)
-            #expect(try await app.snapshot().count == before.count + 2)
+            #expect(try await app.snapshot().count == before.count + 3, "one account, its audit row and its account.created event")
         }
     }
 

@@ -27,6 +27,7 @@ struct AccountController {
                 externalID: query["external_id"]
             )
             filter.lifecycleStage = try query.enumValue("lifecycle_stage", LifecycleStage.self)
+            filter.tag = query["tag"]
             let page = try await accounts.list(filter, page: try query.page(), asOf: try query.asOf())
             return try .json(ListBody(page, AccountResource.init))
         }
@@ -68,6 +69,7 @@ struct AccountResource: Encodable, Sendable {
     @Nullable var externalId: String?
     @Nullable var stripeCustomerId: String?
     @Nullable var mergedInto: String?
+    var tags: [String]
     var lifecycleStage: String
     @Nullable var customerSince: Date?
     var mrr: Int
@@ -100,6 +102,7 @@ struct AccountResource: Encodable, Sendable {
         externalId = account.externalID
         stripeCustomerId = account.stripeCustomerID
         mergedInto = account.mergedInto
+        tags = account.tags
         lifecycleStage = view.lifecycleStage.rawValue
         customerSince = view.customerSince
         mrr = view.mrr

@@ -88,6 +88,7 @@ struct DeliveryResource: Encodable, Sendable {
         id = delivery.id
         endpointId = delivery.endpointID
         eventId = delivery.eventID
+        automationRunId = delivery.automationRunID
         eventType = delivery.eventType.rawValue
         status = delivery.status.rawValue
         failureReason = delivery.failureReason?.rawValue

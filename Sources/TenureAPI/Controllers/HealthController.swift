@@ -76,7 +76,8 @@ struct HealthController {
         }
         routes.get("/v1/tasks", gate.read) { call in
             let query = call.query
-            let filter = TaskFilter(accountID: query["account_id"], owner: query["owner"], status: try query.enumValue("status", TaskStatus.self))
+            var filter = TaskFilter(accountID: query["account_id"], owner: query["owner"], status: try query.enumValue("status", TaskStatus.self))
+            filter.automationID = query["automation_id"]
             return try .json(ListBody(try await health.tasks(filter, page: try query.page()), TaskResource.init))
         }
         routes.patch("/v1/tasks/{id}", gate.write) { call in
@@ -224,6 +225,7 @@ struct TaskResource: Encodable, Sendable {
     var object = "task"
     var accountId: String
     var playbook: String
+    @Nullable var automationId: String?
     var title: String
     @Nullable var owner: String?
     var status: String
@@ -235,7 +237,8 @@ struct TaskResource: Encodable, Sendable {
     init(_ task: SuccessTask) {
         id = task.id
         accountId = task.accountID
-        playbook = task.playbook.rawValue
+        playbook = task.playbookName
+        automationId = task.automationID
         title = task.title
         owner = task.owner
         status = task.status.rawValue

@@ -49,10 +49,10 @@ struct DeliveryWorker: Service {
                         }
                     }
                     for job in jobs {
-                        inFlight.add(job.endpoint.id)
+                        inFlight.add(job.delivery.endpointID)
                         group.addTask {
                             await attempt(job)
-                            inFlight.release(job.endpoint.id)
+                            inFlight.release(job.delivery.endpointID)
                         }
                     }
                     if ContinuousClock.now - lastGauge > .seconds(5) {
@@ -71,16 +71,25 @@ struct DeliveryWorker: Service {
     private func attempt(_ job: DeliveryJob) async {
         let start = clock.now()
         do {
-            let body = try await rendering.body(of: job.event)
-            let timestamp = Int64(start.timeIntervalSince1970)
-            let signatures = job.endpoint.signingSecrets(at: start).compactMap {
-                StandardWebhookSignature.sign(id: job.event.id, timestamp: timestamp, body: body, secret: $0)
+            var headers = [("Content-Type", "application/json"), ("User-Agent", "Tenure-Webhooks/1")]
+            let url: String
+            let body: [UInt8]
+            if let endpoint = job.endpoint {
+                url = endpoint.url
+                body = try await rendering.body(of: job.event)
+                let timestamp = Int64(start.timeIntervalSince1970)
+                let signatures = endpoint.signingSecrets(at: start).compactMap {
+                    StandardWebhookSignature.sign(id: job.event.id, timestamp: timestamp, body: body, secret: $0)
+                }
+                headers += [
+                    ("webhook-id", job.event.id), ("webhook-timestamp", String(timestamp)), ("webhook-signature", signatures.joined(separator: " ")),
+                ]
+            } else {
+                // An automation's notification: unsigned, Slack or Teams style.
+                url = job.delivery.url ?? ""
+                body = Array((job.delivery.body ?? "{}").utf8)
             }
-            let headers = [
-                ("Content-Type", "application/json"), ("User-Agent", "Tenure-Webhooks/1"), ("webhook-id", job.event.id),
-                ("webhook-timestamp", String(timestamp)), ("webhook-signature", signatures.joined(separator: " ")),
-            ]
-            let outcome = await sender.send(to: job.endpoint.url, headers: headers, body: body)
+            let outcome = await sender.send(to: url, headers: headers, body: body)
             let attempt = DeliveryAttempt(
                 at: start,
                 statusCode: outcome.statusCode,

@@ -24,6 +24,10 @@ public struct EventDelivery: Sendable, Equatable {
     /// The pending attempt is a manual retry: it goes now, outside the order.
     public var manual: Bool
     public var createdAt: Date
+    /// A notification of an automation run (`notify`): sent unsigned to `url` with `body`, to no endpoint.
+    public var automationRunID: String?
+    public var url: String?
+    public var body: String?
 
     public init(id: String, endpointID: String, event: (id: String, sequence: Int, type: EventType, accountID: String?), at now: Date) {
         self.id = id

@@ -20,6 +20,7 @@ extension Transaction {
             ("owner", .optional(before.owner), .optional(after.owner)),
             ("external_id", .optional(before.externalID), .optional(after.externalID)),
             ("stripe_customer_id", .optional(before.stripeCustomerID), .optional(after.stripeCustomerID)),
+            ("tags", .array(before.tags.map(JSONValue.string)), .array(after.tags.map(JSONValue.string))),
         ]
         let changed = fields.filter { $0.1 != $0.2 }
         guard !changed.isEmpty else { return }

@@ -40,8 +40,8 @@ public final class EventOutbox {
     }
 
     /// Stores the pending events in `tx`, the last thing a write does: per account (in the order accounts first
-    /// appeared), in the catalogue's order, then by `occurred_at`; and a delivery of each to every endpoint enabled for
-    /// it. The sequence is taken under one lock held to the commit, so that it is commit order.
+    /// appeared), in the catalogue's order, then by `occurred_at`; with a delivery of each to every endpoint enabled for
+    /// it and a run of each automation it triggers. The sequence is taken under one lock held to the commit, so that it is commit order.
     public func record(in tx: any Transaction) async throws {
         guard !pending.isEmpty, let now else { return }
         var firstSeen: [String: Int] = [:]
@@ -56,6 +56,7 @@ public final class EventOutbox {
         try await tx.lock(.eventLog)
         let stored = try await tx.events.append(ordered, at: now)
         try await WebhookDeliveries.fanOut(stored, in: tx, at: now)
+        try await AutomationRuns.start(stored, in: tx, at: now)
     }
 }
 

@@ -236,7 +236,7 @@ public struct HealthService: Sendable {
         return try await storage.write { tx in
             guard var task = try await tx.tasks.find(id: id) else { throw ServiceError.notFound(resource: "task", id: id) }
             guard let status, status != task.status else { return task }
-            if status == .open, let other = try await tx.tasks.open(account: task.accountID, playbook: task.playbook) {
+            if status == .open, let playbook = task.playbook, let other = try await tx.tasks.open(account: task.accountID, playbook: playbook) {
                 throw ServiceError.conflict("task \(other.id) of this playbook is already open", existingID: other.id)
             }
             task.status = status

@@ -1,10 +1,10 @@
 import Foundation
 import TenureCore
 
-/// One attempt to make: the delivery, its endpoint as it is now, and its event.
+/// One attempt to make: the delivery, its endpoint as it is now (none for an automation's notification), and its event.
 public struct DeliveryJob: Sendable {
     public var delivery: EventDelivery
-    public var endpoint: WebhookEndpoint
+    public var endpoint: WebhookEndpoint?
     public var event: Event
 }
 
@@ -35,9 +35,11 @@ public struct DeliveryQueue: Sendable {
             guard !taken.isEmpty else { return [] }
             let events = Dictionary(try await tx.events.find(ids: Array(Set(taken.map(\.eventID)))).map { ($0.id, $0) }) { first, _ in first }
             var endpoints: [String: WebhookEndpoint] = [:]
-            for id in Set(taken.map(\.endpointID)) { endpoints[id] = try await tx.webhookEndpoints.find(id: id) }
+            for id in Set(taken.filter { $0.url == nil }.map(\.endpointID)) { endpoints[id] = try await tx.webhookEndpoints.find(id: id) }
             return taken.compactMap { delivery in
-                guard let endpoint = endpoints[delivery.endpointID], let event = events[delivery.eventID] else { return nil }
+                guard let event = events[delivery.eventID] else { return nil }
+                if delivery.url != nil { return DeliveryJob(delivery: delivery, endpoint: nil, event: event) }
+                guard let endpoint = endpoints[delivery.endpointID] else { return nil }
                 return DeliveryJob(delivery: delivery, endpoint: endpoint, event: event)
             }
         }

@@ -6,6 +6,8 @@ public struct AccountFilter: Sendable {
     public var owner: String?
     public var query: String?
     public var externalID: String?
+    /// Only accounts with this tag.
+    public var tag: String?
     public var includeMerged = false
     /// Only accounts in this lifecycle stage at `asOf`.
     public var lifecycleStage: LifecycleStage?

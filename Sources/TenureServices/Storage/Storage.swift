@@ -40,6 +40,8 @@ public protocol Transaction {
     var events: any EventRecords { get }
     var webhookEndpoints: any WebhookEndpointRecords { get }
     var webhookDeliveries: any WebhookDeliveryRecords { get }
+    var automations: any AutomationRecords { get }
+    var automationRuns: any AutomationRunRecords { get }
     /// The events this write records; the backend stores them (`EventOutbox.record`) when the write's body returns.
     var outbox: EventOutbox { get }
     /// Every account ever won (not merged away), in `seq` order.

@@ -5,6 +5,7 @@ public struct TaskFilter: Sendable {
     public var accountID: String?
     public var owner: String?
     public var status: TaskStatus?
+    public var automationID: String?
 
     public init(accountID: String? = nil, owner: String? = nil, status: TaskStatus? = nil) {
         self.accountID = accountID
