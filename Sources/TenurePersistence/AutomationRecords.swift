@@ -27,7 +27,7 @@ struct SQLAutomationRecords: AutomationRecords {
 
     func find(id: String) async throws -> StoredAutomation? {
         let found: StoredAutomation?? = try await db.first(
-            "SELECT * FROM automations WHERE id = ? AND deleted_at IS NULL\(db.dialect.lockingRows)",
+            "SELECT * FROM automations WHERE id = ? AND deleted_at IS NULL",
             [id],
             decode
         )
@@ -88,6 +88,10 @@ struct SQLAutomationRunRecords: AutomationRunRecords {
     }
 
     func find(id: String) async throws -> AutomationRun? {
+        try await db.first("SELECT * FROM automation_runs WHERE id = ?", [id], decode)
+    }
+
+    func lock(id: String) async throws -> AutomationRun? {
         try await db.first("SELECT * FROM automation_runs WHERE id = ?\(db.dialect.lockingRows)", [id], decode)
     }
 
@@ -100,11 +104,11 @@ struct SQLAutomationRunRecords: AutomationRunRecords {
         return try await page(db, select: "SELECT * FROM automation_runs", conditions: conditions, request, decode: decode)
     }
 
-    func due(at now: Date, limit: Int) async throws -> [AutomationRun] {
+    func due(at now: Date, limit: Int, claiming: Bool) async throws -> [AutomationRun] {
         try await db.map(
             """
             SELECT * FROM automation_runs WHERE status IN ('pending', 'running', 'waiting') AND resume_at <= ?
-            ORDER BY resume_at LIMIT ?\(db.dialect.lockingRows)
+            ORDER BY resume_at LIMIT ?\(claiming ? db.dialect.claimingRows : "")
             """,
             [now.stored, limit],
             decode

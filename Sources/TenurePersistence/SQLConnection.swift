@@ -33,6 +33,15 @@ package enum SQLDialect: Sendable {
         }
     }
 
+    /// What a queue's `SELECT` ends with in a write: the rows it reads are held, and rows another writer holds are passed
+    /// over (another node is working on them).
+    package var claimingRows: String {
+        switch self {
+        case .sqlite: ""
+        case .postgres: " FOR UPDATE SKIP LOCKED"
+        }
+    }
+
     /// `column` as an expression no index answers: SQLite's planner otherwise picks a worse index for some joins.
     package func unindexed(_ column: String) -> String {
         switch self {

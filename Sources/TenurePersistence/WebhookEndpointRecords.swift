@@ -34,6 +34,10 @@ struct SQLWebhookEndpointRecords: WebhookEndpointRecords {
     }
 
     func find(id: String) async throws -> WebhookEndpoint? {
+        try await db.first("SELECT * FROM webhook_endpoints WHERE id = ? AND deleted_at IS NULL", [id], decode)
+    }
+
+    func lock(id: String) async throws -> WebhookEndpoint? {
         try await db.first("SELECT * FROM webhook_endpoints WHERE id = ? AND deleted_at IS NULL\(db.dialect.lockingRows)", [id], decode)
     }
 
@@ -99,6 +103,10 @@ struct SQLWebhookDeliveryRecords: WebhookDeliveryRecords {
     }
 
     func find(id: String) async throws -> EventDelivery? {
+        try await db.first("SELECT * FROM webhook_deliveries WHERE id = ?", [id], decode)
+    }
+
+    func lock(id: String) async throws -> EventDelivery? {
         try await db.first("SELECT * FROM webhook_deliveries WHERE id = ?\(db.dialect.lockingRows)", [id], decode)
     }
 
@@ -111,7 +119,7 @@ struct SQLWebhookDeliveryRecords: WebhookDeliveryRecords {
         return try await page(db, select: "SELECT * FROM webhook_deliveries", conditions: conditions, request, decode: decode)
     }
 
-    func due(at now: Date, limit: Int) async throws -> [EventDelivery] {
+    func due(at now: Date, limit: Int, claiming: Bool) async throws -> [EventDelivery] {
         try await db.map(
             """
             SELECT * FROM webhook_deliveries d
@@ -120,7 +128,7 @@ struct SQLWebhookDeliveryRecords: WebhookDeliveryRecords {
                   SELECT 1 FROM webhook_deliveries p
                   WHERE p.status = 'pending' AND p.endpoint_id = d.endpoint_id AND p.account_id = d.account_id
                     AND p.event_sequence < d.event_sequence AND p.manual = 0))
-            ORDER BY d.next_attempt_at LIMIT ?\(db.dialect.lockingRows)
+            ORDER BY d.next_attempt_at LIMIT ?\(claiming ? db.dialect.claimingRows : "")
             """,
             [now.stored, limit],
             decode

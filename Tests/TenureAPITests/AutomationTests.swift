@@ -31,7 +31,7 @@ import Testing
 
     @Test func anEnterpriseWinAboveTenThousandGetsAKickoffTaskATagAndANotification_aSmallOneDoesNot() async throws {
         try await WebhookReceiver.with { receiver in
-            try await TestApp.run { app in
+            try await TestApp.run(arguments: .delivering()) { app in
                 let automation = try await Self.create(
                     app,
                     #"""
@@ -88,13 +88,13 @@ import Testing
     }
 
     @Test func aWaitSleepsDurablyThenStopsTheRunWhenItsCheckFails_orGoesOnWhenItHolds() async throws {
-        try await TestApp.run { app in
-            // 1 hour × the tests' 0.0001 scale: 0.36 s.
+        try await TestApp.run(arguments: .delivering()) { app in
+            // 10 hours × the tests' 0.0001 scale: 3.6 s, long enough to pay before the check on a loaded machine.
             let automation = try await Self.create(
                 app,
                 #"""
                 {"name": "Chase", "trigger": "opportunity.closed_won",
-                 "actions": [{"type": "wait", "hours": 1, "conditions": [{"field": "account.lifecycle_stage", "op": "eq", "value": "pending_payment"}]},
+                 "actions": [{"type": "wait", "hours": 10, "conditions": [{"field": "account.lifecycle_stage", "op": "eq", "value": "pending_payment"}]},
                              {"type": "create_task", "title": "Chase the first payment"}]}
                 """#
             )
@@ -121,7 +121,7 @@ import Testing
     }
 
     @Test func setFieldChangesTheAccountAsAPatchWould_andAFailingActionFailsTheRunLeavingTheRestUndone() async throws {
-        try await TestApp.run { app in
+        try await TestApp.run(arguments: .delivering()) { app in
             let automation = try await Self.create(
                 app,
                 #"""
@@ -171,7 +171,7 @@ import Testing
     }
 
     @Test func aDryRunShowsWhatWouldHappenAndChangesNothing() async throws {
-        try await TestApp.run { app in
+        try await TestApp.run(arguments: .delivering()) { app in
             let account = try await app.createAccount("Dune", domain: "dune.example")
             let event = try #require(try await EventLogTests.events(app).first?["id"] as? String)
             let definition = #"""
@@ -201,7 +201,7 @@ import Testing
     }
 
     @Test func disablingOrDeletingAnAutomationCancelsItsWaitingRuns_andOlderEventsNeverStartOne() async throws {
-        try await TestApp.run { app in
+        try await TestApp.run(arguments: .delivering()) { app in
             _ = try await app.createAccount("Early")
             let automation = try await Self.create(
                 app,
@@ -225,8 +225,7 @@ import Testing
     }
 
     @Test func badDefinitionsAreRefusedNamingThePath_andNothingIsStored() async throws {
-        var arguments = TestArguments()
-        arguments.outbound = OutboundSettings(allowPrivate: false, retryScale: 0.0001)
+        let arguments = TestArguments.delivering(allowPrivate: false)
         try await TestApp.run(arguments: arguments) { app in
             let before = try await app.snapshot()
             let task = #"{"type": "create_task", "title": "t"}"#

@@ -53,7 +53,7 @@ import Testing
 
     @Test func anEndpointShowsItsSecretOnlyWhenMade_andEveryDeliveryIsTheEventSignedAsStandardWebhooksSigns() async throws {
         try await WebhookReceiver.with { receiver in
-            try await TestApp.run { app in
+            try await TestApp.run(arguments: .delivering()) { app in
                 let endpoint = try await Self.endpoint(app, receiver.url)
                 let id = try #require(endpoint["id"] as? String)
                 let secret = try #require(endpoint["secret"] as? String)
@@ -86,7 +86,7 @@ import Testing
 
     @Test func onlyTheEventsAnEndpointIsEnabledForAreSent() async throws {
         try await WebhookReceiver.with { receiver in
-            try await TestApp.run { app in
+            try await TestApp.run(arguments: .delivering()) { app in
                 let endpoint = try await Self.endpoint(app, receiver.url, events: ["account.updated"])
                 let account = try await app.createAccount("Narwhal")
                 try await app.send(.patch, "/v1/accounts/\(account)", #"{"owner": "lee"}"#)
@@ -101,7 +101,7 @@ import Testing
     @Test func aFailingReceiverGetsTheSameEventAgainOnTheSchedule_andTheOrderOfAnAccountsEventsHolds() async throws {
         // The first two requests fail (500, then a redirect, which is never followed); the rest succeed.
         try await WebhookReceiver.with(answers: [.status(500), .redirect], otherwise: .status(204)) { receiver in
-            try await TestApp.run { app in
+            try await TestApp.run(arguments: .delivering()) { app in
                 let endpoint = try await Self.endpoint(app, receiver.url)
                 let account = try await app.createAccount("Osprey")
                 try await app.send(.patch, "/v1/accounts/\(account)", #"{"owner": "max"}"#)
@@ -122,7 +122,7 @@ import Testing
 
     @Test func aDeliveryThatNeverSucceedsIsExhaustedAfterEightAttempts_andRetriedByHandOnce() async throws {
         try await WebhookReceiver.with(answers: Array(repeating: .status(503), count: 8)) { receiver in
-            try await TestApp.run { app in
+            try await TestApp.run(arguments: .delivering()) { app in
                 let endpoint = try await Self.endpoint(app, receiver.url, events: ["account.created"])
                 _ = try await app.createAccount("Petrel")
                 try await receiver.wait(seconds: 30) { $0.count >= 8 }
@@ -155,9 +155,8 @@ import Testing
     }
 
     @Test func anEndpointFailingForThreeDaysIsDisabled_itsPendingDeliveriesFail_andTheDisablingIsAnEvent() async throws {
-        var arguments = TestArguments()
         // 3 days × 0.00001 = 2.6 s; the whole retry schedule 1 s.
-        arguments.outbound = OutboundSettings(allowPrivate: true, retryScale: 0.00001)
+        let arguments = TestArguments.delivering(retryScale: 0.00001)
         try await WebhookReceiver.with(otherwise: .status(500)) { [arguments] receiver in
             try await TestApp.run(arguments: arguments) { app in
                 let endpoint = try await Self.endpoint(app, receiver.url, events: ["account.created"])
@@ -191,7 +190,7 @@ import Testing
 
     @Test func rotatingASecretSignsWithBothUntilTheOverlapEnds_andRotatingAgainDropsTheOldest() async throws {
         try await WebhookReceiver.with { receiver in
-            try await TestApp.run { app in
+            try await TestApp.run(arguments: .delivering()) { app in
                 let endpoint = try await Self.endpoint(app, receiver.url, events: ["account.created"])
                 let id = endpoint["id"] as? String ?? ""
                 let first = endpoint["secret"] as? String ?? ""
@@ -217,7 +216,7 @@ import Testing
     @Test func disablingOrDeletingAnEndpointEndsItsPendingDeliveries() async throws {
         // A receiver that hangs past the timeout keeps the first delivery pending.
         try await WebhookReceiver.with(otherwise: .status(500)) { receiver in
-            try await TestApp.run { app in
+            try await TestApp.run(arguments: .delivering()) { app in
                 let paused = try await Self.endpoint(app, "http://127.0.0.1:9/refused", events: ["account.created"])
                 let deleted = try await Self.endpoint(app, "http://127.0.0.1:9/refused", events: ["account.created"])
                 _ = try await app.createAccount("Swift")
@@ -242,8 +241,7 @@ import Testing
     }
 
     @Test func badEndpointsAreRefusedNamingTheField_andNothingIsStored() async throws {
-        var arguments = TestArguments()
-        arguments.outbound = OutboundSettings(allowPrivate: false, retryScale: 0.0001)
+        let arguments = TestArguments.delivering(allowPrivate: false)
         try await TestApp.run(arguments: arguments) { app in
             let before = try await app.snapshot()
             let cases: [(String, String)] = [
@@ -281,8 +279,7 @@ import Testing
 
     @Test func aNameResolvingToAPrivateAddressFailsTheAttemptUnsent() async throws {
         let host = ProcessInfo.processInfo.hostName
-        var arguments = TestArguments()
-        arguments.outbound = OutboundSettings(allowPrivate: false, retryScale: 0.0001)
+        let arguments = TestArguments.delivering(allowPrivate: false)
         try await WebhookReceiver.with { [arguments] receiver in
             try await TestApp.run(arguments: arguments) { app in
                 // This machine's own name resolves to one of its addresses: loopback or private, never public on a test host.
@@ -302,7 +299,7 @@ import Testing
 
     @Test func aReceiverThatAnswersTenMegabytesIsReadOnlyUpToTheLimit_andOneThatHangsTimesOut() async throws {
         try await WebhookReceiver.with(answers: [.large(10 << 20), .hang(.seconds(12))]) { receiver in
-            try await TestApp.run { app in
+            try await TestApp.run(arguments: .delivering()) { app in
                 let endpoint = try await Self.endpoint(app, receiver.url, events: ["account.created", "account.updated"])
                 // One account's two events: the second waits for the first, so the answers go in this order.
                 let account = try await app.createAccount("Umber")
@@ -314,7 +311,7 @@ import Testing
                     if deliveries.allSatisfy({ $0["status"] as? String == "succeeded" }) { break }
                     try await Task.sleep(for: .milliseconds(50))
                 }
-                #expect(deliveries.map { $0["status"] as? String } == ["succeeded", "succeeded"])
+                try #require(deliveries.map { $0["status"] as? String } == ["succeeded", "succeeded"])
                 let hung = deliveries[1]["attempts"] as? [[String: Any]] ?? []
                 #expect(hung.first?["error"] as? String == "timeout")
                 #expect((hung.first?["duration_ms"] as? Int ?? 0) >= 9_900)

@@ -34,10 +34,21 @@ struct TestArguments: AppArguments {
     var dailyEvaluation = false
     /// EVENTS.md: tests receive on 127.0.0.1 with every delay shortened.
     var outbound = OutboundSettings(allowPrivate: true, retryScale: 0.0001)
+    /// The webhook and automation workers run only where a test asks for them (`delivering`): every test's server
+    /// polling its queues would crowd the test cluster's connections for nothing.
+    var deliversWebhooks = false
     var chartJSPath = debianChartJSPath
 
     init(database: TestDatabase = .fresh()) {
         self.database = database
+    }
+
+    /// A server that sends webhooks and runs automations, with private targets allowed unless told otherwise.
+    static func delivering(allowPrivate: Bool = true, retryScale: Double = 0.0001) -> TestArguments {
+        var arguments = TestArguments()
+        arguments.deliversWebhooks = true
+        arguments.outbound = OutboundSettings(allowPrivate: allowPrivate, retryScale: retryScale)
+        return arguments
     }
 
     /// The real application over `database`, as `tenure serve` builds it.

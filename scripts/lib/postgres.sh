@@ -21,7 +21,7 @@ start_private_postgres() {
     [ "${1:-}" = durable ] && settings=""
     port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     "${postgres_as[@]}" "$bin/pg_ctl" -D "$postgres_dir/data" -l "$postgres_dir/server.log" -w -o \
-        "-p $port -k $postgres_dir -c listen_addresses=127.0.0.1 -c max_connections=200 $settings" \
+        "-p $port -k $postgres_dir -c listen_addresses=127.0.0.1 -c max_connections=500 $settings" \
         start >/dev/null
     # A minute to connect: a loaded CI machine starting a hundred tests at once forks backends slowly.
     export TENURE_TEST_DATABASE_URL="postgres://tenure@127.0.0.1:$port/postgres?sslmode=disable&connect_timeout=60"

@@ -20,10 +20,10 @@ public struct AutomationRunner: Sendable {
     /// Claims up to `limit` due runs; a read first, since most calls find none.
     public func claim(limit: Int) async throws -> [String] {
         let now = clock.now()
-        guard !(try await storage.read { tx in try await tx.automationRuns.due(at: now, limit: limit) }).isEmpty else { return [] }
+        guard !(try await storage.read { tx in try await tx.automationRuns.due(at: now, limit: limit, claiming: false) }).isEmpty else { return [] }
         return try await storage.write { tx in
             var claimed: [String] = []
-            for var run in try await tx.automationRuns.due(at: now, limit: limit) {
+            for var run in try await tx.automationRuns.due(at: now, limit: limit, claiming: true) {
                 run.resumeAt = now.addingTimeInterval(Self.lease)
                 try await tx.automationRuns.update(run)
                 claimed.append(run.id)
@@ -45,7 +45,7 @@ public struct AutomationRunner: Sendable {
         let now = clock.now()
         let (accounts, scale) = (self.accounts, settings.schedule.scale)
         try await storage.write { tx in
-            guard var run = try await tx.automationRuns.find(id: id), !run.status.isFinished else { return }
+            guard var run = try await tx.automationRuns.lock(id: id), !run.status.isFinished else { return }
             guard let automation = try await tx.automations.find(id: run.automationID)?.automation, automation.status == .enabled else {
                 run.finish(.canceled, at: now)
                 return try await tx.automationRuns.update(run)

@@ -23,11 +23,11 @@ public struct DeliveryQueue: Sendable {
     /// first. A read first: most calls find nothing due and write nothing.
     public func claim(limit: Int, select: @escaping @Sendable ([EventDelivery]) -> [EventDelivery]) async throws -> [DeliveryJob] {
         let now = clock.now()
-        let due = try await storage.read { tx in try await tx.webhookDeliveries.due(at: now, limit: limit * 4) }
+        let due = try await storage.read { tx in try await tx.webhookDeliveries.due(at: now, limit: limit * 4, claiming: false) }
         guard !select(due).isEmpty else { return [] }
         return try await storage.write { tx in
             var taken: [EventDelivery] = []
-            for var delivery in select(try await tx.webhookDeliveries.due(at: now, limit: limit * 4)).prefix(limit) {
+            for var delivery in select(try await tx.webhookDeliveries.due(at: now, limit: limit * 4, claiming: true)).prefix(limit) {
                 delivery.nextAttemptAt = now.addingTimeInterval(Self.lease)
                 try await tx.webhookDeliveries.update(delivery)
                 taken.append(delivery)
@@ -50,13 +50,13 @@ public struct DeliveryQueue: Sendable {
     public func record(_ attempt: DeliveryAttempt, of deliveryID: String) async throws {
         let schedule = settings.schedule
         try await storage.write { tx in
-            guard var delivery = try await tx.webhookDeliveries.find(id: deliveryID) else { return }
+            guard var delivery = try await tx.webhookDeliveries.lock(id: deliveryID) else { return }
             delivery.attempts.append(attempt)
             guard delivery.status == .pending else {
                 try await tx.webhookDeliveries.update(delivery)
                 return
             }
-            let stored = try await tx.webhookEndpoints.find(id: delivery.endpointID)
+            let stored = try await tx.webhookEndpoints.lock(id: delivery.endpointID)
             var endpoint = stored
             if attempt.succeeded {
                 delivery.status = .succeeded

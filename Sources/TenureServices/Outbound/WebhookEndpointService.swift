@@ -47,7 +47,7 @@ public struct WebhookEndpointService: Sendable {
     public func update(_ id: String, _ input: WebhookEndpointInput, by actor: Actor) async throws -> WebhookEndpoint {
         let now = clock.now()
         return try await storage.write { tx in
-            var endpoint = try checked(try await Self.find(id, in: tx), input)
+            var endpoint = try checked(try await Self.find(id, in: tx, locking: true), input)
             endpoint.updatedAt = now
             try await tx.webhookEndpoints.update(endpoint)
             if endpoint.status == .disabled { try await tx.webhookDeliveries.fail(pendingOf: id, reason: .endpointDisabled) }
@@ -60,7 +60,7 @@ public struct WebhookEndpointService: Sendable {
     public func delete(_ id: String, by actor: Actor) async throws -> WebhookEndpoint {
         let now = clock.now()
         return try await storage.write { tx in
-            let endpoint = try await Self.find(id, in: tx)
+            let endpoint = try await Self.find(id, in: tx, locking: true)
             try await tx.webhookEndpoints.delete(id: id, at: now)
             try await tx.webhookDeliveries.fail(pendingOf: id, reason: .endpointDeleted)
             try await tx.audit(actor, "webhook_endpoint.delete", "webhook_endpoint", id, at: now)
@@ -72,7 +72,7 @@ public struct WebhookEndpointService: Sendable {
     public func rotateSecret(_ id: String, by actor: Actor) async throws -> WebhookEndpoint {
         let now = clock.now()
         return try await storage.write { tx in
-            var endpoint = try await Self.find(id, in: tx)
+            var endpoint = try await Self.find(id, in: tx, locking: true)
             endpoint.previousSecret = endpoint.secret
             endpoint.previousSecretExpiresAt = now.addingTimeInterval(WebhookEndpoint.rotationOverlap)
             endpoint.secret = Self.newSecret()
@@ -102,7 +102,7 @@ public struct WebhookEndpointService: Sendable {
     public func retry(_ id: String, by actor: Actor) async throws -> EventDelivery {
         let now = clock.now()
         return try await storage.write { tx in
-            guard var delivery = try await tx.webhookDeliveries.find(id: id) else {
+            guard var delivery = try await tx.webhookDeliveries.lock(id: id) else {
                 throw ServiceError.notFound(resource: "webhook delivery", id: id)
             }
             guard delivery.status != .pending else { throw ServiceError.conflict("delivery \(id) is pending: it is tried on its schedule") }
@@ -160,8 +160,9 @@ public struct WebhookEndpointService: Sendable {
         return endpoint
     }
 
-    static func find(_ id: String, in tx: any Transaction) async throws -> WebhookEndpoint {
-        guard let endpoint = try await tx.webhookEndpoints.find(id: id) else { throw ServiceError.notFound(resource: "webhook endpoint", id: id) }
+    static func find(_ id: String, in tx: any Transaction, locking: Bool = false) async throws -> WebhookEndpoint {
+        let found = locking ? try await tx.webhookEndpoints.lock(id: id) : try await tx.webhookEndpoints.find(id: id)
+        guard let endpoint = found else { throw ServiceError.notFound(resource: "webhook endpoint", id: id) }
         return endpoint
     }
 

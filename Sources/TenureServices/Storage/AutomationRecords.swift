@@ -42,10 +42,13 @@ public protocol AutomationRunRecords {
     func start(_ runs: [AutomationRun]) async throws
     func update(_ run: AutomationRun) async throws
     func find(id: String) async throws -> AutomationRun?
+    /// The run, held against other writers until the transaction ends.
+    func lock(id: String) async throws -> AutomationRun?
     /// Oldest first.
     func list(_ filter: AutomationRunFilter, _ page: PageRequest) async throws -> Page<AutomationRun>
-    /// Unfinished runs due at `now`, soonest first, held against other writers.
-    func due(at now: Date, limit: Int) async throws -> [AutomationRun]
+    /// Unfinished runs due at `now`, soonest first; with `claiming`, held against other writers, passing over those
+    /// another holds.
+    func due(at now: Date, limit: Int, claiming: Bool) async throws -> [AutomationRun]
     /// Ends the automation's unfinished runs `canceled`.
     func cancel(unfinishedOf automationID: String, at now: Date) async throws
 }

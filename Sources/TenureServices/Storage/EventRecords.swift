@@ -33,6 +33,8 @@ public protocol WebhookEndpointRecords {
     /// The endpoint is gone from the API; its deliveries stay readable.
     func delete(id: String, at now: Date) async throws
     func find(id: String) async throws -> WebhookEndpoint?
+    /// The endpoint, held against other writers until the transaction ends.
+    func lock(id: String) async throws -> WebhookEndpoint?
     /// Every endpoint not deleted, oldest first.
     func all() async throws -> [WebhookEndpoint]
 }
@@ -55,11 +57,14 @@ public protocol WebhookDeliveryRecords {
     func insert(_ deliveries: [EventDelivery]) async throws
     func update(_ delivery: EventDelivery) async throws
     func find(id: String) async throws -> EventDelivery?
+    /// The delivery, held against other writers until the transaction ends.
+    func lock(id: String) async throws -> EventDelivery?
     /// Oldest first.
     func list(_ filter: DeliveryFilter, _ page: PageRequest) async throws -> Page<EventDelivery>
-    /// Pending deliveries due at `now` that their order lets go (a manual retry, or the lowest sequence of its endpoint's
-    /// queue for its account), soonest due first, held against other writers.
-    func due(at now: Date, limit: Int) async throws -> [EventDelivery]
+    /// Pending deliveries due at `now` that their order lets go (a manual retry, a notification, or the lowest sequence of
+    /// its endpoint's queue for its account), soonest due first; with `claiming`, held against other writers, passing
+    /// over those another holds.
+    func due(at now: Date, limit: Int, claiming: Bool) async throws -> [EventDelivery]
     /// Ends the endpoint's pending deliveries `failed` with `reason`.
     func fail(pendingOf endpointID: String, reason: EventDelivery.FailureReason) async throws
     /// How many deliveries are pending.
