@@ -90,3 +90,16 @@ extension JSONValue: Encodable {
         init?(intValue: Int) { nil }
     }
 }
+
+/// JSON already written, embedded as it is: `JSONWriter` copies its bytes, so a stored rendering is sent without being
+/// parsed and written again. It must be canonical (keys sorted, as `JSONWriter` writes them) for the output to be.
+public struct RawJSON: Encodable, Sendable, Equatable {
+    public let bytes: [UInt8]
+
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    public init(_ text: String) { bytes = Array(text.utf8) }
+
+    /// Other encoders (`JSONEncoder`) get the value it reads as.
+    public func encode(to encoder: any Encoder) throws { try (JSONValue.parse(bytes) ?? .null).encode(to: encoder) }
+}

@@ -225,6 +225,7 @@ private final class TreeEncoder: Encoder {
             case .formatted(let format): return .string(format(date))
             }
         case let dictionary as any StringKeyedDictionary: return try dictionary.box(with: self, at: path)
+        case let raw as RawJSON: return .scalar(raw.bytes)
         // Every other primitive, whose `encode(to:)` would come back here.
         case let integer as any BinaryInteger: return .scalar(Array("\(integer)".utf8))
         default:

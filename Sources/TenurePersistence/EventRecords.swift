@@ -32,8 +32,8 @@ struct SQLEventRecords: EventRecords {
                     occurredAt: min(event.occurredAt, now),
                     source: event.source,
                     subject: event.subject,
-                    object: event.object,
-                    previous: event.previous
+                    object: event.object.map { RawJSON(StoredJSON.text($0)) },
+                    previous: event.previous.map { RawJSON(StoredJSON.text($0)) }
                 )
             )
         }
@@ -64,8 +64,8 @@ struct SQLEventRecords: EventRecords {
         return Page(items: kept.compactMap(decode), next: rows.count > request.limit ? positions.last : nil, positions: positions)
     }
 
-    func freeze(id: String, object: JSONValue) async throws {
-        try await db.query("UPDATE events SET object = ? WHERE id = ? AND object IS NULL", [StoredJSON.text(object), id])
+    func freeze(id: String, object: RawJSON) async throws {
+        try await db.query("UPDATE events SET object = ? WHERE id = ? AND object IS NULL", [String(decoding: object.bytes, as: UTF8.self), id])
     }
 
     private func decode(_ row: Row) -> Event? {
@@ -82,8 +82,8 @@ struct SQLEventRecords: EventRecords {
             occurredAt: row.date("occurred_at") ?? .distantPast,
             source: EventSource(kind, id: row.string("source_id")),
             subject: subject,
-            object: row.string("object").flatMap(StoredJSON.value),
-            previous: row.string("previous").flatMap(StoredJSON.value)
+            object: row.string("object").map(RawJSON.init),
+            previous: row.string("previous").map(RawJSON.init)
         )
     }
 }

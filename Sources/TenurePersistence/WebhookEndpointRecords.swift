@@ -119,18 +119,19 @@ struct SQLWebhookDeliveryRecords: WebhookDeliveryRecords {
         return try await page(db, select: "SELECT * FROM webhook_deliveries", conditions: conditions, request, decode: decode)
     }
 
-    func due(at now: Date, limit: Int, claiming: Bool) async throws -> [EventDelivery] {
-        try await db.map(
+    func due(at now: Date, limit: Int, excluding: Set<String>, claiming: Bool) async throws -> [EventDelivery] {
+        let excluded = Array(excluding)
+        return try await db.map(
             """
             SELECT * FROM webhook_deliveries d
-            WHERE d.status = 'pending' AND d.next_attempt_at <= ?
+            WHERE d.status = 'pending' AND d.next_attempt_at <= ?\(excluded.isEmpty ? "" : " AND d.endpoint_id NOT IN (\(placeholders(for: excluded)))")
               AND (d.manual = 1 OR d.url IS NOT NULL OR NOT EXISTS (
                   SELECT 1 FROM webhook_deliveries p
                   WHERE p.status = 'pending' AND p.endpoint_id = d.endpoint_id AND p.account_id = d.account_id
                     AND p.event_sequence < d.event_sequence AND p.manual = 0))
             ORDER BY d.next_attempt_at LIMIT ?\(claiming ? db.dialect.claimingRows : "")
             """,
-            [now.stored, limit],
+            [now.stored] + excluded + [limit],
             decode
         )
     }

@@ -20,8 +20,8 @@ struct EventResource: Encodable, Sendable {
     }
 
     struct EventData: Encodable, Sendable {
-        var object: JSONValue
-        @Nullable var previous: JSONValue?
+        var object: RawJSON
+        @Nullable var previous: RawJSON?
     }
 
     /// `event` with its `data.object` rendered (`EventRendering`).
@@ -33,7 +33,7 @@ struct EventResource: Encodable, Sendable {
         createdAt = event.createdAt
         occurredAt = event.occurredAt
         source = Source(kind: event.source.kind.rawValue, id: event.source.id)
-        data = EventData(object: event.object ?? .null, previous: event.previous)
+        data = EventData(object: event.object ?? RawJSON("null"), previous: event.previous)
     }
 }
 
@@ -106,11 +106,12 @@ struct EventRendering: Sendable {
     let log: EventLog
 
     func rendered(_ events: [Event]) async throws -> [Event] {
-        var renderings: [(id: String, object: JSONValue)] = []
+        var renderings: [(id: String, object: RawJSON)] = []
         for event in events where event.object == nil {
             guard let subject = event.subject else { continue }
             let value = try await log.subject(subject, asOf: event.occurredAt)
-            renderings.append((event.id, try value.map(Self.json) ?? .object(["id": .string(subject.id), "object": .string(subject.kind.rawValue)])))
+            let gone = JSONValue.object(["id": .string(subject.id), "object": .string(subject.kind.rawValue)])
+            renderings.append((event.id, RawJSON(try value.map(Self.json) ?? JSON.encode(gone))))
         }
         guard !renderings.isEmpty else { return events }
         let frozen = Dictionary(try await log.freeze(renderings).map { ($0.id, $0) }) { first, _ in first }
@@ -123,9 +124,9 @@ struct EventRendering: Sendable {
         return try JSON.encode(EventResource(event))
     }
 
-    static func json(_ value: SubjectValue) throws -> JSONValue {
-        let bytes: [UInt8] =
-            switch value {
+    /// The subject as its resource's JSON.
+    static func json(_ value: SubjectValue) throws -> [UInt8] {
+        switch value {
             case .account(let view): try JSON.encode(AccountResource(view))
             case .opportunity(let view): try JSON.encode(OpportunityResource(view, withHistory: true))
             case .contract(let view): try JSON.encode(ContractResource(view))
@@ -134,7 +135,6 @@ struct EventRendering: Sendable {
             case .riskFlag(let risk): try JSON.encode(RiskResource(risk))
             case .task(let task): try JSON.encode(TaskResource(task))
             case .webhookEndpoint(let endpoint): try JSON.encode(WebhookEndpointResource(endpoint))
-            }
-        return JSONValue.parse(bytes) ?? .null
+        }
     }
 }

@@ -12,10 +12,11 @@ public struct Event: Sendable, Equatable {
     public var createdAt: Date
     public var occurredAt: Date
     public var source: EventSource
-    /// What `data.object` shows: a resource rendered once (`object` nil until then), or a value recorded with the event.
+    /// What `data.object` shows: a resource rendered once (`object` nil until then), or a value recorded with the event;
+    /// both as canonical JSON (keys sorted), sent as stored.
     public var subject: EventSubject?
-    public var object: JSONValue?
-    public var previous: JSONValue?
+    public var object: RawJSON?
+    public var previous: RawJSON?
 
     public init(
         id: String,
@@ -26,8 +27,8 @@ public struct Event: Sendable, Equatable {
         occurredAt: Date,
         source: EventSource,
         subject: EventSubject?,
-        object: JSONValue?,
-        previous: JSONValue?
+        object: RawJSON?,
+        previous: RawJSON?
     ) {
         self.id = id
         self.sequence = sequence

@@ -27,7 +27,7 @@ public struct EventLog: Sendable {
 
     /// Records the renderings of events that had none; an event rendered meanwhile keeps the first. Answers the events
     /// as stored.
-    public func freeze(_ rendered: [(id: String, object: JSONValue)]) async throws -> [Event] {
+    public func freeze(_ rendered: [(id: String, object: RawJSON)]) async throws -> [Event] {
         guard !rendered.isEmpty else { return [] }
         return try await storage.write { tx in
             for (id, object) in rendered { try await tx.events.freeze(id: id, object: object) }

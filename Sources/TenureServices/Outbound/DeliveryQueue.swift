@@ -20,14 +20,19 @@ public struct DeliveryQueue: Sendable {
     public static let lease: TimeInterval = 30
 
     /// Claims the due deliveries `select` picks (the worker's room per endpoint) from those the order lets go, soonest due
-    /// first. A read first: most calls find nothing due and write nothing.
-    public func claim(limit: Int, select: @escaping @Sendable ([EventDelivery]) -> [EventDelivery]) async throws -> [DeliveryJob] {
+    /// first, none of the endpoints `excluding` names (those the worker holds enough of). A read first: most calls find
+    /// nothing due and write nothing.
+    public func claim(
+        limit: Int,
+        excluding: Set<String>,
+        select: @escaping @Sendable ([EventDelivery]) -> [EventDelivery]
+    ) async throws -> [DeliveryJob] {
         let now = clock.now()
-        let due = try await storage.read { tx in try await tx.webhookDeliveries.due(at: now, limit: limit * 4, claiming: false) }
+        let due = try await storage.read { tx in try await tx.webhookDeliveries.due(at: now, limit: limit, excluding: excluding, claiming: false) }
         guard !select(due).isEmpty else { return [] }
         return try await storage.write { tx in
             var taken: [EventDelivery] = []
-            for var delivery in select(try await tx.webhookDeliveries.due(at: now, limit: limit * 4, claiming: true)).prefix(limit) {
+            for var delivery in select(try await tx.webhookDeliveries.due(at: now, limit: limit, excluding: excluding, claiming: true)) {
                 delivery.nextAttemptAt = now.addingTimeInterval(Self.lease)
                 try await tx.webhookDeliveries.update(delivery)
                 taken.append(delivery)

@@ -24,7 +24,7 @@ public protocol EventRecords {
     /// Oldest first; `page.after` is an event's id (`starting_after`).
     func list(_ filter: EventFilter, _ page: PageRequest) async throws -> Page<Event>
     /// Records the rendering of `data.object` of an event that had none yet; an event already rendered keeps its own.
-    func freeze(id: String, object: JSONValue) async throws
+    func freeze(id: String, object: RawJSON) async throws
 }
 
 public protocol WebhookEndpointRecords {
@@ -62,9 +62,9 @@ public protocol WebhookDeliveryRecords {
     /// Oldest first.
     func list(_ filter: DeliveryFilter, _ page: PageRequest) async throws -> Page<EventDelivery>
     /// Pending deliveries due at `now` that their order lets go (a manual retry, a notification, or the lowest sequence of
-    /// its endpoint's queue for its account), soonest due first; with `claiming`, held against other writers, passing
-    /// over those another holds.
-    func due(at now: Date, limit: Int, claiming: Bool) async throws -> [EventDelivery]
+    /// its endpoint's queue for its account), soonest due first, none of the endpoints `excluding` names; with `claiming`,
+    /// held against other writers, passing over those another holds.
+    func due(at now: Date, limit: Int, excluding: Set<String>, claiming: Bool) async throws -> [EventDelivery]
     /// Ends the endpoint's pending deliveries `failed` with `reason`.
     func fail(pendingOf endpointID: String, reason: EventDelivery.FailureReason) async throws
     /// How many deliveries are pending.

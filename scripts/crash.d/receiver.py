@@ -1,0 +1,34 @@
+"""A webhook receiver for the crash test: records every request's webhook-id and a hash of its body, answering 500 to
+every third request (so that deliveries stay pending across the crashes) and 200 otherwise.
+
+Usage: receiver.py PORT LOG  (a JSON line per request: {"id", "sha256"})
+"""
+import hashlib
+import http.server
+import json
+import sys
+import threading
+
+port, log_path = int(sys.argv[1]), sys.argv[2]
+lock = threading.Lock()
+count = 0
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        global count
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        with lock:
+            count += 1
+            fail = count % 3 == 0
+            with open(log_path, "a") as log:
+                log.write(json.dumps({"id": self.headers.get("webhook-id"), "sha256": hashlib.sha256(body).hexdigest()}) + "\n")
+        self.send_response(500 if fail else 200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
