@@ -85,7 +85,7 @@ func buildRouter(_ services: Services, _ arguments: some AppArguments) -> Router
     return router
 }
 
-/// What runs beside the API: webhook deliveries and automation runs.
+/// What runs beside the API: webhook deliveries, automation runs and the event clock.
 func backgroundWork(_ services: Services, _ arguments: some AppArguments, logger: Logger) -> [any Service] {
     let rendering = EventRendering(log: services.events)
     return [
@@ -101,6 +101,7 @@ func backgroundWork(_ services: Services, _ arguments: some AppArguments, logger
             documents: AutomationDocumentsReader(rendering: rendering, accounts: services.accounts, clock: arguments.clock),
             logger: logger
         ),
+        EventClockService(eventClock: services.eventClock, logger: logger),
     ]
 }
 

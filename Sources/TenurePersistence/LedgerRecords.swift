@@ -1,6 +1,7 @@
 import Foundation
 import SQLiteStore
 import TenureCore
+import TenureJSON
 import TenureServices
 
 struct SQLLedgerRecords: LedgerRecords {
@@ -40,6 +41,37 @@ struct SQLLedgerRecords: LedgerRecords {
             "UPDATE accounts SET won_at = ?, paid_at = ?, converted_at = ? WHERE id = ? AND (won_at IS DISTINCT FROM ? OR paid_at IS DISTINCT FROM ? OR converted_at IS DISTINCT FROM ?)",
             dates + [accountID] + dates
         )
+    }
+
+    func emitted(of accountID: String) async throws -> EmittedRevenue? {
+        let text = try await db.first("SELECT emitted_revenue FROM accounts WHERE id = ?", [accountID]) { $0.string("emitted_revenue") }
+        guard let text = text ?? nil, let value = StoredJSON.value(text), let stage = value["stage"].string.flatMap(LifecycleStage.init(rawValue:))
+        else { return nil }
+        let movements = value["movements"].array.compactMap { item -> Movement? in
+            let fields = item.array
+            guard fields.count == 5, let at = fields[0].int, let kind = fields[1].string.flatMap(MovementKind.init(rawValue:)),
+                let amount = fields[2].int, let from = fields[3].int, let to = fields[4].int
+            else { return nil }
+            return Movement(kind: kind, at: Date(unixMilliseconds: Int64(at)), amount: amount, from: from, to: to)
+        }
+        return EmittedRevenue(stage: stage, movements: movements)
+    }
+
+    func setEmitted(_ emitted: EmittedRevenue, of accountID: String) async throws {
+        let movements = emitted.movements.map { movement -> JSONValue in
+            .array([
+                .integer(movement.at.stored), .string(movement.kind.rawValue), .integer(Int64(movement.amount)), .integer(Int64(movement.from)),
+                .integer(Int64(movement.to)),
+            ])
+        }
+        let value = JSONValue.object(["stage": .string(emitted.stage.rawValue), "movements": .array(movements)])
+        try await db.query("UPDATE accounts SET emitted_revenue = ? WHERE id = ?", [StoredJSON.text(value), accountID])
+    }
+
+    func accounts(withMovementsAfter from: Date, through to: Date) async throws -> [String] {
+        try await db.map("SELECT DISTINCT account_id FROM mrr_movements WHERE at > ? AND at <= ?", [from.stored, to.stored]) {
+            $0.string("account_id") ?? ""
+        }
     }
 
     func movements(of accountIDs: [String]?, asOf: Date) async throws -> [String: [Movement]] {

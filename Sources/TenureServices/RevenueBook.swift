@@ -6,17 +6,11 @@ import TenureCore
 enum RevenueBook {
     static let settingsName = "revenue"
 
-    /// Also records the events of the rewrite (`RevenueEvent`) as of `now`.
+    /// Also records what the rewrite changed of what the event log said (`RevenueEvent`) as of `now`.
     static func refresh(_ accountID: String, at now: Date, in tx: any Transaction) async throws {
         try await tx.lock(.account(accountID))
         let facts = try await self.facts(of: accountID, in: tx)
-        let stored = try await tx.accounts.find(id: accountID)
-        let before = LedgerState(
-            wonAt: stored?.wonAt,
-            paidAt: stored?.paidAt,
-            movements: try await tx.ledger.movements(of: [accountID], asOf: .distantFuture)[accountID] ?? []
-        )
-        tx.emitRevenue(of: accountID, from: before, to: LedgerState(wonAt: facts.wonAt, paidAt: facts.paidAt, movements: facts.movements), now: now)
+        try await emitDue(of: accountID, ledger: LedgerState(wonAt: facts.wonAt, paidAt: facts.paidAt, movements: facts.movements), at: now, in: tx)
         try await tx.ledger.replace(
             account: accountID,
             movements: facts.movements,
@@ -24,6 +18,22 @@ enum RevenueBook {
             paidAt: facts.paidAt,
             convertedAt: facts.convertedAt
         )
+    }
+
+    /// Brings the event log up to `ledger` as of `now`: the MRR movements and stage changes it has not said yet. An
+    /// account the log has said nothing of since before events existed starts from its stored ledger, silently.
+    static func emitDue(of accountID: String, ledger: LedgerState, at now: Date, in tx: any Transaction) async throws {
+        let emitted: EmittedRevenue
+        if let stored = try await tx.ledger.emitted(of: accountID) {
+            emitted = stored
+        } else {
+            let account = try await tx.accounts.find(id: accountID)
+            let movements = try await tx.ledger.movements(of: [accountID], asOf: .distantFuture)[accountID] ?? []
+            emitted = LedgerState(wonAt: account?.wonAt, paidAt: account?.paidAt, movements: movements).emitted(asOf: now)
+        }
+        let (events, after) = RevenueEvent.due(ledger, emitted: emitted, now: now)
+        tx.emit(events, of: accountID, now: now)
+        if after != emitted { try await tx.ledger.setEmitted(after, of: accountID) }
     }
 
     /// Accounts whose stored movements differ from those their stored facts give now (none, unless something

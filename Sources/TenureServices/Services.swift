@@ -22,6 +22,7 @@ public struct Services: Sendable {
     public let deliveries: DeliveryQueue
     public let automations: AutomationService
     public let automationRunner: AutomationRunner
+    public let eventClock: EventClock
 
     public init(storage: any Storage, clock: Clock, currency: String, outbound: OutboundSettings = OutboundSettings()) {
         self.storage = storage
@@ -51,6 +52,7 @@ public struct Services: Sendable {
             pipeline: pipeline,
             activities: activities
         )
+        eventClock = EventClock(storage: storage, clock: clock)
         automationRunner = AutomationRunner(storage: storage, clock: clock, settings: outbound, accounts: accounts)
         webhooks = WebhookService(
             storage: storage,

@@ -1,5 +1,9 @@
 import Foundation
 import HTTPTypes
+import Logging
+import NIOConcurrencyHelpers
+import TenureCore
+import TenureServices
 import TenureTestSupport
 import Testing
 
@@ -169,6 +173,63 @@ import Testing
             let events = try await Self.events(app, "&account_id=\(account)&type=contract.canceled,contract.updated,account.churned,mrr.changed")
             #expect(Self.types(events) == ["mrr.changed", "contract.updated", "contract.canceled", "mrr.changed", "account.churned"])
             #expect(events.last?["occurred_at"] as? String == "2026-04-01T00:00:00Z")
+        }
+    }
+
+    /// A clock the test moves.
+    final class SettableClock: Sendable {
+        private let instant: NIOLockedValueBox<Date>
+
+        init(_ text: String) { instant = NIOLockedValueBox(Timestamp.parseInstantOrDate(text) ?? Date()) }
+
+        func set(_ text: String) { instant.withLockedValue { $0 = Timestamp.parseInstantOrDate(text) ?? $0 } }
+
+        var clock: Clock { Clock { [instant] in instant.withLockedValue { $0 } } }
+    }
+
+    @Test func aStopInTheFutureIsEmittedByTheClockWhenItsTimeComes_once() async throws {
+        let time = SettableClock("2026-03-10T12:00:00Z")
+        var arguments = TestArguments()
+        arguments.clock = time.clock
+        let database = arguments.database
+        try await TestApp.run(arguments: arguments) { app in
+            let storage = try await database.openStorage(logger: Logger(label: "clock"))
+            let eventClock = EventClock(storage: storage, clock: time.clock)
+            try await eventClock.tick()
+            let (account, deal) = try await LifecycleAPITests.prospect(app, "Mesa")
+            let contract =
+                try await app.send(
+                    .post,
+                    "/v1/contracts",
+                    #"{"account_id": "\#(account)", "start_date": "2026-02-01", "billing_interval": "month", "recurring_amount": 20000, "currency": "usd"}"#
+                ).json["id"] as? String ?? ""
+            try await LifecycleAPITests.win(app, deal, at: "2026-02-01T00:00:00Z")
+            try await app.send(
+                .post,
+                "/v1/payments",
+                #"{"account_id": "\#(account)", "amount": 20000, "currency": "usd", "paid_at": "2026-02-02T00:00:00Z", "reference": "w"}"#
+            )
+            try await app.send(.post, "/v1/contracts/\(contract)/cancel", #"{"effective_date": "2026-04-01"}"#)
+            let filter = "&account_id=\(account)&type=mrr.changed,account.churned"
+            #expect(Self.types(try await Self.events(app, filter)) == ["mrr.changed"], "the stop is in the future: not yet")
+            time.set("2026-03-31T23:59:00Z")
+            try await eventClock.tick()
+            #expect(Self.types(try await Self.events(app, filter)) == ["mrr.changed"])
+            time.set("2026-04-01T00:00:20Z")
+            try await eventClock.tick()
+            let due = try await Self.events(app, filter)
+            #expect(Self.types(due) == ["mrr.changed", "mrr.changed", "account.churned"])
+            #expect(due.last?["occurred_at"] as? String == "2026-04-01T00:00:00Z")
+            #expect((due.last?["source"] as? [String: Any])?["kind"] as? String == "clock")
+            // Said once: another tick, and a write that rewrites the account's ledger, say nothing more of it.
+            try await eventClock.tick()
+            try await app.send(
+                .post,
+                "/v1/payments",
+                #"{"account_id": "\#(account)", "amount": 500, "currency": "usd", "paid_at": "2026-02-03T00:00:00Z", "reference": "x"}"#
+            )
+            #expect(Self.types(try await Self.events(app, filter)).count == 3)
+            await storage.close()
         }
     }
 }

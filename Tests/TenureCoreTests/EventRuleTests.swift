@@ -21,7 +21,7 @@ import Testing
         let before = LedgerState(wonAt: won, paidAt: nil, movements: [])
         let after = LedgerState(wonAt: won, paidAt: paid, movements: [movement(.new, paid, 0, 50_000)])
         #expect(
-            RevenueEvent.between(before, after, now: now) == [
+            RevenueEvent.due(after, emitted: before.emitted(asOf: now), now: now).events == [
                 .mrr(movement(.new, paid, 0, 50_000), booked: true),
                 .stage(.accountBecameCustomer, at: paid, previous: .pendingPayment),
             ]
@@ -31,7 +31,7 @@ import Testing
     @Test func anEarlierPaymentMovesOnlyPastTimes_reversingAndBookingButNoStageEvent() {
         let before = LedgerState(wonAt: won, paidAt: paid, movements: [movement(.new, paid, 0, 50_000)])
         let after = LedgerState(wonAt: won, paidAt: day(11), movements: [movement(.new, day(11), 0, 50_000)])
-        let events = RevenueEvent.between(before, after, now: now)
+        let events = RevenueEvent.due(after, emitted: before.emitted(asOf: now), now: now).events
         #expect(events == [.mrr(movement(.new, paid, 0, 50_000), booked: false), .mrr(movement(.new, day(11), 0, 50_000), booked: true)])
         // Σ booked − Σ reversed = the MRR the rewrite added: none.
         let net = events.reduce(0) { sum, event in
@@ -44,9 +44,24 @@ import Testing
     @Test func aFutureMovementIsNotEmittedByTheWrite() {
         let before = LedgerState(wonAt: won, paidAt: paid, movements: [movement(.new, paid, 0, 50_000)])
         let after = LedgerState(wonAt: won, paidAt: paid, movements: [movement(.new, paid, 0, 50_000), movement(.churn, day(120), 50_000, 0)])
-        #expect(RevenueEvent.between(before, after, now: now).isEmpty)
+        #expect(RevenueEvent.due(after, emitted: before.emitted(asOf: now), now: now).events.isEmpty)
         // At the churn's own instant it would be.
-        #expect(RevenueEvent.between(before, after, now: day(120)).count == 2)
+        #expect(RevenueEvent.due(after, emitted: before.emitted(asOf: day(120)), now: day(120)).events.count == 2)
+    }
+
+    @Test func theClockBooksAFutureChurnWhenItsTimeComes_andAWriteAfterItSaysNothingAgain() {
+        let ledger = LedgerState(wonAt: won, paidAt: paid, movements: [movement(.new, paid, 0, 50_000), movement(.churn, day(120), 50_000, 0)])
+        let written = RevenueEvent.due(ledger, emitted: EmittedRevenue(stage: .pendingPayment, movements: []), now: now)
+        #expect(
+            written.events == [
+                .mrr(movement(.new, paid, 0, 50_000), booked: true), .stage(.accountBecameCustomer, at: paid, previous: .pendingPayment),
+            ]
+        )
+        let clock = RevenueEvent.due(ledger, emitted: written.emitted, now: day(121))
+        #expect(
+            clock.events == [.mrr(movement(.churn, day(120), 50_000, 0), booked: true), .stage(.accountChurned, at: day(120), previous: .customer)]
+        )
+        #expect(RevenueEvent.due(ledger, emitted: clock.emitted, now: day(130)).events.isEmpty)
     }
 
     @Test func churnAndReactivationFollowTheStageNow() {
@@ -54,12 +69,12 @@ import Testing
         let churned = LedgerState(wonAt: won, paidAt: paid, movements: customer.movements + [movement(.churn, day(40), 50_000, 0)])
         let back = LedgerState(wonAt: won, paidAt: paid, movements: churned.movements + [movement(.reactivation, day(60), 0, 20_000)])
         #expect(
-            RevenueEvent.between(customer, churned, now: now) == [
+            RevenueEvent.due(churned, emitted: customer.emitted(asOf: now), now: now).events == [
                 .mrr(movement(.churn, day(40), 50_000, 0), booked: true), .stage(.accountChurned, at: day(40), previous: .customer),
             ]
         )
         #expect(
-            RevenueEvent.between(churned, back, now: now) == [
+            RevenueEvent.due(back, emitted: churned.emitted(asOf: now), now: now).events == [
                 .mrr(movement(.reactivation, day(60), 0, 20_000), booked: true), .stage(.accountReactivated, at: day(60), previous: .churned),
             ]
         )
@@ -68,7 +83,9 @@ import Testing
     @Test func aBackfilledCustomerWhoAlreadyLeftBecomesACustomerAndChurns() {
         let before = LedgerState(wonAt: won, paidAt: nil, movements: [])
         let after = LedgerState(wonAt: won, paidAt: paid, movements: [movement(.new, paid, 0, 50_000), movement(.churn, day(40), 50_000, 0)])
-        let stages = RevenueEvent.between(before, after, now: now).filter { if case .stage = $0 { true } else { false } }
+        let stages = RevenueEvent.due(after, emitted: before.emitted(asOf: now), now: now).events.filter {
+            if case .stage = $0 { true } else { false }
+        }
         #expect(
             stages == [
                 .stage(.accountBecameCustomer, at: paid, previous: .pendingPayment), .stage(.accountChurned, at: day(40), previous: .pendingPayment),

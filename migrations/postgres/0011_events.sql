@@ -87,6 +87,8 @@ CREATE TABLE automation_runs (
 CREATE INDEX automation_runs_due ON automation_runs (resume_at) WHERE status IN ('pending', 'running', 'waiting');
 
 -- What automations write: an account's tags, a task of an automation, a notification (an unsigned delivery).
+-- What the event log has said of each account's revenue (RevenueEvent): booked movements and the stage.
+ALTER TABLE accounts ADD COLUMN emitted_revenue TEXT COLLATE "C";
 ALTER TABLE accounts ADD COLUMN tags TEXT COLLATE "C" NOT NULL DEFAULT '[]';
 ALTER TABLE tasks ADD COLUMN automation_id TEXT COLLATE "C";
 DROP INDEX tasks_open_playbook;

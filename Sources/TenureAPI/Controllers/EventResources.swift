@@ -127,14 +127,14 @@ struct EventRendering: Sendable {
     /// The subject as its resource's JSON.
     static func json(_ value: SubjectValue) throws -> [UInt8] {
         switch value {
-            case .account(let view): try JSON.encode(AccountResource(view))
-            case .opportunity(let view): try JSON.encode(OpportunityResource(view, withHistory: true))
-            case .contract(let view): try JSON.encode(ContractResource(view))
-            case .payment(let payment): try JSON.encode(PaymentResource(payment))
-            case .supportCase(let item, let targets, let asOf): try JSON.encode(CaseResource(item, targets: targets, asOf: asOf))
-            case .riskFlag(let risk): try JSON.encode(RiskResource(risk))
-            case .task(let task): try JSON.encode(TaskResource(task))
-            case .webhookEndpoint(let endpoint): try JSON.encode(WebhookEndpointResource(endpoint))
+        case .account(let view): try JSON.encode(AccountResource(view))
+        case .opportunity(let view): try JSON.encode(OpportunityResource(view, withHistory: true))
+        case .contract(let view): try JSON.encode(ContractResource(view))
+        case .payment(let payment): try JSON.encode(PaymentResource(payment))
+        case .supportCase(let item, let targets, let asOf): try JSON.encode(CaseResource(item, targets: targets, asOf: asOf))
+        case .riskFlag(let risk): try JSON.encode(RiskResource(risk))
+        case .task(let task): try JSON.encode(TaskResource(task))
+        case .webhookEndpoint(let endpoint): try JSON.encode(WebhookEndpointResource(endpoint))
         }
     }
 }

@@ -81,7 +81,8 @@ struct DeliveryWorker: Service {
 
     /// The jobs with their events' `data.object` rendered, all in one pass (one write freezes them).
     private func rendered(_ jobs: [DeliveryJob]) async throws -> [DeliveryJob] {
-        let events = Dictionary(try await rendering.rendered(jobs.filter { $0.endpoint != nil }.map(\.event)).map { ($0.id, $0) }) { first, _ in first }
+        let events = Dictionary(try await rendering.rendered(jobs.filter { $0.endpoint != nil }.map(\.event)).map { ($0.id, $0) }) { first, _ in first
+        }
         return jobs.map { job in
             var job = job
             job.event = events[job.event.id] ?? job.event
@@ -104,7 +105,9 @@ struct DeliveryWorker: Service {
                 let signatures = endpoint.signingSecrets(at: start).compactMap {
                     StandardWebhookSignature.sign(id: job.event.id, timestamp: timestamp, body: body, secret: $0)
                 }
-                headers += [("webhook-id", job.event.id), ("webhook-timestamp", String(timestamp)), ("webhook-signature", signatures.joined(separator: " "))]
+                headers += [
+                    ("webhook-id", job.event.id), ("webhook-timestamp", String(timestamp)), ("webhook-signature", signatures.joined(separator: " ")),
+                ]
             } else {
                 // An automation's notification: unsigned, Slack or Teams style.
                 url = job.delivery.url ?? ""

@@ -115,9 +115,9 @@ extension Transaction {
         emit(NewEvent(.healthBandChanged, account: stored.accountID, at: asOf, object: object, previous: before), now: asOf)
     }
 
-    /// The MRR and stage events of a rewrite of the account's ledger (`RevenueEvent`).
-    func emitRevenue(of accountID: String, from before: LedgerState, to after: LedgerState, now: Date) {
-        for event in RevenueEvent.between(before, after, now: now) {
+    /// The MRR and stage events of the account's ledger (`RevenueEvent`).
+    func emit(_ events: [RevenueEvent], of accountID: String, now: Date) {
+        for event in events {
             switch event {
             case .mrr(let movement, let booked):
                 let object: JSONValue = .object([

@@ -12,4 +12,9 @@ public protocol LedgerRecords {
     /// Accounts converted at or before `asOf` whose latest movement at or before it is not a churn.
     func customers(asOf: Date, _ page: PageRequest) async throws -> Page<String>
     func accountsWithRevenueFacts() async throws -> [String]
+    /// What the event log has said of the account's revenue; nil before anything was recorded.
+    func emitted(of accountID: String) async throws -> EmittedRevenue?
+    func setEmitted(_ emitted: EmittedRevenue, of accountID: String) async throws
+    /// Accounts with a movement dated in `(from, to]`: those whose future facts came due.
+    func accounts(withMovementsAfter from: Date, through to: Date) async throws -> [String]
 }

@@ -1,0 +1,37 @@
+import Foundation
+import TenureCore
+
+/// Says what time brings (`EVENTS.md`, "Backfill"): a fact dated in the future when it was written — a cancellation's
+/// stop, a contract's end — is emitted within a tick of its time, with its own `occurred_at` and `source.kind` `clock`.
+/// One tick at a time across nodes; each covers the time since the last one.
+public struct EventClock: Sendable {
+    let storage: any Storage
+    let clock: Clock
+
+    static let watermark = "events.clock_through"
+
+    public init(storage: any Storage, clock: Clock) {
+        self.storage = storage
+        self.clock = clock
+    }
+
+    public func tick() async throws {
+        let now = clock.now()
+        try await EventSource.$current.withValue(EventSource(.clock, id: nil)) {
+            try await storage.write { tx in
+                try await tx.lock(.once("event-clock"))
+                let stored = try await tx.settings.value(Self.watermark).flatMap { Int64(String(decoding: $0, as: UTF8.self)) }
+                let last = stored.map { Date(unixMilliseconds: $0) } ?? now
+                guard now > last || stored == nil else { return }
+                for accountID in try await tx.ledger.accounts(withMovementsAfter: last, through: now) {
+                    try await tx.lock(.account(accountID))
+                    let account = try await tx.accounts.find(id: accountID)
+                    let movements = try await tx.ledger.movements(of: [accountID], asOf: .distantFuture)[accountID] ?? []
+                    let ledger = LedgerState(wonAt: account?.wonAt, paidAt: account?.paidAt, movements: movements)
+                    try await RevenueBook.emitDue(of: accountID, ledger: ledger, at: now, in: tx)
+                }
+                try await tx.settings.setValue(Self.watermark, Array(String(now.unixMilliseconds).utf8))
+            }
+        }
+    }
+}
