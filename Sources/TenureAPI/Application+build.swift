@@ -101,7 +101,7 @@ func backgroundWork(_ services: Services, _ arguments: some AppArguments, logger
             documents: AutomationDocumentsReader(rendering: rendering, accounts: services.accounts, clock: arguments.clock),
             logger: logger
         ),
-        EventClockService(eventClock: services.eventClock, logger: logger),
+        EventClockService(eventClock: services.eventClock, log: services.events, clock: arguments.clock, logger: logger),
     ]
 }
 

@@ -64,6 +64,17 @@ struct SQLEventRecords: EventRecords {
         return Page(items: kept.compactMap(decode), next: rows.count > request.limit ? positions.last : nil, positions: positions)
     }
 
+    func prune(createdBefore cutoff: Date) async throws -> Int {
+        let expired = """
+            SELECT e.id FROM events e WHERE e.created_at < ?
+              AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id AND d.status = 'pending')
+              AND NOT EXISTS (SELECT 1 FROM automation_runs r WHERE r.event_id = e.id AND r.status IN ('pending', 'running', 'waiting'))
+            """
+        try await db.query("DELETE FROM webhook_deliveries WHERE event_id IN (\(expired))", [cutoff.stored])
+        try await db.query("DELETE FROM automation_runs WHERE event_id IN (\(expired))", [cutoff.stored])
+        return try await db.query("DELETE FROM events WHERE id IN (\(expired)) RETURNING id", [cutoff.stored]).count
+    }
+
     func freeze(id: String, object: RawJSON) async throws {
         try await db.query("UPDATE events SET object = ? WHERE id = ? AND object IS NULL", [String(decoding: object.bytes, as: UTF8.self), id])
     }

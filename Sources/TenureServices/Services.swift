@@ -39,7 +39,7 @@ public struct Services: Sendable {
         audit = AuditService(storage: storage)
         idempotency = IdempotencyService(storage: storage, clock: clock)
         pipeline = PipelineService(storage: storage, clock: clock, currency: currency)
-        events = EventLog(storage: storage)
+        events = EventLog(storage: storage, retentionDays: outbound.eventRetentionDays)
         webhookEndpoints = WebhookEndpointService(storage: storage, clock: clock, settings: outbound)
         deliveries = DeliveryQueue(storage: storage, clock: clock, settings: outbound)
         automations = AutomationService(storage: storage, clock: clock, settings: outbound)

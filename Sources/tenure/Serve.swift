@@ -67,7 +67,11 @@ struct Serve: AsyncParsableCommand, AppArguments {
     var dailyEvaluation: Bool { !noDailyEvaluation && environment("TENURE_NO_DAILY_EVALUATION", "0") != "1" }
     var outbound: OutboundSettings {
         let scale = Double(environment("TENURE_WEBHOOK_RETRY_SCALE", "1")).flatMap { $0 > 0 && $0 <= 1 ? $0 : nil } ?? 1
-        return OutboundSettings(allowPrivate: environment("TENURE_WEBHOOK_ALLOW_PRIVATE", "0") == "1", retryScale: scale)
+        return OutboundSettings(
+            allowPrivate: environment("TENURE_WEBHOOK_ALLOW_PRIVATE", "0") == "1",
+            retryScale: scale,
+            eventRetentionDays: Int(environment("TENURE_EVENT_RETENTION_DAYS", "90")) ?? 90
+        )
     }
     var logLevel: Logger.Level { Logger.Level(rawValue: logLevelName) ?? .info }
     var webhookSecrets: WebhookSecrets {

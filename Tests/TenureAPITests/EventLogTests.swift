@@ -232,4 +232,26 @@ import Testing
             await storage.close()
         }
     }
+
+    @Test func eventsAreKeptNinetyDays_andLongerWhileADeliveryOfThemIsPending() async throws {
+        let time = SettableClock("2026-01-10T09:00:00Z")
+        var arguments = TestArguments()
+        arguments.clock = time.clock
+        let database = arguments.database
+        try await TestApp.run(arguments: arguments) { app in
+            _ = try await app.createAccount("Old")
+            let old = try #require(try await Self.events(app).last?["id"] as? String)
+            // No worker runs in this test: the delivery of the next event stays pending.
+            try await app.send(.post, "/v1/webhook-endpoints", #"{"url": "https://hooks.example.com/x", "enabled_events": ["account.created"]}"#)
+            _ = try await app.createAccount("Waiting")
+            let waiting = try #require(try await Self.events(app).last?["id"] as? String)
+            let storage = try await database.openStorage(logger: Logger(label: "retention"))
+            let log = Services(storage: storage, clock: time.clock, currency: "usd").events
+            #expect(try await log.prune(now: time.clock.now().addingTimeInterval(89 * 86_400)) == 0)
+            #expect(try await log.prune(now: time.clock.now().addingTimeInterval(91 * 86_400)) == 1)
+            await storage.close()
+            #expect(try await app.send(.get, "/v1/events/\(old)", key: TestApp.readKey).status == .notFound)
+            #expect(try await app.send(.get, "/v1/events/\(waiting)", key: TestApp.readKey).status == .ok)
+        }
+    }
 }

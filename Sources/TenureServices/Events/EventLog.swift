@@ -2,9 +2,21 @@ import Foundation
 import TenureCore
 import TenureJSON
 
-/// `GET /v1/events`: the log, oldest first.
+/// `GET /v1/events`: the log, oldest first, kept `retentionDays` (with the deliveries and runs of each event, and longer
+/// while one of them is pending).
 public struct EventLog: Sendable {
     let storage: any Storage
+    var retentionDays = 90
+
+    /// `TENURE_EVENT_RETENTION_DAYS`: at least a week.
+    public static let minimumRetentionDays = 7
+
+    /// Deletes what is past its retention; how many events went.
+    @discardableResult
+    public func prune(now: Date) async throws -> Int {
+        let cutoff = now.addingTimeInterval(-Double(max(retentionDays, Self.minimumRetentionDays)) * 86_400)
+        return try await storage.write { tx in try await tx.events.prune(createdBefore: cutoff) }
+    }
 
     public func list(_ filter: EventFilter, startingAfter: String?, page: PageRequest) async throws -> Page<Event> {
         try await storage.read { tx in

@@ -23,6 +23,9 @@ public protocol EventRecords {
     func find(ids: [String]) async throws -> [Event]
     /// Oldest first; `page.after` is an event's id (`starting_after`).
     func list(_ filter: EventFilter, _ page: PageRequest) async throws -> Page<Event>
+    /// Deletes the events created before `cutoff` with their deliveries and runs, but those with a delivery pending or a
+    /// run unfinished; how many events went.
+    func prune(createdBefore cutoff: Date) async throws -> Int
     /// Records the rendering of `data.object` of an event that had none yet; an event already rendered keeps its own.
     func freeze(id: String, object: RawJSON) async throws
 }
