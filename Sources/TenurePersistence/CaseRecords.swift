@@ -47,6 +47,17 @@ struct SQLCaseRecords: CaseRecords {
         try await db.map("SELECT * FROM cases WHERE account_id = ? AND opened_at <= ? ORDER BY seq", [accountID, asOf.stored], decode)
     }
 
+    func unanswered(priority: CasePriority, openedAfter from: Date, through to: Date, within hours: Double) async throws -> [SupportCase] {
+        try await db.map(
+            """
+            SELECT * FROM cases WHERE priority = ? AND opened_at > ? AND opened_at <= ?
+              AND (first_response_at IS NULL OR first_response_at > opened_at + ?) ORDER BY seq
+            """,
+            [priority.rawValue, from.stored, to.stored, Int64(hours * 3_600_000)],
+            decode
+        )
+    }
+
     func touched(from: Date, to: Date) async throws -> [SupportCase] {
         // A case opened before the window counts in it only through a resolve or reopen at or after `from`.
         try await db.map(

@@ -187,7 +187,7 @@ import Testing
         var clock: Clock { Clock { [instant] in instant.withLockedValue { $0 } } }
     }
 
-    @Test func aStopInTheFutureIsEmittedByTheClockWhenItsTimeComes_once() async throws {
+    @Test func futureFactsAreEmittedByTheClockWhenTheirTimeComes_once() async throws {
         let time = SettableClock("2026-03-10T12:00:00Z")
         var arguments = TestArguments()
         arguments.clock = time.clock
@@ -229,6 +229,22 @@ import Testing
                 #"{"account_id": "\#(account)", "amount": 500, "currency": "usd", "paid_at": "2026-02-03T00:00:00Z", "reference": "x"}"#
             )
             #expect(Self.types(try await Self.events(app, filter)).count == 3)
+            // An urgent case unanswered at its 1-hour target is breached then; one answered in time is not.
+            let late = try await app.send(.post, "/v1/cases", #"{"account_id": "\#(account)", "subject": "Down", "priority": "urgent"}"#)
+            let answered = try await app.send(.post, "/v1/cases", #"{"account_id": "\#(account)", "subject": "Slow", "priority": "urgent"}"#)
+            try await app.send(.post, "/v1/cases/\(answered.json["id"] as? String ?? "")/respond", "{}")
+            time.set("2026-04-01T01:00:10Z")
+            try await eventClock.tick()
+            #expect(Self.types(try await Self.events(app, "&type=case.breached")).isEmpty, "not yet: opened at 00:00:20")
+            time.set("2026-04-01T01:00:40Z")
+            try await eventClock.tick()
+            let breached = try await Self.events(app, "&type=case.breached")
+            #expect(
+                breached.compactMap { ($0["data"] as? [String: Any])?["object"] as? [String: Any] }.map { $0["id"] as? String } == [
+                    late.json["id"] as? String
+                ]
+            )
+            #expect(breached.first?["occurred_at"] as? String == "2026-04-01T01:00:20Z")
             await storage.close()
         }
     }

@@ -2,7 +2,8 @@ import Foundation
 import TenureCore
 
 /// Says what time brings (`EVENTS.md`, "Backfill"): a fact dated in the future when it was written — a cancellation's
-/// stop, a contract's end — is emitted within a tick of its time, with its own `occurred_at` and `source.kind` `clock`.
+/// stop, a contract's end, a case's first-response target passing unanswered — is emitted within a tick of its time, with
+/// its own `occurred_at` and `source.kind` `clock`.
 /// One tick at a time across nodes; each covers the time since the last one.
 public struct EventClock: Sendable {
     let storage: any Storage
@@ -29,6 +30,22 @@ public struct EventClock: Sendable {
                     let movements = try await tx.ledger.movements(of: [accountID], asOf: .distantFuture)[accountID] ?? []
                     let ledger = LedgerState(wonAt: account?.wonAt, paidAt: account?.paidAt, movements: movements)
                     try await RevenueBook.emitDue(of: accountID, ledger: ledger, at: now, in: tx)
+                }
+                // Targets that passed in (last, now]: cases opened one target's length before.
+                let targets = try await HealthBook.targets(in: tx)
+                for priority in CasePriority.allCases {
+                    let hours = targets.hours(priority)
+                    let length = hours * 3600
+                    let breached = try await tx.cases.unanswered(
+                        priority: priority,
+                        openedAfter: last.addingTimeInterval(-length),
+                        through: now.addingTimeInterval(-length),
+                        within: hours
+                    )
+                    for item in breached {
+                        let due = item.openedAt.addingTimeInterval(length)
+                        tx.emit(NewEvent(.caseBreached, account: item.accountID, at: due, subject: EventSubject(.case, item.id)), now: now)
+                    }
                 }
                 try await tx.settings.setValue(Self.watermark, Array(String(now.unixMilliseconds).utf8))
             }

@@ -19,6 +19,8 @@ public protocol CaseRecords {
     func update(_ supportCase: SupportCase, at: Date) async throws
     func find(id: String) async throws -> SupportCase?
     func find(externalID: String) async throws -> SupportCase?
+    /// Cases of `priority` opened in `(from, to]` with no first response before `answeredBy` after their opening.
+    func unanswered(priority: CasePriority, openedAfter from: Date, through to: Date, within hours: Double) async throws -> [SupportCase]
     func list(_ filter: CaseFilter, _ page: PageRequest) async throws -> Page<SupportCase>
     /// The account's cases opened at or before `asOf`.
     func of(account accountID: String, openedBy asOf: Date) async throws -> [SupportCase]
