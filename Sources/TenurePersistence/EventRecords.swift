@@ -9,33 +9,41 @@ struct SQLEventRecords: EventRecords {
 
     func append(_ events: [NewEvent], at now: Date) async throws -> [Event] {
         var stored: [Event] = []
-        for event in events {
-            let id = Identifier.make("evt", at: now)
-            let row = try await db.first(
-                """
-                INSERT INTO events (id, type, account_id, created_at, occurred_at, source_kind, source_id, subject_type, subject_id, object, previous)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING sequence
-                """,
+        // Up to 16 rows a statement; each row's sequence comes back with its id.
+        for chunk in events.chunks(of: 16) {
+            let ids = chunk.map { _ in Identifier.make("evt", at: now) }
+            let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
+            let values = zip(ids, chunk).flatMap { id, event -> [any SQLiteBindable] in
                 [
                     id, event.type.rawValue, event.accountID, now.stored, min(event.occurredAt, now).stored, event.source.kind.rawValue,
-                    event.source.id,
-                    event.subject?.kind.rawValue, event.subject?.id, event.object.map(StoredJSON.text), event.previous.map(StoredJSON.text),
+                    event.source.id, event.subject?.kind.rawValue, event.subject?.id, event.object.map(StoredJSON.text),
+                    event.previous.map(StoredJSON.text),
                 ]
-            ) { $0.int("sequence") ?? 0 }
-            stored.append(
-                Event(
-                    id: id,
-                    sequence: row ?? 0,
-                    type: event.type,
-                    accountID: event.accountID,
-                    createdAt: now,
-                    occurredAt: min(event.occurredAt, now),
-                    source: event.source,
-                    subject: event.subject,
-                    object: event.object.map { RawJSON(StoredJSON.text($0)) },
-                    previous: event.previous.map { RawJSON(StoredJSON.text($0)) }
+            }
+            let sequences = try await db.map(
+                """
+                INSERT INTO events (id, type, account_id, created_at, occurred_at, source_kind, source_id, subject_type, subject_id, object, previous)
+                VALUES \(rows) RETURNING id, sequence
+                """,
+                values
+            ) { ($0.string("id") ?? "", $0.int("sequence") ?? 0) }
+            let sequence = Dictionary(sequences) { first, _ in first }
+            for (id, event) in zip(ids, chunk) {
+                stored.append(
+                    Event(
+                        id: id,
+                        sequence: sequence[id] ?? 0,
+                        type: event.type,
+                        accountID: event.accountID,
+                        createdAt: now,
+                        occurredAt: min(event.occurredAt, now),
+                        source: event.source,
+                        subject: event.subject,
+                        object: event.object.map { RawJSON(StoredJSON.text($0)) },
+                        previous: event.previous.map { RawJSON(StoredJSON.text($0)) }
+                    )
                 )
-            )
+            }
         }
         return stored
     }

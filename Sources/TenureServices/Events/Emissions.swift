@@ -39,9 +39,10 @@ extension Transaction {
 
     /// Records `change` on the deal and the stage events it causes: none for a repeat.
     func addStageChange(_ change: StageChange, to opportunity: Opportunity, now: Date) async throws {
-        let before = StageHistory(changes: try await opportunities.changes(of: [opportunity.id])[opportunity.id] ?? [])
+        let recorded = try await opportunities.changes(of: [opportunity.id])[opportunity.id] ?? []
         try await opportunities.addChange(change, to: opportunity.id)
-        let after = StageHistory(changes: try await opportunities.changes(of: [opportunity.id])[opportunity.id] ?? [])
+        // The history as the stored changes give it, the new one among them (`StageHistory` orders them itself).
+        let (before, after) = (StageHistory(changes: recorded), StageHistory(changes: recorded + [change]))
         for (type, transition) in StageEvents.between(before, after) {
             let previous = JSONValue.object(["stage": .optional(transition.from?.rawValue)])
             emit(
