@@ -103,3 +103,39 @@ public struct RawJSON: Encodable, Sendable, Equatable {
     /// Other encoders (`JSONEncoder`) get the value it reads as.
     public func encode(to encoder: any Encoder) throws { try (JSONValue.parse(bytes) ?? .null).encode(to: encoder) }
 }
+
+extension JSONValue {
+    /// The value as `JSONWriter` writes it (keys sorted, a key given twice keeping its last value), written directly:
+    /// what stored JSON is kept as. A non-finite number, which no parsed value holds, is written as null.
+    public var canonicalText: String {
+        var output: [UInt8] = []
+        write(to: &output)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    private func write(to output: inout [UInt8]) {
+        switch self {
+        case .object(let object):
+            output.append(UInt8(ascii: "{"))
+            for (index, key) in object.dictionary.keys.sorted().enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                JSONWriter.string(key, to: &output)
+                output.append(UInt8(ascii: ":"))
+                (object[key] ?? .null).write(to: &output)
+            }
+            output.append(UInt8(ascii: "}"))
+        case .array(let values):
+            output.append(UInt8(ascii: "["))
+            for (index, value) in values.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                value.write(to: &output)
+            }
+            output.append(UInt8(ascii: "]"))
+        case .string(let text): JSONWriter.string(text, to: &output)
+        case .integer(let value): output.append(contentsOf: String(value).utf8)
+        case .number(let value): output.append(contentsOf: ((try? JSONWriter.text(of: value, at: [])) ?? "null").utf8)
+        case .bool(let value): output.append(contentsOf: (value ? "true" : "false").utf8)
+        case .null: output.append(contentsOf: "null".utf8)
+        }
+    }
+}

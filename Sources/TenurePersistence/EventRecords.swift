@@ -16,8 +16,8 @@ struct SQLEventRecords: EventRecords {
             let values = zip(ids, chunk).flatMap { id, event -> [any SQLiteBindable] in
                 [
                     id, event.type.rawValue, event.accountID, now.stored, min(event.occurredAt, now).stored, event.source.kind.rawValue,
-                    event.source.id, event.subject?.kind.rawValue, event.subject?.id, event.object.map(StoredJSON.text),
-                    event.previous.map(StoredJSON.text),
+                    event.source.id, event.subject?.kind.rawValue, event.subject?.id, event.object?.canonicalText,
+                    event.previous?.canonicalText,
                 ]
             }
             let sequences = try await db.map(
@@ -46,6 +46,17 @@ struct SQLEventRecords: EventRecords {
             }
         }
         return stored
+    }
+
+    func listeners() async throws -> (endpoints: Bool, automations: Bool) {
+        let row = try await db.first(
+            """
+            SELECT CASE WHEN EXISTS (SELECT 1 FROM webhook_endpoints WHERE status = 'enabled' AND deleted_at IS NULL) THEN 1 ELSE 0 END AS endpoints,
+                   CASE WHEN EXISTS (SELECT 1 FROM automations WHERE status = 'enabled' AND deleted_at IS NULL) THEN 1 ELSE 0 END AS automations
+            """,
+            []
+        ) { ($0.bool("endpoints") ?? true, $0.bool("automations") ?? true) }
+        return row ?? (true, true)
     }
 
     func find(id: String) async throws -> Event? {
@@ -109,6 +120,6 @@ struct SQLEventRecords: EventRecords {
 
 /// JSON values kept as text.
 enum StoredJSON {
-    static func text(_ value: JSONValue) -> String { String(decoding: (try? JSONWriter().encode(value)) ?? [], as: UTF8.self) }
+    static func text(_ value: JSONValue) -> String { value.canonicalText }
     static func value(_ text: String) -> JSONValue? { JSONValue.parse(Array(text.utf8)) }
 }

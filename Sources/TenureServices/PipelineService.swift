@@ -274,7 +274,8 @@ public struct PipelineService: Sendable {
             guard let opportunity = try await tx.opportunities.find(id: id), let stage else {
                 throw ServiceError.notFound(resource: "opportunity", id: id)
             }
-            let history = StageHistory(changes: try await tx.opportunities.changes(of: [id])[id] ?? [])
+            let recorded = try await tx.opportunities.changes(of: [id])[id] ?? []
+            let history = StageHistory(changes: recorded)
             let outcome: StageMoveRule.Outcome
             do {
                 outcome = try StageMoveRule.check(history: history, to: stage, at: at, lostReason: lostReason, now: now)
@@ -282,7 +283,7 @@ public struct PipelineService: Sendable {
                 throw ServiceError.conflict("the opportunity is \(error.stage.rawValue); a closed deal is reopened by creating a new opportunity")
             }
             if case .move(let change) = outcome {
-                try await tx.addStageChange(change, to: opportunity, now: now)
+                try await tx.addStageChange(change, to: opportunity, recorded: recorded, now: now)
                 if change.stage == .closedWon { try await RevenueBook.refresh(opportunity.accountID, at: now, in: tx) }
                 try await tx.audit(actor, "opportunity.stage", "opportunity", id, at: now)
             }
@@ -330,7 +331,7 @@ extension Transaction {
     func insert(_ opportunity: Opportunity, startingWith first: StageChange, now: Date) async throws {
         try await opportunities.insert(opportunity)
         emitCreated(opportunity, now: now)
-        try await addStageChange(first, to: opportunity, now: now)
+        try await addStageChange(first, to: opportunity, recorded: [], now: now)
         if first.stage == .closedWon { try await RevenueBook.refresh(opportunity.accountID, at: now, in: self) }
     }
 }

@@ -86,6 +86,13 @@ import Testing
         #expect(parsed == JSONValue.parse(Array(try JSONEncoder().encode(Everything()))))
     }
 
+    @Test func aValuesCanonicalTextIsWhatJSONWriterWrites() throws {
+        let text = #"{"z": [1, 2.5, "a\"b\n", null, true], "a": {"y": -3, "b": {}}, "m": "é ☃", "a": 1e3}"#
+        let value = try #require(JSONValue.parse(Array(text.utf8)))
+        #expect(value.canonicalText == String(decoding: try JSONWriter().encode(value), as: UTF8.self))
+        #expect(value.canonicalText == #"{"a":1000,"m":"é ☃","z":[1,2.5,"a\"b\n",null,true]}"#)
+    }
+
     @Test func topLevelScalarsAndEmptyValues() throws {
         let (writer, encoder) = Self.apiSettings
         #expect(try writer.encode("text") == Array(try encoder.encode("text")))

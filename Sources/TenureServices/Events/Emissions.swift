@@ -37,12 +37,14 @@ extension Transaction {
         emit(NewEvent(.opportunityCreated, account: opportunity.accountID, at: opportunity.createdAt, subject: subject), now: now)
     }
 
-    /// Records `change` on the deal and the stage events it causes: none for a repeat.
-    func addStageChange(_ change: StageChange, to opportunity: Opportunity, now: Date) async throws {
-        let recorded = try await opportunities.changes(of: [opportunity.id])[opportunity.id] ?? []
+    /// Records `change` on the deal and the stage events it causes: none for a repeat. `recorded`: the deal's stored
+    /// changes, when the caller has them.
+    func addStageChange(_ change: StageChange, to opportunity: Opportunity, recorded: [StageChange]? = nil, now: Date) async throws {
+        var known = recorded ?? []
+        if recorded == nil { known = try await opportunities.changes(of: [opportunity.id])[opportunity.id] ?? [] }
         try await opportunities.addChange(change, to: opportunity.id)
         // The history as the stored changes give it, the new one among them (`StageHistory` orders them itself).
-        let (before, after) = (StageHistory(changes: recorded), StageHistory(changes: recorded + [change]))
+        let (before, after) = (StageHistory(changes: known), StageHistory(changes: known + [change]))
         for (type, transition) in StageEvents.between(before, after) {
             let previous = JSONValue.object(["stage": .optional(transition.from?.rawValue)])
             emit(

@@ -55,8 +55,9 @@ public final class EventOutbox {
         pending = []
         try await tx.lock(.eventLog)
         let stored = try await tx.events.append(ordered, at: now)
-        try await WebhookDeliveries.fanOut(stored, in: tx, at: now)
-        try await AutomationRuns.start(stored, in: tx, at: now)
+        let listeners = try await tx.events.listeners()
+        if listeners.endpoints { try await WebhookDeliveries.fanOut(stored, in: tx, at: now) }
+        if listeners.automations { try await AutomationRuns.start(stored, in: tx, at: now) }
     }
 }
 

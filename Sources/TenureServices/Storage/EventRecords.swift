@@ -21,6 +21,8 @@ public protocol EventRecords {
     func append(_ events: [NewEvent], at now: Date) async throws -> [Event]
     func find(id: String) async throws -> Event?
     func find(ids: [String]) async throws -> [Event]
+    /// Whether any endpoint and any automation is enabled (one look, before reading either list).
+    func listeners() async throws -> (endpoints: Bool, automations: Bool)
     /// Oldest first; `page.after` is an event's id (`starting_after`).
     func list(_ filter: EventFilter, _ page: PageRequest) async throws -> Page<Event>
     /// Deletes the events created before `cutoff` with their deliveries and runs, but those with a delivery pending or a

@@ -59,6 +59,8 @@ public struct CRMSync: Sendable {
                     lostReason: stage.stage == .closedLost ? stage.lostReason : nil
                 ),
                 to: opportunity,
+                // A deal this change created has its first stage only.
+                recorded: existing == nil ? [StageChange(stage: .prospecting, at: opportunity.createdAt)] : nil,
                 now: now
             )
             if stage.stage == .closedWon, let terms = change.contract {
