@@ -33,6 +33,15 @@ package enum SQLDialect: Sendable {
         }
     }
 
+    /// What a `SELECT` ends with to keep the rows it reads from changing until the transaction ends, while other readers
+    /// may do the same: a write that fans out to endpoints and one that disables an endpoint wait for each other.
+    package var sharingRows: String {
+        switch self {
+        case .sqlite: ""
+        case .postgres: " FOR SHARE"
+        }
+    }
+
     /// What a queue's `SELECT` ends with in a write: the rows it reads are held, and rows another writer holds are passed
     /// over (another node is working on them).
     package var claimingRows: String {

@@ -45,6 +45,10 @@ struct SQLWebhookEndpointRecords: WebhookEndpointRecords {
         try await db.map("SELECT * FROM webhook_endpoints WHERE deleted_at IS NULL ORDER BY seq", [], decode)
     }
 
+    func sharing() async throws -> [WebhookEndpoint] {
+        try await db.map("SELECT * FROM webhook_endpoints WHERE deleted_at IS NULL ORDER BY seq\(db.dialect.sharingRows)", [], decode)
+    }
+
     private func values(_ endpoint: WebhookEndpoint) -> [any SQLiteBindable] {
         [
             endpoint.url, StoredJSON.text(.array(endpoint.enabledEvents.map(JSONValue.string))), endpoint.description,
@@ -123,8 +127,10 @@ struct SQLWebhookDeliveryRecords: WebhookDeliveryRecords {
         let excluded = Array(excluding)
         return try await db.map(
             """
-            SELECT * FROM webhook_deliveries d
-            WHERE d.status = 'pending' AND d.next_attempt_at <= ?\(excluded.isEmpty ? "" : " AND d.endpoint_id NOT IN (\(placeholders(for: excluded)))")
+            SELECT d.* FROM webhook_deliveries d
+            WHERE d.status = 'pending' AND d.next_attempt_at <= ?
+              AND (d.url IS NOT NULL OR EXISTS (
+                  SELECT 1 FROM webhook_endpoints e WHERE e.id = d.endpoint_id AND e.status = 'enabled' AND e.deleted_at IS NULL))\(excluded.isEmpty ? "" : " AND d.endpoint_id NOT IN (\(placeholders(for: excluded)))")
               AND (d.manual = 1 OR d.url IS NOT NULL OR NOT EXISTS (
                   SELECT 1 FROM webhook_deliveries p
                   WHERE p.status = 'pending' AND p.endpoint_id = d.endpoint_id AND p.account_id = d.account_id
@@ -141,6 +147,10 @@ struct SQLWebhookDeliveryRecords: WebhookDeliveryRecords {
             "UPDATE webhook_deliveries SET status = 'failed', failure_reason = ?, next_attempt_at = NULL WHERE endpoint_id = ? AND status = 'pending'",
             [reason.rawValue, endpointID]
         )
+    }
+
+    func isPending(id: String) async throws -> Bool {
+        try await db.first("SELECT 1 AS pending FROM webhook_deliveries WHERE id = ? AND status = 'pending'", [id]) { _ in true } ?? false
     }
 
     func pendingCount() async throws -> Int {

@@ -93,8 +93,9 @@ struct DeliveryWorker: Service {
     /// One attempt: the event's bytes signed with the endpoint's secrets (or a notification's, unsigned), sent, and its
     /// outcome recorded.
     private func attempt(_ job: DeliveryJob) async {
-        let start = clock.now()
         do {
+            guard try await queue.isPending(job.delivery.id) else { return }
+            let start = clock.now()
             var headers = [("Content-Type", "application/json"), ("User-Agent", "Tenure-Webhooks/1")]
             let url: String
             let body: [UInt8]

@@ -53,10 +53,12 @@ public final class EventOutbox {
             return keys < otherKeys
         }.map(\.element)
         pending = []
+        // The endpoints before the log's lock, in the order a disabling takes them (endpoint, then log): no deadlock.
+        let listeners = try await tx.events.listeners()
+        let endpoints = listeners.endpoints ? try await WebhookDeliveries.endpoints(in: tx) : []
         try await tx.lock(.eventLog)
         let stored = try await tx.events.append(ordered, at: now)
-        let listeners = try await tx.events.listeners()
-        if listeners.endpoints { try await WebhookDeliveries.fanOut(stored, in: tx, at: now) }
+        try await WebhookDeliveries.fanOut(stored, to: endpoints, in: tx, at: now)
         if listeners.automations { try await AutomationRuns.start(stored, in: tx, at: now) }
     }
 }

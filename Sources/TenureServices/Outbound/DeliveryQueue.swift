@@ -106,5 +106,9 @@ public struct DeliveryQueue: Sendable {
         }
     }
 
+    /// Whether the delivery still waits for its attempt: one claimed ahead may have been ended meanwhile (its endpoint
+    /// disabled or deleted).
+    public func isPending(_ id: String) async throws -> Bool { try await storage.read { tx in try await tx.webhookDeliveries.isPending(id: id) } }
+
     public func pendingCount() async throws -> Int { try await storage.read { tx in try await tx.webhookDeliveries.pendingCount() } }
 }

@@ -42,6 +42,8 @@ public protocol WebhookEndpointRecords {
     func lock(id: String) async throws -> WebhookEndpoint?
     /// Every endpoint not deleted, oldest first.
     func all() async throws -> [WebhookEndpoint]
+    /// The same, held until the transaction ends against a writer that would change them (not against each other).
+    func sharing() async throws -> [WebhookEndpoint]
 }
 
 public struct DeliveryFilter: Sendable {
@@ -72,6 +74,7 @@ public protocol WebhookDeliveryRecords {
     func due(at now: Date, limit: Int, excluding: Set<String>, claiming: Bool) async throws -> [EventDelivery]
     /// Ends the endpoint's pending deliveries `failed` with `reason`.
     func fail(pendingOf endpointID: String, reason: EventDelivery.FailureReason) async throws
+    func isPending(id: String) async throws -> Bool
     /// How many deliveries are pending.
     func pendingCount() async throws -> Int
 }
