@@ -16,12 +16,12 @@ import Testing
     /// The automation's runs once `done` holds of them (at most 10 s).
     static func runs(_ app: TestApp, _ id: String, until done: ([[String: Any]]) -> Bool) async throws -> [[String: Any]] {
         var runs: [[String: Any]] = []
-        for _ in 0..<200 {
+        for _ in 0..<600 {
             runs = try await app.send(.get, "/v1/automations/\(id)/runs").data
             if done(runs) { return runs }
             try await Task.sleep(for: .milliseconds(50))
         }
-        Issue.record("runs never settled: \(runs)")
+        Issue.record("runs never settled in 30 s: \(runs)")
         return runs
     }
 

@@ -129,7 +129,7 @@ import Testing
                 _ = try await app.createAccount("Petrel")
                 try await receiver.wait(seconds: 30) { $0.count >= 8 }
                 var delivery: [String: Any] = [:]
-                for _ in 0..<100 {
+                for _ in 0..<600 {
                     delivery = try await Self.deliveries(app, endpoint["id"] as? String ?? "").first ?? [:]
                     if delivery["status"] as? String == "failed" { break }
                     try await Task.sleep(for: .milliseconds(50))
@@ -144,7 +144,7 @@ import Testing
                 #expect(try await app.send(.post, "/v1/webhook-deliveries/\(id)/retry").status == .conflict, "a pending one is not retried")
                 try await receiver.wait { $0.count >= 9 }
                 var after: [String: Any] = [:]
-                for _ in 0..<100 {
+                for _ in 0..<600 {
                     after = try await app.send(.get, "/v1/webhook-deliveries/\(id)").json
                     if after["status"] as? String == "succeeded" { break }
                     try await Task.sleep(for: .milliseconds(50))
@@ -288,7 +288,7 @@ import Testing
                 let endpoint = try await Self.endpoint(app, "http://\(host):\(receiver.port)/hooks", events: ["account.created"])
                 _ = try await app.createAccount("Tern")
                 var attempts: [[String: Any]] = []
-                for _ in 0..<100 where attempts.isEmpty {
+                for _ in 0..<600 where attempts.isEmpty {
                     try await Task.sleep(for: .milliseconds(50))
                     attempts = try await Self.deliveries(app, endpoint["id"] as? String ?? "").first?["attempts"] as? [[String: Any]] ?? []
                 }
@@ -308,7 +308,7 @@ import Testing
                 try await app.send(.patch, "/v1/accounts/\(account)", #"{"owner": "vi"}"#)
                 try await receiver.wait(seconds: 30) { $0.count >= 3 }
                 var deliveries: [[String: Any]] = []
-                for _ in 0..<100 {
+                for _ in 0..<600 {
                     deliveries = try await Self.deliveries(app, endpoint["id"] as? String ?? "")
                     if deliveries.allSatisfy({ $0["status"] as? String == "succeeded" }) { break }
                     try await Task.sleep(for: .milliseconds(50))

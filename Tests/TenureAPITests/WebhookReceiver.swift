@@ -91,9 +91,9 @@ final class WebhookReceiver: Sendable {
         return try await body(WebhookReceiver(port: try #require(bound), log: log))
     }
 
-    /// Waits until `condition` holds of what was received (at most `seconds`).
+    /// Waits until `condition` holds of what was received (at most `seconds`: the whole suite on PostgreSQL loads the machine).
     @discardableResult
-    func wait(seconds: Double = 10, until condition: ([Received]) -> Bool) async throws -> [Received] {
+    func wait(seconds: Double = 30, until condition: ([Received]) -> Bool) async throws -> [Received] {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             let now = all
