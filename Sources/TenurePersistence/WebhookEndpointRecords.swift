@@ -149,10 +149,6 @@ struct SQLWebhookDeliveryRecords: WebhookDeliveryRecords {
         )
     }
 
-    func isPending(id: String) async throws -> Bool {
-        try await db.first("SELECT 1 AS pending FROM webhook_deliveries WHERE id = ? AND status = 'pending'", [id]) { _ in true } ?? false
-    }
-
     func pendingCount() async throws -> Int {
         try await db.first("SELECT count(*) AS n FROM webhook_deliveries WHERE status = 'pending'", []) { $0.int("n") ?? 0 } ?? 0
     }

@@ -18,6 +18,25 @@ import Testing
 
     static func types(_ events: [[String: Any]]) -> [String] { events.compactMap { $0["type"] as? String } }
 
+    /// A customer since `paidAt` of a monthly contract of `mrr` from 2026-02-01, won that day; its id and its contract's.
+    static func customer(_ app: TestApp, _ name: String, mrr: Int, paidAt: String) async throws -> (account: String, contract: String) {
+        let (account, deal) = try await LifecycleAPITests.prospect(app, name)
+        let contract =
+            try await app.send(
+                .post,
+                "/v1/contracts",
+                #"{"account_id": "\#(account)", "start_date": "2026-02-01", "billing_interval": "month", "recurring_amount": \#(mrr), "currency": "usd"}"#
+            ).json["id"] as? String ?? ""
+        try await LifecycleAPITests.win(app, deal, at: "2026-02-01T00:00:00Z")
+        let paid = try await app.send(
+            .post,
+            "/v1/payments",
+            #"{"account_id": "\#(account)", "amount": \#(mrr), "currency": "usd", "paid_at": "\#(paidAt)", "reference": "first"}"#
+        )
+        try #require(paid.status == .created, "\(paid.text)")
+        return (account, contract)
+    }
+
     @Test func anAccountCreatedIsAnEventShowingTheAccountAsItsGetAnswers() async throws {
         try await TestApp.run { app in
             let reply = try await app.send(.post, "/v1/accounts", #"{"name": "Fjord Ltd", "owner": "ana"}"#, headers: [.requestID: "req-fjord-1"])
@@ -155,19 +174,7 @@ import Testing
 
     @Test func aCancelledContractChurnsTheCustomerWithTheChurnsTime() async throws {
         try await TestApp.run { app in
-            let (account, deal) = try await LifecycleAPITests.prospect(app, "Lumen")
-            let contract =
-                try await app.send(
-                    .post,
-                    "/v1/contracts",
-                    #"{"account_id": "\#(account)", "start_date": "2026-02-01", "billing_interval": "month", "recurring_amount": 20000, "currency": "usd"}"#
-                ).json["id"] as? String ?? ""
-            try await LifecycleAPITests.win(app, deal, at: "2026-02-01T00:00:00Z")
-            try await app.send(
-                .post,
-                "/v1/payments",
-                #"{"account_id": "\#(account)", "amount": 20000, "currency": "usd", "paid_at": "2026-02-01T00:00:00Z", "reference": "w1"}"#
-            )
+            let (account, contract) = try await Self.customer(app, "Lumen", mrr: 20000, paidAt: "2026-02-01T00:00:00Z")
             let cancel = try await app.send(.post, "/v1/contracts/\(contract)/cancel", #"{"effective_date": "2026-04-01"}"#)
             try #require(cancel.status == .ok, "\(cancel.text)")
             let events = try await Self.events(app, "&account_id=\(account)&type=contract.canceled,contract.updated,account.churned,mrr.changed")
@@ -196,19 +203,7 @@ import Testing
             let storage = try await database.openStorage(logger: Logger(label: "clock"))
             let eventClock = EventClock(storage: storage, clock: time.clock)
             try await eventClock.tick()
-            let (account, deal) = try await LifecycleAPITests.prospect(app, "Mesa")
-            let contract =
-                try await app.send(
-                    .post,
-                    "/v1/contracts",
-                    #"{"account_id": "\#(account)", "start_date": "2026-02-01", "billing_interval": "month", "recurring_amount": 20000, "currency": "usd"}"#
-                ).json["id"] as? String ?? ""
-            try await LifecycleAPITests.win(app, deal, at: "2026-02-01T00:00:00Z")
-            try await app.send(
-                .post,
-                "/v1/payments",
-                #"{"account_id": "\#(account)", "amount": 20000, "currency": "usd", "paid_at": "2026-02-02T00:00:00Z", "reference": "w"}"#
-            )
+            let (account, contract) = try await Self.customer(app, "Mesa", mrr: 20000, paidAt: "2026-02-02T00:00:00Z")
             try await app.send(.post, "/v1/contracts/\(contract)/cancel", #"{"effective_date": "2026-04-01"}"#)
             let filter = "&account_id=\(account)&type=mrr.changed,account.churned"
             #expect(Self.types(try await Self.events(app, filter)) == ["mrr.changed"], "the stop is in the future: not yet")

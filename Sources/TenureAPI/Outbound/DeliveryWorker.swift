@@ -31,6 +31,7 @@ struct DeliveryWorker: Service {
     func run() async throws {
         let claimed = InFlight()
         let slots = EndpointSlots(perEndpoint: perEndpoint)
+        let enabled = EndpointCheck(queue: queue)
         let wakeup = Wakeup()
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
@@ -60,7 +61,10 @@ struct DeliveryWorker: Service {
                         claimed.add(job.delivery.endpointID)
                         group.addTask {
                             await slots.acquire(job.delivery.endpointID)
-                            await attempt(job)
+                            // Claimed ahead: not sent if its endpoint was disabled or deleted since (its deliveries ended).
+                            var send = true
+                            if job.endpoint != nil { send = (try? await enabled.check(job.delivery.endpointID)) ?? true }
+                            if send { await attempt(job) }
                             await slots.release(job.delivery.endpointID)
                             claimed.release(job.delivery.endpointID)
                             wakeup.signal()
@@ -93,9 +97,8 @@ struct DeliveryWorker: Service {
     /// One attempt: the event's bytes signed with the endpoint's secrets (or a notification's, unsigned), sent, and its
     /// outcome recorded.
     private func attempt(_ job: DeliveryJob) async {
+        let start = clock.now()
         do {
-            guard try await queue.isPending(job.delivery.id) else { return }
-            let start = clock.now()
             var headers = [("Content-Type", "application/json"), ("User-Agent", "Tenure-Webhooks/1")]
             let url: String
             let body: [UInt8]
@@ -128,6 +131,22 @@ struct DeliveryWorker: Service {
             // Left claimed: the attempt is made again when the claim lapses.
             logger.error("webhooks.attempt_failed", metadata: ["delivery.id": "\(job.delivery.id)", "error": "\(error)"])
         }
+    }
+}
+
+/// Whether an endpoint is still enabled, read at most every `every` for each endpoint.
+private actor EndpointCheck {
+    let queue: DeliveryQueue
+    let every: Duration = .milliseconds(100)
+    private var known: [String: (enabled: Bool, at: ContinuousClock.Instant)] = [:]
+
+    init(queue: DeliveryQueue) { self.queue = queue }
+
+    func check(_ endpointID: String) async throws -> Bool {
+        if let seen = known[endpointID], ContinuousClock.now - seen.at < every { return seen.enabled }
+        let enabled = try await queue.isEnabled(endpointID)
+        known[endpointID] = (enabled, ContinuousClock.now)
+        return enabled
     }
 }
 

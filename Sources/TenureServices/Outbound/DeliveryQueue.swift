@@ -106,9 +106,10 @@ public struct DeliveryQueue: Sendable {
         }
     }
 
-    /// Whether the delivery still waits for its attempt: one claimed ahead may have been ended meanwhile (its endpoint
-    /// disabled or deleted).
-    public func isPending(_ id: String) async throws -> Bool { try await storage.read { tx in try await tx.webhookDeliveries.isPending(id: id) } }
+    /// Whether the endpoint still takes deliveries: those claimed ahead were ended if it was disabled or deleted since.
+    public func isEnabled(_ endpointID: String) async throws -> Bool {
+        try await storage.read { tx in try await tx.webhookEndpoints.find(id: endpointID)?.status == .enabled }
+    }
 
     public func pendingCount() async throws -> Int { try await storage.read { tx in try await tx.webhookDeliveries.pendingCount() } }
 }

@@ -74,7 +74,6 @@ public protocol WebhookDeliveryRecords {
     func due(at now: Date, limit: Int, excluding: Set<String>, claiming: Bool) async throws -> [EventDelivery]
     /// Ends the endpoint's pending deliveries `failed` with `reason`.
     func fail(pendingOf endpointID: String, reason: EventDelivery.FailureReason) async throws
-    func isPending(id: String) async throws -> Bool
     /// How many deliveries are pending.
     func pendingCount() async throws -> Int
 }
