@@ -15,7 +15,11 @@ struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as HTTPError where error.status == .notFound {
             let segments = request.uri.path.split(separator: "/")
-            guard let route = routes.first(where: { Self.matches($0.segments, segments) }) else { throw error }
+            // The router's own choice: a literal segment wins over a parameter (`/v1/automations/dry-run` over `{id}`).
+            let matching = routes.filter { Self.matches($0.segments, segments) }
+            guard let route = matching.min(by: { $0.segments.count { $0.hasPrefix("{") } < $1.segments.count { $0.hasPrefix("{") } }) else {
+                throw error
+            }
             var problem = Problem(.methodNotAllowed, "method-not-allowed", detail: "This path accepts \(route.allow).")
             problem.headers[.allow] = route.allow
             throw problem
