@@ -70,9 +70,11 @@ package struct AutomationDefinition {
             let op = AutomationCondition.Op(rawValue: item["op"].string ?? "")
             if op == nil { validator.add("\(at).op", "must be one of \(AutomationCondition.Op.allCases.map(\.rawValue).joined(separator: ", "))") }
             let conditionValue = conditionValue(item["value"])
-            if op == .in, case .list = conditionValue {} else if op == .in { validator.add("\(at).value", "must be a list for in") }
-            if let op, op != .exists, op != .in, conditionValue == .null || { if case .list = conditionValue { true } else { false } }() {
-                validator.add("\(at).value", "must be a string, a number or a boolean")
+            switch (op, conditionValue) {
+            case (.in, .list), (.exists, _), (nil, _): break
+            case (.in, _): validator.add("\(at).value", "must be a list for in")
+            case (_, .null), (_, .list): validator.add("\(at).value", "must be a string, a number or a boolean")
+            default: break
             }
             guard let op else { return nil }
             return AutomationCondition(field: field, op: op, value: conditionValue)
