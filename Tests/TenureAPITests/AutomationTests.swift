@@ -172,7 +172,7 @@ import Testing
     }
 
     @Test func aDryRunShowsWhatWouldHappenAndChangesNothing() async throws {
-        try await TestApp.run(arguments: .delivering()) { app in
+        try await TestApp.run { app in
             let account = try await app.createAccount("Dune", domain: "dune.example")
             let event = try #require(try await EventLogTests.events(app).first?["id"] as? String)
             let definition = #"""
@@ -226,8 +226,7 @@ import Testing
     }
 
     @Test func badDefinitionsAreRefusedNamingThePath_andNothingIsStored() async throws {
-        let arguments = TestArguments.delivering(allowPrivate: false)
-        try await TestApp.run(arguments: arguments) { app in
+        try await TestApp.run(arguments: .refusingPrivateTargets) { app in
             let before = try await app.snapshot()
             let task = #"{"type": "create_task", "title": "t"}"#
             let cases: [(String, String)] = [

@@ -243,8 +243,7 @@ import Testing
     }
 
     @Test func badEndpointsAreRefusedNamingTheField_andNothingIsStored() async throws {
-        let arguments = TestArguments.delivering(allowPrivate: false)
-        try await TestApp.run(arguments: arguments) { app in
+        try await TestApp.run(arguments: .refusingPrivateTargets) { app in
             let before = try await app.snapshot()
             let cases: [(String, String)] = [
                 (#"{"enabled_events": ["*"]}"#, "url"),

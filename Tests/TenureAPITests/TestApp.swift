@@ -43,6 +43,14 @@ struct TestArguments: AppArguments {
         self.database = database
     }
 
+    /// A server that refuses private webhook targets, with no background worker: a test comparing every row before and
+    /// after a request sees only what the request did (the event clock stores its watermark when it starts).
+    static var refusingPrivateTargets: TestArguments {
+        var arguments = TestArguments()
+        arguments.outbound = OutboundSettings(allowPrivate: false, retryScale: 0.0001)
+        return arguments
+    }
+
     /// A server that sends webhooks and runs automations, with private targets allowed unless told otherwise.
     static func delivering(allowPrivate: Bool = true, retryScale: Double = 0.0001) -> TestArguments {
         var arguments = TestArguments()
