@@ -87,7 +87,7 @@ func buildRouter(_ services: Services, _ arguments: some AppArguments) -> Router
 
 /// What runs beside the API: webhook deliveries, automation runs and the event clock.
 func backgroundWork(_ services: Services, _ arguments: some AppArguments, logger: Logger) -> [any Service] {
-    let rendering = EventRendering(log: services.events)
+    let rendering = EventRenderer(log: services.events)
     return [
         DeliveryWorker(
             queue: services.deliveries,

@@ -12,17 +12,18 @@ struct SQLEventRecords: EventRecords {
         // Up to 16 rows a statement; each row's sequence comes back with its id.
         for chunk in events.chunks(of: 16) {
             let ids = chunk.map { _ in Identifier.make("evt", at: now) }
-            let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
+            let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
             let values = zip(ids, chunk).flatMap { id, event -> [any SQLiteBindable] in
                 [
                     id, event.type.rawValue, event.accountID, now.stored, min(event.occurredAt, now).stored, event.source.kind.rawValue,
                     event.source.id, event.subject?.kind.rawValue, event.subject?.id, event.object?.canonicalText,
-                    event.previous?.canonicalText,
+                    event.previous?.canonicalText, event.mergedAccountID,
                 ]
             }
             let sequences = try await db.map(
                 """
-                INSERT INTO events (id, type, account_id, created_at, occurred_at, source_kind, source_id, subject_type, subject_id, object, previous)
+                INSERT INTO events (id, type, account_id, created_at, occurred_at, source_kind, source_id, subject_type, subject_id, object, previous,
+                                    merged_account_id)
                 VALUES \(rows) RETURNING id, sequence
                 """,
                 values
@@ -40,7 +41,8 @@ struct SQLEventRecords: EventRecords {
                         source: event.source,
                         subject: event.subject,
                         object: event.object.map { RawJSON(StoredJSON.text($0)) },
-                        previous: event.previous.map { RawJSON(StoredJSON.text($0)) }
+                        previous: event.previous.map { RawJSON(StoredJSON.text($0)) },
+                        mergedAccountID: event.mergedAccountID
                     )
                 )
             }
@@ -94,8 +96,12 @@ struct SQLEventRecords: EventRecords {
         return try await db.query("DELETE FROM events WHERE id IN (\(expired)) RETURNING id", [cutoff.stored]).count
     }
 
-    func freeze(id: String, object: RawJSON) async throws {
-        try await db.query("UPDATE events SET object = ? WHERE id = ? AND object IS NULL", [String(decoding: object.bytes, as: UTF8.self), id])
+    func freeze(_ rendering: EventRendering) async throws {
+        let text = { (json: RawJSON) in String(decoding: json.bytes, as: UTF8.self) }
+        try await db.query(
+            "UPDATE events SET object = ?, merged_account = ? WHERE id = ? AND object IS NULL",
+            [text(rendering.object), rendering.mergedAccount.map(text), rendering.id]
+        )
     }
 
     private func decode(_ row: Row) -> Event? {
@@ -113,7 +119,9 @@ struct SQLEventRecords: EventRecords {
             source: EventSource(kind, id: row.string("source_id")),
             subject: subject,
             object: row.string("object").map(RawJSON.init),
-            previous: row.string("previous").map(RawJSON.init)
+            previous: row.string("previous").map(RawJSON.init),
+            mergedAccountID: row.string("merged_account_id"),
+            mergedAccount: row.string("merged_account").map(RawJSON.init)
         )
     }
 }

@@ -172,7 +172,7 @@ public struct AccountService: Sendable {
             target.updatedAt = now
             try await tx.accounts.update(target)
             try await tx.accounts.moveRecords(from: sourceID, to: targetID)
-            tx.emitMerge(into: target, now: now)
+            tx.emitMerge(of: source, into: target, now: now)
             try await RevenueBook.refresh(sourceID, at: now, in: tx)
             try await RevenueBook.refresh(targetID, at: now, in: tx)
             try await tx.audit(actor, "account.merge", "account", targetID, at: now)

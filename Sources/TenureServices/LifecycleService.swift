@@ -11,6 +11,9 @@ public struct ContractView: Sendable {
     public var renewalDate: Date?
     public var scheduledEnd: Date?
     public var unpricedItems: [String]
+    /// Whether it stops or has stopped: cancelled, deleted in Stripe, or with a stop planned (`cancel_at…`; a period end
+    /// already past when Stripe said so plans nothing).
+    public var hasStop: Bool
 }
 
 /// A payment as a client records it (a wire, a check: Stripe's come by webhook); checked by `LifecycleService`.
@@ -376,11 +379,21 @@ extension ContractView {
                 mrr: terms?.mrr(at: asOf) ?? 0,
                 renewalDate: live || !ended ? terms?.renewalDate(asOf: asOf) : nil,
                 scheduledEnd: terms?.scheduledEnd(asOf: asOf),
-                unpricedItems: []
+                unpricedItems: [],
+                hasStop: contract.cancelEffective != nil
             )
         case .stripe:
             guard let stream, let snapshot = stream.snapshot(at: asOf) else {
-                self.init(contract: contract, status: "incomplete", isLive: false, mrr: 0, renewalDate: nil, scheduledEnd: nil, unpricedItems: [])
+                self.init(
+                    contract: contract,
+                    status: "incomplete",
+                    isLive: false,
+                    mrr: 0,
+                    renewalDate: nil,
+                    scheduledEnd: nil,
+                    unpricedItems: [],
+                    hasStop: false
+                )
                 return
             }
             let live = !snapshot.deleted
@@ -393,7 +406,8 @@ extension ContractView {
                 mrr: stream.mrr(at: asOf),
                 renewalDate: renewal,
                 scheduledEnd: stream.scheduledEnd(asOf: asOf),
-                unpricedItems: snapshot.unpricedItems
+                unpricedItems: snapshot.unpricedItems,
+                hasStop: snapshot.deleted || snapshot.plannedEnd.map { $0 > snapshot.effectiveAt } == true
             )
         }
     }

@@ -183,6 +183,29 @@ import Testing
         }
     }
 
+    @Test func aMergeShowsTheKeptAccountAndTheTombstone() async throws {
+        try await TestApp.run { app in
+            let kept = try await app.send(.post, "/v1/accounts", #"{"name": "Orchard Labs", "domain": "orchard.example"}"#).json["id"] as? String
+            let gone = try await app.send(.post, "/v1/accounts", #"{"name": "Orchard", "industry": "Farming"}"#).json["id"] as? String
+            let merge = try await app.send(.post, "/v1/accounts/\(kept ?? "")/merge", #"{"source_id": "\#(gone ?? "")"}"#)
+            try #require(merge.status == .ok, "\(merge.text)")
+            let events = try await Self.events(app, "&type=account.merged")
+            try #require(events.count == 1)
+            let data = events[0]["data"] as? [String: Any]
+            let object = data?["object"] as? [String: Any]
+            let tombstone = data?["merged_account"] as? [String: Any]
+            #expect(object?["id"] as? String == kept)
+            #expect(object?["industry"] as? String == "Farming", "the kept account as it is after the merge")
+            #expect(tombstone?["id"] as? String == gone)
+            #expect(tombstone?["merged_into"] as? String == kept)
+            #expect(events[0]["account_id"] as? String == kept)
+            let again = try await app.send(.get, "/v1/events/\(events[0]["id"] as? String ?? "")", key: TestApp.readKey)
+            #expect(((again.json["data"] as? [String: Any])?["merged_account"] as? [String: Any])?["id"] as? String == gone)
+            let created = try await Self.events(app, "&type=account.created")
+            #expect(((created.first?["data"] as? [String: Any])?.keys).map(Set.init) == ["object", "previous"], "no merged_account elsewhere")
+        }
+    }
+
     /// A clock the test moves.
     final class SettableClock: Sendable {
         private let instant: NIOLockedValueBox<Date>
@@ -224,6 +247,14 @@ import Testing
                 #"{"account_id": "\#(account)", "amount": 500, "currency": "usd", "paid_at": "2026-02-03T00:00:00Z", "reference": "x"}"#
             )
             #expect(Self.types(try await Self.events(app, filter)).count == 3)
+            // The contract: cancelled for a future date at the write, its status and MRR changed by the clock at the stop.
+            let changes = try await Self.events(app, "&account_id=\(account)&type=contract.canceled,contract.updated")
+            #expect(Self.types(changes) == ["contract.updated", "contract.canceled", "contract.updated"])
+            let previous = changes.map { ($0["data"] as? [String: Any])?["previous"] as? [String: Any] ?? [:] }
+            #expect(Set(previous[0].keys) == ["cancel_effective_date", "scheduled_end"])
+            #expect(previous[2] as NSDictionary == ["status": "active", "mrr": 20000, "scheduled_end": "2026-04-01T00:00:00Z"])
+            #expect(changes[2]["occurred_at"] as? String == "2026-04-01T00:00:00Z")
+            #expect((changes[2]["source"] as? [String: Any])?["kind"] as? String == "clock")
             // An urgent case unanswered at its 1-hour target is breached then; one answered in time is not.
             let late = try await app.send(.post, "/v1/cases", #"{"account_id": "\#(account)", "subject": "Down", "priority": "urgent"}"#)
             let answered = try await app.send(.post, "/v1/cases", #"{"account_id": "\#(account)", "subject": "Slow", "priority": "urgent"}"#)
@@ -240,6 +271,51 @@ import Testing
                 ]
             )
             #expect(breached.first?["occurred_at"] as? String == "2026-04-01T01:00:20Z")
+            await storage.close()
+        }
+    }
+
+    /// A Stripe subscription's own events, from what its view shows before and after each snapshot.
+    @Test func aStripeSubscriptionIsUpdatedAndCanceledByItsSnapshots_notByARepeat() async throws {
+        let time = SettableClock("2026-05-10T12:00:00Z")
+        var arguments = TestArguments()
+        arguments.clock = time.clock
+        let database = arguments.database
+        try await TestApp.run(arguments: arguments) { app in
+            let storage = try await database.openStorage(logger: Logger(label: "clock"))
+            let eventClock = EventClock(storage: storage, clock: time.clock)
+            try await eventClock.tick()
+            let account = try await app.send(.post, "/v1/accounts", #"{"name": "Quarry", "stripe_customer_id": "cus_quarry4"}"#).json["id"] as? String
+            let plain: [String: Any] = ["cancel_at_period_end": false, "cancel_at": NSNull()]
+            func send(_ id: String, _ type: String, _ created: String, _ amount: Int, _ changes: [String: Any] = [:]) async throws {
+                let subscription = StripeFixture.subscription(
+                    "sub_quarry",
+                    customer: "cus_quarry4",
+                    items: [StripeFixture.item(amount, id: "quarry")],
+                    changes: plain.merging(changes) { $1 }
+                )
+                let event = StripeFixture.event(id, type, created: created, subscription)
+                let reply = try await app.stripe(event, timestamp: time.clock.now())
+                try #require(reply.status == .ok, "\(reply.text)")
+            }
+            try await send("evt_quarry_1", "customer.subscription.created", "2026-05-01T00:00:00Z", 12000)
+            try await send("evt_quarry_2", "customer.subscription.updated", "2026-05-03T00:00:00Z", 15500)
+            try await send("evt_quarry_2", "customer.subscription.updated", "2026-05-03T00:00:00Z", 15500)
+            try await send("evt_quarry_3", "customer.subscription.updated", "2026-05-04T00:00:00Z", 15500)
+            let cancelAt = StripeFixture.seconds("2026-06-01T00:00:00Z")
+            try await send("evt_quarry_4", "customer.subscription.updated", "2026-05-05T00:00:00Z", 15500, ["cancel_at": cancelAt])
+            time.set("2026-06-01T00:00:30Z")
+            try await eventClock.tick()
+            let ended: [String: Any] = ["cancel_at": cancelAt, "status": "canceled", "ended_at": cancelAt, "canceled_at": cancelAt]
+            try await send("evt_quarry_5", "customer.subscription.deleted", "2026-06-01T00:00:00Z", 15500, ended)
+            let events = try await Self.events(app, "&account_id=\(account ?? "")&type=contract.created,contract.updated,contract.canceled")
+            #expect(Self.types(events) == ["contract.created", "contract.updated", "contract.updated", "contract.canceled", "contract.updated"])
+            let previous = events.map { ($0["data"] as? [String: Any])?["previous"] as? [String: Any] ?? [:] }
+            #expect(previous[1] as NSDictionary == ["mrr": 12000], "the price went up; the repeat and an unchanged snapshot said nothing")
+            #expect(previous[2] as NSDictionary == ["scheduled_end": NSNull()], "cancel_at set")
+            #expect(previous[4] as NSDictionary == ["status": "active", "mrr": 15500], "deleted; it had a stop before: no second contract.canceled")
+            let object = (events[4]["data"] as? [String: Any])?["object"] as? [String: Any]
+            #expect(object?["status"] as? String == "canceled")
             await storage.close()
         }
     }

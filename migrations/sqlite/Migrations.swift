@@ -13,5 +13,6 @@ public enum TenureMigrations {
         ("0009_snapshot_key", PackageResources._009_snapshot_key_sql),
         ("0010_integrations", PackageResources._010_integrations_sql),
         ("0011_events", PackageResources._011_events_sql),
+        ("0012_merged_account_event", PackageResources._012_merged_account_event_sql),
     ].map { ($0.0, String(decoding: $0.1, as: UTF8.self)) }
 }

@@ -13,7 +13,7 @@ struct AutomationController {
 
     var routes: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
-        let documents = AutomationDocumentsReader(rendering: EventRendering(log: log), accounts: accounts, clock: gate.clock)
+        let documents = AutomationDocumentsReader(rendering: EventRenderer(log: log), accounts: accounts, clock: gate.clock)
         routes.post("/v1/automations", gate.admin) { call in
             let stored = try await automations.create(try Self.body(call), by: call.actor)
             return try .json(AutomationResource(stored), status: .created, location: "/v1/automations/\(stored.automation.id)")
@@ -78,7 +78,7 @@ struct AutomationController {
 /// What an automation sees of an event: the event as its `GET` answers it, and its account as `GET /v1/accounts/{id}`
 /// answers now.
 struct AutomationDocumentsReader: Sendable {
-    let rendering: EventRendering
+    let rendering: EventRenderer
     let accounts: AccountService
     let clock: Clock
 

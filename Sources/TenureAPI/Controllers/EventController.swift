@@ -10,7 +10,7 @@ struct EventController {
 
     var routes: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
-        let rendering = EventRendering(log: log)
+        let rendering = EventRenderer(log: log)
         routes.get("/v1/events", gate.read) { call in
             let query = call.query
             var types: [EventType]?

@@ -22,9 +22,11 @@ struct EventResource: Encodable, Sendable {
     struct EventData: Encodable, Sendable {
         var object: RawJSON
         @Nullable var previous: RawJSON?
+        /// `account.merged` only.
+        var mergedAccount: RawJSON?
     }
 
-    /// `event` with its `data.object` rendered (`EventRendering`).
+    /// `event` with its `data.object` rendered (`EventRenderer`).
     init(_ event: Event) {
         id = event.id
         type = event.type.rawValue
@@ -33,7 +35,7 @@ struct EventResource: Encodable, Sendable {
         createdAt = event.createdAt
         occurredAt = event.occurredAt
         source = Source(kind: event.source.kind.rawValue, id: event.source.id)
-        data = EventData(object: event.object ?? RawJSON("null"), previous: event.previous)
+        data = EventData(object: event.object ?? RawJSON("null"), previous: event.previous, mergedAccount: event.mergedAccount)
     }
 }
 
@@ -102,20 +104,26 @@ struct DeliveryResource: Encodable, Sendable {
 
 /// Renders `data.object` of events that have none yet, once: the subject as its `GET` answered at `occurred_at`, frozen
 /// in the log so that every later read and every delivery attempt carries the same bytes.
-struct EventRendering: Sendable {
+struct EventRenderer: Sendable {
     let log: EventLog
 
     func rendered(_ events: [Event]) async throws -> [Event] {
-        var renderings: [(id: String, object: RawJSON)] = []
+        var renderings: [EventRendering] = []
         for event in events where event.object == nil {
             guard let subject = event.subject else { continue }
-            let value = try await log.subject(subject, asOf: event.occurredAt)
-            let gone = JSONValue.object(["id": .string(subject.id), "object": .string(subject.kind.rawValue)])
-            renderings.append((event.id, RawJSON(try value.map(Self.json) ?? JSON.encode(gone))))
+            let merged = try await event.mergedAccountID.asyncFlatMap { try await render(EventSubject(.account, $0), asOf: event.occurredAt) }
+            renderings.append(EventRendering(id: event.id, object: try await render(subject, asOf: event.occurredAt), mergedAccount: merged))
         }
         guard !renderings.isEmpty else { return events }
         let frozen = Dictionary(try await log.freeze(renderings).map { ($0.id, $0) }) { first, _ in first }
         return events.map { frozen[$0.id] ?? $0 }
+    }
+
+    /// The subject as its `GET` answers `?as_of=asOf`; its id and kind when it is gone.
+    private func render(_ subject: EventSubject, asOf: Date) async throws -> RawJSON {
+        let value = try await log.subject(subject, asOf: asOf)
+        let gone = JSONValue.object(["id": .string(subject.id), "object": .string(subject.kind.rawValue)])
+        return RawJSON(try value.map(Self.json) ?? JSON.encode(gone))
     }
 
     /// The event as `GET /v1/events/{id}` answers it: the bytes every delivery attempt sends.

@@ -13,7 +13,7 @@ import TenureServices
 /// queue. A slow or failing receiver holds only its own queue; the API never waits for any of it.
 struct DeliveryWorker: Service {
     let queue: DeliveryQueue
-    let rendering: EventRendering
+    let rendering: EventRenderer
     let sender: WebhookSender
     let clock: Clock
     let logger: Logger

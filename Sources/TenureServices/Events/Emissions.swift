@@ -28,8 +28,10 @@ extension Transaction {
         emit(NewEvent(.accountUpdated, account: after.id, at: now, subject: EventSubject(.account, after.id), previous: previous), now: now)
     }
 
-    func emitMerge(into target: Account, now: Date) {
-        emit(NewEvent(.accountMerged, account: target.id, at: now, subject: EventSubject(.account, target.id)), now: now)
+    func emitMerge(of source: Account, into target: Account, now: Date) {
+        var event = NewEvent(.accountMerged, account: target.id, at: now, subject: EventSubject(.account, target.id))
+        event.mergedAccountID = source.id
+        emit(event, now: now)
     }
 
     func emitCreated(_ opportunity: Opportunity, now: Date) {
@@ -60,32 +62,28 @@ extension Transaction {
         }
     }
 
-    /// `contract.created` for a new contract, `contract.canceled` when it gets a stop, `contract.updated` when its terms
-    /// change, with those that did as they were.
+    /// The events of a manual contract's write, its views taken at `now`.
     func emitContract(from before: Contract?, to after: Contract, now: Date) {
-        let subject = EventSubject(.contract, after.id)
+        let view = { (contract: Contract) in ContractView(contract, stream: nil, asOf: now, crmEndDate: nil) }
+        emitContract(from: before.map(view), to: view(after), at: now, now: now)
+    }
+
+    /// `contract.created` for a new contract, `contract.canceled` when it gets a stop, `contract.updated` when its
+    /// status, MRR, scheduled end or terms change, with those that did as they were; `at`: when the change happened.
+    func emitContract(from before: ContractView?, to after: ContractView, at: Date, now: Date) {
+        let subject = EventSubject(.contract, after.contract.id)
+        let accountID = after.contract.accountID
         guard let before else {
-            emit(NewEvent(.contractCreated, account: after.accountID, at: now, subject: subject), now: now)
+            emit(NewEvent(.contractCreated, account: accountID, at: at, subject: subject), now: now)
             return
         }
-        if before.cancelEffective == nil, after.cancelEffective != nil {
-            emit(NewEvent(.contractCanceled, account: after.accountID, at: now, subject: subject), now: now)
+        if !before.hasStop, after.hasStop {
+            emit(NewEvent(.contractCanceled, account: accountID, at: at, subject: subject), now: now)
         }
-        let terms: [(String, JSONValue, JSONValue)] = [
-            ("start_date", .optional(before.startDate.map(Timestamp.formatDate)), .optional(after.startDate.map(Timestamp.formatDate))),
-            ("end_date", .optional(before.endDate.map(Timestamp.formatDate)), .optional(after.endDate.map(Timestamp.formatDate))),
-            ("billing_interval", .optional(before.billingInterval?.rawValue), .optional(after.billingInterval?.rawValue)),
-            ("recurring_amount", .optional(before.recurringAmount), .optional(after.recurringAmount)),
-            ("auto_renew", .bool(before.autoRenew), .bool(after.autoRenew)),
-            (
-                "cancel_effective_date", .optional(before.cancelEffective.map(Timestamp.formatDate)),
-                .optional(after.cancelEffective.map(Timestamp.formatDate))
-            ),
-        ]
-        let changed = terms.filter { $0.1 != $0.2 }
+        let changed = zip(before.eventFields, after.eventFields).filter { $0.1 != $1.1 }.map(\.0)
         guard !changed.isEmpty else { return }
-        let previous = JSONValue.object(JSONObject(members: changed.map { ($0.0, $0.1) }))
-        emit(NewEvent(.contractUpdated, account: after.accountID, at: now, subject: subject, previous: previous), now: now)
+        let previous = JSONValue.object(JSONObject(members: changed))
+        emit(NewEvent(.contractUpdated, account: accountID, at: at, subject: subject, previous: previous), now: now)
     }
 
     /// `payment.succeeded` for a new paid payment, `payment.failed` for a failed one stored or changed,
@@ -139,6 +137,24 @@ extension Transaction {
                 emit(NewEvent(type, account: accountID, at: at, subject: EventSubject(.account, accountID), previous: previous), now: now)
             }
         }
+    }
+}
+
+extension ContractView {
+    /// What `contract.updated` compares, as its `GET` shows it: status, MRR, scheduled end, then a manual contract's terms.
+    var eventFields: [(String, JSONValue)] {
+        let date = { (day: Date?) in JSONValue.optional(day.map(Timestamp.formatDate)) }
+        return [
+            ("status", .string(status)),
+            ("mrr", .integer(Int64(mrr))),
+            ("scheduled_end", .optional(scheduledEnd.map(Timestamp.format))),
+            ("start_date", date(contract.startDate)),
+            ("end_date", date(contract.endDate)),
+            ("billing_interval", .optional(contract.billingInterval?.rawValue)),
+            ("recurring_amount", .optional(contract.recurringAmount)),
+            ("auto_renew", .bool(contract.autoRenew)),
+            ("cancel_effective_date", date(contract.cancelEffective)),
+        ]
     }
 }
 

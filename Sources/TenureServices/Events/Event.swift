@@ -17,6 +17,9 @@ public struct Event: Sendable, Equatable {
     public var subject: EventSubject?
     public var object: RawJSON?
     public var previous: RawJSON?
+    /// `account.merged`: the tombstone, shown as `data.merged_account` (rendered as `object` is).
+    public var mergedAccountID: String?
+    public var mergedAccount: RawJSON?
 
     public init(
         id: String,
@@ -28,7 +31,9 @@ public struct Event: Sendable, Equatable {
         source: EventSource,
         subject: EventSubject?,
         object: RawJSON?,
-        previous: RawJSON?
+        previous: RawJSON?,
+        mergedAccountID: String? = nil,
+        mergedAccount: RawJSON? = nil
     ) {
         self.id = id
         self.sequence = sequence
@@ -40,6 +45,8 @@ public struct Event: Sendable, Equatable {
         self.subject = subject
         self.object = object
         self.previous = previous
+        self.mergedAccountID = mergedAccountID
+        self.mergedAccount = mergedAccount
     }
 }
 
@@ -84,6 +91,8 @@ public struct NewEvent: Sendable {
     /// The value shown as `data.object` when there is no subject to render (an MRR movement, a band change).
     public var object: JSONValue?
     public var previous: JSONValue?
+    /// `account.merged`: the tombstone.
+    public var mergedAccountID: String?
     /// Set by the outbox: the source in force when the event was recorded.
     public var source = EventSource.current
 

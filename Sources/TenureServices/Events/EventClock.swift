@@ -30,6 +30,7 @@ public struct EventClock: Sendable {
                     let movements = try await tx.ledger.movements(of: [accountID], asOf: .distantFuture)[accountID] ?? []
                     let ledger = LedgerState(wonAt: account?.wonAt, paidAt: account?.paidAt, movements: movements)
                     try await RevenueBook.emitDue(of: accountID, ledger: ledger, at: now, in: tx)
+                    try await emitContractChanges(of: accountID, at: movements.map(\.at), after: last, through: now, in: tx)
                 }
                 // Targets that passed in (last, now]: cases opened one target's length before.
                 let targets = try await HealthBook.targets(in: tx)
@@ -48,6 +49,23 @@ public struct EventClock: Sendable {
                     }
                 }
                 try await tx.settings.setValue(Self.watermark, Array(String(now.unixMilliseconds).utf8))
+            }
+        }
+    }
+
+    /// `contract.updated` for what time changed in the account's contracts in (`last`, `now`] — a stop passing, a
+    /// discount ending, a past-due run turning to churn — at each of the account's MRR movements there, which is when
+    /// such a change happens. What a write changed since `last` its own events said.
+    private func emitContractChanges(of accountID: String, at movements: [Date], after last: Date, through now: Date, in tx: any Transaction)
+        async throws
+    {
+        for contract in try await tx.contracts.of(account: accountID) where contract.updatedAt < now {
+            let since = max(last, contract.updatedAt)
+            var before = try await contractView(contract, asOf: since, in: tx)
+            for instant in Set(movements.filter { $0 > since && $0 <= now }).sorted() {
+                let after = try await contractView(contract, asOf: instant, in: tx)
+                tx.emitContract(from: before, to: after, at: instant, now: now)
+                before = after
             }
         }
     }

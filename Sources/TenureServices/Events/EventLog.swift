@@ -39,10 +39,10 @@ public struct EventLog: Sendable {
 
     /// Records the renderings of events that had none; an event rendered meanwhile keeps the first. Answers the events
     /// as stored.
-    public func freeze(_ rendered: [(id: String, object: RawJSON)]) async throws -> [Event] {
+    public func freeze(_ rendered: [EventRendering]) async throws -> [Event] {
         guard !rendered.isEmpty else { return [] }
         return try await storage.write { tx in
-            for (id, object) in rendered { try await tx.events.freeze(id: id, object: object) }
+            for rendering in rendered { try await tx.events.freeze(rendering) }
             return try await tx.events.find(ids: rendered.map(\.id))
         }
     }

@@ -28,8 +28,22 @@ public protocol EventRecords {
     /// Deletes the events created before `cutoff` with their deliveries and runs, but those with a delivery pending or a
     /// run unfinished; how many events went.
     func prune(createdBefore cutoff: Date) async throws -> Int
-    /// Records the rendering of `data.object` of an event that had none yet; an event already rendered keeps its own.
-    func freeze(id: String, object: RawJSON) async throws
+    /// Records the rendering of `data.object` (and `data.merged_account`) of an event that had none yet; an event
+    /// already rendered keeps its own.
+    func freeze(_ rendering: EventRendering) async throws
+}
+
+/// What an event shows of the resources it names, rendered once.
+public struct EventRendering: Sendable {
+    public var id: String
+    public var object: RawJSON
+    public var mergedAccount: RawJSON?
+
+    public init(id: String, object: RawJSON, mergedAccount: RawJSON?) {
+        self.id = id
+        self.object = object
+        self.mergedAccount = mergedAccount
+    }
 }
 
 public protocol WebhookEndpointRecords {

@@ -137,7 +137,9 @@ public struct StripeEventHandler: WebhookEventHandler {
         } else {
             try await tx.contracts.touch(contract, at: now)
         }
+        let before = try await existing.asyncFlatMap { try await contractView($0, asOf: now, in: tx) }
         try await tx.contracts.addSnapshot(event.snapshot, of: contract.id, event: event.eventID)
+        if let before { tx.emitContract(from: before, to: try await contractView(contract, asOf: now, in: tx), at: now, now: now) }
         if previousAccount != account.id { try await RevenueBook.refresh(previousAccount, at: now, in: tx) }
         try await RevenueBook.refresh(account.id, at: now, in: tx)
     }
