@@ -129,6 +129,7 @@ let package = Package(
                 "TenureAPI", "TenureDemo", "SQLiteStore", "TenureCore", "TenureJSON", "TenurePersistence", "TenureServices", "TenureMigrations",
                 "TenureTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -298,6 +298,36 @@ import Testing
         }
     }
 
+    @Test func aReceiverThatResetsTheConnectionIsAConnectionFailureRetriedLater_andHoldsUpNoOtherEndpoint() async throws {
+        try await ResettingReceiver.with { resetting in
+            try await WebhookReceiver.with { healthy in
+                try await TestApp.run(arguments: .delivering(retryScale: 1)) { app in
+                    let broken = try await Self.endpoint(app, resetting.url, events: ["account.created"])
+                    _ = try await Self.endpoint(app, healthy.url, events: ["account.created"])
+                    _ = try await app.createAccount("Vellum")
+                    try await healthy.wait { $0.count == 1 }
+                    var attempts: [[String: Any]] = []
+                    var delivery: [String: Any] = [:]
+                    for _ in 0..<200 {
+                        delivery = try await Self.deliveries(app, broken["id"] as? String ?? "").first ?? [:]
+                        attempts = delivery["attempts"] as? [[String: Any]] ?? []
+                        if !attempts.isEmpty { break }
+                        try await Task.sleep(for: .milliseconds(25))
+                    }
+                    try #require(attempts.count == 1)
+                    #expect(resetting.count >= 1)
+                    #expect(attempts[0]["error"] as? String == "connection")
+                    #expect(attempts[0]["status_code"] is NSNull)
+                    #expect(delivery["status"] as? String == "pending")
+                    let at = Timestamp.parseInstantOrDate(attempts[0]["at"] as? String ?? "")
+                    let next = Timestamp.parseInstantOrDate(delivery["next_attempt_at"] as? String ?? "")
+                    let wait = next.flatMap { next in at.map { next.timeIntervalSince($0) } } ?? 0
+                    #expect(abs(wait - 5) < 1, "the first retry 5 s after the failed attempt")
+                }
+            }
+        }
+    }
+
     @Test func aReceiverThatAnswersTenMegabytesIsReadOnlyUpToTheLimit_andOneThatHangsTimesOut() async throws {
         try await WebhookReceiver.with(answers: [.large(10 << 20), .hang(.seconds(12))]) { receiver in
             try await TestApp.run(arguments: .delivering()) { app in

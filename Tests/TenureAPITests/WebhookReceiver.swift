@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOPosix
 import TenureServices
 import Testing
 
@@ -103,5 +104,48 @@ final class WebhookReceiver: Sendable {
         let last = all
         #expect(condition(last), "the receiver got \(last.count) requests: \(last.map(\.type))")
         return last
+    }
+}
+
+/// A TCP listener on 127.0.0.1 that resets every connection (RST, not a clean close) once a request starts arriving:
+/// a receiver that crashes mid-request. Counts the connections it reset.
+final class ResettingReceiver: Sendable {
+    private let resets: NIOLockedValueBox<Int>
+    let port: Int
+
+    var url: String { "http://127.0.0.1:\(port)/hooks" }
+    var count: Int { resets.withLockedValue { $0 } }
+
+    private init(port: Int, resets: NIOLockedValueBox<Int>) {
+        self.port = port
+        self.resets = resets
+    }
+
+    private final class Reset: ChannelInboundHandler, Sendable {
+        typealias InboundIn = ByteBuffer
+        let resets: NIOLockedValueBox<Int>
+
+        init(_ resets: NIOLockedValueBox<Int>) { self.resets = resets }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            resets.withLockedValue { $0 += 1 }
+            context.close(promise: nil)
+        }
+    }
+
+    static func with<T: Sendable>(_ body: @Sendable (ResettingReceiver) async throws -> T) async throws -> T {
+        let resets = NIOLockedValueBox(0)
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                // Linger 0: closing sends RST.
+                let linger = (channel as? any SocketOptionProvider)?.setSoLinger(linger(l_onoff: 1, l_linger: 0))
+                return (linger ?? channel.eventLoop.makeSucceededVoidFuture()).flatMapThrowing {
+                    try channel.pipeline.syncOperations.addHandler(Reset(resets))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        defer { channel.close(promise: nil) }
+        return try await body(ResettingReceiver(port: channel.localAddress?.port ?? 0, resets: resets))
     }
 }
