@@ -11,6 +11,8 @@ public struct Activity: Sendable, Equatable {
     public var direction: ActivityDirection?
     public var subject: String?
     public var createdAt: Date
+    /// What an email, SMS or call was for (`PRIVACY.md`); never `all`.
+    public var purpose: ConsentPurpose?
 
     public init(
         id: String,
@@ -21,7 +23,8 @@ public struct Activity: Sendable, Equatable {
         opportunityID: String?,
         direction: ActivityDirection?,
         subject: String?,
-        createdAt: Date
+        createdAt: Date,
+        purpose: ConsentPurpose? = nil
     ) {
         self.id = id
         self.accountID = accountID
@@ -32,11 +35,15 @@ public struct Activity: Sendable, Equatable {
         self.direction = direction
         self.subject = subject
         self.createdAt = createdAt
+        self.purpose = purpose
     }
 }
 
 public enum ActivityType: String, Codable, CaseIterable, Sendable {
-    case email, call, meeting, note, task
+    case email, call, meeting, note, task, sms
+
+    /// The purpose an activity of this type has when none is given: sales outreach for those that contact a person.
+    public var defaultPurpose: ConsentPurpose? { consentChannel == nil ? nil : .salesOutreach }
 }
 
 public enum ActivityDirection: String, Codable, CaseIterable, Sendable {

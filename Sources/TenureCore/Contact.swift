@@ -12,6 +12,10 @@ public struct Contact: Sendable, Equatable {
     public var externalID: String?
     public var createdAt: Date
     public var updatedAt: Date
+    /// ≤ 50 characters, as given.
+    public var phone: String?
+    /// When the person was erased (`PRIVACY.md`): the record stays, its personal fields redacted.
+    public var erasedAt: Date?
 
     public init(
         id: String,
@@ -23,7 +27,9 @@ public struct Contact: Sendable, Equatable {
         relationshipStrength: RelationshipStrength,
         externalID: String?,
         createdAt: Date,
-        updatedAt: Date
+        updatedAt: Date,
+        phone: String? = nil,
+        erasedAt: Date? = nil
     ) {
         self.id = id
         self.accountID = accountID
@@ -35,6 +41,8 @@ public struct Contact: Sendable, Equatable {
         self.externalID = externalID
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.phone = phone
+        self.erasedAt = erasedAt
     }
 }
 

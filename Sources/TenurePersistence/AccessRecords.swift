@@ -74,6 +74,41 @@ struct SQLAuditRecords: AuditRecords {
     }
 }
 
+struct SQLAccessLogRecords: AccessLogRecords {
+    let db: any SQLConnection
+
+    func append(_ entry: AccessEntry) async throws {
+        try await db.query(
+            "INSERT INTO access_log (at, key_name, action, resource, resource_id, count) VALUES (?, ?, ?, ?, ?, ?)",
+            [entry.at.stored, entry.keyName, entry.action, entry.resource, entry.resourceID, entry.count]
+        )
+    }
+
+    func list(_ filter: AccessLogFilter, _ request: PageRequest) async throws -> Page<AccessEntry> {
+        var conditions = Conditions()
+        conditions.add("key_name = ?", ifPresent: filter.keyName)
+        conditions.add("action = ?", ifPresent: filter.action)
+        conditions.add("resource_id = ?", ifPresent: filter.resourceID)
+        conditions.add("seq < ?", request.after?.seq ?? Int64.max)
+        let rows = try await db.query(
+            "SELECT * FROM access_log \(conditions.sql) ORDER BY seq DESC LIMIT ?",
+            conditions.parameters + [request.limit + 1]
+        )
+        let items = rows.prefix(request.limit).map { row in
+            AccessEntry(
+                at: row.date("at") ?? .distantPast,
+                keyName: row.string("key_name") ?? "",
+                action: row.string("action") ?? "",
+                resource: row.string("resource") ?? "",
+                resourceID: row.string("resource_id"),
+                count: row.int("count") ?? 0
+            )
+        }
+        let next = rows.count > request.limit ? rows[request.limit - 1].int("seq").map { PageCursor(seq: Int64($0)) } : nil
+        return Page(items: items, next: next)
+    }
+}
+
 struct SQLIdempotencyRecords: IdempotencyRecords {
     let db: any SQLConnection
 

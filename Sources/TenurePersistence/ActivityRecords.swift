@@ -6,7 +6,7 @@ import TenureServices
 struct SQLActivityRecords: ActivityRecords {
     let db: any SQLConnection
 
-    private static let columns = "seq, id, account_id, type, occurred_at, contact_id, opportunity_id, direction, subject, created_at"
+    private static let columns = "seq, id, account_id, type, occurred_at, contact_id, opportunity_id, direction, subject, created_at, purpose"
 
     func exists(id: String) async throws -> Bool {
         try await db.first("SELECT 1 AS found FROM activities WHERE id = ?", [id]) { _ in true } ?? false
@@ -16,12 +16,12 @@ struct SQLActivityRecords: ActivityRecords {
         for activity in activities {
             try await db.query(
                 """
-                INSERT INTO activities (id, account_id, type, occurred_at, contact_id, opportunity_id, direction, subject, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO activities (id, account_id, type, occurred_at, contact_id, opportunity_id, direction, subject, created_at, purpose)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [
                     activity.id, activity.accountID, activity.type.rawValue, activity.occurredAt.stored, activity.contactID,
-                    activity.opportunityID, activity.direction?.rawValue, activity.subject, activity.createdAt.stored,
+                    activity.opportunityID, activity.direction?.rawValue, activity.subject, activity.createdAt.stored, activity.purpose?.rawValue,
                 ]
             )
         }
@@ -39,6 +39,23 @@ struct SQLActivityRecords: ActivityRecords {
         conditions.add("occurred_at >= ?", ifPresent: filter.from?.stored)
         conditions.add("occurred_at < ?", ifPresent: filter.to?.stored)
         return try await page(db, select: "SELECT \(Self.columns) FROM activities", conditions: conditions, request, decode: decode)
+    }
+
+    func contacting(_ filter: ActivityFilter, _ request: PageRequest) async throws -> Page<Activity> {
+        var conditions = Conditions()
+        conditions.add("direction = 'outbound' AND type IN ('email', 'sms', 'call') AND contact_id IS NOT NULL AND purpose IS NOT NULL")
+        conditions.add("account_id = ?", ifPresent: filter.accountID)
+        conditions.add("contact_id = ?", ifPresent: filter.contactID)
+        conditions.add("occurred_at >= ?", ifPresent: filter.from?.stored)
+        conditions.add("occurred_at < ?", ifPresent: filter.to?.stored)
+        if let after = request.after { conditions.add("(occurred_at > ? OR (occurred_at = ? AND seq > ?))", after.key, after.key, after.seq) }
+        let rows = try await db.query(
+            "SELECT \(Self.columns) FROM activities \(conditions.sql) ORDER BY occurred_at, seq LIMIT ?",
+            conditions.parameters + [request.limit + 1]
+        )
+        let kept = rows.prefix(request.limit)
+        let positions = kept.map { PageCursor(key: Int64($0.int("occurred_at") ?? 0), seq: Int64($0.int("seq") ?? 0)) }
+        return Page(items: kept.map(decode), next: rows.count > request.limit ? positions.last : nil, positions: positions)
     }
 
     func timeline(accountID: String, _ request: PageRequest) async throws -> Page<TimelineItem> {
@@ -72,7 +89,8 @@ struct SQLActivityRecords: ActivityRecords {
             opportunityID: row.string("opportunity_id"),
             direction: row.string("direction").flatMap(ActivityDirection.init(rawValue:)),
             subject: row.string("subject"),
-            createdAt: row.date("created_at") ?? .distantPast
+            createdAt: row.date("created_at") ?? .distantPast,
+            purpose: row.string("purpose").flatMap(ConsentPurpose.init(rawValue:))
         )
     }
 }

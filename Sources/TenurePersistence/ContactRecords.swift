@@ -6,17 +6,18 @@ import TenureServices
 struct SQLContactRecords: ContactRecords {
     let db: any SQLConnection
 
-    private static let columns = "seq, id, account_id, name, email, title, role, relationship_strength, external_id, created_at, updated_at"
+    private static let columns =
+        "seq, id, account_id, name, email, title, role, relationship_strength, external_id, created_at, updated_at, phone, erased_at"
 
     func insert(_ contact: Contact) async throws {
         try await db.query(
             """
-            INSERT INTO contacts (id, account_id, name, email, title, role, relationship_strength, external_id, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO contacts (id, account_id, name, email, title, role, relationship_strength, external_id, created_at, updated_at, phone)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 contact.id, contact.accountID, contact.name, contact.email, contact.title, contact.role.rawValue,
-                contact.relationshipStrength.rawValue, contact.externalID, contact.createdAt.stored, contact.updatedAt.stored,
+                contact.relationshipStrength.rawValue, contact.externalID, contact.createdAt.stored, contact.updatedAt.stored, contact.phone,
             ]
         )
     }
@@ -25,12 +26,12 @@ struct SQLContactRecords: ContactRecords {
         try await db.query(
             """
             UPDATE contacts SET account_id = ?, name = ?, email = ?, title = ?, role = ?, relationship_strength = ?, external_id = ?,
-                                updated_at = ?
+                                updated_at = ?, phone = ?, erased_at = ?
             WHERE id = ?
             """,
             [
                 contact.accountID, contact.name, contact.email, contact.title, contact.role.rawValue, contact.relationshipStrength.rawValue,
-                contact.externalID, contact.updatedAt.stored, contact.id,
+                contact.externalID, contact.updatedAt.stored, contact.phone, contact.erasedAt?.stored, contact.id,
             ]
         )
     }
@@ -54,6 +55,15 @@ struct SQLContactRecords: ContactRecords {
         conditions.add("email = ?", ifPresent: filter.email)
         conditions.add("external_id = ?", ifPresent: filter.externalID)
         return try await page(db, select: "SELECT \(Self.columns) FROM contacts", conditions: conditions, request, decode: decode)
+    }
+
+    func find(email: String) async throws -> [Contact] {
+        try await db.map("SELECT \(Self.columns) FROM contacts WHERE email = ? ORDER BY seq", [email], decode)
+    }
+
+    func find(ids: [String]) async throws -> [Contact] {
+        guard !ids.isEmpty else { return [] }
+        return try await db.map("SELECT \(Self.columns) FROM contacts WHERE id IN (\(placeholders(for: ids))) ORDER BY seq", ids, decode)
     }
 
     func of(account accountID: String) async throws -> [Contact] {
@@ -95,7 +105,9 @@ struct SQLContactRecords: ContactRecords {
             relationshipStrength: row.string("relationship_strength").flatMap(RelationshipStrength.init(rawValue:)) ?? .none,
             externalID: row.string("external_id"),
             createdAt: row.date("created_at") ?? .distantPast,
-            updatedAt: row.date("updated_at") ?? .distantPast
+            updatedAt: row.date("updated_at") ?? .distantPast,
+            phone: row.string("phone"),
+            erasedAt: row.date("erased_at")
         )
     }
 }

@@ -27,9 +27,11 @@ package struct SQLTransaction: Transaction {
 
     package var accounts: any AccountRecords { SQLAccountRecords(db: db) }
     package var contacts: any ContactRecords { SQLContactRecords(db: db) }
+    package var consents: any ConsentRecords { SQLConsentRecords(db: db) }
     package var activities: any ActivityRecords { SQLActivityRecords(db: db) }
     package var apiKeys: any APIKeyRecords { SQLAPIKeyRecords(db: db) }
     package var auditLog: any AuditRecords { SQLAuditRecords(db: db) }
+    package var accessLog: any AccessLogRecords { SQLAccessLogRecords(db: db) }
     package var idempotency: any IdempotencyRecords { SQLIdempotencyRecords(db: db) }
     package var opportunities: any OpportunityRecords { SQLOpportunityRecords(db: db, cache: caches?.pipeline) }
     package var settings: any SettingsRecords { SQLSettingsRecords(db: db) }

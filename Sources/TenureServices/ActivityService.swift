@@ -10,6 +10,7 @@ public struct ActivityInput: Sendable {
     public var opportunityID: String?
     public var direction: String?
     public var subject: String?
+    public var purpose: String?
 
     public init(
         accountID: String?,
@@ -18,7 +19,8 @@ public struct ActivityInput: Sendable {
         contactID: String?,
         opportunityID: String?,
         direction: String?,
-        subject: String?
+        subject: String?,
+        purpose: String? = nil
     ) {
         self.accountID = accountID
         self.type = type
@@ -27,6 +29,7 @@ public struct ActivityInput: Sendable {
         self.opportunityID = opportunityID
         self.direction = direction
         self.subject = subject
+        self.purpose = purpose
     }
 }
 
@@ -40,6 +43,7 @@ extension ActivityInput: Decodable {
         case opportunityID = "opportunityId"
         case direction
         case subject
+        case purpose
     }
 }
 
@@ -93,6 +97,8 @@ public struct ActivityService: Sendable {
         validator.required(input.type, "type")
         let type = ActivityType.parse(input.type, "type", &validator)
         let direction = ActivityDirection.parse(input.direction, "direction", &validator)
+        let purpose = ConsentPurpose.parse(input.purpose, "purpose", &validator)
+        if purpose == .all { validator.add("purpose", "must be one of " + ConsentPurpose.specific.map(\.rawValue).joined(separator: ", ")) }
         let occurredAt = pastInstant(input.occurredAt, "occurred_at", now: now, validator: &validator) ?? now
         validator.maxLength(input.subject, "subject", 2_000)
         try validator.check()
@@ -105,7 +111,8 @@ public struct ActivityService: Sendable {
             opportunityID: input.opportunityID,
             direction: direction,
             subject: input.subject,
-            createdAt: now
+            createdAt: now,
+            purpose: purpose ?? type?.defaultPurpose
         )
     }
 

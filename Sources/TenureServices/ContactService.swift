@@ -16,6 +16,7 @@ public struct ContactInput: Sendable {
     public var role: String?
     public var relationshipStrength: String?
     public var externalID: String?
+    public var phone: String?
 
     public init(
         accountID: String?,
@@ -24,7 +25,8 @@ public struct ContactInput: Sendable {
         title: String?,
         role: String?,
         relationshipStrength: String?,
-        externalID: String?
+        externalID: String?,
+        phone: String? = nil
     ) {
         self.accountID = accountID
         self.name = name
@@ -33,6 +35,7 @@ public struct ContactInput: Sendable {
         self.role = role
         self.relationshipStrength = relationshipStrength
         self.externalID = externalID
+        self.phone = phone
     }
 }
 
@@ -46,6 +49,7 @@ extension ContactInput: Decodable {
         case role
         case relationshipStrength
         case externalID = "externalId"
+        case phone
     }
 }
 
@@ -56,6 +60,7 @@ public struct ContactChanges: Sendable {
     public var role: FieldUpdate<String> = .keep
     public var relationshipStrength: FieldUpdate<String> = .keep
     public var externalID: FieldUpdate<String> = .keep
+    public var phone: FieldUpdate<String> = .keep
 
     public init() {}
 }
@@ -69,6 +74,7 @@ extension ContactChanges: Decodable {
         case role
         case relationshipStrength
         case externalID = "externalId"
+        case phone
     }
 }
 
@@ -100,7 +106,7 @@ public struct ContactService: Sendable {
         let email = normalizedEmail(input.email, &validator)
         let role = ContactRole.parse(input.role, "role", &validator) ?? ContactRole.derived(fromTitle: input.title)
         let strength = RelationshipStrength.parse(input.relationshipStrength, "relationship_strength", &validator) ?? RelationshipStrength.none
-        checkLengths(name: input.name, title: input.title, externalID: input.externalID, &validator)
+        checkLengths(name: input.name, title: input.title, externalID: input.externalID, phone: input.phone, &validator)
         try validator.check()
         return Contact(
             id: Identifier.make("con", at: now),
@@ -112,7 +118,8 @@ public struct ContactService: Sendable {
             relationshipStrength: strength,
             externalID: input.externalID,
             createdAt: now,
-            updatedAt: now
+            updatedAt: now,
+            phone: input.phone
         )
     }
 
@@ -151,6 +158,7 @@ public struct ContactService: Sendable {
     /// Applies `changes` to the stored contact `id`; a new title re-derives a derived role.
     func update(_ id: String, _ changes: ContactChanges, at now: Date, in tx: any Transaction) async throws -> Contact {
         guard var contact = try await tx.contacts.find(id: id) else { throw ServiceError.notFound(resource: "contact", id: id) }
+        if contact.erasedAt != nil { throw ServiceError.conflict("contact \(id) was erased") }
         var validator = Validator()
         if case .clear = changes.name { validator.add("name", "must not be null") }
         contact.name = (changes.name.applied(to: contact.name) ?? contact.name).trimmingWhitespace()
@@ -169,7 +177,8 @@ public struct ContactService: Sendable {
         case .keep: break
         }
         contact.externalID = changes.externalID.applied(to: contact.externalID)
-        checkLengths(name: contact.name, title: contact.title, externalID: contact.externalID, &validator)
+        contact.phone = changes.phone.applied(to: contact.phone)
+        checkLengths(name: contact.name, title: contact.title, externalID: contact.externalID, phone: contact.phone, &validator)
         try validator.check()
         try await checkEmailIsFree(contact, in: tx)
         contact.updatedAt = now
@@ -186,10 +195,11 @@ public struct ContactService: Sendable {
         return normalized
     }
 
-    private func checkLengths(name: String?, title: String?, externalID: String?, _ validator: inout Validator) {
+    private func checkLengths(name: String?, title: String?, externalID: String?, phone: String?, _ validator: inout Validator) {
         validator.maxLength(name, "name", 500)
         validator.maxLength(title, "title", 500)
         validator.maxLength(externalID, "external_id", 255)
+        validator.maxLength(phone, "phone", 50)
     }
 
     private func checkEmailIsFree(_ contact: Contact, in tx: any Transaction) async throws {

@@ -6,6 +6,8 @@ public struct Services: Sendable {
     public let currency: String
     public let accounts: AccountService
     public let contacts: ContactService
+    public let consents: ConsentService
+    public let accessLog: AccessLogService
     public let activities: ActivityService
     public let keys: KeyService
     public let audit: AuditService
@@ -34,6 +36,8 @@ public struct Services: Sendable {
         health = HealthService(storage: storage, clock: clock)
         metrics = MetricsService(storage: storage)
         contacts = ContactService(storage: storage, clock: clock)
+        consents = ConsentService(storage: storage, clock: clock)
+        accessLog = AccessLogService(storage: storage)
         activities = ActivityService(storage: storage, clock: clock)
         keys = KeyService(storage: storage, clock: clock)
         audit = AuditService(storage: storage)

@@ -47,6 +47,7 @@ struct ActivityResource: Encodable, Sendable {
     @Nullable var opportunityId: String?
     @Nullable var direction: String?
     @Nullable var subject: String?
+    @Nullable var purpose: String?
     var createdAt: Date
 
     init(_ activity: Activity) {
@@ -58,6 +59,7 @@ struct ActivityResource: Encodable, Sendable {
         opportunityId = activity.opportunityID
         direction = activity.direction?.rawValue
         subject = activity.subject
+        purpose = activity.purpose?.rawValue
         createdAt = activity.createdAt
     }
 }

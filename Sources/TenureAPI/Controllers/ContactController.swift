@@ -6,6 +6,7 @@ import TenureServices
 /// `/v1/contacts` and `/v1/contacts/{id}`.
 struct ContactController {
     let contacts: ContactService
+    let accessLog: AccessLogService
     let gate: Gate
 
     var routes: RouteCollection<AppRequestContext> {
@@ -23,10 +24,13 @@ struct ContactController {
                 externalID: query["external_id"]
             )
             let page = try await contacts.list(filter, page: try query.page(), asOf: try query.asOf())
+            try await accessLog.record(call.access("contact.list", "contact", count: page.items.count))
             return try .json(ListBody(page, ContactResource.init))
         }
         routes.get("/v1/contacts/{id}", gate.read) { call in
-            try .json(ContactResource(try await contacts.get(try call.parameter("id"), asOf: try call.query.asOf())))
+            let view = try await contacts.get(try call.parameter("id"), asOf: try call.query.asOf())
+            try await accessLog.record(call.access("contact.get", "contact", id: view.contact.id))
+            return try .json(ContactResource(view))
         }
         routes.patch("/v1/contacts/{id}", gate.write) { call in
             let changes = try call.decode(ContactChanges.self)
@@ -46,6 +50,8 @@ struct ContactResource: Encodable, Sendable {
     var role: String
     var relationshipStrength: String
     @Nullable var externalId: String?
+    @Nullable var phone: String?
+    @Nullable var erasedAt: Date?
     @Nullable var lastContactedAt: Date?
     var createdAt: Date
     var updatedAt: Date
@@ -60,6 +66,8 @@ struct ContactResource: Encodable, Sendable {
         role = contact.role.rawValue
         relationshipStrength = contact.relationshipStrength.rawValue
         externalId = contact.externalID
+        phone = contact.phone
+        erasedAt = contact.erasedAt
         lastContactedAt = view.lastContactedAt
         createdAt = contact.createdAt
         updatedAt = contact.updatedAt

@@ -18,4 +18,9 @@ struct Call: Sendable {
     func parameter(_ name: String) throws -> String {
         try context.parameters.require(name)
     }
+
+    /// An entry of the access log for a read this call makes.
+    func access(_ action: String, _ resource: String, id: String? = nil, count: Int = 1) -> AccessEntry {
+        AccessEntry(at: now, keyName: actor.keyName, action: action, resource: resource, resourceID: id, count: count)
+    }
 }

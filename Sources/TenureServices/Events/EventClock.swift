@@ -56,7 +56,13 @@ public struct EventClock: Sendable {
     /// `contract.updated` for what time changed in the account's contracts in (`last`, `now`] — a stop passing, a
     /// discount ending, a past-due run turning to churn — at each of the account's MRR movements there, which is when
     /// such a change happens. What a write changed since `last` its own events said.
-    private func emitContractChanges(of accountID: String, at movements: [Date], after last: Date, through now: Date, in tx: any Transaction)
+    private func emitContractChanges(
+        of accountID: String,
+        at movements: [Date],
+        after last: Date,
+        through now: Date,
+        in tx: any Transaction
+    )
         async throws
     {
         for contract in try await tx.contracts.of(account: accountID) where contract.updatedAt < now {

@@ -38,6 +38,9 @@ public protocol ActivityRecords {
     func insert(_ activities: [Activity]) async throws
     func exists(id: String) async throws -> Bool
     func list(_ filter: ActivityFilter, _ page: PageRequest) async throws -> Page<Activity>
+    /// Outbound emails, SMS and calls to a contact, with a purpose: those a withdrawal of consent can forbid. Oldest
+    /// first; the cursor key is the activity's time in milliseconds.
+    func contacting(_ filter: ActivityFilter, _ page: PageRequest) async throws -> Page<Activity>
     /// Newest first; the cursor key is the item's time in milliseconds.
     func timeline(accountID: String, _ page: PageRequest) async throws -> Page<TimelineItem>
 }

@@ -22,6 +22,9 @@ public protocol ContactRecords {
     /// The first contact with `externalID` (external ids of contacts are not unique).
     func find(externalID: String) async throws -> Contact?
     func find(accountID: String, email: String) async throws -> Contact?
+    /// Every contact with `email`, at any account, oldest first.
+    func find(email: String) async throws -> [Contact]
+    func find(ids: [String]) async throws -> [Contact]
     func list(_ filter: ContactFilter, _ page: PageRequest) async throws -> Page<Contact>
     func of(account accountID: String) async throws -> [Contact]
     /// The latest activity linked to each contact, at or before `asOf`.

@@ -21,9 +21,11 @@ public protocol Storage: Sendable {
 public protocol Transaction {
     var accounts: any AccountRecords { get }
     var contacts: any ContactRecords { get }
+    var consents: any ConsentRecords { get }
     var activities: any ActivityRecords { get }
     var apiKeys: any APIKeyRecords { get }
     var auditLog: any AuditRecords { get }
+    var accessLog: any AccessLogRecords { get }
     var idempotency: any IdempotencyRecords { get }
     var opportunities: any OpportunityRecords { get }
     var settings: any SettingsRecords { get }
