@@ -25,6 +25,8 @@ public protocol AppArguments: Sendable {
     var deliversWebhooks: Bool { get }
     /// Chart.js for the dashboard page (Debian's `libjs-chart.js`); without it the page shows numbers and tables only.
     var chartJSPath: String { get }
+    /// The unsubscribe keys (`TENURE_UNSUBSCRIBE_SECRETS`; none: the database's own).
+    var privacySecrets: PrivacySecrets { get }
 }
 
 extension AppArguments {
@@ -34,6 +36,7 @@ extension AppArguments {
     public var idleTimeout: Int { 60 }
     public var outbound: OutboundSettings { OutboundSettings() }
     public var deliversWebhooks: Bool { true }
+    public var privacySecrets: PrivacySecrets { PrivacySecrets(unsubscribe: []) }
 }
 
 /// Builds the whole server over the storage `openStorage` gives (opened after the metrics system starts, since a
@@ -46,7 +49,14 @@ public func buildApplication(
     var logger = Logger(label: "tenure")
     logger.logLevel = arguments.logLevel
     let storage = try await openStorage(logger)
-    let services = Services(storage: storage, clock: arguments.clock, currency: arguments.currency, outbound: arguments.outbound)
+    let services = Services(
+        storage: storage,
+        clock: arguments.clock,
+        currency: arguments.currency,
+        outbound: arguments.outbound,
+        privacy: arguments.privacySecrets
+    )
+    try await PrivacySecrets.ensure(in: storage)
     if let secret = arguments.bootstrapAdminKey, !secret.isEmpty, try await services.keys.bootstrapAdmin(secret: secret) {
         logger.notice("keys.bootstrap_admin_created")
     }
@@ -115,6 +125,7 @@ func controllers(_ services: Services, _ gate: Gate, webhookSecrets: WebhookSecr
         ContactController(contacts: services.contacts, accessLog: services.accessLog, gate: gate).routes,
         ConsentController(consents: services.consents, accessLog: services.accessLog, gate: gate).routes,
         PrivacyController(accessLog: services.accessLog, gate: gate).routes,
+        UnsubscribeController(preferences: services.preferences, publicURL: webhookSecrets.publicURL, gate: gate).routes,
         ActivityController(activities: services.activities, gate: gate).routes,
         OpportunityController(pipeline: services.pipeline, gate: gate).routes,
         PipelineMetricsController(pipeline: services.pipeline, gate: gate).routes,

@@ -5,3 +5,8 @@ public enum ServiceError: Error, Equatable {
     /// A state conflict: a duplicate, an invalid transition (409); `existingID` names the record in the way.
     case conflict(String, existingID: String? = nil)
 }
+
+/// A keyless link's token that does not verify or names no one (404: nothing is said of why).
+public struct InvalidToken: Error {
+    public init() {}
+}

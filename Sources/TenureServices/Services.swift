@@ -8,6 +8,7 @@ public struct Services: Sendable {
     public let contacts: ContactService
     public let consents: ConsentService
     public let accessLog: AccessLogService
+    public let preferences: PreferenceService
     public let activities: ActivityService
     public let keys: KeyService
     public let audit: AuditService
@@ -26,7 +27,13 @@ public struct Services: Sendable {
     public let automationRunner: AutomationRunner
     public let eventClock: EventClock
 
-    public init(storage: any Storage, clock: Clock, currency: String, outbound: OutboundSettings = OutboundSettings()) {
+    public init(
+        storage: any Storage,
+        clock: Clock,
+        currency: String,
+        outbound: OutboundSettings = OutboundSettings(),
+        privacy: PrivacySecrets = PrivacySecrets(unsubscribe: [])
+    ) {
         self.storage = storage
         self.clock = clock
         self.currency = currency
@@ -38,6 +45,7 @@ public struct Services: Sendable {
         contacts = ContactService(storage: storage, clock: clock)
         consents = ConsentService(storage: storage, clock: clock)
         accessLog = AccessLogService(storage: storage)
+        preferences = PreferenceService(storage: storage, clock: clock, secrets: privacy)
         activities = ActivityService(storage: storage, clock: clock)
         keys = KeyService(storage: storage, clock: clock)
         audit = AuditService(storage: storage)

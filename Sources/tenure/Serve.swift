@@ -88,6 +88,7 @@ struct Serve: AsyncParsableCommand, AppArguments {
     static func list(_ text: String) -> [String] {
         text.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
+    var privacySecrets: PrivacySecrets { PrivacySecrets(unsubscribe: Self.list(environment("TENURE_UNSUBSCRIBE_SECRETS", ""))) }
     var bootstrapAdminKey: String? { ProcessInfo.processInfo.environment["TENURE_BOOTSTRAP_ADMIN_KEY"] }
 
     func validate() throws {

@@ -38,6 +38,7 @@ struct TestArguments: AppArguments {
     /// polling its queues would crowd the test cluster's connections for nothing.
     var deliversWebhooks = false
     var chartJSPath = debianChartJSPath
+    var privacySecrets = PrivacySecrets(unsubscribe: [])
 
     init(database: TestDatabase = .fresh()) {
         self.database = database

@@ -51,6 +51,8 @@ extension Problem {
             self.init(.unprocessableContent, "validation", detail: "The request has invalid fields.", errors: error.errors)
         case ServiceError.notFound(let resource, let id):
             self.init(.notFound, "not-found", detail: "No \(resource) has the id \(id).")
+        case is InvalidToken:
+            self.init(.notFound, "not-found", detail: "This link is not valid.")
         case ServiceError.conflict(let detail, let existingID):
             self.init(.conflict, "conflict", detail: detail, existingID: existingID)
         case let rejected as ImportRejected:

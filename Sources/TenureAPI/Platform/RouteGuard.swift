@@ -45,6 +45,13 @@ struct RouteGuard: Sendable {
         return wider
     }
 
+    /// The same access for a route that ignores any body it is sent (RFC 8058's one-click POST, whatever its type).
+    var ignoringBody: RouteGuard {
+        var bodyless = self
+        bodyless.bodyLimit = 0
+        return bodyless
+    }
+
     /// The same access for a CSV import: a CSV body of up to 32 MiB.
     var csvImport: RouteGuard {
         var wider = self
