@@ -124,7 +124,7 @@ func controllers(_ services: Services, _ gate: Gate, webhookSecrets: WebhookSecr
         AccountController(accounts: services.accounts, gate: gate).routes,
         ContactController(contacts: services.contacts, accessLog: services.accessLog, gate: gate).routes,
         ConsentController(consents: services.consents, accessLog: services.accessLog, gate: gate).routes,
-        PrivacyController(accessLog: services.accessLog, gate: gate).routes,
+        PrivacyController(privacy: services.privacy, accessLog: services.accessLog, gate: gate).routes,
         UnsubscribeController(preferences: services.preferences, publicURL: webhookSecrets.publicURL, gate: gate).routes,
         ActivityController(activities: services.activities, gate: gate).routes,
         OpportunityController(pipeline: services.pipeline, gate: gate).routes,

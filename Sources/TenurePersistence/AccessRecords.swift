@@ -60,17 +60,18 @@ struct SQLAuditRecords: AuditRecords {
             "SELECT * FROM audit_log WHERE seq < ? ORDER BY seq DESC LIMIT ?",
             [request.after?.seq ?? Int64.max, request.limit + 1]
         )
-        let items = rows.prefix(request.limit).map { row in
-            AuditEntry(
-                at: row.date("at") ?? .distantPast,
-                keyName: row.string("key_name") ?? "",
-                action: row.string("action") ?? "",
-                resource: row.string("resource") ?? "",
-                resourceID: row.string("resource_id")
-            )
-        }
         let next = rows.count > request.limit ? rows[request.limit - 1].int("seq").map { PageCursor(seq: Int64($0)) } : nil
-        return Page(items: items, next: next)
+        return Page(items: rows.prefix(request.limit).map(Self.decode), next: next)
+    }
+
+    static func decode(_ row: Row) -> AuditEntry {
+        AuditEntry(
+            at: row.date("at") ?? .distantPast,
+            keyName: row.string("key_name") ?? "",
+            action: row.string("action") ?? "",
+            resource: row.string("resource") ?? "",
+            resourceID: row.string("resource_id")
+        )
     }
 }
 

@@ -79,7 +79,7 @@ struct SQLActivityRecords: ActivityRecords {
         return Page(items: items, next: last.map { PageCursor(key: Int64($0.int("at") ?? 0), seq: Int64($0.int("seq") ?? 0)) })
     }
 
-    private func decode(_ row: Row) -> Activity {
+    func decode(_ row: Row) -> Activity {
         Activity(
             id: row.string("id") ?? "",
             accountID: row.string("account_id") ?? "",

@@ -84,7 +84,7 @@ struct SQLCaseRecords: CaseRecords {
 
     /// Transitions are stored as `[["resolved", "<unix ms>"], …]`, read back with the single-pass parser (`JSONDecoder`
     /// was most of the support figures' time in the summary).
-    private func decode(_ row: Row) throws -> SupportCase {
+    func decode(_ row: Row) throws -> SupportCase {
         guard case .array(let pairs)? = JSONValue.parse(row.blob("transitions") ?? Array("[]".utf8)) else {
             throw UnreadableRecord(description: "the stored transitions of case \(row.string("id") ?? "") do not read back")
         }

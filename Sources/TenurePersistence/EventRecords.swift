@@ -104,7 +104,7 @@ struct SQLEventRecords: EventRecords {
         )
     }
 
-    private func decode(_ row: Row) -> Event? {
+    func decode(_ row: Row) -> Event? {
         guard let type = row.string("type").flatMap(EventType.init(rawValue:)),
             let kind = row.string("source_kind").flatMap(EventSourceKind.init(rawValue:))
         else { return nil }

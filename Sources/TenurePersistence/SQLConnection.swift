@@ -51,6 +51,42 @@ package enum SQLDialect: Sendable {
         }
     }
 
+    /// Whether the text `expression` holds the text of the next parameter (`mentioning` spells it for this dialect).
+    package func contains(_ expression: String) -> String {
+        switch self {
+        case .sqlite: "instr(\(expression), ?) > 0"
+        case .postgres: "strpos(\(expression), ?) > 0"
+        }
+    }
+
+    /// A bytes column as lowercase text to search: SQLite reads the bytes as text; PostgreSQL writes a zero byte, a byte
+    /// past ASCII and a backslash as escapes, and `mentioning` escapes a needle the same way.
+    package func searchable(bytes column: String) -> String {
+        switch self {
+        case .sqlite: "lower(CAST(\(column) AS TEXT))"
+        case .postgres: "lower(encode(\(column), 'escape'))"
+        }
+    }
+
+    /// `needle` (lowercase) as it appears in a `searchable(bytes:)` column.
+    package func mentioning(bytes needle: String) -> String {
+        switch self {
+        case .sqlite: return needle
+        case .postgres:
+            var escaped = ""
+            for byte in needle.utf8 {
+                if byte == UInt8(ascii: "\\") {
+                    escaped += "\\\\"
+                } else if byte == 0 || byte >= 0x80 {
+                    escaped += "\\" + String(byte, radix: 8).leftPadded(to: 3)
+                } else {
+                    escaped.unicodeScalars.append(Unicode.Scalar(byte))
+                }
+            }
+            return escaped
+        }
+    }
+
     /// `column` as an expression no index answers: SQLite's planner otherwise picks a worse index for some joins.
     package func unindexed(_ column: String) -> String {
         switch self {
@@ -58,6 +94,10 @@ package enum SQLDialect: Sendable {
         case .postgres: column
         }
     }
+}
+
+extension String {
+    fileprivate func leftPadded(to length: Int) -> String { String(repeating: "0", count: max(0, length - count)) + self }
 }
 
 /// `?, ?, …`, one placeholder for each of `values`: an `IN (…)` list.

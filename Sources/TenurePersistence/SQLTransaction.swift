@@ -28,6 +28,7 @@ package struct SQLTransaction: Transaction {
     package var accounts: any AccountRecords { SQLAccountRecords(db: db) }
     package var contacts: any ContactRecords { SQLContactRecords(db: db) }
     package var consents: any ConsentRecords { SQLConsentRecords(db: db) }
+    package var privacy: any PrivacyRecords { SQLPrivacyRecords(db: db) }
     package var activities: any ActivityRecords { SQLActivityRecords(db: db) }
     package var apiKeys: any APIKeyRecords { SQLAPIKeyRecords(db: db) }
     package var auditLog: any AuditRecords { SQLAuditRecords(db: db) }

@@ -30,7 +30,7 @@ struct SQLSurveyRecords: SurveyRecords {
         ).map(decode)
     }
 
-    private func decode(_ row: Row) -> Survey {
+    func decode(_ row: Row) -> Survey {
         Survey(
             id: row.string("id") ?? "",
             accountID: row.string("account_id") ?? "",

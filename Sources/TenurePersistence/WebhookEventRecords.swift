@@ -67,7 +67,7 @@ struct SQLWebhookEventRecords: WebhookEventRecords {
         )
     }
 
-    private func decode(_ row: Row) -> WebhookEvent {
+    func decode(_ row: Row) -> WebhookEvent {
         var event = WebhookEvent(
             id: row.string("id") ?? "",
             source: row.string("source").flatMap(WebhookSource.init(rawValue:)) ?? .crm,
@@ -81,6 +81,7 @@ struct SQLWebhookEventRecords: WebhookEventRecords {
             payload: row.blob("payload") ?? []
         )
         event.waitingFor = row.string("waiting_for")
+        event.payloadPurgedAt = row.date("payload_purged_at")
         return event
     }
 }

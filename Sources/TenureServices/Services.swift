@@ -9,6 +9,7 @@ public struct Services: Sendable {
     public let consents: ConsentService
     public let accessLog: AccessLogService
     public let preferences: PreferenceService
+    public let privacy: PrivacyService
     public let activities: ActivityService
     public let keys: KeyService
     public let audit: AuditService
@@ -46,6 +47,7 @@ public struct Services: Sendable {
         consents = ConsentService(storage: storage, clock: clock)
         accessLog = AccessLogService(storage: storage)
         preferences = PreferenceService(storage: storage, clock: clock, secrets: privacy)
+        self.privacy = PrivacyService(storage: storage, clock: clock, secrets: privacy)
         activities = ActivityService(storage: storage, clock: clock)
         keys = KeyService(storage: storage, clock: clock)
         audit = AuditService(storage: storage)

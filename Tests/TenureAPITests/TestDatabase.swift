@@ -70,6 +70,25 @@ struct TestDatabase: Sendable {
         }
     }
 
+    /// Every value of every table, bookkeeping included, bytes read as UTF-8: where a person's data could hide.
+    func everything() async throws -> String {
+        try await withConnection { db in
+            var text = ""
+            for table in try await Self.tables(db) {
+                for row in try await db.query("SELECT * FROM \(table)") {
+                    for value in row.values {
+                        switch value {
+                        case .text(let string): text += string + "\n"
+                        case .blob(let bytes): text += String(decoding: bytes, as: UTF8.self) + "\n"
+                        default: continue
+                        }
+                    }
+                }
+            }
+            return text
+        }
+    }
+
     /// Runs `body` while another connection holds every table against writers (SQLite's `BEGIN EXCLUSIVE`, PostgreSQL's
     /// `LOCK TABLE … IN EXCLUSIVE MODE`), as a stuck process would: the server's writes wait out their lock timeout.
     func whileLocked<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {

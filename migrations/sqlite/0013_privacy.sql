@@ -103,5 +103,8 @@ CREATE TABLE access_log (
     resource_id TEXT,
     count INTEGER NOT NULL
 ) STRICT;
+-- Retention empties a stored delivery's payload (the event stays for exactly-once, its status and effects) and says when.
+ALTER TABLE webhook_events ADD COLUMN payload_purged_at INTEGER;
+
 -- Subject access lists the audit entries about a person's records.
 CREATE INDEX audit_log_resource_id ON audit_log (resource_id);

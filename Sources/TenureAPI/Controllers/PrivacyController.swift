@@ -5,8 +5,13 @@ import TenureServices
 
 /// `/v1/access-log` and the subject rights of `PRIVACY.md`.
 struct PrivacyController {
+    let privacy: PrivacyService
     let accessLog: AccessLogService
     let gate: Gate
+
+    struct ErasureRequest: Decodable {
+        var email: String?
+    }
 
     var routes: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
@@ -15,7 +20,71 @@ struct PrivacyController {
             let filter = AccessLogFilter(keyName: query["key_name"], action: query["action"], resourceID: query["resource_id"])
             return try .json(ListBody(try await accessLog.list(filter, page: try query.page()), AccessEntryResource.init))
         }
+        routes.get("/v1/privacy/subjects", gate.admin) { call in
+            guard let email = try call.query.email() else { throw ValidationError("email", "is required") }
+            let subject = try await privacy.subjectAccess(email)
+            try await accessLog.record(call.access("privacy.subject_access", "privacy_subject", id: subject.subjectHash, count: subject.count))
+            return try .json(SubjectResource(subject, asOf: call.now))
+        }
+        routes.post("/v1/privacy/erasures", gate.admin) { call in
+            let text = try call.decode(ErasureRequest.self).email
+            guard let text else { throw ValidationError("email", "is required") }
+            guard let email = EmailAddress.normalize(text) else { throw ValidationError("email", "must be an email address") }
+            return try .json(ErasureResource(try await privacy.erase(email, by: call.actor)))
+        }
         return routes
+    }
+}
+
+struct SubjectResource: Encodable, Sendable {
+    var email: String
+    var subjectHash: String
+    var contacts: [ContactResource]
+    var consents: [ConsentResource]
+    var activities: [ActivityResource]
+    var surveys: [SurveyResource]
+    var cases: [CaseResource]
+    var webhookEvents: [WebhookEventResource]
+    var auditLog: [AuditEntryResource]
+
+    init(_ subject: SubjectData, asOf: Date) {
+        email = subject.email
+        subjectHash = subject.subjectHash
+        contacts = subject.contacts.map(ContactResource.init)
+        consents = subject.consents.map(ConsentResource.init)
+        activities = subject.activities.map(ActivityResource.init)
+        surveys = subject.surveys.map(SurveyResource.init)
+        cases = subject.cases.map { CaseResource($0, targets: subject.targets, asOf: asOf) }
+        webhookEvents = subject.webhookEvents.map { WebhookEventResource($0, withPayload: true) }
+        auditLog = subject.auditLog.map(AuditEntryResource.init)
+    }
+}
+
+struct ErasureResource: Encodable, Sendable {
+    var subjectHash: String
+    var erasedAt: Date
+    var counts: Counts
+
+    struct Counts: Encodable, Sendable {
+        var contacts: Int
+        var consents: Int
+        var activities: Int
+        var surveys: Int
+        var cases: Int
+        var webhookEvents: Int
+    }
+
+    init(_ erasure: Erasure) {
+        subjectHash = erasure.subjectHash
+        erasedAt = erasure.erasedAt
+        counts = Counts(
+            contacts: erasure.contacts,
+            consents: erasure.consents,
+            activities: erasure.activities,
+            surveys: erasure.surveys,
+            cases: erasure.cases,
+            webhookEvents: erasure.webhookEvents
+        )
     }
 }
 

@@ -76,10 +76,10 @@ struct WebhookController {
                 status: try query.enumValue("status", WebhookStatus.self),
                 type: query["type"]
             )
-            return try .json(ListBody(try await webhooks.list(filter, page: try query.page()), WebhookEventResource.init))
+            return try .json(ListBody(try await webhooks.list(filter, page: try query.page())) { WebhookEventResource($0) })
         }
         routes.get("/v1/webhook-events/{id}", gate.admin) { call in
-            try .json(WebhookEventResource(try await webhooks.get(try call.parameter("id"))))
+            try .json(WebhookEventResource(try await webhooks.get(try call.parameter("id")), withPayload: true))
         }
         routes.post("/v1/webhook-events/{id}/replay", gate.admin) { call in
             try .json(WebhookEventResource(try await webhooks.replay(try call.parameter("id"))))
@@ -128,8 +128,10 @@ struct WebhookEventResource: Encodable, Sendable {
     @Nullable var occurredAt: Date?
     var receivedAt: Date
     var attempts: Int
+    /// The stored body as text (null once retention purged it); shown by `GET …/{id}` and subject access only.
+    var payload: Nullable<String>?
 
-    init(_ event: WebhookEvent) {
+    init(_ event: WebhookEvent, withPayload: Bool = false) {
         id = event.id
         source = event.source.rawValue
         eventId = event.eventID
@@ -139,6 +141,9 @@ struct WebhookEventResource: Encodable, Sendable {
         occurredAt = event.occurredAt
         receivedAt = event.receivedAt
         attempts = event.attempts
+        if withPayload {
+            payload = Nullable(wrappedValue: event.payloadPurgedAt == nil ? String(decoding: event.payload, as: UTF8.self) : nil)
+        }
     }
 }
 

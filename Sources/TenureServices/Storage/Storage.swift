@@ -22,6 +22,7 @@ public protocol Transaction {
     var accounts: any AccountRecords { get }
     var contacts: any ContactRecords { get }
     var consents: any ConsentRecords { get }
+    var privacy: any PrivacyRecords { get }
     var activities: any ActivityRecords { get }
     var apiKeys: any APIKeyRecords { get }
     var auditLog: any AuditRecords { get }

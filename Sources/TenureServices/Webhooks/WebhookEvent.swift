@@ -30,6 +30,8 @@ public struct WebhookEvent: Sendable, Equatable {
     public var payload: [UInt8]
     /// For a pending event, the key whose appearance applies it (a Stripe customer id).
     public var waitingFor: String?
+    /// When retention emptied `payload` (`PRIVACY.md`); nil while it is kept.
+    public var payloadPurgedAt: Date?
 
     public init(
         id: String,

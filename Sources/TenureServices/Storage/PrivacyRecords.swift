@@ -1,0 +1,31 @@
+import Foundation
+import TenureCore
+import TenureJSON
+
+/// Where a person's data lies beyond their contacts and consents — free text that mentions them, stored webhook
+/// payloads, the event log, kept idempotent responses — and what erasure changes there (`PRIVACY.md`).
+/// `email` is lowercase; "mentioning" compares lowercased text.
+public protocol PrivacyRecords {
+    /// Linked to one of `contactIDs` or mentioning `email` in their subject, oldest first.
+    func activities(linkedTo contactIDs: [String], mentioning email: String) async throws -> [Activity]
+    /// Linked to one of `contactIDs` or mentioning `email` in their comment, oldest first.
+    func surveys(linkedTo contactIDs: [String], mentioning email: String) async throws -> [Survey]
+    /// Linked to one of `contactIDs` or mentioning `email` in their subject, oldest first.
+    func cases(linkedTo contactIDs: [String], mentioning email: String) async throws -> [SupportCase]
+    /// Stored deliveries whose payload mentions `email`, oldest first.
+    func webhookEvents(mentioning email: String) async throws -> [WebhookEvent]
+    /// Events whose rendering mentions `email` or whose subject is one of `cases`, oldest first.
+    func events(mentioning email: String, orAboutCases cases: [String]) async throws -> [Event]
+    /// Audit entries about any of `ids`, oldest first.
+    func auditEntries(about ids: [String]) async throws -> [AuditEntry]
+
+    /// Sets the free text of these records to `text` where they have any.
+    func redactText(activities: [String], surveys: [String], cases: [String], with text: String) async throws
+    func replacePayload(ofWebhookEvent id: String, with payload: [UInt8]) async throws
+    func replaceRendering(ofEvent id: String, object: RawJSON?, previous: RawJSON?, mergedAccount: RawJSON?) async throws
+    /// The contacts' consents lose their email and their source's detail (`detail`); records of `email` alone are
+    /// deleted. How many records there were.
+    func eraseConsents(ofContacts contactIDs: [String], email: String, detail: String) async throws -> Int
+    /// Drops kept idempotent responses whose body mentions any of `needles`; how many.
+    func dropIdempotentResponses(mentioning needles: [String]) async throws -> Int
+}
