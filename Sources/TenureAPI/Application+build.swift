@@ -25,6 +25,8 @@ public protocol AppArguments: Sendable {
     var deliversWebhooks: Bool { get }
     /// Chart.js for the dashboard page (Debian's `libjs-chart.js`); without it the page shows numbers and tables only.
     var chartJSPath: String { get }
+    /// Run retention once a day (`TENURE_NO_DAILY_RETENTION=1` turns it off).
+    var dailyRetention: Bool { get }
     /// The unsubscribe keys (`TENURE_UNSUBSCRIBE_SECRETS`; none: the database's own).
     var privacySecrets: PrivacySecrets { get }
 }
@@ -37,6 +39,7 @@ extension AppArguments {
     public var outbound: OutboundSettings { OutboundSettings() }
     public var deliversWebhooks: Bool { true }
     public var privacySecrets: PrivacySecrets { PrivacySecrets(unsubscribe: []) }
+    public var dailyRetention: Bool { true }
 }
 
 /// Builds the whole server over the storage `openStorage` gives (opened after the metrics system starts, since a
@@ -69,7 +72,12 @@ public func buildApplication(
         // Shut down in reverse order: the daily evaluation and the webhook deliveries stop before the storage closes.
         services: [StorageService(storage: storage, logger: logger)]
             + (arguments.deliversWebhooks ? backgroundWork(services, arguments, logger: logger) : [])
-            + (arguments.dailyEvaluation ? [DailyEvaluationService(health: services.health, clock: arguments.clock, logger: logger)] : []),
+            + (arguments.dailyEvaluation
+                ? [DailyJob(name: "health.daily_evaluation", clock: arguments.clock, logger: logger, work: services.health.evaluateTodayIfMissing)]
+                : [])
+            + (arguments.dailyRetention
+                ? [DailyJob(name: "privacy.daily_retention", clock: arguments.clock, logger: logger, work: services.retention.runTodayIfMissing)]
+                : []),
         logger: logger
     )
 }
@@ -124,7 +132,7 @@ func controllers(_ services: Services, _ gate: Gate, webhookSecrets: WebhookSecr
         AccountController(accounts: services.accounts, gate: gate).routes,
         ContactController(contacts: services.contacts, accessLog: services.accessLog, gate: gate).routes,
         ConsentController(consents: services.consents, accessLog: services.accessLog, gate: gate).routes,
-        PrivacyController(privacy: services.privacy, accessLog: services.accessLog, gate: gate).routes,
+        PrivacyController(privacy: services.privacy, retention: services.retention, accessLog: services.accessLog, gate: gate).routes,
         UnsubscribeController(preferences: services.preferences, publicURL: webhookSecrets.publicURL, gate: gate).routes,
         ActivityController(activities: services.activities, gate: gate).routes,
         OpportunityController(pipeline: services.pipeline, gate: gate).routes,
@@ -143,11 +151,13 @@ func controllers(_ services: Services, _ gate: Gate, webhookSecrets: WebhookSecr
     ]
 }
 
-/// Evaluates every account's health on start when today has no evaluation, then shortly after each UTC midnight.
-struct DailyEvaluationService: Service {
-    let health: HealthService
+/// A job run on start when today has not had it, then shortly after each UTC midnight: the health evaluation, the
+/// retention run. `work` answers whether it ran (another node may have).
+struct DailyJob: Service {
+    let name: String
     let clock: Clock
     let logger: Logger
+    let work: @Sendable () async throws -> Bool
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
@@ -155,9 +165,9 @@ struct DailyEvaluationService: Service {
                 let now = clock.now()
                 var wait = now.startOfUTCDay.addingTimeInterval(86_400 + 60).timeIntervalSince(now)
                 do {
-                    if try await health.evaluateTodayIfMissing() { logger.info("health.daily_evaluation") }
+                    if try await work() { logger.info("\(name)") }
                 } catch {
-                    logger.error("health.daily_evaluation_failed", metadata: ["error": "\(error)"])
+                    logger.error("\(name)_failed", metadata: ["error": "\(error)"])
                     wait = min(wait, 300)  // try again in 5 minutes, e.g. once a full disk has space again
                 }
                 try? await Task.sleep(for: .seconds(max(1, wait)))

@@ -110,4 +110,44 @@ struct SQLPrivacyRecords: PrivacyRecords {
             needles.map { db.dialect.mentioning(bytes: $0.lowercased()) }
         ).count
     }
+
+    func lastSequence(of table: RetentionTable) async throws -> Int64 {
+        Int64(try await db.first("SELECT COALESCE(max(seq), 0) AS last FROM \(table.rawValue)")?.int("last") ?? 0)
+    }
+
+    func deleteExpired(_ table: RetentionTable, before cutoff: Date, after: Int64, through: Int64) async throws -> Int {
+        let time = table == .activities ? "occurred_at" : "at"
+        return try await db.query(
+            "DELETE FROM \(table.rawValue) WHERE seq > ? AND seq <= ? AND \(time) < ? RETURNING seq",
+            [after, through, cutoff.stored]
+        ).count
+    }
+
+    func purgePayloads(before cutoff: Date, after: Int64, through: Int64, at now: Date) async throws -> Int {
+        try await db.query(
+            """
+            UPDATE webhook_events SET payload = ?, payload_purged_at = ?
+            WHERE seq > ? AND seq <= ? AND COALESCE(occurred_at, received_at) < ? AND status IN ('processed', 'ignored')
+              AND payload_purged_at IS NULL
+            RETURNING seq
+            """,
+            [[UInt8](), now.stored, after, through, cutoff.stored]
+        ).count
+    }
+
+    func deleteLeadConsents(latestBefore cutoff: Date, limit: Int) async throws -> Int {
+        let emails = try await db.map(
+            """
+            SELECT email FROM consents c WHERE contact_id IS NULL AND email IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM contacts k WHERE k.email = c.email)
+            GROUP BY email HAVING max(occurred_at) < ? LIMIT ?
+            """,
+            [cutoff.stored, limit]
+        ) { $0.string("email") ?? "" }
+        guard !emails.isEmpty else { return 0 }
+        return try await db.query(
+            "DELETE FROM consents WHERE contact_id IS NULL AND email IN (\(placeholders(for: emails))) RETURNING seq",
+            emails
+        ).count
+    }
 }

@@ -10,6 +10,7 @@ public struct Services: Sendable {
     public let accessLog: AccessLogService
     public let preferences: PreferenceService
     public let privacy: PrivacyService
+    public let retention: RetentionService
     public let activities: ActivityService
     public let keys: KeyService
     public let audit: AuditService
@@ -48,6 +49,7 @@ public struct Services: Sendable {
         accessLog = AccessLogService(storage: storage)
         preferences = PreferenceService(storage: storage, clock: clock, secrets: privacy)
         self.privacy = PrivacyService(storage: storage, clock: clock, secrets: privacy)
+        retention = RetentionService(storage: storage, clock: clock)
         activities = ActivityService(storage: storage, clock: clock)
         keys = KeyService(storage: storage, clock: clock)
         audit = AuditService(storage: storage)

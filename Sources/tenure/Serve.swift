@@ -42,6 +42,12 @@ struct Serve: AsyncParsableCommand, AppArguments {
     )
     var noDailyEvaluation = false
 
+    @Flag(
+        name: .customLong("no-daily-retention"),
+        help: "Do not run retention once a day (env TENURE_NO_DAILY_RETENTION=1); POST /v1/privacy/retention/run still works."
+    )
+    var noDailyRetention = false
+
     @Option(
         name: .customLong("public-url"),
         help: """
@@ -65,6 +71,7 @@ struct Serve: AsyncParsableCommand, AppArguments {
     // A flag's default must be false (ArgumentParser), so the environment is read here.
     var migrate: Bool { !noMigrate && environment("TENURE_NO_MIGRATE", "0") != "1" }
     var dailyEvaluation: Bool { !noDailyEvaluation && environment("TENURE_NO_DAILY_EVALUATION", "0") != "1" }
+    var dailyRetention: Bool { !noDailyRetention && environment("TENURE_NO_DAILY_RETENTION", "0") != "1" }
     var outbound: OutboundSettings {
         let scale = Double(environment("TENURE_WEBHOOK_RETRY_SCALE", "1")).flatMap { $0 > 0 && $0 <= 1 ? $0 : nil } ?? 1
         return OutboundSettings(

@@ -32,6 +32,7 @@ struct TestArguments: AppArguments {
     )
     var clock = Clock.system
     var dailyEvaluation = false
+    var dailyRetention = false
     /// EVENTS.md: tests receive on 127.0.0.1 with every delay shortened.
     var outbound = OutboundSettings(allowPrivate: true, retryScale: 0.0001)
     /// The webhook and automation workers run only where a test asks for them (`delivering`): every test's server

@@ -1,11 +1,13 @@
 import Foundation
 import Hummingbird
 import TenureCore
+import TenureJSON
 import TenureServices
 
 /// `/v1/access-log` and the subject rights of `PRIVACY.md`.
 struct PrivacyController {
     let privacy: PrivacyService
+    let retention: RetentionService
     let accessLog: AccessLogService
     let gate: Gate
 
@@ -20,6 +22,15 @@ struct PrivacyController {
             let filter = AccessLogFilter(keyName: query["key_name"], action: query["action"], resourceID: query["resource_id"])
             return try .json(ListBody(try await accessLog.list(filter, page: try query.page()), AccessEntryResource.init))
         }
+        routes.get("/v1/settings/retention", gate.read) { _ in
+            try .json(RetentionSettingsBody(try await retention.settings()))
+        }
+        routes.put("/v1/settings/retention", gate.admin) { call in
+            try .json(RetentionSettingsBody(try await retention.update(try Self.retentionSettings(call.body), by: call.actor)))
+        }
+        routes.post("/v1/privacy/retention/run", gate.admin) { call in
+            try .json(RetentionRunBody(try await retention.run(asOf: try call.query.asOf(), by: call.actor)))
+        }
         routes.get("/v1/privacy/subjects", gate.admin) { call in
             guard let email = try call.query.email() else { throw ValidationError("email", "is required") }
             let subject = try await privacy.subjectAccess(email)
@@ -33,6 +44,60 @@ struct PrivacyController {
             return try .json(ErasureResource(try await privacy.erase(email, by: call.actor)))
         }
         return routes
+    }
+}
+
+extension PrivacyController {
+    /// The PUT body: the whole object, a missing setting null (forever); each one null or an integer.
+    static func retentionSettings(_ body: [UInt8]) throws -> RetentionSettings {
+        guard case .object(let given)? = JSONValue.parse(body) else { throw Problem.badRequest("The body must be a JSON object.") }
+        var validator = Validator()
+        var settings = RetentionSettings()
+        let known = Set(RetentionSettings.limits.map(\.name))
+        for key in given.dictionary.keys.sorted() where !known.contains(key) { validator.add(key, "is not a setting") }
+        for (name, keyPath, _) in RetentionSettings.limits {
+            switch given[name] {
+            case nil, .null?: settings[keyPath: keyPath] = nil
+            case .integer(let days)?: settings[keyPath: keyPath] = Int(clamping: days)
+            default: validator.add(name, "must be null or an integer")
+            }
+        }
+        try validator.check()
+        return settings
+    }
+}
+
+struct RetentionSettingsBody: Encodable, Sendable {
+    @Nullable var activitiesDays: Int?
+    @Nullable var webhookPayloadsDays: Int?
+    @Nullable var auditLogDays: Int?
+    @Nullable var accessLogDays: Int?
+    @Nullable var leadsDays: Int?
+
+    init(_ settings: RetentionSettings) {
+        activitiesDays = settings.activitiesDays
+        webhookPayloadsDays = settings.webhookPayloadsDays
+        auditLogDays = settings.auditLogDays
+        accessLogDays = settings.accessLogDays
+        leadsDays = settings.leadsDays
+    }
+}
+
+struct RetentionRunBody: Encodable, Sendable {
+    var asOf: Date
+    var activitiesDeleted: Int
+    var webhookPayloadsPurged: Int
+    var auditLogDeleted: Int
+    var accessLogDeleted: Int
+    var leadConsentsDeleted: Int
+
+    init(_ run: RetentionRun) {
+        asOf = run.asOf
+        activitiesDeleted = run.activitiesDeleted
+        webhookPayloadsPurged = run.webhookPayloadsPurged
+        auditLogDeleted = run.auditLogDeleted
+        accessLogDeleted = run.accessLogDeleted
+        leadConsentsDeleted = run.leadConsentsDeleted
     }
 }
 

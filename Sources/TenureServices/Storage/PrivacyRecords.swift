@@ -28,4 +28,25 @@ public protocol PrivacyRecords {
     func eraseConsents(ofContacts contactIDs: [String], email: String, detail: String) async throws -> Int
     /// Drops kept idempotent responses whose body mentions any of `needles`; how many.
     func dropIdempotentResponses(mentioning needles: [String]) async throws -> Int
+
+    // Retention: each call works through one window of rows by insertion order, so that other writes go on between.
+
+    /// The insertion sequence of the newest row of `table` (0 when empty): where a retention run stops.
+    func lastSequence(of table: RetentionTable) async throws -> Int64
+    /// Deletes the rows of `table` in (`after`, `through`] of insertion order whose time is before `cutoff`; how many.
+    func deleteExpired(_ table: RetentionTable, before cutoff: Date, after: Int64, through: Int64) async throws -> Int
+    /// Empties the payloads of processed and ignored deliveries in the window received or occurred before `cutoff`,
+    /// saying when; how many.
+    func purgePayloads(before cutoff: Date, after: Int64, through: Int64, at now: Date) async throws -> Int
+    /// Deletes up to `limit` leads' records (an email on consents of no contact) whose latest record is before `cutoff`;
+    /// how many records.
+    func deleteLeadConsents(latestBefore cutoff: Date, limit: Int) async throws -> Int
+}
+
+/// The tables retention deletes from, with the time that ages their rows.
+public enum RetentionTable: String, Sendable {
+    case activities
+    case auditLog = "audit_log"
+    case accessLog = "access_log"
+    case webhookEvents = "webhook_events"
 }

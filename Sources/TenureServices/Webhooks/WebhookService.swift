@@ -142,6 +142,7 @@ public struct WebhookService: Sendable {
             guard var event = try await tx.webhookEvents.lock(source: found.source, eventID: found.eventID) else {
                 throw ServiceError.notFound(resource: "webhook event", id: id)
             }
+            if event.payloadPurgedAt != nil { throw ServiceError.conflict("webhook event \(id)'s payload was purged by retention") }
             guard event.status == .failed || event.status == .pending else { return event }
             event.attempts += 1
             switch try await apply(event, in: tx) {
