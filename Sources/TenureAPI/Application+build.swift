@@ -132,6 +132,7 @@ func controllers(_ services: Services, _ gate: Gate, webhookSecrets: WebhookSecr
         AccountController(accounts: services.accounts, gate: gate).routes,
         ContactController(contacts: services.contacts, accessLog: services.accessLog, gate: gate).routes,
         ConsentController(consents: services.consents, accessLog: services.accessLog, gate: gate).routes,
+        KeyController(keys: services.keys, gate: gate).routes,
         PrivacyController(privacy: services.privacy, retention: services.retention, accessLog: services.accessLog, gate: gate).routes,
         UnsubscribeController(preferences: services.preferences, publicURL: webhookSecrets.publicURL, gate: gate).routes,
         ActivityController(activities: services.activities, gate: gate).routes,

@@ -7,8 +7,11 @@ public struct PipelineFacts: Sendable {
     public var history: StageHistory
     /// The latest linked activity at or before `as_of`.
     public var lastActivityAt: Date?
+    /// The deal's account: what a slice of the pipeline is chosen by.
+    public var accountID: String
 
-    public init(amount: Int, createdAt: Date, history: StageHistory, lastActivityAt: Date?) {
+    public init(amount: Int, createdAt: Date, history: StageHistory, lastActivityAt: Date?, accountID: String = "") {
+        self.accountID = accountID
         self.amount = amount
         self.createdAt = createdAt
         self.history = history

@@ -8,8 +8,11 @@ struct SQLAPIKeyRecords: APIKeyRecords {
 
     func insert(_ key: APIKey, secretHash: String) async throws {
         try await db.query(
-            "INSERT INTO api_keys (id, name, scope, secret_hash, prefix, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [key.id, key.name, key.scope.rawValue, secretHash, key.prefix, key.createdAt.stored, key.revokedAt?.stored]
+            "INSERT INTO api_keys (id, name, scope, secret_hash, prefix, created_at, revoked_at, owner, area) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                key.id, key.name, key.scope.rawValue, secretHash, key.prefix, key.createdAt.stored, key.revokedAt?.stored, key.owner,
+                key.area?.rawValue,
+            ]
         )
     }
 
@@ -40,7 +43,9 @@ struct SQLAPIKeyRecords: APIKeyRecords {
             scope: row.string("scope").flatMap(Scope.init(rawValue:)) ?? .read,
             prefix: row.string("prefix") ?? "",
             createdAt: row.date("created_at") ?? .distantPast,
-            revokedAt: row.date("revoked_at")
+            revokedAt: row.date("revoked_at"),
+            owner: row.string("owner"),
+            area: row.string("area").flatMap(KeyArea.init(rawValue:))
         )
     }
 }

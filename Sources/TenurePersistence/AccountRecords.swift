@@ -59,6 +59,7 @@ struct SQLAccountRecords: AccountRecords {
         if !filter.includeMerged { conditions.add("merged_into IS NULL") }
         conditions.add("segment = ?", ifPresent: filter.segment?.rawValue)
         conditions.add("owner = ?", ifPresent: filter.owner)
+        conditions.add("lower(trim(owner)) = ?", ifPresent: filter.visibleTo)
         conditions.add("external_id = ?", ifPresent: filter.externalID)
         if let tag = filter.tag {
             conditions.add("lower(tags) LIKE ? ESCAPE '\\'", "%" + StoredJSON.text(.string(tag.lowercased())).likeEscaped + "%")
@@ -118,6 +119,38 @@ struct SQLAccountRecords: AccountRecords {
             account.externalID, account.stripeCustomerID, account.mergedInto, account.crmSyncedAt?.stored,
             StoredJSON.text(.array(account.tags.map(JSONValue.string))),
         ]
+    }
+
+    func owner(of resource: OwnedResource, id: String) async throws -> ResourceOwner? {
+        let sql =
+            switch resource {
+            case .account: "SELECT owner FROM accounts WHERE id = ?"
+            case .contact, .opportunity, .contract, .case, .task, .event:
+                "SELECT a.owner FROM \(Self.table(resource)) r LEFT JOIN accounts a ON a.id = r.account_id WHERE r.id = ?"
+            case .consent:
+                """
+                SELECT a.owner FROM consents r LEFT JOIN contacts c ON c.id = r.contact_id LEFT JOIN accounts a ON a.id = c.account_id
+                WHERE r.id = ?
+                """
+            }
+        return try await db.first(sql, [id]) { ResourceOwner(owner: $0.string("owner")) }
+    }
+
+    private static func table(_ resource: OwnedResource) -> String {
+        switch resource {
+        case .account: "accounts"
+        case .contact: "contacts"
+        case .opportunity: "opportunities"
+        case .contract: "contracts"
+        case .case: "cases"
+        case .task: "tasks"
+        case .consent: "consents"
+        case .event: "events"
+        }
+    }
+
+    func ids(ownedBy owner: String) async throws -> Set<String> {
+        Set(try await db.map("SELECT id FROM accounts WHERE lower(trim(owner)) = ?", [owner]) { $0.string("id") ?? "" })
     }
 
     func decode(_ row: Row) -> Account {

@@ -59,14 +59,15 @@ struct SQLOpportunityRecords: OpportunityRecords {
     private func readPipeline() async throws -> PipelineCopy {
         var seqs: [Int] = []
         var facts: [PipelineFacts] = []
-        try await db.forEachRow("SELECT seq, amount, created_at FROM opportunities ORDER BY seq") { row in
+        try await db.forEachRow("SELECT seq, amount, created_at, account_id FROM opportunities ORDER BY seq") { row in
             seqs.append(row.int("seq") ?? 0)
             facts.append(
                 PipelineFacts(
                     amount: row.int("amount") ?? 0,
                     createdAt: row.date("created_at") ?? .distantPast,
                     history: StageHistory(changes: []),
-                    lastActivityAt: nil
+                    lastActivityAt: nil,
+                    accountID: row.string("account_id") ?? ""
                 )
             )
         }

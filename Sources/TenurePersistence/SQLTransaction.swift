@@ -69,9 +69,10 @@ package struct SQLTransaction: Transaction {
 
     package func nested<T>(_ body: () async throws -> T) async throws -> T { try await outbox.nested { try await db.nested(body) } }
 
-    /// Runs a write's body, then stores the events it recorded, in the same transaction.
-    package func writing<T>(_ body: (any Transaction) async throws -> T) async throws -> T {
-        let result = try await body(self)
+    /// Runs a write's body, then stores the events it recorded, in the same transaction. The body sees the
+    /// `AccountVisibility` of the task that asked for the write (a backend may run it on a task of its own).
+    package func writing<T>(_ body: (any Transaction) async throws -> T, visibility: AccountVisibility?) async throws -> T {
+        let result = try await AccountVisibility.$current.withValue(visibility) { try await body(self) }
         try await outbox.record(in: self)
         return result
     }

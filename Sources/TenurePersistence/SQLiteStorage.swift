@@ -47,10 +47,10 @@ public final class SQLiteStorage: MigratedStorage {
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any Transaction) async throws -> T) async throws -> T {
-        let (snapshots, written, source) = (self.snapshots, self.writerSnapshots, EventSource.current)
+        let (snapshots, written, source, visibility) = (self.snapshots, self.writerSnapshots, EventSource.current, AccountVisibility.current)
         return try await translatingErrors {
             try await database.write {
-                try await SQLTransaction(db: $0, snapshots: snapshots, writerSnapshots: written, source: source).writing(body)
+                try await SQLTransaction(db: $0, snapshots: snapshots, writerSnapshots: written, source: source).writing(body, visibility: visibility)
             }
         }
     }

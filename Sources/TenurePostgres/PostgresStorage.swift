@@ -98,10 +98,11 @@ public final class PostgresStorage: MigratedStorage {
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any Transaction) async throws -> T) async throws -> T {
-        let (snapshots, logger, source) = (self.snapshots, self.logger, EventSource.current)
+        let (snapshots, logger, source, visibility) = (self.snapshots, self.logger, EventSource.current, AccountVisibility.current)
         return try await transactions.write { connection in
             try await SQLTransaction(db: PostgresSQLConnection(connection: connection, logger: logger), snapshots: snapshots, source: source).writing(
-                body
+                body,
+                visibility: visibility
             )
         }
     }

@@ -10,15 +10,61 @@ public struct APIKey: Sendable, Equatable {
     public var prefix: String
     public var createdAt: Date
     public var revokedAt: Date?
+    /// `PRIVACY.md`, "Access control": what the key may see beyond its scope.
+    public var owner: String?
+    public var area: KeyArea?
 
-    public init(id: String, name: String, scope: Scope, prefix: String, createdAt: Date, revokedAt: Date?) {
+    public init(
+        id: String,
+        name: String,
+        scope: Scope,
+        prefix: String,
+        createdAt: Date,
+        revokedAt: Date?,
+        owner: String? = nil,
+        area: KeyArea? = nil
+    ) {
         self.id = id
         self.name = name
         self.scope = scope
         self.prefix = prefix
         self.createdAt = createdAt
         self.revokedAt = revokedAt
+        self.owner = owner
+        self.area = area
     }
+
+    /// The accounts the key may see, when it is restricted to an owner's.
+    public var visibility: AccountVisibility? { owner.map(AccountVisibility.init(owner:)) }
+}
+
+/// The one part of the API a key may be kept to.
+public enum KeyArea: String, CaseIterable, Sendable, Codable {
+    /// Cases and the support metrics.
+    case support
+}
+
+/// The accounts a key restricted to an owner sees: those whose `owner` equals it, trimmed, in any case, and all under
+/// them. Set around a request (`current`) so that a reference to another's account in a body is refused as unknown.
+public struct AccountVisibility: Sendable, Equatable {
+    /// Trimmed, lowercase.
+    public let owner: String
+    /// As the key gives it (trimmed): what an account the key creates gets.
+    public let given: String
+
+    public init(owner: String) {
+        self.owner = Self.key(owner)
+        given = owner.trimmingWhitespace()
+    }
+
+    public func allows(_ account: Account) -> Bool { account.owner.map(Self.key) == owner }
+
+    public func allows(owner other: String?) -> Bool { other.map(Self.key) == owner }
+
+    /// How owners are compared.
+    public static func key(_ owner: String) -> String { owner.trimmingWhitespace().lowercased() }
+
+    @TaskLocal public static var current: AccountVisibility?
 }
 
 /// Who made a write, for the audit log.

@@ -69,6 +69,12 @@ public struct AccountService: Sendable {
 
     /// Creates an account; a live account with the same domain or external id is a conflict naming it.
     public func create(_ input: AccountInput, by actor: Actor) async throws -> AccountView {
+        var input = input
+        if let visibility = AccountVisibility.current {
+            // A key kept to an owner's accounts makes that owner's.
+            guard input.owner == nil || visibility.allows(owner: input.owner) else { throw ValidationError("owner", "must be this key's owner") }
+            input.owner = input.owner ?? visibility.given
+        }
         let fields = try AccountFields.validated(
             name: input.name,
             domain: input.domain,
@@ -137,6 +143,9 @@ public struct AccountService: Sendable {
         guard var account = try await tx.accounts.find(id: id) else { throw ServiceError.notFound(resource: "account", id: id) }
         if let target = account.mergedInto { throw ServiceError.conflict("account \(id) was merged into \(target)", existingID: target) }
         let fields = try changes.applied(to: account)
+        if let visibility = AccountVisibility.current, !visibility.allows(owner: fields.owner) {
+            throw ValidationError("owner", "must be this key's owner")
+        }
         try await checkUnique(fields, except: id, in: tx)
         let linksStripe = fields.stripeCustomerID != nil && fields.stripeCustomerID != account.stripeCustomerID
         let before = account
@@ -155,7 +164,9 @@ public struct AccountService: Sendable {
         let account = try await storage.write { tx in
             guard sourceID != targetID else { throw ValidationError("source_id", "must differ from the account merged into") }
             guard var target = try await tx.accounts.find(id: targetID) else { throw ServiceError.notFound(resource: "account", id: targetID) }
-            guard var source = try await tx.accounts.find(id: sourceID) else { throw ValidationError("source_id", "no account has this id") }
+            guard var source = try await tx.accounts.find(id: sourceID), AccountVisibility.current?.allows(source) ?? true else {
+                throw ValidationError("source_id", "no account has this id")
+            }
             for merged in [target, source] where merged.mergedInto != nil {
                 throw ServiceError.conflict("account \(merged.id) was already merged into \(merged.mergedInto ?? "")")
             }
@@ -191,11 +202,13 @@ public struct AccountService: Sendable {
     private func checkUnique(_ fields: AccountFields, except id: String?, in tx: any Transaction) async throws {
         if let domain = fields.domain { try await tx.lock(.accountDomain(domain)) }
         if let externalID = fields.externalID { try await tx.lock(.accountExternalID(externalID)) }
+        // Another owner's account is named to no key kept to an owner: existence does not leak beyond the conflict.
+        let named = { (existing: Account) in AccountVisibility.current?.allows(existing) ?? true ? existing.id : nil }
         if let domain = fields.domain, let existing = try await tx.accounts.find(domain: domain), existing.id != id {
-            throw ServiceError.conflict("an account with domain \(domain) already exists", existingID: existing.id)
+            throw ServiceError.conflict("an account with domain \(domain) already exists", existingID: named(existing))
         }
         if let externalID = fields.externalID, let existing = try await tx.accounts.find(externalID: externalID), existing.id != id {
-            throw ServiceError.conflict("an account with external_id \(externalID) already exists", existingID: existing.id)
+            throw ServiceError.conflict("an account with external_id \(externalID) already exists", existingID: named(existing))
         }
     }
 }

@@ -212,7 +212,10 @@ public struct ContactService: Sendable {
 }
 
 /// A referenced account must exist and not be merged away (422: the id is in the body, not the path).
+/// A key kept to an owner's accounts knows no other (`AccountVisibility`).
 func requireLiveAccount(_ id: String, field: String = "account_id", in tx: any Transaction) async throws {
-    guard let account = try await tx.accounts.find(id: id) else { throw ValidationError(field, "no account has this id") }
+    guard let account = try await tx.accounts.find(id: id), AccountVisibility.current?.allows(account) ?? true else {
+        throw ValidationError(field, "no account has this id")
+    }
     if let target = account.mergedInto { throw ValidationError(field, "account was merged into \(target)") }
 }

@@ -13,11 +13,24 @@ public struct KeyService: Sendable {
     }
 
     /// Creates a key and returns it with its secret, which is not stored.
-    public func create(name: String, scope: Scope, secret: String = KeyService.newSecret()) async throws -> (key: APIKey, secret: String) {
+    public func create(
+        name: String,
+        scope: Scope,
+        owner: String? = nil,
+        area: KeyArea? = nil,
+        secret: String = KeyService.newSecret(),
+        by actor: Actor = .system
+    ) async throws -> (key: APIKey, secret: String) {
         var validator = Validator()
         validator.required(name, "name")
         validator.maxLength(name, "name", 200)
+        if name.trimmingWhitespace().isEmpty { validator.add("name", "must not be blank") }
         if secret.count < 16 { validator.add("secret", "must be at least 16 characters") }
+        if let owner, owner.trimmingWhitespace().isEmpty { validator.add("owner", "must not be blank") }
+        validator.maxLength(owner, "owner", 200)
+        if owner != nil || area != nil, scope != .read, scope != .write {
+            validator.add("scope", "must be read or write for a key restricted to an owner or an area")
+        }
         try validator.check()
         let now = clock.now()
         let key = APIKey(
@@ -26,11 +39,13 @@ public struct KeyService: Sendable {
             scope: scope,
             prefix: String(secret.prefix(8)),
             createdAt: now,
-            revokedAt: nil
+            revokedAt: nil,
+            owner: owner?.trimmingWhitespace(),
+            area: area
         )
         try await storage.write { tx in
             try await tx.apiKeys.insert(key, secretHash: Self.hash(secret))
-            try await tx.audit(.system, "api_key.create", "api_key", key.id, at: key.createdAt)
+            try await tx.audit(actor, "api_key.create", "api_key", key.id, at: key.createdAt)
         }
         return (key, secret)
     }
@@ -68,11 +83,11 @@ public struct KeyService: Sendable {
     }
 
     /// Revokes the active key with this id or name.
-    public func revoke(_ idOrName: String) async throws {
+    public func revoke(_ idOrName: String, by actor: Actor = .system) async throws {
         let now = clock.now()
         try await storage.write { tx in
             guard try await tx.apiKeys.revoke(idOrName: idOrName, at: now) else { throw ServiceError.notFound(resource: "api_key", id: idOrName) }
-            try await tx.audit(.system, "api_key.revoke", "api_key", idOrName, at: now)
+            try await tx.audit(actor, "api_key.revoke", "api_key", idOrName, at: now)
         }
     }
 

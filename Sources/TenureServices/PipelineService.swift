@@ -305,9 +305,10 @@ public struct PipelineService: Sendable {
         return settings
     }
 
-    /// `GET /v1/metrics/pipeline`: the window `[from, to)` as of `asOf`.
-    public func metrics(from: Date, to: Date, asOf: Date) async throws -> PipelineMetrics {
-        try await storage.read { tx in try await PipelineMetrics(from: from, to: to, asOf: asOf, in: tx) }
+    /// `GET /v1/metrics/pipeline`: the window `[from, to)` as of `asOf`, over the deals of `accounts` when given (the
+    /// same metrics over a subset).
+    public func metrics(from: Date, to: Date, asOf: Date, accounts: Set<String>? = nil) async throws -> PipelineMetrics {
+        try await storage.read { tx in try await PipelineMetrics(from: from, to: to, asOf: asOf, accounts: accounts, in: tx) }
     }
 
     static func view(_ opportunity: Opportunity, asOf: Date, in tx: any Transaction) async throws -> OpportunityView {
@@ -369,7 +370,9 @@ extension FieldUpdate {
 
 extension PipelineMetrics {
     /// The metrics of the window `[from, to)` as of `asOf` over the stored opportunities.
-    init(from: Date, to: Date, asOf: Date, in tx: any Transaction) async throws {
-        self.init(try await tx.opportunities.pipelineFacts(asOf: asOf), from: from, to: to, asOf: asOf, settings: try await pipelineSettings(in: tx))
+    init(from: Date, to: Date, asOf: Date, accounts: Set<String>? = nil, in tx: any Transaction) async throws {
+        var facts = try await tx.opportunities.pipelineFacts(asOf: asOf)
+        if let accounts { facts.removeAll { !accounts.contains($0.accountID) } }
+        self.init(facts, from: from, to: to, asOf: asOf, settings: try await pipelineSettings(in: tx))
     }
 }

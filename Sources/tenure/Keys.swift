@@ -17,10 +17,14 @@ struct Keys: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
         @Option(help: "A name that says who uses the key.") var name: String
         @Option(help: "read, write, admin or export (reads and CSV lists, no writes).") var scope: Scope
+        @Option(help: "Keep the key to the accounts of this owner (compared trimmed, in any case); read or write only.") var owner: String?
+        @Option(help: "Keep the key to an area of the API: support (cases and the support metrics); read or write only.") var area: KeyArea?
 
         func run() async throws {
-            let (key, secret) = try await withKeys(database) { try await $0.create(name: name, scope: scope) }
-            print("Created key \(key.id) (\(key.name), scope \(key.scope.rawValue)). Its secret, shown only now:\n\(secret)")
+            let (key, secret) = try await withKeys(database) { try await $0.create(name: name, scope: scope, owner: owner, area: area) }
+            let kept = [key.owner.map { "owner \($0)" }, key.area.map { "area \($0.rawValue)" }].compactMap { $0 }
+            let restriction = kept.isEmpty ? "" : ", kept to " + kept.joined(separator: " and ")
+            print("Created key \(key.id) (\(key.name), scope \(key.scope.rawValue)\(restriction)). Its secret, shown only now:\n\(secret)")
         }
     }
 
@@ -50,6 +54,7 @@ struct Keys: AsyncParsableCommand {
 }
 
 extension Scope: ExpressibleByArgument {}
+extension KeyArea: ExpressibleByArgument {}
 
 /// Opens the database (migrating it), runs `body` with the key service and closes the database again.
 func withKeys<T: Sendable>(_ database: DatabaseOptions, _ body: (KeyService) async throws -> T) async throws -> T {

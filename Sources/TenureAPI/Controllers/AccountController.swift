@@ -28,6 +28,7 @@ struct AccountController {
             )
             filter.lifecycleStage = try query.enumValue("lifecycle_stage", LifecycleStage.self)
             filter.tag = query["tag"]
+            filter.visibleTo = call.visibleOwner
             let page = try await accounts.list(filter, page: try query.page(), asOf: try query.asOf())
             return try .json(ListBody(page, AccountResource.init))
         }
@@ -35,6 +36,7 @@ struct AccountController {
             let query = call.query
             var filter = AccountFilter(segment: try query.enumValue("segment", Segment.self), owner: query["owner"])
             filter.band = try query.band()
+            filter.visibleTo = call.visibleOwner
             let page = try await accounts.customers(filter, page: try query.page(), asOf: try query.asOf())
             return try .json(ListBody(page, AccountResource.init))
         }

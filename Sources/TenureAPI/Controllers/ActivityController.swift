@@ -31,7 +31,8 @@ struct ActivityController {
                 from: try query.instant("from"),
                 to: try query.instant("to")
             )
-            return try .json(ListBody(try await activities.list(filter, page: try query.page()), ActivityResource.init))
+            let page = try await call.visible(try await activities.list(filter, page: try query.page())) { $0.accountID }
+            return try .json(ListBody(page, ActivityResource.init))
         }
         return routes
     }

@@ -22,7 +22,13 @@ struct ConsentController {
                 purpose: try query.listed("purpose", ConsentPurpose.self),
                 status: try query.listed("status", ConsentStatus.self)
             )
-            let page = try await consents.list(contactID: query["contact_id"], email: try query.email(), filter, page: try query.page())
+            let page = try await consents.list(
+                contactID: query["contact_id"],
+                email: try query.email(),
+                filter,
+                page: try query.page(),
+                visibleTo: try await call.context.visibleAccounts?.ids()
+            )
             try await accessLog.record(call.access("consent.list", "consent", count: page.items.count))
             return try .json(ListBody(page, ConsentResource.init))
         }
@@ -34,7 +40,7 @@ struct ConsentController {
         routes.get("/v1/contacts/{id}/contactability", gate.read) { call in
             try await contactability(.contact(try call.parameter("id")), call)
         }
-        routes.get("/v1/contactability", gate.read) { call in
+        routes.get("/v1/contactability", gate.read.companyWide) { call in
             guard let email = try call.query.email() else { throw ValidationError("email", "is required") }
             return try await contactability(.email(email), call)
         }
@@ -46,7 +52,8 @@ struct ConsentController {
                 from: try query.instant("from"),
                 to: try query.instant("to")
             )
-            return try .json(ListBody(try await consents.violations(filter, page: try query.page()), ViolationResource.init))
+            let page = try await call.visible(try await consents.violations(filter, page: try query.page())) { $0.activity.accountID }
+            return try .json(ListBody(page, ViolationResource.init))
         }
         return routes
     }

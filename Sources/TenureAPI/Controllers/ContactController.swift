@@ -23,7 +23,9 @@ struct ContactController {
                 email: query["email"].map { EmailAddress.normalize($0) ?? $0 },
                 externalID: query["external_id"]
             )
-            let page = try await contacts.list(filter, page: try query.page(), asOf: try query.asOf())
+            let page = try await call.visible(try await contacts.list(filter, page: try query.page(), asOf: try query.asOf())) {
+                $0.contact.accountID
+            }
             try await accessLog.record(call.access("contact.list", "contact", count: page.items.count))
             return try .json(ListBody(page, ContactResource.init))
         }

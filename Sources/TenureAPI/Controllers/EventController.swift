@@ -29,8 +29,9 @@ struct EventController {
                 createdBefore: try query.instant("created_before")
             )
             let page = try await log.list(filter, startingAfter: query["starting_after"], page: try query.page())
-            let events = try await rendering.rendered(page.items)
-            return try .json(ListBody(Page(items: events, next: page.next, positions: page.positions), EventResource.init))
+            let visible = try await call.visible(page) { $0.accountID }
+            let events = try await rendering.rendered(visible.items)
+            return try .json(ListBody(Page(items: events, next: visible.next, positions: visible.positions), EventResource.init))
         }
         routes.get("/v1/events/{id}", gate.read) { call in
             try .json(EventResource(try await rendering.rendered([try await log.get(try call.parameter("id"))])[0]))

@@ -59,7 +59,8 @@ struct HealthController {
                 sortByScore: sort.map { $0 == "-score" },
                 asOf: try query.asOf()
             )
-            return try .json(ListBody(try await health.list(filter, page: try query.page()), HealthListItemResource.init))
+            let page = try await call.visible(try await health.list(filter, page: try query.page())) { $0.account.id }
+            return try .json(ListBody(page, HealthListItemResource.init))
         }
         routes.post("/v1/health/evaluate", gate.admin) { call in
             try .json(EvaluationRunResource(try await health.evaluate(asOf: try call.query.asOf(), by: call.actor)))
@@ -72,13 +73,17 @@ struct HealthController {
                 severity: try query.enumValue("severity", RiskSeverity.self),
                 asOf: try query.asOf()
             )
-            return try .json(ListBody(try await health.risks(filter, page: try query.page()), RiskResource.init))
+            return try .json(
+                ListBody(try await call.visible(try await health.risks(filter, page: try query.page())) { $0.account.id }, RiskResource.init)
+            )
         }
         routes.get("/v1/tasks", gate.read) { call in
             let query = call.query
             var filter = TaskFilter(accountID: query["account_id"], owner: query["owner"], status: try query.enumValue("status", TaskStatus.self))
             filter.automationID = query["automation_id"]
-            return try .json(ListBody(try await health.tasks(filter, page: try query.page()), TaskResource.init))
+            return try .json(
+                ListBody(try await call.visible(try await health.tasks(filter, page: try query.page())) { $0.accountID }, TaskResource.init)
+            )
         }
         routes.patch("/v1/tasks/{id}", gate.write) { call in
             let status = try call.decode(TaskUpdateRequest.self).status

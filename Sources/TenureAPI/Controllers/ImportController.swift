@@ -11,7 +11,7 @@ struct ImportController {
 
     var routes: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
-        routes.post("/v1/imports", gate.write.csvImport) { call in
+        routes.post("/v1/imports", gate.write.csvImport.companyWide) { call in
             try .json(ReportBody(try await imports.run(try Self.request(call), by: call.actor)))
         }
         routes.get("/v1/settings/import-mappings", gate.read) { _ in

@@ -28,7 +28,7 @@ struct OpportunityController {
             filters.open = try query.bool("open")
             filters.stalled = try query.bool("stalled")
             let page = try await pipeline.list(filters, page: try query.page(), asOf: try query.asOf())
-            return try .json(ListBody(page) { OpportunityResource($0, withHistory: false) })
+            return try .json(ListBody(try await call.visible(page) { $0.opportunity.accountID }) { OpportunityResource($0, withHistory: false) })
         }
         routes.get("/v1/opportunities/{id}", gate.read) { call in
             try .json(OpportunityResource(try await pipeline.get(try call.parameter("id"), asOf: try call.query.asOf()), withHistory: true))

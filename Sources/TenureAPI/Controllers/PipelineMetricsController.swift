@@ -12,7 +12,8 @@ struct PipelineMetricsController {
         let routes = RouteCollection(context: AppRequestContext.self)
         routes.get("/v1/metrics/pipeline", gate.read) { call in
             let window = try call.query.window()
-            let metrics = try await pipeline.metrics(from: window.from, to: window.to, asOf: window.asOf)
+            let accounts = try await call.context.visibleAccounts?.ids()
+            let metrics = try await pipeline.metrics(from: window.from, to: window.to, asOf: window.asOf, accounts: accounts)
             return try .json(PipelineMetricsResource(metrics, from: window.from, to: window.to, asOf: window.asOf))
         }
         return routes

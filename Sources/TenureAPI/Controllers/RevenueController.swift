@@ -24,7 +24,7 @@ struct RevenueController {
             let filter = ContractFilter(accountID: query["account_id"], source: try query.enumValue("source", ContractSource.self))
             let status = query["status"]
             let page = try await lifecycle.listContracts(filter, status: status, page: try query.page(), asOf: try query.asOf())
-            return try .json(ListBody(page, ContractResource.init))
+            return try .json(ListBody(try await call.visible(page) { $0.contract.accountID }, ContractResource.init))
         }
         routes.post("/v1/contracts/{id}/cancel", gate.write) { call in
             let input = try call.decode(CancelRequest.self)
@@ -39,9 +39,14 @@ struct RevenueController {
         routes.get("/v1/payments", gate.read) { call in
             let query = call.query
             let filter = PaymentFilter(accountID: query["account_id"], status: try query.enumValue("status", PaymentStatus.self))
-            return try .json(ListBody(try await lifecycle.listPayments(filter, page: try query.page()), PaymentResource.init))
+            return try .json(
+                ListBody(
+                    try await call.visible(try await lifecycle.listPayments(filter, page: try query.page())) { $0.accountID },
+                    PaymentResource.init
+                )
+            )
         }
-        routes.post("/v1/acquisition-spend", gate.write) { call in
+        routes.post("/v1/acquisition-spend", gate.write.companyWide) { call in
             let input = try call.decode(SpendInput.self)
             try await lifecycle.addAcquisitionSpend(input, by: call.actor)
             return try .json(["period": input.period ?? "", "channel": input.channel ?? ""], status: .created)
@@ -50,10 +55,10 @@ struct RevenueController {
             let query = call.query
             let within = try query.integer("within_days", 0...3650) ?? 90
             let asOf = try query.asOf()
-            let renewals = try await lifecycle.renewals(withinDays: within, asOf: asOf)
+            let renewals = try await call.visible(try await lifecycle.renewals(withinDays: within, asOf: asOf)) { $0.account.id }
             return try .json(["data": renewals.map { RenewalResource($0, asOf: asOf) }])
         }
-        routes.get("/v1/metrics/revenue", gate.read) { call in
+        routes.get("/v1/metrics/revenue", gate.read.companyWide) { call in
             let query = call.query
             let asOf = try query.asOf()
             let (from, to) = try query.months(defaultTo: CalendarMonth(containing: asOf))
@@ -61,7 +66,7 @@ struct RevenueController {
             let rows = try await lifecycle.revenueSeries(from: from, to: to, interval: interval, asOf: asOf)
             return try .json(["data": rows.map(RevenuePeriodResource.init)])
         }
-        routes.get("/v1/metrics/ltv", gate.read) { call in
+        routes.get("/v1/metrics/ltv", gate.read.companyWide) { call in
             let asOf = try call.query.asOf()
             return try .json(LTVResource(try await lifecycle.lifetimeValue(asOf: asOf), asOf: asOf))
         }

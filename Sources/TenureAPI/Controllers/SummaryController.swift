@@ -11,10 +11,10 @@ struct SummaryController {
 
     var routes: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
-        routes.get("/v1/metrics/summary", gate.read) { call in
+        routes.get("/v1/metrics/summary", gate.read.companyWide) { call in
             try .json(SummaryResource(try await metrics.summary(asOf: try call.query.asOf()), currency: currency))
         }
-        routes.get("/v1/metrics/cohorts", gate.read) { call in
+        routes.get("/v1/metrics/cohorts", gate.read.companyWide) { call in
             let query = call.query
             let asOf = try query.asOf()
             let (from, to) = try query.months(defaultTo: CalendarMonth(containing: asOf).adding(-1))

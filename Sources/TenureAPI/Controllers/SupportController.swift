@@ -40,7 +40,9 @@ struct SupportController {
                 to: try query.instant("to"),
                 page: try query.page()
             )
-            return try .json(ListBody(page) { UsageResource(AccountUsage(accountID: accountID, record: $0)) })
+            return try .json(
+                ListBody(try await call.visible(page) { _ in accountID }) { UsageResource(AccountUsage(accountID: accountID, record: $0)) }
+            )
         }
         routes.post("/v1/cases", gate.write) { call in
             let item = try await support.openCase(try call.decode(CaseInput.self), by: call.actor)
@@ -57,7 +59,7 @@ struct SupportController {
                 asOf: asOf,
                 page: try query.page()
             )
-            return try .json(ListBody(page) { CaseResource($0, targets: targets, asOf: asOf) })
+            return try .json(ListBody(try await call.visible(page) { $0.accountID }) { CaseResource($0, targets: targets, asOf: asOf) })
         }
         routes.get("/v1/cases/{id}", gate.read) { call in
             let asOf = try call.query.asOf()
@@ -78,7 +80,9 @@ struct SupportController {
         routes.get("/v1/surveys", gate.read) { call in
             let query = call.query
             let filter = SurveyFilter(accountID: query["account_id"], kind: try query.enumValue("kind", SurveyKind.self))
-            return try .json(ListBody(try await support.surveys(filter, page: try query.page()), SurveyResource.init))
+            return try .json(
+                ListBody(try await call.visible(try await support.surveys(filter, page: try query.page())) { $0.accountID }, SurveyResource.init)
+            )
         }
         routes.get("/v1/settings/support", gate.read) { _ in
             try .json(SupportSettingsBody(try await support.targets()))
@@ -88,7 +92,8 @@ struct SupportController {
         }
         routes.get("/v1/metrics/support", gate.read) { call in
             let window = try call.query.window()
-            let metrics = try await support.metrics(from: window.from, to: window.to, asOf: window.asOf)
+            let accounts = try await call.context.visibleAccounts?.ids()
+            let metrics = try await support.metrics(from: window.from, to: window.to, asOf: window.asOf, accounts: accounts)
             return try .json(SupportMetricsResource(metrics, window))
         }
         return routes

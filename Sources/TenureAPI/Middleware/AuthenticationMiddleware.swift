@@ -30,6 +30,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         var context = context
         context.actor = Actor(keyID: key.id, keyName: key.name)
         context.scope = key.scope
+        context.key = key
         return try await next(request, context)
     }
 

@@ -9,6 +9,10 @@ struct AppRequestContext: RequestContext {
     var actor: Actor?
     /// The calling key's scope, with `actor`.
     var scope: Scope?
+    /// The calling key, with `actor`.
+    var key: APIKey?
+    /// For a key restricted to an owner: the accounts it sees (`RestrictionMiddleware`).
+    var visibleAccounts: VisibleAccounts?
     /// The body, read by `BodyMiddleware` within its route's limit; empty when the route takes none.
     var body: [UInt8] = []
 

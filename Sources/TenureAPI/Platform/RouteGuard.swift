@@ -37,12 +37,21 @@ struct RouteGuard: Sendable {
     var body = BodyKind.json
     /// Errors as SOAP faults rather than problem+json.
     var soap = false
+    /// A figure over the whole company: refused to a key restricted to an owner.
+    var isCompanyWide = false
 
     /// The same access for a bulk endpoint's larger body.
     var bulk: RouteGuard {
         var wider = self
         wider.bodyLimit = Self.bulkBodyLimit
         return wider
+    }
+
+    /// The same access for a figure over the whole company.
+    var companyWide: RouteGuard {
+        var wide = self
+        wide.isCompanyWide = true
+        return wide
     }
 
     /// The same access for a route that ignores any body it is sent (RFC 8058's one-click POST, whatever its type).
@@ -74,6 +83,7 @@ struct RouteGuard: Sendable {
         if soap { group.add(middleware: SOAPFaultMiddleware()) }
         if case .scope(let scope) = access {
             group.add(middleware: AuthenticationMiddleware(scope: scope, keys: gate.keys))
+            group.add(middleware: RestrictionMiddleware(storage: gate.storage, companyWide: isCompanyWide))
             group.add(middleware: RateLimitMiddleware(limiter: gate.rateLimiter, clock: gate.clock))
         }
         group.add(middleware: BodyMiddleware(limit: method == .get ? 0 : bodyLimit, kind: body))

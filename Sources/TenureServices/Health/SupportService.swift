@@ -286,16 +286,19 @@ public struct SupportService: Sendable {
         return targets
     }
 
-    public func metrics(from: Date, to: Date, asOf: Date) async throws -> SupportMetrics {
-        try await storage.read { tx in try await SupportMetrics(from: from, to: to, asOf: asOf, in: tx) }
+    /// Over the cases of `accounts` when given (the same metrics over a subset).
+    public func metrics(from: Date, to: Date, asOf: Date, accounts: Set<String>? = nil) async throws -> SupportMetrics {
+        try await storage.read { tx in try await SupportMetrics(from: from, to: to, asOf: asOf, accounts: accounts, in: tx) }
     }
 }
 
 extension SupportMetrics {
     /// The metrics of the window `[from, to)` as of `asOf` over the stored cases.
-    init(from: Date, to: Date, asOf: Date, in tx: any Transaction) async throws {
+    init(from: Date, to: Date, asOf: Date, accounts: Set<String>? = nil, in tx: any Transaction) async throws {
+        var cases = try await tx.cases.touched(from: from, to: to)
+        if let accounts { cases.removeAll { !accounts.contains($0.accountID) } }
         self.init(
-            cases: try await tx.cases.touched(from: from, to: to),
+            cases: cases,
             from: from,
             to: to,
             asOf: asOf,

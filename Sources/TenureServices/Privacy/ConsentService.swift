@@ -93,8 +93,17 @@ public struct ConsentService: Sendable {
         }
     }
 
-    /// `contact_id` and `email` each narrow the list to that person's records (one person, one email).
-    public func list(contactID: String?, email: String?, _ filter: ConsentFilter, page: PageRequest) async throws -> Page<Consent> {
+    /// `contact_id` and `email` each narrow the list to that person's records (one person, one email). `visibleTo`: the
+    /// accounts a restricted key sees; it sees the records of their contacts only.
+    public func list(
+        contactID: String?,
+        email: String?,
+        _ filter: ConsentFilter,
+        page: PageRequest,
+        visibleTo accounts: Set<String>? = nil
+    )
+        async throws -> Page<Consent>
+    {
         try await storage.read { tx in
             var filter = filter
             if let contactID {
@@ -102,7 +111,11 @@ public struct ConsentService: Sendable {
                 filter.people.append(Self.person(of: contact))
             }
             if let email { filter.people.append(try await Self.person(ofEmail: email, in: tx)) }
-            return try await tx.consents.list(filter, page)
+            let page = try await tx.consents.list(filter, page)
+            guard let accounts else { return page }
+            let contacts = try await tx.contacts.find(ids: Array(Set(page.items.compactMap(\.contactID))))
+            let visible = Set(contacts.filter { accounts.contains($0.accountID) }.map(\.id))
+            return page.filtered { $0.contactID.map(visible.contains) ?? false }
         }
     }
 
@@ -188,6 +201,9 @@ public struct ConsentService: Sendable {
     static func resolvePerson(of consent: Consent, in tx: any Transaction) async throws -> Consent {
         guard let contactID = consent.contactID else { return consent }
         guard let contact = try await tx.contacts.find(id: contactID) else { throw ValidationError("contact_id", "no contact has this id") }
+        if let visibility = AccountVisibility.current, let account = try await tx.accounts.find(id: contact.accountID), !visibility.allows(account) {
+            throw ValidationError("contact_id", "no contact has this id")
+        }
         if contact.erasedAt != nil { throw ServiceError.conflict("contact \(contactID) was erased") }
         if let email = consent.email, email != contact.email { throw ValidationError("email", "must be the contact's email") }
         var resolved = consent

@@ -13,6 +13,8 @@ public struct AccountFilter: Sendable {
     public var lifecycleStage: LifecycleStage?
     /// Only accounts whose latest stored evaluation at `asOf` has this band (`unscored`: none, or no score).
     public var band: String?
+    /// Only the accounts a key restricted to this owner sees (`AccountVisibility.key`).
+    public var visibleTo: String?
 
     public init(segment: Segment? = nil, owner: String? = nil, query: String? = nil, externalID: String? = nil) {
         self.segment = segment
@@ -23,6 +25,10 @@ public struct AccountFilter: Sendable {
 }
 
 public protocol AccountRecords {
+    /// The owner of the account `id` of `resource` lives under; nil when there is no such resource.
+    func owner(of resource: OwnedResource, id: String) async throws -> ResourceOwner?
+    /// The ids of the accounts whose owner compares equal to `owner` (`AccountVisibility.key`).
+    func ids(ownedBy owner: String) async throws -> Set<String>
     /// Throws `ServiceError.conflict` when a live account already has the domain or external id: the backend's unique
     /// key, so two writes at once cannot both pass the service's own check.
     func insert(_ account: Account) async throws
@@ -44,4 +50,37 @@ public protocol AccountRecords {
 
 extension AccountRecords {
     public func find(id: String) async throws -> Account? { try await find(ids: [id])[id] }
+}
+
+/// A resource that lives under an account, as a path names it.
+public enum OwnedResource: String, Sendable, CaseIterable {
+    case account, contact, opportunity, contract, `case`, task, consent, event
+
+    /// The resource of a route path such as `/v1/contacts/{id}/contactability`.
+    public init?(path: String) {
+        let segments = path.split(separator: "/")
+        guard segments.count >= 3, segments[0] == "v1", segments[2] == "{id}" else { return nil }
+        let found: OwnedResource? =
+            switch segments[1] {
+            case "accounts": .account
+            case "contacts": .contact
+            case "opportunities": .opportunity
+            case "contracts": .contract
+            case "cases": .case
+            case "tasks": .task
+            case "consents": .consent
+            case "events": .event
+            default: nil
+            }
+        guard let found else { return nil }
+        self = found
+    }
+}
+
+/// Whose a resource is: nil when no such resource exists.
+public struct ResourceOwner: Sendable, Equatable {
+    /// The owner of its account; nil when the account has none, or the resource has no account.
+    public var owner: String?
+
+    public init(owner: String?) { self.owner = owner }
 }

@@ -23,7 +23,7 @@ public struct Page<Item: Sendable>: Sendable {
     }
 
     /// Keeps the items that pass; the cursor still points after the page's last stored item, so no item is skipped.
-    func filtered(_ isIncluded: (Item) -> Bool) -> Page {
+    public func filtered(_ isIncluded: (Item) -> Bool) -> Page {
         Page(items: items.filter(isIncluded), next: next)
     }
 }
