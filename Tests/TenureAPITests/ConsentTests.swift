@@ -258,6 +258,13 @@ import Testing
             let filtered = try await app.send(.get, "/v1/access-log?key_name=reader&action=contact.get")
             #expect(filtered.data.count == 1)
             #expect(try await app.send(.get, "/v1/access-log?resource_id=\(consent)").data.count == 1)
+            // A CSV export is one entry, whatever pages it reads.
+            _ = try await Self.contact(app, "Ylva Berg", email: "ylva@north.example")
+            let export = try await app.send(.get, "/v1/contacts?limit=1", key: TestApp.exportKey, headers: [.accept: "text/csv"])
+            #expect(export.status == .ok)
+            #expect(export.text.split(separator: "\r\n").count == 3, "a header and two rows")
+            let exported = try await app.send(.get, "/v1/access-log?key_name=exporter").data
+            #expect(exported.map { "\($0["action"] ?? "") \($0["resource"] ?? "") \($0["count"] ?? "")" } == ["export.csv contact 2"])
             #expect(try await app.send(.get, "/v1/access-log", key: TestApp.readKey).status == .forbidden)
             #expect(try await app.send(.get, "/v1/access-log", key: TestApp.writeKey).status == .forbidden)
         }

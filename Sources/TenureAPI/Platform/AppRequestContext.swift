@@ -11,6 +11,8 @@ struct AppRequestContext: RequestContext {
     var scope: Scope?
     /// The calling key, with `actor`.
     var key: APIKey?
+    /// A page a CSV export reads: its reads are the export's one access-log entry, not one each.
+    var exporting = false
     /// For a key restricted to an owner: the accounts it sees (`RestrictionMiddleware`).
     var visibleAccounts: VisibleAccounts?
     /// The body, read by `BodyMiddleware` within its route's limit; empty when the route takes none.

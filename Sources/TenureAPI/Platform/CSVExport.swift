@@ -13,6 +13,8 @@ import TenureServices
 struct CSVExport {
     static let pageSize = 500
     let storage: any Storage
+    /// An export is one entry of the access log (`PRIVACY.md`): `export.csv`, the object, how many rows.
+    let accessLog: AccessLogService
 
     /// Whether the request asks for CSV (`Accept` naming `text/csv`).
     static func isWanted(by request: Request) -> Bool {
@@ -35,7 +37,7 @@ struct CSVExport {
         return Response(
             status: .ok,
             headers: headers,
-            body: ResponseBody { [storage] writer in
+            body: ResponseBody { [storage, accessLog] writer in
                 // A failure from here on cuts the connection: the status line is already sent.
                 let output = Output(writer)
                 try await storage.inOneSnapshot {
@@ -48,6 +50,17 @@ struct CSVExport {
                         try await output.writer.write(ByteBuffer(bytes: chunk))
                         cursor = page["next_cursor"].string
                     } while cursor != nil
+                    let object = rows.object ?? String(call.request.uri.path.split(separator: "/").last ?? "export")
+                    try await accessLog.record(
+                        AccessEntry(
+                            at: call.now,
+                            keyName: call.actor.keyName,
+                            action: "export.csv",
+                            resource: object,
+                            resourceID: nil,
+                            count: rows.count
+                        )
+                    )
                 }
                 writer = output.writer
                 try await writer.finish(nil)
@@ -67,11 +80,16 @@ struct CSVExport {
     struct Rows {
         var withBOM: Bool
         var columns: [String]?
+        /// How many rows, and what the items are (their `object`).
+        var count = 0
+        var object: String?
 
         /// The bytes of `items` (after the BOM and the header, with the first items).
         mutating func append(_ items: [JSONValue]) -> [UInt8] {
             var output: [UInt8] = []
             for item in items {
+                count += 1
+                object = object ?? item["object"].string
                 var cells: [String: CSVWriter.Cell] = [:]
                 var order: [String] = []
                 Self.flatten(item, prefix: "", into: &cells, order: &order)
@@ -116,6 +134,8 @@ extension Call {
         let query = (kept + ["limit=\(limit)"] + (cursor.map { ["cursor=\($0)"] } ?? [])).joined(separator: "&")
         var head = request.head
         head.path = request.uri.path + "?" + query
+        var context = context
+        context.exporting = true
         return Call(request: Request(head: head, body: request.body), context: context, now: now)
     }
 }

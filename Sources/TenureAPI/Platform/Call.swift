@@ -19,8 +19,16 @@ struct Call: Sendable {
         try context.parameters.require(name)
     }
 
-    /// An entry of the access log for a read this call makes.
-    func access(_ action: String, _ resource: String, id: String? = nil, count: Int = 1) -> AccessEntry {
-        AccessEntry(at: now, keyName: actor.keyName, action: action, resource: resource, resourceID: id, count: count)
+    /// An entry of the access log for a read this call makes; none for a page of a CSV export (the export is one).
+    func access(_ action: String, _ resource: String, id: String? = nil, count: Int = 1) -> AccessEntry? {
+        guard !context.exporting else { return nil }
+        return AccessEntry(at: now, keyName: actor.keyName, action: action, resource: resource, resourceID: id, count: count)
+    }
+}
+
+extension AccessLogService {
+    /// Records `entry` when there is one (`Call.access`).
+    func record(_ entry: AccessEntry?) async throws {
+        if let entry { try await record(entry) }
     }
 }

@@ -119,7 +119,9 @@ extension RouterMethods<AppRequestContext> {
         let gate = `guard`.gate
         `guard`.group(on: self, method).on(path, method: method) { request, context -> Response in
             let call = Call(request: request, context: context, now: gate.clock.now())
-            if method == .get, CSVExport.isWanted(by: request) { return try await CSVExport(storage: gate.storage).respond(to: call, handler) }
+            if method == .get, CSVExport.isWanted(by: request) {
+                return try await CSVExport(storage: gate.storage, accessLog: AccessLogService(storage: gate.storage)).respond(to: call, handler)
+            }
             return try await handler(call).response(from: request, context: context)
         }
         return self
