@@ -80,7 +80,7 @@ extension Transaction {
         if !before.hasStop, after.hasStop {
             emit(NewEvent(.contractCanceled, account: accountID, at: at, subject: subject), now: now)
         }
-        let changed = zip(before.eventFields, after.eventFields).filter { $0.1 != $1.1 }.map(\.0)
+        let changed = after.changes(since: before)
         guard !changed.isEmpty else { return }
         let previous = JSONValue.object(JSONObject(members: changed))
         emit(NewEvent(.contractUpdated, account: accountID, at: at, subject: subject, previous: previous), now: now)
@@ -141,20 +141,22 @@ extension Transaction {
 }
 
 extension ContractView {
-    /// What `contract.updated` compares, as its `GET` shows it: status, MRR, scheduled end, then a manual contract's terms.
-    var eventFields: [(String, JSONValue)] {
+    /// What `contract.updated` says changed since `before`, each field as it was (as the contract's `GET` shows it):
+    /// status, MRR, scheduled end, then a manual contract's terms. Compared as values first: most writes change one.
+    func changes(since before: ContractView) -> [(String, JSONValue)] {
+        let (old, new) = (before.contract, contract)
         let date = { (day: Date?) in JSONValue.optional(day.map(Timestamp.formatDate)) }
-        return [
-            ("status", .string(status)),
-            ("mrr", .integer(Int64(mrr))),
-            ("scheduled_end", .optional(scheduledEnd.map(Timestamp.format))),
-            ("start_date", date(contract.startDate)),
-            ("end_date", date(contract.endDate)),
-            ("billing_interval", .optional(contract.billingInterval?.rawValue)),
-            ("recurring_amount", .optional(contract.recurringAmount)),
-            ("auto_renew", .bool(contract.autoRenew)),
-            ("cancel_effective_date", date(contract.cancelEffective)),
-        ]
+        var changed: [(String, JSONValue)] = []
+        if before.status != status { changed.append(("status", .string(before.status))) }
+        if before.mrr != mrr { changed.append(("mrr", .integer(Int64(before.mrr)))) }
+        if before.scheduledEnd != scheduledEnd { changed.append(("scheduled_end", .optional(before.scheduledEnd.map(Timestamp.format)))) }
+        if old.startDate != new.startDate { changed.append(("start_date", date(old.startDate))) }
+        if old.endDate != new.endDate { changed.append(("end_date", date(old.endDate))) }
+        if old.billingInterval != new.billingInterval { changed.append(("billing_interval", .optional(old.billingInterval?.rawValue))) }
+        if old.recurringAmount != new.recurringAmount { changed.append(("recurring_amount", .optional(old.recurringAmount))) }
+        if old.autoRenew != new.autoRenew { changed.append(("auto_renew", .bool(old.autoRenew))) }
+        if old.cancelEffective != new.cancelEffective { changed.append(("cancel_effective_date", date(old.cancelEffective))) }
+        return changed
     }
 }
 

@@ -137,9 +137,18 @@ public struct StripeEventHandler: WebhookEventHandler {
         } else {
             try await tx.contracts.touch(contract, at: now)
         }
-        let before = try await existing.asyncFlatMap { try await contractView($0, asOf: now, in: tx) }
+        let known = existing == nil ? [] : try await tx.contracts.snapshots(of: contract.id)
         try await tx.contracts.addSnapshot(event.snapshot, of: contract.id, event: event.eventID)
-        if let before { tx.emitContract(from: before, to: try await contractView(contract, asOf: now, in: tx), at: now, now: now) }
+        if existing != nil {
+            // The contract as its GET shows it now, before and after this snapshot (the renewal date aside, which the
+            // event does not compare): from the snapshots in hand rather than read again.
+            let pastDueChurnDays = try await RevenueBook.settings(in: tx).pastDueChurnDays
+            let view = { (snapshots: [SubscriptionSnapshot]) in
+                let stream = StripeSubscriptionStream(snapshots: snapshots, pastDueChurnDays: pastDueChurnDays)
+                return ContractView(contract, stream: stream, asOf: now, crmEndDate: nil)
+            }
+            tx.emitContract(from: view(known), to: view(known + [event.snapshot]), at: now, now: now)
+        }
         if previousAccount != account.id { try await RevenueBook.refresh(previousAccount, at: now, in: tx) }
         try await RevenueBook.refresh(account.id, at: now, in: tx)
     }
