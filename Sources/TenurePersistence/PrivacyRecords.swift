@@ -7,54 +7,81 @@ import TenureServices
 struct SQLPrivacyRecords: PrivacyRecords {
     let db: any SQLConnection
 
-    func activities(linkedTo contactIDs: [String], mentioning email: String) async throws -> [Activity] {
-        try await linked("activities", text: "subject", contactIDs, email, decode: SQLActivityRecords(db: db).decode)
+    func activities(linkedTo contactIDs: [String]) async throws -> [Activity] {
+        try await linked("activities", contactIDs, decode: SQLActivityRecords(db: db).decode)
     }
 
-    func surveys(linkedTo contactIDs: [String], mentioning email: String) async throws -> [Survey] {
-        try await linked("surveys", text: "comment", contactIDs, email, decode: SQLSurveyRecords(db: db).decode)
+    func surveys(linkedTo contactIDs: [String]) async throws -> [Survey] {
+        try await linked("surveys", contactIDs, decode: SQLSurveyRecords(db: db).decode)
     }
 
-    func cases(linkedTo contactIDs: [String], mentioning email: String) async throws -> [SupportCase] {
-        try await linked("cases", text: "subject", contactIDs, email, decode: SQLCaseRecords(db: db).decode)
+    func cases(linkedTo contactIDs: [String]) async throws -> [SupportCase] {
+        try await linked("cases", contactIDs, decode: SQLCaseRecords(db: db).decode)
     }
 
-    /// Rows of `table` linked to the contacts or whose `text` mentions the email, oldest first.
-    private func linked<T>(
+    private func linked<T>(_ table: String, _ contactIDs: [String], decode: (Row) throws -> T) async throws -> [T] {
+        var found: [T] = []
+        for chunk in contactIDs.chunks(of: 500) {
+            found += try await db.map("SELECT * FROM \(table) WHERE contact_id IN (\(placeholders(for: chunk))) ORDER BY seq", chunk, decode)
+        }
+        return found
+    }
+
+    func activities(mentioning email: String, after sequence: Int64) async throws -> [Activity] {
+        try await mentioning("activities", text: "subject", email, after: sequence, decode: SQLActivityRecords(db: db).decode)
+    }
+
+    func surveys(mentioning email: String, after sequence: Int64) async throws -> [Survey] {
+        try await mentioning("surveys", text: "comment", email, after: sequence, decode: SQLSurveyRecords(db: db).decode)
+    }
+
+    func cases(mentioning email: String, after sequence: Int64) async throws -> [SupportCase] {
+        try await mentioning("cases", text: "subject", email, after: sequence, decode: SQLCaseRecords(db: db).decode)
+    }
+
+    private func mentioning<T>(
         _ table: String,
         text: String,
-        _ contactIDs: [String],
         _ email: String,
+        after sequence: Int64,
         decode: (Row) throws -> T
     )
         async throws -> [T]
     {
-        var either = [db.dialect.contains("lower(\(text))")]
-        if !contactIDs.isEmpty { either.append("contact_id IN (\(placeholders(for: contactIDs)))") }
-        return try await db.map(
-            "SELECT * FROM \(table) WHERE \(either.joined(separator: " OR ")) ORDER BY seq",
-            [email] + contactIDs,
+        try await db.map(
+            "SELECT * FROM \(table) WHERE seq > ? AND \(db.dialect.mentions(text)) ORDER BY seq",
+            [sequence, db.dialect.pattern(containing: email)],
             decode
         )
     }
 
-    func webhookEvents(mentioning email: String) async throws -> [WebhookEvent] {
+    func webhookEvents(mentioning email: String, after sequence: Int64) async throws -> [WebhookEvent] {
         try await db.map(
-            "SELECT * FROM webhook_events WHERE \(db.dialect.contains(db.dialect.searchable(bytes: "payload"))) ORDER BY seq",
-            [db.dialect.mentioning(bytes: email)],
+            "SELECT * FROM webhook_events WHERE seq > ? AND \(db.dialect.mentions(db.dialect.searchable(bytes: "payload"))) ORDER BY seq",
+            [sequence, db.dialect.pattern(containing: db.dialect.searchable(needle: email))],
             SQLWebhookEventRecords(db: db).decode
         )
     }
 
-    func events(mentioning email: String, orAboutCases cases: [String]) async throws -> [Event] {
-        var either = ["lower(object)", "lower(previous)", "lower(merged_account)"].map(db.dialect.contains)
-        if !cases.isEmpty { either.append("(subject_type = 'case' AND subject_id IN (\(placeholders(for: cases))))") }
-        let events: [Event?] = try await db.map(
-            "SELECT * FROM events WHERE \(either.joined(separator: " OR ")) ORDER BY sequence",
-            [email, email, email] + cases,
-            SQLEventRecords(db: db).decode
-        )
-        return events.compactMap { $0 }
+    func events(ofAccounts accounts: [String], mentioning email: String, orAboutCases cases: [String]) async throws -> [Event] {
+        var found: [Event?] = []
+        let mentions = ["object", "previous", "merged_account"].map(db.dialect.mentions).joined(separator: " OR ")
+        for chunk in accounts.chunks(of: 500) {
+            found += try await db.map(
+                "SELECT * FROM events WHERE account_id IN (\(placeholders(for: chunk))) AND (\(mentions)) ORDER BY sequence",
+                chunk + Array(repeating: db.dialect.pattern(containing: email), count: 3),
+                SQLEventRecords(db: db).decode
+            )
+        }
+        for chunk in cases.chunks(of: 500) {
+            found += try await db.map(
+                "SELECT * FROM events WHERE subject_type = 'case' AND subject_id IN (\(placeholders(for: chunk))) ORDER BY sequence",
+                chunk,
+                SQLEventRecords(db: db).decode
+            )
+        }
+        var seen: Set<String> = []
+        return found.compactMap { $0 }.filter { seen.insert($0.id).inserted }
     }
 
     func auditEntries(about ids: [String]) async throws -> [AuditEntry] {
@@ -78,7 +105,7 @@ struct SQLPrivacyRecords: PrivacyRecords {
     }
 
     func replacePayload(ofWebhookEvent id: String, with payload: [UInt8]) async throws {
-        try await db.query("UPDATE webhook_events SET payload = ? WHERE id = ?", [payload, id])
+        try await db.query("UPDATE webhook_events SET payload = ? WHERE id = ? AND payload_purged_at IS NULL", [payload, id])
     }
 
     func replaceRendering(ofEvent id: String, object: RawJSON?, previous: RawJSON?, mergedAccount: RawJSON?) async throws {
@@ -104,19 +131,26 @@ struct SQLPrivacyRecords: PrivacyRecords {
     func dropIdempotentResponses(mentioning needles: [String]) async throws -> Int {
         guard !needles.isEmpty else { return 0 }
         let body = db.dialect.searchable(bytes: "response_body")
-        let either = needles.map { _ in db.dialect.contains(body) }.joined(separator: " OR ")
+        let either = needles.map { _ in db.dialect.mentions(body) }.joined(separator: " OR ")
         return try await db.query(
             "DELETE FROM idempotency_keys WHERE \(either) RETURNING key_id",
-            needles.map { db.dialect.mentioning(bytes: $0.lowercased()) }
+            needles.map { db.dialect.pattern(containing: db.dialect.searchable(needle: $0)) }
         ).count
     }
 
-    func lastSequence(of table: RetentionTable) async throws -> Int64 {
+    func lastSequence(of table: PersonalTable) async throws -> Int64 {
         Int64(try await db.first("SELECT COALESCE(max(seq), 0) AS last FROM \(table.rawValue)")?.int("last") ?? 0)
     }
 
-    func deleteExpired(_ table: RetentionTable, before cutoff: Date, after: Int64, through: Int64) async throws -> Int {
-        let time = table == .activities ? "occurred_at" : "at"
+    func deleteExpired(_ table: PersonalTable, before cutoff: Date, after: Int64, through: Int64) async throws -> Int {
+        let time =
+            switch table {
+            case .activities: "occurred_at"
+            case .surveys: "responded_at"
+            case .cases: "opened_at"
+            case .auditLog, .accessLog: "at"
+            case .webhookEvents: "received_at"
+            }
         return try await db.query(
             "DELETE FROM \(table.rawValue) WHERE seq > ? AND seq <= ? AND \(time) < ? RETURNING seq",
             [after, through, cutoff.stored]

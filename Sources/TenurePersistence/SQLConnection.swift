@@ -51,25 +51,36 @@ package enum SQLDialect: Sendable {
         }
     }
 
-    /// Whether the text `expression` holds the text of the next parameter (`mentioning` spells it for this dialect).
-    package func contains(_ expression: String) -> String {
+    /// Whether the text `expression` holds, in any case (ASCII), the text of the next parameter, given as
+    /// `pattern(containing:)` makes it: `LIKE` compares without making a lowercase copy of every row.
+    package func mentions(_ expression: String) -> String {
         switch self {
-        case .sqlite: "instr(\(expression), ?) > 0"
-        case .postgres: "strpos(\(expression), ?) > 0"
+        case .sqlite: "\(expression) LIKE ? ESCAPE '\\'"
+        case .postgres: "\(expression) ILIKE ? ESCAPE '\\'"
         }
     }
 
-    /// A bytes column as lowercase text to search: SQLite reads the bytes as text; PostgreSQL writes a zero byte, a byte
-    /// past ASCII and a backslash as escapes, and `mentioning` escapes a needle the same way.
+    /// The `LIKE` pattern of text holding `needle`.
+    package func pattern(containing needle: String) -> String {
+        var escaped = ""
+        for character in needle {
+            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return "%" + escaped + "%"
+    }
+
+    /// A bytes column as text to search with `mentions`: SQLite reads the bytes as text; PostgreSQL writes a zero byte,
+    /// a byte past ASCII and a backslash as escapes, and `searchable(needle:)` escapes a needle the same way.
     package func searchable(bytes column: String) -> String {
         switch self {
-        case .sqlite: "lower(CAST(\(column) AS TEXT))"
-        case .postgres: "lower(encode(\(column), 'escape'))"
+        case .sqlite: "CAST(\(column) AS TEXT)"
+        case .postgres: "encode(\(column), 'escape')"
         }
     }
 
-    /// `needle` (lowercase) as it appears in a `searchable(bytes:)` column.
-    package func mentioning(bytes needle: String) -> String {
+    /// `needle` as it appears in a `searchable(bytes:)` column.
+    package func searchable(needle: String) -> String {
         switch self {
         case .sqlite: return needle
         case .postgres:

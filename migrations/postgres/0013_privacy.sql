@@ -3,6 +3,9 @@
 ALTER TABLE contacts ADD COLUMN phone TEXT COLLATE "C";
 ALTER TABLE contacts ADD COLUMN erased_at BIGINT;
 CREATE INDEX contacts_email ON contacts (email);
+-- An erasure finds a person's cases and survey answers by their contact.
+CREATE INDEX cases_contact ON cases (contact_id);
+CREATE INDEX surveys_contact ON surveys (contact_id);
 
 ALTER TABLE activities
     DROP CONSTRAINT activities_type_check,

@@ -4,6 +4,9 @@
 ALTER TABLE contacts ADD COLUMN phone TEXT;
 ALTER TABLE contacts ADD COLUMN erased_at INTEGER;
 CREATE INDEX contacts_email ON contacts (email);
+-- An erasure finds a person's cases and survey answers by their contact.
+CREATE INDEX cases_contact ON cases (contact_id);
+CREATE INDEX surveys_contact ON surveys (contact_id);
 
 DROP VIEW account_timeline;
 DROP TRIGGER deal_activities_updated;

@@ -51,62 +51,59 @@ public struct PrivacyService: Sendable {
         return try await storage.read { tx in
             let contacts = try await tx.contacts.find(email: email)
             let ids = contacts.map(\.id)
+            let found = try await PersonalRecords(ids, email, after: .start, in: tx)
             let consents = try await tx.consents.of(ConsentPerson(contactIDs: ids, emails: [email]))
-            let activities = try await tx.privacy.activities(linkedTo: ids, mentioning: email)
-            let surveys = try await tx.privacy.surveys(linkedTo: ids, mentioning: email)
-            let cases = try await tx.privacy.cases(linkedTo: ids, mentioning: email)
-            let webhookEvents = try await tx.privacy.webhookEvents(mentioning: email)
-            let listed = ids + consents.map(\.id) + activities.map(\.id) + surveys.map(\.id) + cases.map(\.id) + webhookEvents.map(\.id)
+            let listed = ids + consents.map(\.id) + found.ids
             let lastContacted = try await tx.contacts.lastContacted(ids, asOf: now)
             return SubjectData(
                 email: email,
                 subjectHash: try await secrets.subjectHash(of: email, in: tx),
                 contacts: contacts.map { ContactView(contact: $0, lastContactedAt: lastContacted[$0.id]) },
                 consents: consents,
-                activities: activities,
-                surveys: surveys,
-                cases: cases,
+                activities: found.activities,
+                surveys: found.surveys,
+                cases: found.cases,
                 targets: try await HealthBook.targets(in: tx),
-                webhookEvents: webhookEvents,
+                webhookEvents: found.webhookEvents,
                 auditLog: try await tx.privacy.auditEntries(about: listed)
             )
         }
     }
 
-    /// Takes the person out of every record that holds them, in one transaction, and keeps every figure as it was: the
-    /// contacts stay (redacted, `erased_at` set) with their roles and links, free text and payloads lose what names
-    /// them, the consents lose their email, kept idempotent responses that hold them are dropped.
+    /// Takes the person out of every record that holds them, and keeps every figure as it was: the contacts stay
+    /// (redacted, `erased_at` set) with their roles and links, free text and payloads lose what names them, the consents
+    /// lose their email, kept idempotent responses that hold them are dropped. Every subject line and payload is read for
+    /// the email first, in a read transaction; the one write then reads only what came since, so other writes go on.
     public func erase(_ email: String, by actor: Actor) async throws -> Erasure {
         let now = clock.now()
+        let scanned = try await storage.read { tx in try await PersonalRecords(mentioning: email, in: tx) }
         return try await storage.write { tx in
             try await tx.lock(.unique("privacy.subject:\(email)"))
             let contacts = try await tx.contacts.find(email: email)
             let ids = contacts.map(\.id)
-            let activities = try await tx.privacy.activities(linkedTo: ids, mentioning: email)
-            let surveys = try await tx.privacy.surveys(linkedTo: ids, mentioning: email)
-            let cases = try await tx.privacy.cases(linkedTo: ids, mentioning: email)
-            let texts = activities.compactMap(\.subject) + surveys.compactMap(\.comment) + cases.map(\.subject)
+            let found = try await PersonalRecords(ids, email, after: scanned.marks, in: tx).adding(scanned)
+            let texts = found.activities.compactMap(\.subject) + found.surveys.compactMap(\.comment) + found.cases.map(\.subject)
             let redaction = Redaction(email: email, equalTo: contacts.map(\.name) + contacts.compactMap(\.phone) + texts)
 
             var erasure = Erasure(subjectHash: try await secrets.subjectHash(of: email, in: tx), erasedAt: now)
             erasure.contacts = contacts.count
             erasure.consents = try await tx.privacy.eraseConsents(ofContacts: ids, email: email, detail: Redaction.marker)
-            erasure.activities = activities.count
-            erasure.surveys = surveys.count
-            erasure.cases = cases.count
+            erasure.activities = found.activities.count
+            erasure.surveys = found.surveys.count
+            erasure.cases = found.cases.count
+            erasure.webhookEvents = found.webhookEvents.count
             try await tx.privacy.redactText(
-                activities: activities.map(\.id),
-                surveys: surveys.map(\.id),
-                cases: cases.map(\.id),
+                activities: found.activities.map(\.id),
+                surveys: found.surveys.map(\.id),
+                cases: found.cases.map(\.id),
                 with: Redaction.marker
             )
-            let webhookEvents = try await tx.privacy.webhookEvents(mentioning: email)
-            erasure.webhookEvents = webhookEvents.count
-            for event in webhookEvents {
+            for event in found.webhookEvents {
                 guard let payload = redaction.redacted(payload: event.payload) else { continue }
                 try await tx.privacy.replacePayload(ofWebhookEvent: event.id, with: payload)
             }
-            for event in try await tx.privacy.events(mentioning: email, orAboutCases: cases.map(\.id)) {
+            let accounts = Set(contacts.map(\.accountID) + found.accountIDs).sorted()
+            for event in try await tx.privacy.events(ofAccounts: accounts, mentioning: email, orAboutCases: found.cases.map(\.id)) {
                 try await tx.privacy.replaceRendering(
                     ofEvent: event.id,
                     object: redaction.redacted(event.object),
@@ -128,5 +125,74 @@ public struct PrivacyService: Sendable {
             try await tx.audit(actor, "privacy.erasure", "privacy_subject", erasure.subjectHash, at: now)
             return erasure
         }
+    }
+}
+
+/// The activities, surveys, cases and stored deliveries that hold a person: linked to their contacts (read through an
+/// index), or mentioning their email after the marks (every row after them read).
+struct PersonalRecords: Sendable {
+    /// Where a scan ended: the newest row of each table it read.
+    struct Marks: Sendable {
+        var activities: Int64 = 0
+        var surveys: Int64 = 0
+        var cases: Int64 = 0
+        var webhookEvents: Int64 = 0
+
+        static let start = Marks()
+    }
+
+    var activities: [Activity] = []
+    var surveys: [Survey] = []
+    var cases: [SupportCase] = []
+    var webhookEvents: [WebhookEvent] = []
+    var marks = Marks()
+
+    var ids: [String] { activities.map(\.id) + surveys.map(\.id) + cases.map(\.id) + webhookEvents.map(\.id) }
+    var accountIDs: [String] { activities.map(\.accountID) + surveys.map(\.accountID) + cases.map(\.accountID) }
+
+    /// Every row mentioning `email`, with where the scan ended.
+    init(mentioning email: String, in tx: any Transaction) async throws {
+        marks = Marks(
+            activities: try await tx.privacy.lastSequence(of: .activities),
+            surveys: try await tx.privacy.lastSequence(of: .surveys),
+            cases: try await tx.privacy.lastSequence(of: .cases),
+            webhookEvents: try await tx.privacy.lastSequence(of: .webhookEvents)
+        )
+        activities = try await tx.privacy.activities(mentioning: email, after: 0)
+        surveys = try await tx.privacy.surveys(mentioning: email, after: 0)
+        cases = try await tx.privacy.cases(mentioning: email, after: 0)
+        webhookEvents = try await tx.privacy.webhookEvents(mentioning: email, after: 0)
+    }
+
+    /// The rows linked to `contactIDs`, and those mentioning `email` after `marks`.
+    init(_ contactIDs: [String], _ email: String, after marks: Marks, in tx: any Transaction) async throws {
+        activities = try await tx.privacy.activities(linkedTo: contactIDs) + tx.privacy.activities(mentioning: email, after: marks.activities)
+        surveys = try await tx.privacy.surveys(linkedTo: contactIDs) + tx.privacy.surveys(mentioning: email, after: marks.surveys)
+        cases = try await tx.privacy.cases(linkedTo: contactIDs) + tx.privacy.cases(mentioning: email, after: marks.cases)
+        webhookEvents = try await tx.privacy.webhookEvents(mentioning: email, after: marks.webhookEvents)
+        self = deduplicated()
+    }
+
+    /// These and `other`'s, each record once, oldest first.
+    func adding(_ other: PersonalRecords) -> PersonalRecords {
+        var both = self
+        both.activities += other.activities
+        both.surveys += other.surveys
+        both.cases += other.cases
+        both.webhookEvents += other.webhookEvents
+        return both.deduplicated()
+    }
+
+    private func deduplicated() -> PersonalRecords {
+        func once<T>(_ items: [T], id: (T) -> String, at: (T) -> Date) -> [T] {
+            var seen: Set<String> = []
+            return items.filter { seen.insert(id($0)).inserted }.sorted { (at($0), id($0)) < (at($1), id($1)) }
+        }
+        var unique = self
+        unique.activities = once(activities, id: \.id, at: \.createdAt)
+        unique.surveys = once(surveys, id: \.id, at: \.createdAt)
+        unique.cases = once(cases, id: \.id, at: \.createdAt)
+        unique.webhookEvents = once(webhookEvents, id: \.id, at: \.receivedAt)
+        return unique
     }
 }

@@ -22,7 +22,7 @@ public struct RetentionService: Sendable {
     static let settingsName = "privacy.retention"
     static let lastRunDay = "privacy.retention_ran_on"
     /// Rows of one table a transaction looks at.
-    static let window: Int64 = 5_000
+    static let window: Int64 = 500
 
     public init(storage: any Storage, clock: Clock) {
         self.storage = storage
@@ -83,7 +83,7 @@ public struct RetentionService: Sendable {
         return claimed
     }
 
-    private func expire(_ table: RetentionTable, before cutoff: Date) async throws -> Int {
+    private func expire(_ table: PersonalTable, before cutoff: Date) async throws -> Int {
         try await windows(of: table) { tx, after, through in
             try await tx.privacy.deleteExpired(table, before: cutoff, after: after, through: through)
         }
@@ -91,7 +91,7 @@ public struct RetentionService: Sendable {
 
     /// Runs `body` over the table's rows as they stand now, one window of insertion order per transaction; the sum.
     private func windows(
-        of table: RetentionTable,
+        of table: PersonalTable,
         _ body: @escaping @Sendable (any Transaction, Int64, Int64) async throws -> Int
     )
         async throws -> Int
