@@ -217,8 +217,12 @@ import Testing
         var clock: Clock { Clock { [instant] in instant.withLockedValue { $0 } } }
     }
 
-    @Test func futureFactsAreEmittedByTheClockWhenTheirTimeComes_once() async throws {
-        let time = SettableClock("2026-03-10T12:00:00Z")
+    /// Runs `body` with an app whose time the test moves from `start`, and the event clock of its storage, ticked once.
+    static func withEventClock(
+        at start: String,
+        _ body: @Sendable (TestApp, SettableClock, EventClock) async throws -> Void
+    ) async throws {
+        let time = SettableClock(start)
         var arguments = TestArguments()
         arguments.clock = time.clock
         let database = arguments.database
@@ -226,6 +230,18 @@ import Testing
             let storage = try await database.openStorage(logger: Logger(label: "clock"))
             let eventClock = EventClock(storage: storage, clock: time.clock)
             try await eventClock.tick()
+            do {
+                try await body(app, time, eventClock)
+            } catch {
+                await storage.close()
+                throw error
+            }
+            await storage.close()
+        }
+    }
+
+    @Test func futureFactsAreEmittedByTheClockWhenTheirTimeComes_once() async throws {
+        try await Self.withEventClock(at: "2026-03-10T12:00:00Z") { app, time, eventClock in
             let (account, contract) = try await Self.customer(app, "Mesa", mrr: 20000, paidAt: "2026-02-02T00:00:00Z")
             try await app.send(.post, "/v1/contracts/\(contract)/cancel", #"{"effective_date": "2026-04-01"}"#)
             let filter = "&account_id=\(account)&type=mrr.changed,account.churned"
@@ -271,20 +287,12 @@ import Testing
                 ]
             )
             #expect(breached.first?["occurred_at"] as? String == "2026-04-01T01:00:20Z")
-            await storage.close()
         }
     }
 
     /// A Stripe subscription's own events, from what its view shows before and after each snapshot.
     @Test func aStripeSubscriptionIsUpdatedAndCanceledByItsSnapshots_notByARepeat() async throws {
-        let time = SettableClock("2026-05-10T12:00:00Z")
-        var arguments = TestArguments()
-        arguments.clock = time.clock
-        let database = arguments.database
-        try await TestApp.run(arguments: arguments) { app in
-            let storage = try await database.openStorage(logger: Logger(label: "clock"))
-            let eventClock = EventClock(storage: storage, clock: time.clock)
-            try await eventClock.tick()
+        try await Self.withEventClock(at: "2026-05-10T12:00:00Z") { app, time, eventClock in
             let account = try await app.send(.post, "/v1/accounts", #"{"name": "Quarry", "stripe_customer_id": "cus_quarry4"}"#).json["id"] as? String
             let plain: [String: Any] = ["cancel_at_period_end": false, "cancel_at": NSNull()]
             func send(_ id: String, _ type: String, _ created: String, _ amount: Int, _ changes: [String: Any] = [:]) async throws {
@@ -316,7 +324,6 @@ import Testing
             #expect(previous[4] as NSDictionary == ["status": "active", "mrr": 15500], "deleted; it had a stop before: no second contract.canceled")
             let object = (events[4]["data"] as? [String: Any])?["object"] as? [String: Any]
             #expect(object?["status"] as? String == "canceled")
-            await storage.close()
         }
     }
 
