@@ -48,14 +48,14 @@ struct SQLActivityRecords: ActivityRecords {
         conditions.add("contact_id = ?", ifPresent: filter.contactID)
         conditions.add("occurred_at >= ?", ifPresent: filter.from?.stored)
         conditions.add("occurred_at < ?", ifPresent: filter.to?.stored)
-        if let after = request.after { conditions.add("(occurred_at > ? OR (occurred_at = ? AND seq > ?))", after.key, after.key, after.seq) }
-        let rows = try await db.query(
-            "SELECT \(Self.columns) FROM activities \(conditions.sql) ORDER BY occurred_at, seq LIMIT ?",
-            conditions.parameters + [request.limit + 1]
+        return try await page(
+            db,
+            select: "SELECT \(Self.columns) FROM activities",
+            conditions: conditions,
+            orderedBy: "occurred_at",
+            request,
+            decode: decode
         )
-        let kept = rows.prefix(request.limit)
-        let positions = kept.map { PageCursor(key: Int64($0.int("occurred_at") ?? 0), seq: Int64($0.int("seq") ?? 0)) }
-        return Page(items: kept.map(decode), next: rows.count > request.limit ? positions.last : nil, positions: positions)
     }
 
     func timeline(accountID: String, _ request: PageRequest) async throws -> Page<TimelineItem> {

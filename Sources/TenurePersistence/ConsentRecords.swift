@@ -31,14 +31,7 @@ struct SQLConsentRecords: ConsentRecords {
         conditions.add("channel = ?", ifPresent: filter.channel?.rawValue)
         conditions.add("purpose = ?", ifPresent: filter.purpose?.rawValue)
         conditions.add("status = ?", ifPresent: filter.status?.rawValue)
-        if let after = request.after { conditions.add("(occurred_at > ? OR (occurred_at = ? AND seq > ?))", after.key, after.key, after.seq) }
-        let rows = try await db.query(
-            "SELECT * FROM consents \(conditions.sql) ORDER BY occurred_at, seq LIMIT ?",
-            conditions.parameters + [request.limit + 1]
-        )
-        let kept = rows.prefix(request.limit)
-        let positions = kept.map { PageCursor(key: Int64($0.int("occurred_at") ?? 0), seq: Int64($0.int("seq") ?? 0)) }
-        return Page(items: kept.map(decode), next: rows.count > request.limit ? positions.last : nil, positions: positions)
+        return try await page(db, select: "SELECT * FROM consents", conditions: conditions, orderedBy: "occurred_at", request, decode: decode)
     }
 
     func of(_ person: ConsentPerson) async throws -> [Consent] {

@@ -82,6 +82,16 @@ import Testing
             let listed = try await app.send(.get, "/v1/consents?contact_id=\(contact)", key: TestApp.readKey).data
             #expect(listed.compactMap { $0["id"] as? String } == [backfilled, ids["email"], ids["sms"], ids["unsubscribe"], ids["sms_again"]])
             #expect(listed.allSatisfy { $0["email"] as? String == "odile.marchetti@lanterns.example" })
+            // Page by page, in the same order.
+            var paged: [String] = []
+            var cursor: String?
+            repeat {
+                let path = "/v1/consents?contact_id=\(contact)&limit=2" + (cursor.map { "&cursor=\($0)" } ?? "")
+                let page = try await app.send(.get, path, key: TestApp.readKey)
+                paged += page.data.compactMap { $0["id"] as? String }
+                cursor = page.json["next_cursor"] as? String
+            } while cursor != nil
+            #expect(paged == listed.compactMap { $0["id"] as? String })
             let withdrawals = try await app.send(.get, "/v1/consents?email=odile.marchetti@lanterns.example&status=withdrawn", key: TestApp.readKey)
             #expect(withdrawals.data.compactMap { $0["id"] as? String } == [ids["unsubscribe"]])
             let one = try await app.send(.get, "/v1/consents/\(ids["unsubscribe"] ?? "")", key: TestApp.readKey).json
