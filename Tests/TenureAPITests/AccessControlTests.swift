@@ -97,7 +97,11 @@ import Testing
             #expect(try await app.send(.get, "/v1/consents", key: dana).data.map { $0["contact_id"] as? String } == [mine["contact"]])
             let events = try await app.send(.get, "/v1/events?limit=500", key: dana).data
             #expect(!events.isEmpty && events.allSatisfy { $0["account_id"] as? String == mine["account"] })
-            #expect(try await app.send(.get, "/v1/usage?account_id=\(theirs["account"] ?? "")", key: dana).data.isEmpty)
+            for list in ["usage", "contacts", "activities", "opportunities", "cases", "contracts", "payments", "tasks", "risks", "events"] {
+                let filtered = try await app.send(.get, "/v1/\(list)?account_id=\(theirs["account"] ?? "")", key: dana)
+                #expect(filtered.status == .ok && filtered.data.isEmpty, "another's account in a filter: \(list) \(filtered.text)")
+            }
+            #expect(try await app.send(.get, "/v1/consents?contact_id=\(theirs["contact"] ?? "")", key: dana).data.isEmpty)
             let pipeline = try await app.send(.get, "/v1/metrics/pipeline", key: dana).json
             #expect(pipeline["open_count"] as? Int == 1 && pipeline["open_pipeline_value"] as? Int == 4000, "only its deal")
             #expect(try await app.send(.get, "/v1/metrics/pipeline", key: TestApp.readKey).json["open_count"] as? Int == 3)
