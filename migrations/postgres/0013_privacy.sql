@@ -43,7 +43,7 @@ CREATE TABLE access_log (
     action TEXT COLLATE "C" NOT NULL,
     resource TEXT COLLATE "C" NOT NULL,
     resource_id TEXT COLLATE "C",
-    count INTEGER NOT NULL
+    count BIGINT NOT NULL
 );
 -- Retention empties a stored delivery's payload (the event stays for exactly-once, its status and effects) and says when.
 ALTER TABLE webhook_events ADD COLUMN payload_purged_at BIGINT;
