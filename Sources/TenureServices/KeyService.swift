@@ -91,6 +91,19 @@ public struct KeyService: Sendable {
         }
     }
 
+    /// Revokes the key `id` when it is active (`POST /v1/keys/{id}/revoke`); the key as it is then, in one transaction.
+    public func revoke(id: String, by actor: Actor) async throws -> APIKey {
+        let now = clock.now()
+        return try await storage.write { tx in
+            guard var key = try await tx.apiKeys.list().first(where: { $0.id == id }) else { throw ServiceError.notFound(resource: "key", id: id) }
+            guard key.revokedAt == nil else { return key }
+            _ = try await tx.apiKeys.revoke(idOrName: id, at: now)
+            try await tx.audit(actor, "api_key.revoke", "api_key", id, at: now)
+            key.revokedAt = now
+            return key
+        }
+    }
+
     /// 32 random bytes, hex, behind a recognisable prefix.
     public static func newSecret() -> String {
         var generator = SystemRandomNumberGenerator()

@@ -89,7 +89,7 @@ struct CRMWebhookController {
 
     /// The URI HubSpot signed: `TENURE_PUBLIC_URL` (else `http://{Host}`) with the request's path and query.
     func signedURI(_ request: Request) -> String {
-        let base = secrets.publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? "http://\(request.head.authority ?? "")"
+        let base = request.publicBase(secrets.publicURL)
         return base + (request.head.path ?? "")
     }
 

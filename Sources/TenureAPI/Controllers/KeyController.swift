@@ -40,10 +40,7 @@ struct KeyController {
             try .json(ListBody(data: try await keys.list().map(KeyResource.init), nextCursor: nil))
         }
         routes.post("/v1/keys/{id}/revoke", gate.admin) { call in
-            let id = try call.parameter("id")
-            guard let key = try await keys.list().first(where: { $0.id == id }) else { throw ServiceError.notFound(resource: "key", id: id) }
-            if key.revokedAt == nil { try await keys.revoke(id, by: call.actor) }
-            return try .json(KeyResource(try await keys.list().first { $0.id == id } ?? key))
+            try .json(KeyResource(try await keys.revoke(id: try call.parameter("id"), by: call.actor)))
         }
         return routes
     }

@@ -19,8 +19,7 @@ struct UnsubscribeController {
         routes.get("/v1/contacts/{id}/unsubscribe-link", gate.read) { call in
             guard let purpose = try call.query.listed("purpose", ConsentPurpose.self) else { throw ValidationError("purpose", "is required") }
             let token = try await preferences.token(contactID: try call.parameter("id"), purpose: purpose)
-            let base = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? "http://\(call.request.head.authority ?? "")"
-            let url = base + "/v1/unsubscribe?token=" + token
+            let url = call.request.publicBase(publicURL) + "/v1/unsubscribe?token=" + token
             return try .json(UnsubscribeLink(token: token, url: url, listUnsubscribe: "<\(url)>"))
         }
         routes.post("/v1/unsubscribe", gate.open.ignoringBody) { call in

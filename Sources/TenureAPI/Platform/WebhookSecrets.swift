@@ -1,3 +1,5 @@
+import Hummingbird
+
 /// What verifying each webhook source's deliveries needs; several secrets may be active at once (rotation).
 public struct WebhookSecrets: Sendable {
     public var crm: [String]
@@ -25,5 +27,12 @@ public struct WebhookSecrets: Sendable {
         self.pipedrive = pipedrive
         self.salesforceOrganizations = salesforceOrganizations
         self.publicURL = publicURL
+    }
+}
+
+extension Request {
+    /// The base URL callers reach this server at: `publicURL` without a trailing slash, else `http://{Host}`.
+    func publicBase(_ publicURL: String?) -> String {
+        publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? "http://\(head.authority ?? "")"
     }
 }
