@@ -148,6 +148,13 @@ func controllers(_ services: Services, _ gate: Gate, webhookSecrets: WebhookSecr
         CRMWebhookController(webhooks: services.webhooks, secrets: webhookSecrets, gate: gate, counters: counters).routes,
         EventController(log: services.events, gate: gate).routes,
         WebhookEndpointController(endpoints: services.webhookEndpoints, gate: gate).routes,
+        LeadController(
+            leads: services.leads,
+            engagement: services.engagement,
+            segments: services.segments,
+            accessLog: services.accessLog,
+            gate: gate
+        ).routes,
         AutomationController(automations: services.automations, log: services.events, accounts: services.accounts, gate: gate).routes,
     ]
 }

@@ -4,11 +4,13 @@ public enum TaskStatus: String, Codable, CaseIterable, Sendable {
     case open, done
 }
 
-/// Work for an account's owner, created by a playbook when a risk flag is raised, or by an automation.
+/// Work for an account's owner, created by a playbook when a risk flag is raised, or by an automation; or a routed lead's
+/// follow-up call for its new owner (`lead_follow_up`, no account).
 public struct SuccessTask: Sendable, Equatable {
     public var id: String
-    public var accountID: String
-    /// The built-in playbook, or nil for an automation's task (stored and shown as `automation`).
+    public var accountID: String?
+    public var leadID: String?
+    /// The built-in playbook, or nil for an automation's task (stored and shown as `automation`) and a lead's follow-up.
     public var playbook: RiskFlagCode?
     public var automationID: String?
     public var title: String
@@ -22,7 +24,7 @@ public struct SuccessTask: Sendable, Equatable {
 
     public init(
         id: String,
-        accountID: String,
+        accountID: String?,
         playbook: RiskFlagCode?,
         title: String,
         owner: String?,
@@ -32,9 +34,11 @@ public struct SuccessTask: Sendable, Equatable {
         createdAt: Date,
         completedAt: Date?,
         updatedAt: Date,
-        automationID: String? = nil
+        automationID: String? = nil,
+        leadID: String? = nil
     ) {
         self.automationID = automationID
+        self.leadID = leadID
         self.id = id
         self.accountID = accountID
         self.playbook = playbook
@@ -66,6 +70,25 @@ public struct SuccessTask: Sendable, Equatable {
     }
 
     /// `playbook` as stored and shown.
-    public var playbookName: String { playbook?.rawValue ?? Self.automationPlaybook }
+    public var playbookName: String { playbook?.rawValue ?? (leadID == nil ? Self.automationPlaybook : Self.leadFollowUpPlaybook) }
     public static let automationPlaybook = "automation"
+    public static let leadFollowUpPlaybook = "lead_follow_up"
+
+    /// The follow-up call of a lead routed to `owner` at `at`, due `hours` later (`LEADS.md`, "Routing").
+    public static func leadFollowUp(id: String, lead: Lead, owner: String, at: Date, hours: Int) -> SuccessTask {
+        SuccessTask(
+            id: id,
+            accountID: nil,
+            playbook: nil,
+            title: "Call \(lead.name) within \(hours) hours",
+            owner: owner,
+            status: .open,
+            dueAt: at.addingTimeInterval(Double(hours) * 3_600),
+            flagID: nil,
+            createdAt: at,
+            completedAt: nil,
+            updatedAt: at,
+            leadID: lead.id
+        )
+    }
 }

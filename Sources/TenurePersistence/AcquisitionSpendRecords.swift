@@ -20,4 +20,12 @@ struct SQLAcquisitionSpendRecords: AcquisitionSpendRecords {
         }
         return spend
     }
+
+    func byChannel() async throws -> [(channel: String?, month: CalendarMonth, amount: Int)] {
+        try await db.map(
+            "SELECT lower(trim(channel)) AS channel, period, sum(amount) AS amount FROM acquisition_spend GROUP BY lower(trim(channel)), period"
+        ) { row in
+            (row.string("channel"), row.string("period").flatMap(CalendarMonth.init) ?? CalendarMonth(year: 1970, month: 1), row.int("amount") ?? 0)
+        }
+    }
 }

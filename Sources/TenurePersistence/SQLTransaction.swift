@@ -53,6 +53,9 @@ package struct SQLTransaction: Transaction {
     package var webhookDeliveries: any WebhookDeliveryRecords { SQLWebhookDeliveryRecords(db: db) }
     package var automations: any AutomationRecords { SQLAutomationRecords(db: db) }
     package var automationRuns: any AutomationRunRecords { SQLAutomationRunRecords(db: db) }
+    package var leads: any LeadRecords { SQLLeadRecords(db: db) }
+    package var engagement: any EngagementRecords { SQLEngagementRecords(db: db) }
+    package var segments: any SegmentRecords { SQLSegmentRecords(db: db) }
 
     package func wonAccounts() async throws -> WonAccounts {
         let ledger = SQLLedgerRecords(db: db, cache: caches?.ledger)

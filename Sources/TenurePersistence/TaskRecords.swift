@@ -9,10 +9,11 @@ struct SQLTaskRecords: TaskRecords {
     func insert(_ task: SuccessTask) async throws {
         try await db.query(
             """
-            INSERT INTO tasks (account_id, playbook, title, owner, status, due_at, flag_id, completed_at, updated_at, id, created_at, automation_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO tasks (account_id, playbook, title, owner, status, due_at, flag_id, completed_at, updated_at, id, created_at, automation_id,
+                               lead_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
-            values(task) + [task.id, task.createdAt.stored, task.automationID]
+            values(task) + [task.id, task.createdAt.stored, task.automationID, task.leadID]
         )
     }
 
@@ -33,12 +34,17 @@ struct SQLTaskRecords: TaskRecords {
         try await db.first("SELECT * FROM tasks WHERE account_id = ? AND playbook = ? AND status = 'open'", [accountID, playbook.rawValue], decode)
     }
 
+    func openFollowUp(lead leadID: String) async throws -> SuccessTask? {
+        try await db.first("SELECT * FROM tasks WHERE lead_id = ? AND status = 'open'", [leadID], decode)
+    }
+
     func list(_ filter: TaskFilter, _ request: PageRequest) async throws -> Page<SuccessTask> {
         var conditions = Conditions()
         conditions.add("account_id = ?", ifPresent: filter.accountID)
         conditions.add("owner = ?", ifPresent: filter.owner)
         conditions.add("status = ?", ifPresent: filter.status?.rawValue)
         conditions.add("automation_id = ?", ifPresent: filter.automationID)
+        conditions.add("lead_id = ?", ifPresent: filter.leadID)
         return try await page(db, select: "SELECT * FROM tasks", conditions: conditions, request, decode: decode)
     }
 
@@ -52,7 +58,7 @@ struct SQLTaskRecords: TaskRecords {
     private func decode(_ row: Row) -> SuccessTask {
         SuccessTask(
             id: row.string("id") ?? "",
-            accountID: row.string("account_id") ?? "",
+            accountID: row.string("account_id"),
             playbook: row.string("playbook").flatMap(RiskFlagCode.init(rawValue:)),
             title: row.string("title") ?? "",
             owner: row.string("owner"),
@@ -62,7 +68,8 @@ struct SQLTaskRecords: TaskRecords {
             createdAt: row.date("created_at") ?? .distantPast,
             completedAt: row.date("completed_at"),
             updatedAt: row.date("updated_at") ?? .distantPast,
-            automationID: row.string("automation_id")
+            automationID: row.string("automation_id"),
+            leadID: row.string("lead_id")
         )
     }
 }

@@ -10,3 +10,10 @@ public enum ServiceError: Error, Equatable {
 public struct InvalidToken: Error {
     public init() {}
 }
+
+/// Converting a lead again (409): the records its conversion made or matched.
+public struct LeadAlreadyConverted: Error, Sendable {
+    public let accountID: String?
+    public let contactID: String?
+    public let opportunityID: String?
+}

@@ -28,6 +28,9 @@ public struct Services: Sendable {
     public let automations: AutomationService
     public let automationRunner: AutomationRunner
     public let eventClock: EventClock
+    public let leads: LeadService
+    public let engagement: EngagementService
+    public let segments: SegmentService
 
     public init(
         storage: any Storage,
@@ -69,6 +72,9 @@ public struct Services: Sendable {
             activities: activities
         )
         eventClock = EventClock(storage: storage, clock: clock)
+        leads = LeadService(storage: storage, clock: clock, accounts: accounts, contacts: contacts, pipeline: pipeline)
+        engagement = EngagementService(storage: storage, clock: clock)
+        segments = SegmentService(storage: storage, clock: clock)
         automationRunner = AutomationRunner(storage: storage, clock: clock, settings: outbound, accounts: accounts)
         webhooks = WebhookService(
             storage: storage,

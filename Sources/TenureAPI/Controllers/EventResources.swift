@@ -143,6 +143,7 @@ struct EventRenderer: Sendable {
         case .riskFlag(let risk): try JSON.encode(RiskResource(risk))
         case .task(let task): try JSON.encode(TaskResource(task))
         case .webhookEndpoint(let endpoint): try JSON.encode(WebhookEndpointResource(endpoint))
+        case .lead(let lead): try JSON.encode(LeadResource(lead))
         }
     }
 }

@@ -81,6 +81,7 @@ struct HealthController {
             let query = call.query
             var filter = TaskFilter(accountID: query["account_id"], owner: query["owner"], status: try query.enumValue("status", TaskStatus.self))
             filter.automationID = query["automation_id"]
+            filter.leadID = query["lead_id"]
             return try .json(
                 ListBody(try await call.visible(try await health.tasks(filter, page: try query.page())) { $0.accountID }, TaskResource.init)
             )
@@ -228,7 +229,8 @@ struct RiskResource: Encodable, Sendable {
 struct TaskResource: Encodable, Sendable {
     var id: String
     var object = "task"
-    var accountId: String
+    @Nullable var accountId: String?
+    @Nullable var leadId: String?
     var playbook: String
     @Nullable var automationId: String?
     var title: String
@@ -242,6 +244,7 @@ struct TaskResource: Encodable, Sendable {
     init(_ task: SuccessTask) {
         id = task.id
         accountId = task.accountID
+        leadId = task.leadID
         playbook = task.playbookName
         automationId = task.automationID
         title = task.title

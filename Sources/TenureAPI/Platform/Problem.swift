@@ -14,10 +14,28 @@ struct Problem: Error, Encodable, Sendable {
     var errors: [Item]?
     var existingId: String?
     var requestId: String?
+    /// A converted lead's records (`LEADS.md`: converting again is a 409 naming them), each shown even when null.
+    var conversion: LeadAlreadyConverted?
     /// Extra response headers (`Allow` on a 405).
     var headers: HTTPFields = [:]
 
-    enum CodingKeys: String, CodingKey { case type, title, status, detail, errors, existingId, requestId }
+    enum CodingKeys: String, CodingKey { case type, title, status, detail, errors, existingId, requestId, accountId, contactId, opportunityId }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(type, forKey: .type)
+        try container.encode(title, forKey: .title)
+        try container.encode(status, forKey: .status)
+        try container.encodeIfPresent(detail, forKey: .detail)
+        try container.encodeIfPresent(errors, forKey: .errors)
+        try container.encodeIfPresent(existingId, forKey: .existingId)
+        try container.encodeIfPresent(requestId, forKey: .requestId)
+        if let conversion {
+            try container.encode(conversion.accountID, forKey: .accountId)
+            try container.encode(conversion.contactID, forKey: .contactId)
+            try container.encode(conversion.opportunityID, forKey: .opportunityId)
+        }
+    }
 
     /// One error of `errors`: a field's, or an import row's (with the row and column a spreadsheet shows).
     struct Item: Encodable, Sendable {
@@ -55,6 +73,9 @@ extension Problem {
             self.init(.notFound, "not-found", detail: "This link is not valid.")
         case ServiceError.conflict(let detail, let existingID):
             self.init(.conflict, "conflict", detail: detail, existingID: existingID)
+        case let converted as LeadAlreadyConverted:
+            self.init(.conflict, "conflict", detail: "The lead was converted already.")
+            conversion = converted
         case let rejected as ImportRejected:
             self.init(.unprocessableContent, "import-invalid", detail: "Rows of the import are invalid; nothing was stored.")
             errors = rejected.report.errors.map { Item(row: $0.row, column: $0.column, field: $0.field, message: $0.message) }

@@ -26,6 +26,10 @@ public enum EventType: String, CaseIterable, Sendable, Codable {
     case riskFlagOpened = "risk_flag.opened"
     case riskFlagClosed = "risk_flag.closed"
     case taskCreated = "task.created"
+    case leadCreated = "lead.created"
+    case leadQualified = "lead.qualified"
+    case leadDisqualified = "lead.disqualified"
+    case leadConverted = "lead.converted"
     case webhookEndpointDisabled = "webhook_endpoint.disabled"
 
     /// The row of the catalogue's table.

@@ -71,6 +71,7 @@ public struct EventSubject: Sendable, Equatable {
         case riskFlag = "risk_flag"
         case task
         case webhookEndpoint = "webhook_endpoint"
+        case lead
     }
 
     public var kind: Kind

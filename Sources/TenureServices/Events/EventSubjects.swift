@@ -11,6 +11,7 @@ public enum SubjectValue: Sendable {
     case riskFlag(RiskView)
     case task(SuccessTask)
     case webhookEndpoint(WebhookEndpoint)
+    case lead(LeadView)
 }
 
 extension EventLog {
@@ -39,6 +40,9 @@ extension EventLog {
                 return try await tx.tasks.find(id: subject.id).map(SubjectValue.task)
             case .webhookEndpoint:
                 return try await tx.webhookEndpoints.find(id: subject.id).map(SubjectValue.webhookEndpoint)
+            case .lead:
+                guard let lead = try await tx.leads.find(id: subject.id) else { return nil }
+                return .lead(try await LeadBook.views([lead], asOf: asOf, in: tx)[0])
             }
         }
     }

@@ -236,8 +236,13 @@ public struct HealthService: Sendable {
         return try await storage.write { tx in
             guard var task = try await tx.tasks.find(id: id) else { throw ServiceError.notFound(resource: "task", id: id) }
             guard let status, status != task.status else { return task }
-            if status == .open, let playbook = task.playbook, let other = try await tx.tasks.open(account: task.accountID, playbook: playbook) {
+            if status == .open, let playbook = task.playbook, let account = task.accountID,
+                let other = try await tx.tasks.open(account: account, playbook: playbook)
+            {
                 throw ServiceError.conflict("task \(other.id) of this playbook is already open", existingID: other.id)
+            }
+            if status == .open, let lead = task.leadID, let other = try await tx.tasks.openFollowUp(lead: lead) {
+                throw ServiceError.conflict("task \(other.id), this lead's follow-up, is already open", existingID: other.id)
             }
             task.status = status
             task.completedAt = status == .done ? now : nil

@@ -45,6 +45,9 @@ public protocol Transaction {
     var webhookDeliveries: any WebhookDeliveryRecords { get }
     var automations: any AutomationRecords { get }
     var automationRuns: any AutomationRunRecords { get }
+    var leads: any LeadRecords { get }
+    var engagement: any EngagementRecords { get }
+    var segments: any SegmentRecords { get }
     /// The events this write records; the backend stores them (`EventOutbox.record`) when the write's body returns.
     var outbox: EventOutbox { get }
     /// Every account ever won (not merged away), in `seq` order.

@@ -6,9 +6,11 @@ public struct TaskFilter: Sendable {
     public var owner: String?
     public var status: TaskStatus?
     public var automationID: String?
+    public var leadID: String?
 
-    public init(accountID: String? = nil, owner: String? = nil, status: TaskStatus? = nil) {
+    public init(accountID: String? = nil, owner: String? = nil, status: TaskStatus? = nil, leadID: String? = nil) {
         self.accountID = accountID
+        self.leadID = leadID
         self.owner = owner
         self.status = status
     }
@@ -19,5 +21,7 @@ public protocol TaskRecords {
     func update(_ task: SuccessTask) async throws
     func find(id: String) async throws -> SuccessTask?
     func open(account accountID: String, playbook: RiskFlagCode) async throws -> SuccessTask?
+    /// The lead's open follow-up, if any.
+    func openFollowUp(lead leadID: String) async throws -> SuccessTask?
     func list(_ filter: TaskFilter, _ page: PageRequest) async throws -> Page<SuccessTask>
 }
