@@ -87,7 +87,7 @@ struct SQLLeadRecords: LeadRecords {
 
     private func values(_ lead: Lead) -> [any SQLiteBindable] {
         [
-            lead.name, lead.email, lead.company, lead.domain, lead.title, lead.role.rawValue, lead.country, lead.segment?.rawValue, lead.industry,
+            lead.name, lead.email.isEmpty ? nil : lead.email, lead.company, lead.domain, lead.title, lead.role.rawValue, lead.country, lead.segment?.rawValue, lead.industry,
             lead.employeeCount, lead.source, lead.campaign, lead.status.rawValue, lead.owner, lead.updatedAt.stored, lead.qualifiedAt?.stored,
             lead.disqualifiedAt?.stored, lead.disqualifyReason, lead.convertedAt?.stored, lead.accountID, lead.contactID, lead.opportunityID,
             lead.erasedAt?.stored,

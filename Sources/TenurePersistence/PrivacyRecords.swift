@@ -63,7 +63,7 @@ struct SQLPrivacyRecords: PrivacyRecords {
         )
     }
 
-    func events(ofAccounts accounts: [String], mentioning email: String, orAboutCases cases: [String]) async throws -> [Event] {
+    func events(ofAccounts accounts: [String], mentioning email: String, orAbout subjects: [EventSubject]) async throws -> [Event] {
         var found: [Event?] = []
         let mentions = ["object", "previous", "merged_account"].map(db.dialect.mentions).joined(separator: " OR ")
         for chunk in accounts.chunks(of: 500) {
@@ -73,13 +73,16 @@ struct SQLPrivacyRecords: PrivacyRecords {
                 SQLEventRecords(db: db).decode
             )
         }
-        for chunk in cases.chunks(of: 500) {
-            found += try await db.map(
-                "SELECT * FROM events WHERE subject_type = 'case' AND subject_id IN (\(placeholders(for: chunk))) ORDER BY sequence",
-                chunk,
-                SQLEventRecords(db: db).decode
-            )
+        for (kind, ids) in Dictionary(grouping: subjects, by: \.kind).sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            for chunk in ids.map(\.id).chunks(of: 500) {
+                found += try await db.map(
+                    "SELECT * FROM events WHERE subject_type = ? AND subject_id IN (\(placeholders(for: chunk))) ORDER BY sequence",
+                    [kind.rawValue] + chunk,
+                    SQLEventRecords(db: db).decode
+                )
+            }
         }
+        found.sort { ($0?.sequence ?? 0) < ($1?.sequence ?? 0) }
         var seen: Set<String> = []
         return found.compactMap { $0 }.filter { seen.insert($0.id).inserted }
     }
@@ -169,11 +172,43 @@ struct SQLPrivacyRecords: PrivacyRecords {
         ).count
     }
 
+    func eraseLeads(email: String, marker: String, at now: Date) async throws -> [String] {
+        let ids = try await db.map(
+            """
+            UPDATE leads SET name = ?, email = NULL, title = CASE WHEN title IS NULL THEN NULL ELSE ? END, erased_at = ?, updated_at = ?
+            WHERE email = ? RETURNING id
+            """,
+            [marker, marker, now.stored, now.stored, email]
+        ) { $0.string("id") ?? "" }
+        for chunk in ids.chunks(of: 500) {
+            try await db.query("UPDATE tasks SET title = ?, updated_at = ? WHERE lead_id IN (\(placeholders(for: chunk)))", [marker, now.stored] + chunk)
+        }
+        return ids
+    }
+
+    func deleteExpiredLeads(latestBefore cutoff: Date, limit: Int) async throws -> Int {
+        let ids = try await db.map(
+            """
+            SELECT id FROM leads l WHERE status <> 'converted' AND updated_at < ?
+              AND NOT EXISTS (SELECT 1 FROM engagement_events e WHERE e.lead_id = l.id AND e.occurred_at >= ?)
+            ORDER BY seq LIMIT ?
+            """,
+            [cutoff.stored, cutoff.stored, limit]
+        ) { $0.string("id") ?? "" }
+        guard !ids.isEmpty else { return 0 }
+        for table in ["engagement_events", "lead_assignments", "tasks"] {
+            try await db.query("DELETE FROM \(table) WHERE lead_id IN (\(placeholders(for: ids)))", ids)
+        }
+        try await db.query("DELETE FROM leads WHERE id IN (\(placeholders(for: ids)))", ids)
+        return ids.count
+    }
+
     func deleteLeadConsents(latestBefore cutoff: Date, limit: Int) async throws -> Int {
         let emails = try await db.map(
             """
             SELECT email FROM consents c WHERE contact_id IS NULL AND email IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM contacts k WHERE k.email = c.email)
+              AND NOT EXISTS (SELECT 1 FROM leads l WHERE l.email = c.email)
             GROUP BY email HAVING max(occurred_at) < ? LIMIT ?
             """,
             [cutoff.stored, limit]

@@ -4,7 +4,7 @@ CREATE TABLE leads (
     seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     id TEXT COLLATE "C" NOT NULL UNIQUE,
     name TEXT COLLATE "C" NOT NULL,
-    email TEXT COLLATE "C" NOT NULL,
+    email TEXT COLLATE "C",
     company TEXT COLLATE "C",
     domain TEXT COLLATE "C",
     title TEXT COLLATE "C",
@@ -28,7 +28,7 @@ CREATE TABLE leads (
     opportunity_id TEXT COLLATE "C" REFERENCES opportunities (id),
     erased_at BIGINT
 );
--- An open lead's email is unique (LEADS.md: a second one is a 409 naming the first).
+-- An open lead's email is unique (LEADS.md: a second one is a 409 naming the first); erasure nulls it.
 CREATE UNIQUE INDEX leads_open_email ON leads (email) WHERE status IN ('new', 'working', 'qualified');
 CREATE INDEX leads_email ON leads (email);
 CREATE INDEX leads_contact ON leads (contact_id) WHERE contact_id IS NOT NULL;

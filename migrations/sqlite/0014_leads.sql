@@ -5,7 +5,7 @@ CREATE TABLE leads (
     seq INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL,
-    email TEXT NOT NULL,
+    email TEXT,
     company TEXT,
     domain TEXT,
     title TEXT,
@@ -29,7 +29,7 @@ CREATE TABLE leads (
     opportunity_id TEXT REFERENCES opportunities (id),
     erased_at INTEGER
 ) STRICT;
--- An open lead's email is unique (LEADS.md: a second one is a 409 naming the first).
+-- An open lead's email is unique (LEADS.md: a second one is a 409 naming the first); erasure nulls it.
 CREATE UNIQUE INDEX leads_open_email ON leads (email) WHERE status IN ('new', 'working', 'qualified');
 CREATE INDEX leads_email ON leads (email);
 CREATE INDEX leads_contact ON leads (contact_id) WHERE contact_id IS NOT NULL;

@@ -90,6 +90,7 @@ struct RetentionRunBody: Encodable, Sendable {
     var auditLogDeleted: Int
     var accessLogDeleted: Int
     var leadConsentsDeleted: Int
+    var leadsDeleted: Int
 
     init(_ run: RetentionRun) {
         asOf = run.asOf
@@ -98,6 +99,7 @@ struct RetentionRunBody: Encodable, Sendable {
         auditLogDeleted = run.auditLogDeleted
         accessLogDeleted = run.accessLogDeleted
         leadConsentsDeleted = run.leadConsentsDeleted
+        leadsDeleted = run.leadsDeleted
     }
 }
 
@@ -110,6 +112,7 @@ struct SubjectResource: Encodable, Sendable {
     var surveys: [SurveyResource]
     var cases: [CaseResource]
     var webhookEvents: [WebhookEventResource]
+    var leads: [LeadResource]
     var auditLog: [AuditEntryResource]
 
     init(_ subject: SubjectData, asOf: Date) {
@@ -121,6 +124,7 @@ struct SubjectResource: Encodable, Sendable {
         surveys = subject.surveys.map(SurveyResource.init)
         cases = subject.cases.map { CaseResource($0, targets: subject.targets, asOf: asOf) }
         webhookEvents = subject.webhookEvents.map { WebhookEventResource($0, withPayload: true) }
+        leads = subject.leads.map(LeadResource.init)
         auditLog = subject.auditLog.map(AuditEntryResource.init)
     }
 }
@@ -137,6 +141,7 @@ struct ErasureResource: Encodable, Sendable {
         var surveys: Int
         var cases: Int
         var webhookEvents: Int
+        var leads: Int
     }
 
     init(_ erasure: Erasure) {
@@ -148,7 +153,8 @@ struct ErasureResource: Encodable, Sendable {
             activities: erasure.activities,
             surveys: erasure.surveys,
             cases: erasure.cases,
-            webhookEvents: erasure.webhookEvents
+            webhookEvents: erasure.webhookEvents,
+            leads: erasure.leads
         )
     }
 }

@@ -43,6 +43,13 @@ enum LeadBook {
         return lead
     }
 
+    /// A lead a write may change: not erased (`PRIVACY.md`: an erased person is not revived by an update).
+    static func changeable(_ id: String, in tx: any Transaction) async throws -> Lead {
+        let lead = try await find(id, in: tx)
+        if lead.erasedAt != nil { throw ServiceError.conflict("lead \(id) was erased") }
+        return lead
+    }
+
     /// Stores a new lead: its email must be free among open leads; given an owner, that is a manual assignment, else
     /// it is routed; then auto-qualified if its score reaches the threshold.
     static func insert(_ lead: Lead, now: Date, in tx: any Transaction) async throws {

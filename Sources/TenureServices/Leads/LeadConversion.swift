@@ -8,7 +8,7 @@ extension LeadService {
     public func convert(_ id: String, _ input: ConversionInput, by actor: Actor) async throws -> LeadView {
         let now = clock.now()
         return try await storage.write { tx in
-            var lead = try await LeadBook.find(id, in: tx)
+            var lead = try await LeadBook.changeable(id, in: tx)
             switch lead.status {
             case .converted: throw LeadAlreadyConverted(accountID: lead.accountID, contactID: lead.contactID, opportunityID: lead.opportunityID)
             case .disqualified: throw ServiceError.conflict("lead \(id) is disqualified")

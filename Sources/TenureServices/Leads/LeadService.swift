@@ -113,7 +113,7 @@ public struct LeadService: Sendable {
         let now = clock.now()
         if !changes.createdAt.isKept { throw ValidationError("created_at", "cannot be changed") }
         return try await storage.write { tx in
-            let current = try await LeadBook.find(id, in: tx)
+            let current = try await LeadBook.changeable(id, in: tx)
             guard current.status != .converted else { throw ServiceError.conflict("lead \(id) was converted") }
             var lead = current
             var validator = Validator()
@@ -139,7 +139,7 @@ public struct LeadService: Sendable {
     public func qualify(_ id: String, at text: String?, by actor: Actor) async throws -> LeadView {
         let now = clock.now()
         return try await storage.write { tx in
-            let lead = try await LeadBook.find(id, in: tx)
+            let lead = try await LeadBook.changeable(id, in: tx)
             let at = try Self.actionInstant(text, lead: lead, now: now)
             switch lead.status {
             case .converted, .disqualified: throw ServiceError.conflict("lead \(id) is \(lead.status.rawValue)")
@@ -159,7 +159,7 @@ public struct LeadService: Sendable {
         validator.maxLength(reason, "reason", 500)
         try validator.check()
         return try await storage.write { tx in
-            var lead = try await LeadBook.find(id, in: tx)
+            var lead = try await LeadBook.changeable(id, in: tx)
             let at = try Self.actionInstant(text, lead: lead, now: now)
             switch lead.status {
             case .converted: throw ServiceError.conflict("lead \(id) is converted")

@@ -14,11 +14,12 @@ public struct SubjectData: Sendable {
     /// What the cases are shown against.
     public var targets: SupportTargets
     public var webhookEvents: [WebhookEvent]
+    public var leads: [LeadView]
     public var auditLog: [AuditEntry]
 
     /// How many records it lists.
     public var count: Int {
-        contacts.count + consents.count + activities.count + surveys.count + cases.count + webhookEvents.count + auditLog.count
+        contacts.count + consents.count + activities.count + surveys.count + cases.count + webhookEvents.count + leads.count + auditLog.count
     }
 }
 
@@ -32,6 +33,7 @@ public struct Erasure: Sendable, Equatable {
     public var surveys = 0
     public var cases = 0
     public var webhookEvents = 0
+    public var leads = 0
 }
 
 /// Subject access and erasure (`PRIVACY.md`): a person is an email, and the contacts that have it.
@@ -53,7 +55,10 @@ public struct PrivacyService: Sendable {
             let ids = contacts.map(\.id)
             let found = try await PersonalRecords(ids, email, after: .start, in: tx)
             let consents = try await tx.consents.of(ConsentPerson(contactIDs: ids, emails: [email]))
-            let listed = ids + consents.map(\.id) + found.ids
+            var byEmail = LeadFilter()
+            byEmail.email = email
+            let leads = try await tx.leads.all(byEmail).map(\.lead)
+            let listed = ids + consents.map(\.id) + found.ids + leads.map(\.id)
             let lastContacted = try await tx.contacts.lastContacted(ids, asOf: now)
             return SubjectData(
                 email: email,
@@ -65,6 +70,7 @@ public struct PrivacyService: Sendable {
                 cases: found.cases,
                 targets: try await HealthBook.targets(in: tx),
                 webhookEvents: found.webhookEvents,
+                leads: try await LeadBook.views(leads, asOf: now, in: tx),
                 auditLog: try await tx.privacy.auditEntries(about: listed)
             )
         }
@@ -82,8 +88,12 @@ public struct PrivacyService: Sendable {
             let contacts = try await tx.contacts.find(email: email)
             let ids = contacts.map(\.id)
             let found = try await PersonalRecords(ids, email, after: scanned.marks, in: tx).adding(scanned)
+            var byEmail = LeadFilter()
+            byEmail.email = email
+            let leads = try await tx.leads.all(byEmail).map(\.lead)
             let texts = found.activities.compactMap(\.subject) + found.surveys.compactMap(\.comment) + found.cases.map(\.subject)
-            let redaction = Redaction(email: email, equalTo: contacts.map(\.name) + contacts.compactMap(\.phone) + texts)
+            let names = contacts.map(\.name) + leads.map(\.name)
+            let redaction = Redaction(email: email, equalTo: names + contacts.compactMap(\.phone) + texts)
 
             var erasure = Erasure(subjectHash: try await secrets.subjectHash(of: email, in: tx), erasedAt: now)
             erasure.contacts = contacts.count
@@ -92,6 +102,14 @@ public struct PrivacyService: Sendable {
             erasure.surveys = found.surveys.count
             erasure.cases = found.cases.count
             erasure.webhookEvents = found.webhookEvents.count
+            erasure.leads = leads.count
+            var followUps: [EventSubject] = []
+            for lead in leads {
+                var filter = TaskFilter()
+                filter.leadID = lead.id
+                followUps += try await tx.tasks.list(filter, PageRequest(limit: 500)).items.map { EventSubject(.task, $0.id) }
+            }
+            _ = try await tx.privacy.eraseLeads(email: email, marker: Redaction.marker, at: now)
             try await tx.privacy.redactText(
                 activities: found.activities.map(\.id),
                 surveys: found.surveys.map(\.id),
@@ -103,7 +121,8 @@ public struct PrivacyService: Sendable {
                 try await tx.privacy.replacePayload(ofWebhookEvent: event.id, with: payload)
             }
             let accounts = Set(contacts.map(\.accountID) + found.accountIDs).sorted()
-            for event in try await tx.privacy.events(ofAccounts: accounts, mentioning: email, orAboutCases: found.cases.map(\.id)) {
+            let subjects = found.cases.map { EventSubject(.case, $0.id) } + leads.map { EventSubject(.lead, $0.id) } + followUps
+            for event in try await tx.privacy.events(ofAccounts: accounts, mentioning: email, orAbout: subjects) {
                 try await tx.privacy.replaceRendering(
                     ofEvent: event.id,
                     object: redaction.redacted(event.object),

@@ -9,6 +9,7 @@ public struct RetentionRun: Sendable, Equatable {
     public var auditLogDeleted = 0
     public var accessLogDeleted = 0
     public var leadConsentsDeleted = 0
+    public var leadsDeleted = 0
 
     public init(asOf: Date) { self.asOf = asOf }
 }
@@ -59,6 +60,11 @@ public struct RetentionService: Sendable {
             }
         }
         if let before = cutoff(settings.leadsDays) {
+            while true {
+                let deleted = try await storage.write { tx in try await tx.privacy.deleteExpiredLeads(latestBefore: before, limit: 500) }
+                run.leadsDeleted += deleted
+                if deleted == 0 { break }
+            }
             while true {
                 let deleted = try await storage.write { tx in try await tx.privacy.deleteLeadConsents(latestBefore: before, limit: 500) }
                 run.leadConsentsDeleted += deleted

@@ -17,8 +17,8 @@ public protocol PrivacyRecords {
     func cases(mentioning email: String, after sequence: Int64) async throws -> [SupportCase]
     /// Stored deliveries after `sequence` whose payload mentions `email`, oldest first.
     func webhookEvents(mentioning email: String, after sequence: Int64) async throws -> [WebhookEvent]
-    /// Events of `accounts` whose rendering mentions `email`, and those about one of `cases`, oldest first.
-    func events(ofAccounts accounts: [String], mentioning email: String, orAboutCases cases: [String]) async throws -> [Event]
+    /// Events of `accounts` whose rendering mentions `email`, and those about one of `subjects`, oldest first.
+    func events(ofAccounts accounts: [String], mentioning email: String, orAbout subjects: [EventSubject]) async throws -> [Event]
     /// Audit entries about any of `ids`, oldest first.
     func auditEntries(about ids: [String]) async throws -> [AuditEntry]
 
@@ -30,6 +30,9 @@ public protocol PrivacyRecords {
     /// The contacts' consents lose their email and their source's detail (`detail`); records of `email` alone are
     /// deleted. How many records there were.
     func eraseConsents(ofContacts contactIDs: [String], email: String, detail: String) async throws -> Int
+    /// The leads with `email` lose their name, email and title (set to `marker`), `erased_at` set; their follow-up tasks'
+    /// titles (which name them) become `marker`. The leads' ids.
+    func eraseLeads(email: String, marker: String, at now: Date) async throws -> [String]
     /// Drops kept idempotent responses whose body mentions any of `needles`; how many.
     func dropIdempotentResponses(mentioning needles: [String]) async throws -> Int
 
@@ -46,6 +49,9 @@ public protocol PrivacyRecords {
     /// Deletes up to `limit` leads' records (an email on consents of no contact) whose latest record is before `cutoff`;
     /// how many records.
     func deleteLeadConsents(latestBefore cutoff: Date, limit: Int) async throws -> Int
+    /// Deletes up to `limit` leads not converted whose latest record (a change, an engagement event) is before
+    /// `cutoff`, with their engagement, assignments and follow-up tasks; how many leads.
+    func deleteExpiredLeads(latestBefore cutoff: Date, limit: Int) async throws -> Int
 }
 
 /// The tables that hold people's data in rows read by insertion order: what erasure scans and retention deletes from.
