@@ -116,7 +116,7 @@ import Testing
             #expect(erased.json["erased_at"] is String)
             #expect(
                 erased.json["counts"] as? NSDictionary == [
-                    "contacts": 2, "consents": 2, "activities": 2, "surveys": 1, "cases": 1, "webhook_events": 1,
+                    "contacts": 2, "consents": 2, "activities": 2, "surveys": 1, "cases": 1, "webhook_events": 1, "leads": 0,
                 ]
             )
             #expect(try await Self.figures(app, account: account) == before, "every figure answers byte for byte as before")
