@@ -44,6 +44,8 @@ public struct DemoTally: Sendable, CustomStringConvertible {
     public var cases = 0
     public var surveys = 0
     public var evaluations = 0
+    public var leads = 0
+    public var engagement = 0
 
     static func + (lhs: DemoTally, rhs: DemoTally) -> DemoTally {
         var sum = lhs
@@ -57,12 +59,15 @@ public struct DemoTally: Sendable, CustomStringConvertible {
         sum.cases += rhs.cases
         sum.surveys += rhs.surveys
         sum.evaluations += rhs.evaluations
+        sum.leads += rhs.leads
+        sum.engagement += rhs.engagement
         return sum
     }
 
     public var description: String {
         "\(accounts) accounts, \(contacts) contacts, \(activities) activities, \(won) deals won (\(crmEvents) CRM and \(stripeEvents) Stripe events), "
-            + "\(usageRecords) usage records, \(cases) cases, \(surveys) surveys, \(evaluations) health evaluations"
+            + "\(usageRecords) usage records, \(cases) cases, \(surveys) surveys, \(evaluations) health evaluations, "
+            + "\(leads) leads with \(engagement) engagement events"
     }
 }
 
@@ -81,7 +86,8 @@ public struct DemoCompany: Sendable {
     }
 
     /// Loads `count` accounts, `concurrency` at a time (each account's story is its own, so the order does not
-    /// change the company), then acquisition spend and the last 30 days of health evaluations.
+    /// change the company), then acquisition spend, the marketing year (leads, engagement, conversions) and the last 30
+    /// days of health evaluations.
     public func load(accounts count: Int, concurrency: Int = 4) async throws -> DemoTally {
         guard try await services.accounts.list(AccountFilter(), page: PageRequest(limit: 1), asOf: now).items.isEmpty else {
             throw DemoError("the database already has accounts; load the demo into a new one")
@@ -124,6 +130,8 @@ public struct DemoCompany: Sendable {
                 by: services.actor
             )
         }
+        var marketing = MarketingStory(seed: seed, services: services, now: now)
+        (tally.leads, tally.engagement) = try await marketing.tell(leads: max(40, count / 4))
         // Weekly over the last month, so scores have a 30-day trend and flags a history.
         for daysAgo in [30, 21, 14, 7, 0] {
             tally.evaluations += try await services.health.evaluate(asOf: now.addingTimeInterval(-Double(daysAgo) * 86_400), by: services.actor)

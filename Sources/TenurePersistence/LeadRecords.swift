@@ -87,7 +87,8 @@ struct SQLLeadRecords: LeadRecords {
 
     private func values(_ lead: Lead) -> [any SQLiteBindable] {
         [
-            lead.name, lead.email.isEmpty ? nil : lead.email, lead.company, lead.domain, lead.title, lead.role.rawValue, lead.country, lead.segment?.rawValue, lead.industry,
+            lead.name, lead.email.isEmpty ? nil : lead.email, lead.company, lead.domain, lead.title, lead.role.rawValue, lead.country,
+            lead.segment?.rawValue, lead.industry,
             lead.employeeCount, lead.source, lead.campaign, lead.status.rawValue, lead.owner, lead.updatedAt.stored, lead.qualifiedAt?.stored,
             lead.disqualifiedAt?.stored, lead.disqualifyReason, lead.convertedAt?.stored, lead.accountID, lead.contactID, lead.opportunityID,
             lead.erasedAt?.stored,
@@ -153,7 +154,14 @@ struct SQLEngagementRecords: EngagementRecords {
             conditions.add("(contact_id = ? OR lead_id IN (SELECT id FROM leads WHERE contact_id = ?))", contact, contact)
         }
         conditions.add("type = ?", ifPresent: filter.type?.rawValue)
-        return try await page(db, select: "SELECT * FROM engagement_events", conditions: conditions, orderedBy: "occurred_at", request, decode: decode)
+        return try await page(
+            db,
+            select: "SELECT * FROM engagement_events",
+            conditions: conditions,
+            orderedBy: "occurred_at",
+            request,
+            decode: decode
+        )
     }
 
     func scored(leads leadIDs: [String]?) async throws -> [String: [ScoredEvent]] {
@@ -162,7 +170,12 @@ struct SQLEngagementRecords: EngagementRecords {
         var found: [String: [ScoredEvent]] = [:]
         try await db.forEachRow("SELECT lead_id, type, occurred_at, path, asset FROM engagement_events WHERE \(condition)", leadIDs ?? []) { row in
             guard let type = row.string("type").flatMap(EngagementType.init(rawValue:)) else { return }
-            let event = ScoredEvent(type: type, occurredAt: row.date("occurred_at") ?? .distantPast, path: row.string("path"), asset: row.string("asset"))
+            let event = ScoredEvent(
+                type: type,
+                occurredAt: row.date("occurred_at") ?? .distantPast,
+                path: row.string("path"),
+                asset: row.string("asset")
+            )
             found[row.string("lead_id") ?? "", default: []].append(event)
         }
         return found

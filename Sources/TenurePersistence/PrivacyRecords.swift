@@ -181,7 +181,10 @@ struct SQLPrivacyRecords: PrivacyRecords {
             [marker, marker, now.stored, now.stored, email]
         ) { $0.string("id") ?? "" }
         for chunk in ids.chunks(of: 500) {
-            try await db.query("UPDATE tasks SET title = ?, updated_at = ? WHERE lead_id IN (\(placeholders(for: chunk)))", [marker, now.stored] + chunk)
+            try await db.query(
+                "UPDATE tasks SET title = ?, updated_at = ? WHERE lead_id IN (\(placeholders(for: chunk)))",
+                [marker, now.stored] + chunk
+            )
         }
         return ids
     }

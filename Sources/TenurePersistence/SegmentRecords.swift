@@ -126,7 +126,8 @@ struct SegmentQuery {
         let at = asOf.stored
         switch field {
         case "lifecycle_stage":
-            let latestKind = "(SELECT m.kind FROM mrr_movements m WHERE m.account_id = \(table).id AND m.at <= ? ORDER BY m.at DESC, m.seq DESC LIMIT 1)"
+            let latestKind =
+                "(SELECT m.kind FROM mrr_movements m WHERE m.account_id = \(table).id AND m.at <= ? ORDER BY m.at DESC, m.seq DESC LIMIT 1)"
             parameters.append(contentsOf: [at, at, at])
             return """
                 CASE WHEN \(table).won_at IS NULL OR \(table).won_at > ? THEN 'prospect' \
@@ -135,10 +136,12 @@ struct SegmentQuery {
                 """
         case "mrr":
             parameters.append(at)
-            return "COALESCE((SELECT m.to_mrr FROM mrr_movements m WHERE m.account_id = \(table).id AND m.at <= ? ORDER BY m.at DESC, m.seq DESC LIMIT 1), 0)"
+            return
+                "COALESCE((SELECT m.to_mrr FROM mrr_movements m WHERE m.account_id = \(table).id AND m.at <= ? ORDER BY m.at DESC, m.seq DESC LIMIT 1), 0)"
         case "health_band":
             parameters.append(at)
-            return "COALESCE((SELECT h.band FROM health_scores h WHERE h.account_id = \(table).id AND h.evaluated_at <= ? ORDER BY h.day DESC LIMIT 1), 'unscored')"
+            return
+                "COALESCE((SELECT h.band FROM health_scores h WHERE h.account_id = \(table).id AND h.evaluated_at <= ? ORDER BY h.day DESC LIMIT 1), 'unscored')"
         default: return "\(table).\(field)"
         }
     }

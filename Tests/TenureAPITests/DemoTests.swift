@@ -19,6 +19,7 @@ import Testing
             let tally = try await DemoCompany(services: services, seed: seed).load(accounts: accounts)
             #expect(tally.accounts == accounts && tally.won > 0 && tally.stripeEvents > 0 && tally.crmEvents == tally.won)
             #expect(tally.usageRecords > 0 && tally.cases > 0 && tally.surveys > 0 && tally.evaluations > 0 && tally.activities > 0)
+            #expect(tally.leads > 0 && tally.engagement > tally.leads)
             let marked = try await storage.read { tx in try await tx.settings.value("crm_contract_blocks_applied") }
             #expect(marked != nil, "a server's first start on the demo has no stored contract blocks to reapply")
             let again = await #expect(throws: (any Error).self) { try await DemoCompany(services: services, seed: seed).load(accounts: 1) }
@@ -104,6 +105,16 @@ import Testing
             #expect(try await app.send(.get, "/v1/renewals").data.count > 0)
             #expect(try await app.send(.get, "/v1/risks").data.count > 0)
             #expect(try await app.send(.get, "/v1/tasks?status=open").data.count > 0)
+            // A live funnel: leads from every channel, MQLs, deals, won and paying customers, spend and CAC.
+            let funnel = try await app.send(.get, "/v1/metrics/funnel?from=2025-11-01T00:00:00Z&to=2026-11-20T00:00:00Z").json
+            let total = try #require(funnel["total"] as? [String: Any])
+            #expect((total["leads"] as? Int ?? 0) > 0 && (total["mqls"] as? Int ?? 0) > 0 && (total["sqls"] as? Int ?? 0) > 0)
+            #expect((total["customers"] as? Int ?? 0) > 0 && total["cac"] as? Double != nil, "\(total)")
+            #expect(try await app.send(.get, "/v1/leads?sort=-score&limit=5").data.count == 5)
+            let lift = try await app.send(.get, "/v1/metrics/lead-scoring?from=2025-11-01T00:00:00Z&to=2026-11-20T00:00:00Z").json
+            #expect((lift["won"] as? Int ?? 0) > 0)
+            let segment = try #require(try await app.send(.get, "/v1/segments").data.first?["id"] as? String)
+            #expect(try await app.send(.get, "/v1/segments/\(segment)/members").status == .ok)
         }
     }
 }

@@ -8,7 +8,9 @@ import Testing
 @Suite(.temporaryFolder) struct LeadPrivacyTests {
     @Test func subjectAccessListsLeads_andErasureRedactsThemAndTheirTasks() async throws {
         try await TestApp.run { app in
-            #expect(try await app.send(.put, "/v1/settings/lead-routing", #"{"rules": [], "fallback": {"owner": "desk@seller.example"}}"#).status == .ok)
+            #expect(
+                try await app.send(.put, "/v1/settings/lead-routing", #"{"rules": [], "fallback": {"owner": "desk@seller.example"}}"#).status == .ok
+            )
             let lead = try await LeadTests.lead(app, #""name": "Quinn Abara", "email": "quinn@marrow.example", "title": "Head of Data""#)
             let id = try #require(lead["id"] as? String)
             try await LeadTests.engage(app, #"{"type": "form_submitted", "email": "quinn@marrow.example", "occurred_at": "2026-11-20T10:00:00Z"}"#)

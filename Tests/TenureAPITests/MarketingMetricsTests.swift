@@ -154,7 +154,11 @@ import Testing
             #expect(reply.json["leads"] as? Int == 6)
             #expect(reply.json["won"] as? Int == 2)
             let rules = (reply.json["data"] as? [[String: Any]]) ?? []
-            #expect(rules.compactMap { $0["key"] as? String } == ["executive", "target_segment", "pricing_page", "case_study", "webinar", "emails_this_month", "inactive_60d"])
+            #expect(
+                rules.compactMap { $0["key"] as? String } == [
+                    "executive", "target_segment", "pricing_page", "case_study", "webinar", "emails_this_month", "inactive_60d",
+                ]
+            )
             let webinar = try #require(rules.first { $0["key"] as? String == "webinar" })
             #expect(webinar["fired_leads"] as? Int == 2)
             #expect(webinar["fired_won"] as? Int == 1)

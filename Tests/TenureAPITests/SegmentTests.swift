@@ -14,7 +14,12 @@ import Testing
         """#
 
     /// An account of the seed's kind with one contact per count of opens; its id and its contacts' ids.
-    static func account(_ app: TestApp, _ name: String, segment: String = "enterprise", industry: String = "financial services") async throws
+    static func account(
+        _ app: TestApp,
+        _ name: String,
+        segment: String = "enterprise",
+        industry: String = "financial services"
+    ) async throws
         -> (String, [String])
     {
         let reply = try await app.send(.post, "/v1/accounts", #"{"name": "\#(name)", "segment": "\#(segment)", "industry": "\#(industry)"}"#)
@@ -140,7 +145,10 @@ import Testing
             for _ in 0..<8 { deep = #"{"not": \#(deep)}"# }
             for (resource, filter, field) in [
                 ("accounts", #"{"and": [{"field": "shoe_size", "op": "eq", "value": 9}]}"#, "filter.and[0].field"),
-                ("accounts", #"{"and": [{"field": "name", "op": "eq", "value": "x"}, {"field": "mrr", "op": "gt", "value": "lots"}]}"#, "filter.and[1].value"),
+                (
+                    "accounts", #"{"and": [{"field": "name", "op": "eq", "value": "x"}, {"field": "mrr", "op": "gt", "value": "lots"}]}"#,
+                    "filter.and[1].value"
+                ),
                 ("accounts", #"{"or": [{"field": "name", "op": "like", "value": "x"}]}"#, "filter.or[0].op"),
                 ("accounts", #"{"field": "name", "op": "in", "value": "x"}"#, "filter.value"),
                 ("accounts", deep, "filter.not.not.not.not.not.not.not.not"),

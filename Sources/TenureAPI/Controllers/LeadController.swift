@@ -125,7 +125,13 @@ struct LeadController {
             let (from, to) = try Self.cohortWindow(query)
             let groupBy = try query.enumValue("group_by", FunnelGrouping.self) ?? .source
             let (rows, total) = try await leads.funnel(from: from, to: to, asOf: try query.asOf(), groupBy: groupBy)
-            return try .json(FunnelBody(groupBy: groupBy.rawValue, data: rows.map { FunnelRowResource($0, groupBy: groupBy) }, total: FunnelRowResource(total, groupBy: nil)))
+            return try .json(
+                FunnelBody(
+                    groupBy: groupBy.rawValue,
+                    data: rows.map { FunnelRowResource($0, groupBy: groupBy) },
+                    total: FunnelRowResource(total, groupBy: nil)
+                )
+            )
         }
         routes.get("/v1/metrics/lead-scoring", read) { call in
             let query = call.query

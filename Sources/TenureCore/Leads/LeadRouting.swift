@@ -100,7 +100,8 @@ public struct Routing: Sendable, Equatable {
 extension LeadRoutingSettings {
     /// The first rule that takes `lead` (its score now is `score`), else the fallback; nil when neither names anyone.
     public func route(_ lead: Lead, score: Int, turns: inout RoundRobin) -> Routing? {
-        let chosen = rules.first { $0.when.holds(for: lead, score: score) }.map { ($0.name, $0.assignee) }
+        let chosen =
+            rules.first { $0.when.holds(for: lead, score: score) }.map { ($0.name, $0.assignee) }
             ?? fallback.map { (Self.fallbackName, $0) }
         guard let (name, assignee) = chosen else { return nil }
         switch assignee {

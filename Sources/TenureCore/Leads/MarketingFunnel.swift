@@ -67,7 +67,8 @@ public enum FunnelGrouping: String, CaseIterable, Sendable {
 
 /// The funnel of a cohort: a row per source (or campaign) ascending, null last (by source, also each channel with spend
 /// only), and the total.
-public func marketingFunnel(_ cohort: [FunnelLead], spendByChannel: [String?: Int], groupBy: FunnelGrouping) -> (rows: [FunnelRow], total: FunnelRow) {
+public func marketingFunnel(_ cohort: [FunnelLead], spendByChannel: [String?: Int], groupBy: FunnelGrouping) -> (rows: [FunnelRow], total: FunnelRow)
+{
     let groups = Dictionary(grouping: cohort) { groupBy == .source ? $0.lead.source : $0.lead.campaign }
     var values = Set(groups.keys)
     if groupBy == .source { values.formUnion(spendByChannel.keys.compactMap { $0 }.map(Optional.some)) }

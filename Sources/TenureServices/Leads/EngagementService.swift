@@ -10,6 +10,14 @@ public struct EngagementInput: Sendable, Decodable {
     public var email: String?
     public var url: String?
     public var asset: String?
+
+    public init(type: String?, leadID: String? = nil, contactID: String? = nil, email: String? = nil, occurredAt: String? = nil) {
+        self.type = type
+        leadId = leadID
+        contactId = contactID
+        self.email = email
+        self.occurredAt = occurredAt
+    }
 }
 
 /// Engagement events (`LEADS.md`, "Engagement"): recorded in batches, all or nothing; each write may qualify the leads
@@ -32,7 +40,9 @@ public struct EngagementService: Sendable {
         var errors: [FieldError] = []
         var events: [EngagementEvent] = []
         for (index, input) in inputs.enumerated() {
-            do { events.append(try Self.validated(input, now: now)) } catch let error as ValidationError { errors += error.nested(under: "events[\(index)]").errors }
+            do { events.append(try Self.validated(input, now: now)) } catch let error as ValidationError {
+                errors += error.nested(under: "events[\(index)]").errors
+            }
         }
         try ValidationError.check(errors)
         let checked = events

@@ -90,7 +90,15 @@ extension LeadService {
     private func contact(for lead: Lead, at account: Account, now: Date, in tx: any Transaction) async throws -> String {
         if let existing = try await tx.contacts.find(email: lead.email).first(where: { $0.accountID == account.id }) { return existing.id }
         let contact = try contacts.validated(
-            ContactInput(accountID: account.id, name: lead.name, email: lead.email, title: lead.title, role: nil, relationshipStrength: nil, externalID: nil),
+            ContactInput(
+                accountID: account.id,
+                name: lead.name,
+                email: lead.email,
+                title: lead.title,
+                role: nil,
+                relationshipStrength: nil,
+                externalID: nil
+            ),
             at: now
         )
         try await contacts.insert(contact, in: tx)

@@ -56,7 +56,11 @@ public struct LeadInput: Sendable, Decodable {
         lead.country = nil
         if let country {
             let code = country.trimmingWhitespace().uppercased()
-            if code.count == 2, code.allSatisfy({ $0.isASCII && $0.isLetter }) { lead.country = code } else { validator.add("country", "must be two letters") }
+            if code.count == 2, code.allSatisfy({ $0.isASCII && $0.isLetter }) {
+                lead.country = code
+            } else {
+                validator.add("country", "must be two letters")
+            }
         }
         lead.segment = Segment.parse(segment, "segment", &validator)
         lead.industry = industry?.trimmingWhitespace()
@@ -132,6 +136,11 @@ public struct ConversionInput: Sendable, Decodable {
         public var stage: String?
         public var closeDate: String?
         public var owner: String?
+
+        public init(amount: Int?, currency: String?) {
+            self.amount = amount
+            self.currency = currency
+        }
     }
 
     public var at: String?

@@ -32,7 +32,8 @@ extension LeadService {
         try await storage.read { tx in
             let cohort = try await Self.cohort(from: from, to: to, asOf: asOf, in: tx)
             var spend: [String?: Int] = [:]
-            for item in try await tx.acquisitionSpend.byChannel() where item.month.start >= from && item.month.start < to && item.month.start <= asOf {
+            for item in try await tx.acquisitionSpend.byChannel() where item.month.start >= from && item.month.start < to && item.month.start <= asOf
+            {
                 spend[item.channel, default: 0] += item.amount
             }
             return marketingFunnel(try await Self.followed(cohort, asOf: asOf, in: tx), spendByChannel: spend, groupBy: groupBy)
@@ -94,10 +95,19 @@ extension LeadService {
             let lead = view.lead
             let convertedAt = lead.convertedAt.flatMap { $0 <= asOf ? $0 : nil }
             let mqlAt = [view.score.mqlAt, lead.qualifiedAt, convertedAt].compactMap { $0 }.filter { $0 <= asOf }.min()
-            let since = won[lead.id] == nil ? nil : lead.accountID.flatMap { customerSince[$0] }.flatMap { since in
-                convertedAt.flatMap { since >= $0 && since <= asOf ? since : nil }
-            }
-            return FunnelLead(lead: lead, mqlAt: mqlAt, sql: convertedAt != nil && lead.opportunityID != nil, wonAmount: won[lead.id], customerSince: since)
+            let since =
+                won[lead.id] == nil
+                ? nil
+                : lead.accountID.flatMap { customerSince[$0] }.flatMap { since in
+                    convertedAt.flatMap { since >= $0 && since <= asOf ? since : nil }
+                }
+            return FunnelLead(
+                lead: lead,
+                mqlAt: mqlAt,
+                sql: convertedAt != nil && lead.opportunityID != nil,
+                wonAmount: won[lead.id],
+                customerSince: since
+            )
         }
     }
 }

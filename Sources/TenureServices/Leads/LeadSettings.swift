@@ -46,7 +46,8 @@ enum LeadSettingsJSON {
         let field = LeadField(rawValue: item["field"].string ?? "").flatMap { LeadField.fit.contains($0) ? $0 : nil }
         if field == nil { validator.add("\(at).field", "must be one of " + LeadField.fit.map(\.rawValue).joined(separator: ", ")) }
         let values = item["in"].array.compactMap(\.string)
-        if case .array(let items) = item["in"], !items.isEmpty, values.count == items.count {} else {
+        if case .array(let items) = item["in"], !items.isEmpty, values.count == items.count {
+        } else {
             validator.add("\(at).in", "must be a non-empty list of strings")
         }
         let points = integer(item["points"])
@@ -70,7 +71,9 @@ enum LeadSettingsJSON {
         case .null: break
         case .string("month"): window = .month
         case let value:
-            if let days = integer(value), (1...3650).contains(days) { window = .days(days) } else {
+            if let days = integer(value), (1...3650).contains(days) {
+                window = .days(days)
+            } else {
                 validator.add("\(at).window", "must be a number of days (1 to 3650), \"month\" or null")
             }
         }
@@ -80,12 +83,24 @@ enum LeadSettingsJSON {
         let points = integer(item["points"])
         if points == nil { validator.add("\(at).points", "must be an integer") }
         guard let key, let points, type != nil || typeName == "any" else { return nil }
-        return BehaviorRule(key: key, type: type, urlPattern: pattern, asset: asset, window: window, minCount: minCount, maxCount: maxCount, points: points)
+        return BehaviorRule(
+            key: key,
+            type: type,
+            urlPattern: pattern,
+            asset: asset,
+            window: window,
+            minCount: minCount,
+            maxCount: maxCount,
+            points: points
+        )
     }
 
     static func json(_ settings: LeadScoringSettings) -> JSONValue {
         let fit: [JSONValue] = settings.fitRules.map { rule in
-            .object(["key": .string(rule.key), "field": .string(rule.field.rawValue), "in": .array(rule.values.map(JSONValue.string)), "points": number(rule.points)])
+            .object([
+                "key": .string(rule.key), "field": .string(rule.field.rawValue), "in": .array(rule.values.map(JSONValue.string)),
+                "points": number(rule.points),
+            ])
         }
         let behavior: [JSONValue] = settings.behaviorRules.map { rule in
             let window: JSONValue =
@@ -96,7 +111,8 @@ enum LeadSettingsJSON {
                 }
             return .object(
                 JSONObject(members: [
-                    ("key", .string(rule.key)), ("type", .string(rule.type?.rawValue ?? "any")), ("url_pattern", rule.urlPattern.map { .string($0.text) } ?? .null),
+                    ("key", .string(rule.key)), ("type", .string(rule.type?.rawValue ?? "any")),
+                    ("url_pattern", rule.urlPattern.map { .string($0.text) } ?? .null),
                     ("asset", rule.asset.map(JSONValue.string) ?? .null), ("window", window), ("min_count", rule.minCount.map(number) ?? .null),
                     ("max_count", rule.maxCount.map(number) ?? .null), ("points", number(rule.points)),
                 ])
@@ -138,7 +154,9 @@ enum LeadSettingsJSON {
         var hours = LeadRoutingSettings.defaults.followUpHours
         if case .object(let members) = body, members["follow_up_hours"] == .null { hours = nil }
         if body["follow_up_hours"] != .null {
-            if let value = integer(body["follow_up_hours"]), (1...720).contains(value) { hours = value } else {
+            if let value = integer(body["follow_up_hours"]), (1...720).contains(value) {
+                hours = value
+            } else {
                 validator.add("follow_up_hours", "must be null or 1 to 720")
             }
         }
@@ -197,7 +215,9 @@ enum LeadSettingsJSON {
             }
             if let bound = rule.when.minScore { when.append(("min_score", number(bound))) }
             if let bound = rule.when.maxScore { when.append(("max_score", number(bound))) }
-            return .object(JSONObject(members: [("name", .string(rule.name)), ("when", .object(JSONObject(members: when)))] + assignee(rule.assignee)))
+            return .object(
+                JSONObject(members: [("name", .string(rule.name)), ("when", .object(JSONObject(members: when)))] + assignee(rule.assignee))
+            )
         }
         return .object(
             JSONObject(members: [

@@ -23,7 +23,14 @@ public struct SegmentService: Sendable {
     public func create(_ body: JSONValue, by actor: Actor) async throws -> SavedSegment {
         let now = clock.now()
         let (name, resource, filter) = try Self.read(body, current: nil)
-        let segment = SavedSegment(id: Identifier.make("seg", at: now), name: name, resource: resource, filter: filter, createdAt: now, updatedAt: now)
+        let segment = SavedSegment(
+            id: Identifier.make("seg", at: now),
+            name: name,
+            resource: resource,
+            filter: filter,
+            createdAt: now,
+            updatedAt: now
+        )
         try await storage.write { tx in
             try await tx.segments.insert(segment)
             try await tx.audit(actor, "segment.create", "segment", segment.id, at: now)
@@ -239,10 +246,19 @@ struct SegmentFilterReader {
         if number == nil { validator.add("\(path).value", "must be an integer") }
         if isEngagement {
             let type = EngagementType(rawValue: spec["type"].string ?? "")
-            if type == nil { validator.add("\(path).engagement.type", "must be one of " + EngagementType.allCases.map(\.rawValue).joined(separator: ", ")) }
-            for key in ["url_pattern", "asset"] where spec[key] != .null && spec[key].string == nil { validator.add("\(path).engagement.\(key)", "must be a string") }
+            if type == nil {
+                validator.add("\(path).engagement.type", "must be one of " + EngagementType.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            for key in ["url_pattern", "asset"] where spec[key] != .null && spec[key].string == nil {
+                validator.add("\(path).engagement.\(key)", "must be a string")
+            }
             guard let type, let op, let number else { return nil }
-            let count = EngagementCount(type: type, windowDays: window, urlPattern: spec["url_pattern"].string.map(URLPattern.init), asset: spec["asset"].string)
+            let count = EngagementCount(
+                type: type,
+                windowDays: window,
+                urlPattern: spec["url_pattern"].string.map(URLPattern.init),
+                asset: spec["asset"].string
+            )
             return .engagement(count, op, number)
         }
         let type = ActivityType(rawValue: spec["type"].string ?? "")
@@ -295,7 +311,10 @@ struct SegmentFilterReader {
         case .instant:
             if let instant = value.string.flatMap(Timestamp.parseInstantOrDate) { return .instant(instant) }
         }
-        validator.add(path, "must be \(["text": "a string", "number": "an integer", "bool": "true or false", "instant": "an RFC 3339 instant"]["\(kind)"] ?? "a value")")
+        validator.add(
+            path,
+            "must be \(["text": "a string", "number": "an integer", "bool": "true or false", "instant": "an RFC 3339 instant"]["\(kind)"] ?? "a value")"
+        )
         return nil
     }
 }
