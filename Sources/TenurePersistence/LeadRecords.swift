@@ -24,9 +24,11 @@ struct SQLLeadRecords: LeadRecords {
     func find(id: String) async throws -> Lead? { try await db.first("SELECT * FROM leads WHERE id = ?", [id], decode) }
 
     func find(ids: [String]) async throws -> [String: Lead] {
-        guard !ids.isEmpty else { return [:] }
-        let leads = try await db.map("SELECT * FROM leads WHERE id IN (\(placeholders(for: ids)))", ids, decode)
-        return Dictionary(uniqueKeysWithValues: leads.map { ($0.id, $0) })
+        var found: [String: Lead] = [:]
+        for chunk in ids.chunks(of: 500) {
+            for lead in try await db.map("SELECT * FROM leads WHERE id IN (\(placeholders(for: chunk)))", chunk, decode) { found[lead.id] = lead }
+        }
+        return found
     }
 
     func open(email: String) async throws -> Lead? {
@@ -56,9 +58,8 @@ struct SQLLeadRecords: LeadRecords {
     }
 
     func assignments(of leadIDs: [String]) async throws -> [String: [LeadAssignment]] {
-        guard !leadIDs.isEmpty else { return [:] }
         var found: [String: [LeadAssignment]] = [:]
-        try await db.forEachRow("SELECT * FROM lead_assignments WHERE lead_id IN (\(placeholders(for: leadIDs))) ORDER BY seq", leadIDs) { row in
+        func add(_ row: Row) {
             let assignment = LeadAssignment(
                 owner: row.string("owner"),
                 at: row.date("at") ?? .distantPast,
@@ -67,8 +68,20 @@ struct SQLLeadRecords: LeadRecords {
             )
             found[row.string("lead_id") ?? "", default: []].append(assignment)
         }
+        if leadIDs.count > Self.lookupLimit {
+            // Many leads (a list sorted by score): one pass over every assignment rather than thousands of lookups.
+            let wanted = Set(leadIDs)
+            try await db.forEachRow("SELECT * FROM lead_assignments ORDER BY seq") { if wanted.contains($0.string("lead_id") ?? "") { add($0) } }
+        } else {
+            for chunk in leadIDs.chunks(of: 500) {
+                try await db.forEachRow("SELECT * FROM lead_assignments WHERE lead_id IN (\(placeholders(for: chunk))) ORDER BY seq", chunk, add)
+            }
+        }
         return found
     }
+
+    /// Past this many ids, a read goes through the whole table once instead of looking each id up.
+    static let lookupLimit = 5_000
 
     private static func conditions(_ filter: LeadFilter) -> Conditions {
         var conditions = Conditions()
@@ -165,18 +178,58 @@ struct SQLEngagementRecords: EngagementRecords {
     }
 
     func scored(leads leadIDs: [String]?) async throws -> [String: [ScoredEvent]] {
-        if let leadIDs, leadIDs.isEmpty { return [:] }
-        let condition = leadIDs.map { "lead_id IN (\(placeholders(for: $0)))" } ?? "lead_id IS NOT NULL"
+        try await scored(leadIDs, where: Conditions())
+    }
+
+    func scored(leads leadIDs: [String], countedBy rules: [BehaviorRule], asOf: Date) async throws -> [String: [ScoredEvent]] {
+        var either: [String] = []
+        var values: [any SQLiteBindable] = [asOf.stored]
+        for rule in rules {
+            var clauses: [String] = []
+            if let type = rule.type {
+                clauses.append("type = ?")
+                values.append(type.rawValue)
+            }
+            if let pattern = rule.urlPattern {
+                clauses.append("path LIKE ? ESCAPE '\\'")
+                values.append(pattern.likePattern)
+            }
+            if let asset = rule.asset {
+                clauses.append("lower(asset) = ?")
+                values.append(asset.lowercased())
+            }
+            switch rule.window {
+            case .always: break
+            case .month:
+                clauses.append("occurred_at >= ?")
+                values.append(CalendarMonth(containing: asOf).start.stored)
+            case .days(let days):
+                clauses.append("occurred_at > ?")
+                values.append(asOf.addingTimeInterval(-Double(days) * 86_400).stored)
+            }
+            either.append(clauses.isEmpty ? "1 = 1" : "(" + clauses.joined(separator: " AND ") + ")")
+        }
+        var counted = Conditions()
+        counted.add("occurred_at <= ? AND (\(either.isEmpty ? "1 = 0" : either.joined(separator: " OR ")))", values: values)
+        return try await scored(leadIDs, where: counted)
+    }
+
+    /// The events of the leads (nil: every lead's) passing `conditions`. Many leads (a list sorted by score): one pass
+    /// over every lead's events rather than thousands of index lookups.
+    private func scored(_ leadIDs: [String]?, where conditions: Conditions) async throws -> [String: [ScoredEvent]] {
         var found: [String: [ScoredEvent]] = [:]
-        try await db.forEachRow("SELECT lead_id, type, occurred_at, path, asset FROM engagement_events WHERE \(condition)", leadIDs ?? []) { row in
-            guard let type = row.string("type").flatMap(EngagementType.init(rawValue:)) else { return }
-            let event = ScoredEvent(
-                type: type,
-                occurredAt: row.date("occurred_at") ?? .distantPast,
-                path: row.string("path"),
-                asset: row.string("asset")
-            )
-            found[row.string("lead_id") ?? "", default: []].append(event)
+        let wanted = (leadIDs?.count ?? 0) > SQLLeadRecords.lookupLimit ? leadIDs.map(Set.init) : nil
+        let chunks: [[String]?] = wanted != nil || leadIDs == nil ? [nil] : (leadIDs ?? []).chunks(of: 500)
+        for chunk in chunks {
+            var conditions = conditions
+            conditions.add(chunk.map { "lead_id IN (\(placeholders(for: $0)))" } ?? "lead_id IS NOT NULL", values: chunk ?? [])
+            let sql = "SELECT lead_id, type, occurred_at, path, asset FROM engagement_events \(conditions.sql)"
+            try await db.forEachRow(sql, conditions.parameters) { row in
+                let lead = row.string("lead_id") ?? ""
+                guard wanted?.contains(lead) ?? true, let type = row.string("type").flatMap(EngagementType.init(rawValue:)) else { return }
+                let event = ScoredEvent(type: type, occurredAt: row.date("occurred_at") ?? .distantPast, path: row.string("path"), asset: row.string("asset"))
+                found[lead, default: []].append(event)
+            }
         }
         return found
     }

@@ -108,6 +108,57 @@ import Testing
         }
     }
 
+    @Test func engagementThatLiftsTheScoreToTheThresholdQualifiesTheLead_whenTheSettingsSaySo() async throws {
+        try await TestApp.run { app in
+            let lead = try await Self.lead(app, #""name": "Ines Duarte", "email": "ines@corvid.example", "title": "VP Finance", "segment": "enterprise""#)
+            let id = try #require(lead["id"] as? String)
+            #expect(lead["score"] as? Int == 25)
+            #expect(lead["status"] as? String == "new")
+            // A blog page view counts for nothing; the pricing page (any case, any query) lifts the score to 50.
+            try await Self.engage(app, #"{"type": "page_view", "lead_id": "\#(id)", "url": "https://corvid.example/blog/pricing-tips"}"#)
+            #expect(try await app.send(.get, "/v1/leads/\(id)").json["status"] as? String == "new")
+            try await Self.engage(app, #"{"type": "page_view", "email": "INES@corvid.example", "url": "https://corvid.example/Pricing/Team?seats=40"}"#)
+            let qualified = try await app.send(.get, "/v1/leads/\(id)")
+            #expect(qualified.json["status"] as? String == "qualified")
+            #expect(qualified.json["score"] as? Int == 50)
+            #expect(qualified.json["qualified_at"] as? String != nil)
+            let events = try await app.send(.get, "/v1/events?type=lead.qualified", key: TestApp.readKey)
+            #expect(events.data.count == 1)
+            // With auto-qualification off, the same climb leaves a lead as it is.
+            let settings = #"{"auto_qualify": false}"#
+            #expect(try await app.send(.put, "/v1/settings/lead-scoring", settings).status == .ok)
+            let other = try #require(
+                try await Self.lead(app, #""name": "Jon Ek", "email": "jon@corvid.example", "title": "VP Sales", "segment": "enterprise""#)["id"] as? String
+            )
+            try await Self.engage(app, #"{"type": "page_view", "lead_id": "\#(other)", "url": "/pricing"}"#)
+            let kept = try await app.send(.get, "/v1/leads/\(other)")
+            #expect(kept.json["status"] as? String == "new")
+            #expect(kept.json["score"] as? Int == 50)
+            // An event naming no one, or a page view without a url: 422 naming the item, nothing stored.
+            let snapshot = try await app.snapshot()
+            for (body, field) in [
+                (#"{"type": "page_view", "email": "nobody@nowhere.example", "url": "/"}"#, "events[1].email"),
+                (#"{"type": "page_view", "lead_id": "lead_missing", "url": "/"}"#, "events[1].lead_id"),
+                (#"{"type": "page_view", "contact_id": "con_missing", "url": "/"}"#, "events[1].contact_id"),
+                (#"{"type": "page_view", "lead_id": "\#(other)"}"#, "events[1].url"),
+                (#"{"type": "telepathy", "lead_id": "\#(other)"}"#, "events[1].type"),
+                (#"{"type": "email_opened", "lead_id": "\#(other)", "contact_id": "x"}"#, "events[1].lead_id"),
+                (#"{"type": "email_opened", "lead_id": 42}"#, "events[1].lead_id"),
+                (#"{"type": "email_opened", "lead_id": "\#(other)", "occurred_at": "2999-01-01T00:00:00Z"}"#, "events[1].occurred_at"),
+            ] {
+                let reply = try await app.send(
+                    .post,
+                    "/v1/engagement",
+                    #"{"events": [{"type": "email_opened", "lead_id": "\#(other)"}, \#(body)]}"#,
+                    key: TestApp.writeKey
+                )
+                #expect(reply.status == .unprocessableContent, "\(body)")
+                #expect(Self.errors(reply).contains(field), "\(body): \(reply.text)")
+            }
+            #expect(try await app.snapshot() == snapshot)
+        }
+    }
+
     @Test func anOpenLeadsEmailIsUnique_andABatchIsAllOrNothing() async throws {
         try await TestApp.run { app in
             let first = try await Self.lead(app, #""name": "Tavi Brandt", "email": "tavi@quarry.example""#)

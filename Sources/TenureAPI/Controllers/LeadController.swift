@@ -70,8 +70,7 @@ struct LeadController {
             try .json(ScoreResource(try await leads.score(try call.parameter("id"), asOf: try call.query.asOf())))
         }
         routes.post("/v1/engagement", write.bulk) { call in
-            let body = try call.decode(EngagementBatch.self)
-            guard let events = body.events else { throw ValidationError("events", "is required") }
+            let events = try EngagementInput.batch(try Self.object(call.body))
             return try .json(["created": try await engagement.record(events, by: call.actor)], status: .created)
         }
         routes.get("/v1/engagement", read) { call in
@@ -156,7 +155,6 @@ struct LeadController {
 }
 
 struct LeadBatch: Decodable { var leads: [LeadInput]? }
-struct EngagementBatch: Decodable { var events: [EngagementInput]? }
 struct LeadAction: Decodable {
     var at: String?
     var reason: String?

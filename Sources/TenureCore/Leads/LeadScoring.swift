@@ -29,16 +29,6 @@ public enum ScoringWindow: Sendable, Equatable {
     /// Every event ≤ as_of.
     case always
 
-    /// Whether an event at `at` counts as of `asOf`.
-    func holds(_ at: Date, asOf: Date) -> Bool {
-        guard at <= asOf else { return false }
-        switch self {
-        case .days(let days): return at > asOf.addingTimeInterval(-Double(days) * 86_400)
-        case .month: return at >= CalendarMonth(containing: asOf).start
-        case .always: return true
-        }
-    }
-
     /// Where the window starts as of `asOf` (nil: it has no start).
     func start(asOf: Date) -> Date? {
         switch self {
@@ -89,10 +79,21 @@ public struct BehaviorRule: Sendable, Equatable {
         return true
     }
 
-    /// How many of `events` it counts as of `asOf`, and whether it fires then for a lead created at `createdAt`: a rule
-    /// with a `maxCount` judges absence only over a window that starts after the lead was created.
-    func judge(_ events: [ScoredEvent], createdAt: Date, asOf: Date) -> (count: Int, fires: Bool) {
-        let count = events.reduce(0) { $0 + (counts($1) && window.holds($1.occurredAt, asOf: asOf) ? 1 : 0) }
+    /// How many of the instants of its events (`times`, ascending) fall in its window as of `asOf`, and whether it fires
+    /// then for a lead created at `createdAt`: a rule with a `maxCount` judges absence only over a window that starts
+    /// after the lead was created.
+    func judge(_ times: [Date], createdAt: Date, asOf: Date) -> (count: Int, fires: Bool) {
+        let end = times.partitioningIndex { $0 > asOf }
+        let count: Int
+        switch window {
+        case .always: count = end
+        case .month:
+            let start = CalendarMonth(containing: asOf).start
+            count = end - times.partitioningIndex { $0 >= start }
+        case .days(let days):
+            let start = asOf.addingTimeInterval(-Double(days) * 86_400)
+            count = end - times.partitioningIndex { $0 > start }
+        }
         var fires = count >= (minCount ?? 0) && count <= (maxCount ?? .max)
         if fires, maxCount != nil, let start = window.start(asOf: asOf), createdAt > start { fires = false }
         return (count, fires)
@@ -176,29 +177,42 @@ public struct LeadScore: Sendable, Equatable {
 extension LeadScoringSettings {
     /// The score of `lead` as of `asOf` from its `events` (any order; those after `asOf` do not count), with `mqlAt`.
     public func score(_ lead: Lead, events: [ScoredEvent], asOf: Date) -> LeadScore {
-        var score = pointsAt(asOf, lead, events, explained: true)
-        score.mqlAt = firstInstant(lead, events, upTo: asOf) { $0.score >= mqlThreshold }
+        let times = counted(events)
+        var score = pointsAt(asOf, lead, times, explained: true)
+        score.mqlAt = firstInstant(lead, events, times, upTo: asOf) { $0.score >= mqlThreshold }
         return score
+    }
+
+    /// The score as of `asOf` alone, without the MQL instant (what auto-qualification and routing judge).
+    public func currentScore(_ lead: Lead, events: [ScoredEvent], asOf: Date) -> Int {
+        pointsAt(asOf, lead, counted(events), explained: false).score
     }
 
     /// The keys of the rules that fired at some instant of [created_at, end].
     public func firedKeys(_ lead: Lead, events: [ScoredEvent], upTo end: Date) -> Set<String> {
+        let times = counted(events)
         var keys: Set<String> = []
         for instant in changeInstants(lead, events, upTo: end) {
-            keys.formUnion(pointsAt(instant, lead, events, explained: true).fired.map(\.key))
+            keys.formUnion(pointsAt(instant, lead, times, explained: true).fired.map(\.key))
         }
         return keys
     }
 
+    /// For each behavior rule, the instants of the events it counts, ascending: a window's count is then two binary
+    /// searches, so a score at each of a lead's change instants stays cheap however many events it has.
+    func counted(_ events: [ScoredEvent]) -> [[Date]] {
+        behaviorRules.map { rule in events.filter(rule.counts).map(\.occurredAt).sorted() }
+    }
+
     /// The score at one instant, without `mqlAt`; `explained` lists the fired rules.
-    func pointsAt(_ asOf: Date, _ lead: Lead, _ events: [ScoredEvent], explained: Bool) -> LeadScore {
+    func pointsAt(_ asOf: Date, _ lead: Lead, _ times: [[Date]], explained: Bool) -> LeadScore {
         var score = LeadScore(fitScore: 0, behaviorScore: 0, fired: [], mqlAt: nil)
         for rule in fitRules where rule.fires(for: lead) {
             score.fitScore += rule.points
             if explained { score.fired.append(FiredRule(key: rule.key, kind: .fit, points: rule.points, count: nil)) }
         }
-        for rule in behaviorRules {
-            let (count, fires) = rule.judge(events, createdAt: lead.createdAt, asOf: asOf)
+        for (rule, times) in zip(behaviorRules, times) {
+            let (count, fires) = rule.judge(times, createdAt: lead.createdAt, asOf: asOf)
             guard fires else { continue }
             score.behaviorScore += rule.points
             if explained { score.fired.append(FiredRule(key: rule.key, kind: .behavior, points: rule.points, count: count)) }
@@ -207,9 +221,9 @@ extension LeadScoringSettings {
     }
 
     /// The first instant of [created_at, end] at which the score passes `test`.
-    func firstInstant(_ lead: Lead, _ events: [ScoredEvent], upTo end: Date, where test: (LeadScore) -> Bool) -> Date? {
+    func firstInstant(_ lead: Lead, _ events: [ScoredEvent], _ times: [[Date]], upTo end: Date, where test: (LeadScore) -> Bool) -> Date? {
         guard lead.createdAt <= end else { return nil }
-        return changeInstants(lead, events, upTo: end).first { test(pointsAt($0, lead, events, explained: false)) }
+        return changeInstants(lead, events, upTo: end).first { test(pointsAt($0, lead, times, explained: false)) }
     }
 
     /// Every instant of [created_at, end] at which a score can change, ascending: created_at, each event, N days after
@@ -234,5 +248,18 @@ extension LeadScoringSettings {
             }
         }
         return instants.sorted()
+    }
+}
+
+extension Array {
+    /// The index of the first element for which `belongs` holds, in an array where every element for which it holds comes
+    /// after every element for which it does not (binary search).
+    func partitioningIndex(where belongs: (Element) -> Bool) -> Int {
+        var (low, high) = (0, count)
+        while low < high {
+            let middle = (low + high) / 2
+            if belongs(self[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
     }
 }

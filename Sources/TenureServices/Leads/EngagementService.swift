@@ -1,5 +1,6 @@
 import Foundation
 import TenureCore
+import TenureJSON
 
 /// An engagement event as a client sends it.
 public struct EngagementInput: Sendable, Decodable {
@@ -10,6 +11,32 @@ public struct EngagementInput: Sendable, Decodable {
     public var email: String?
     public var url: String?
     public var asset: String?
+
+    /// The items of `{events: [...]}`, read from the parsed body (a large batch is read far faster than by a decoder): a
+    /// field of the wrong type is a 422 naming `events[i].field`.
+    public static func batch(_ body: JSONValue) throws -> [EngagementInput] {
+        guard case .array(let items) = body["events"] else { throw ValidationError("events", "is required (a list of events)") }
+        var validator = Validator()
+        let inputs = items.enumerated().map { index, item in
+            func text(_ key: String) -> String? {
+                switch item[key] {
+                case .string(let value): return value
+                case .null: return nil
+                default:
+                    validator.add("events[\(index)].\(key)", "must be a string")
+                    return nil
+                }
+            }
+            if !item.isObject { validator.add("events[\(index)]", "must be an object") }
+            var input = EngagementInput(type: text("type"), leadID: text("lead_id"), contactID: text("contact_id"), email: text("email"))
+            input.occurredAt = text("occurred_at")
+            input.url = text("url")
+            input.asset = text("asset")
+            return input
+        }
+        try validator.check()
+        return inputs
+    }
 
     public init(type: String?, leadID: String? = nil, contactID: String? = nil, email: String? = nil, occurredAt: String? = nil) {
         self.type = type
@@ -50,9 +77,9 @@ public struct EngagementService: Sendable {
             let resolved = try await Self.resolve(checked, inputs: inputs, in: tx)
             try await tx.engagement.insert(resolved)
             let touched = Array(Set(resolved.compactMap(\.leadID)))
-            for lead in try await tx.leads.find(ids: touched).values.sorted(by: { $0.id < $1.id }) {
-                try await LeadBook.autoQualify(lead, now: now, in: tx)
-            }
+            let settings = try await LeadBook.scoringSettings(in: tx)
+            let leads = try await tx.leads.find(ids: touched).values.sorted { $0.id < $1.id }
+            try await LeadBook.autoQualify(leads, now: now, in: tx, settings: settings)
             try await tx.audit(actor, "engagement.create", "engagement", nil, at: now)
             return resolved.count
         }

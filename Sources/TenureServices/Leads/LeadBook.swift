@@ -38,6 +38,12 @@ enum LeadBook {
         settings.score(lead, events: try await tx.engagement.scored(leads: [lead.id])[lead.id] ?? [], asOf: asOf)
     }
 
+    /// The lead's score now, without its MQL instant: what auto-qualification and routing judge.
+    static func currentScore(_ lead: Lead, at now: Date, in tx: any Transaction, settings: LeadScoringSettings) async throws -> Int {
+        let events = try await tx.engagement.scored(leads: [lead.id], countedBy: settings.behaviorRules, asOf: now)
+        return settings.currentScore(lead, events: events[lead.id] ?? [], asOf: now)
+    }
+
     static func find(_ id: String, in tx: any Transaction) async throws -> Lead {
         guard let lead = try await tx.leads.find(id: id) else { throw ServiceError.notFound(resource: "lead", id: id) }
         return lead
@@ -61,9 +67,9 @@ enum LeadBook {
             try await tx.leads.assign(lead.id, LeadAssignment(owner: owner, at: now, trigger: .manual, rule: nil))
         } else {
             let settings = try await scoringSettings(in: tx)
-            try await route(&lead, trigger: .create, score: settings.score(lead, events: [], asOf: now).score, at: now, in: tx)
+            try await route(&lead, trigger: .create, score: settings.currentScore(lead, events: [], asOf: now), at: now, in: tx)
         }
-        try await autoQualify(lead, now: now, in: tx)
+        try await autoQualify([lead], now: now, in: tx, settings: try await scoringSettings(in: tx))
     }
 
     /// A 409 naming the open lead that has `lead`'s email, if another has it.
@@ -74,12 +80,15 @@ enum LeadBook {
         }
     }
 
-    /// Qualifies a `new` or `working` lead whose score now reaches the threshold, when the settings say so.
-    static func autoQualify(_ lead: Lead, now: Date, in tx: any Transaction) async throws {
-        guard lead.status == .new || lead.status == .working else { return }
-        let settings = try await scoringSettings(in: tx)
-        guard settings.autoQualify, try await score(lead, asOf: now, in: tx, settings: settings).score >= settings.mqlThreshold else { return }
-        try await qualify(lead, at: now, now: now, in: tx)
+    /// Qualifies the `new` and `working` leads whose score now reaches the threshold, when the settings say so (their
+    /// events read at once).
+    static func autoQualify(_ leads: [Lead], now: Date, in tx: any Transaction, settings: LeadScoringSettings) async throws {
+        let open = leads.filter { $0.status == .new || $0.status == .working }
+        guard settings.autoQualify, !open.isEmpty else { return }
+        let events = try await tx.engagement.scored(leads: open.map(\.id), countedBy: settings.behaviorRules, asOf: now)
+        for lead in open where settings.currentScore(lead, events: events[lead.id] ?? [], asOf: now) >= settings.mqlThreshold {
+            try await qualify(lead, at: now, now: now, in: tx)
+        }
     }
 
     /// Marks `lead` qualified at `at` and routes it.
@@ -89,7 +98,7 @@ enum LeadBook {
         lead.qualifiedAt = at
         lead.updatedAt = now
         let settings = try await scoringSettings(in: tx)
-        try await route(&lead, trigger: .qualify, score: try await score(lead, asOf: now, in: tx, settings: settings).score, at: now, in: tx)
+        try await route(&lead, trigger: .qualify, score: try await currentScore(lead, at: now, in: tx, settings: settings), at: now, in: tx)
         try await tx.leads.update(lead)
         tx.emit(NewEvent(.leadQualified, account: nil, at: at, subject: EventSubject(.lead, lead.id)), now: now)
     }

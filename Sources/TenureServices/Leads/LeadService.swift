@@ -131,7 +131,7 @@ public struct LeadService: Sendable {
                 try await tx.leads.assign(lead.id, LeadAssignment(owner: lead.owner, at: now, trigger: .manual, rule: nil))
             }
             try await tx.audit(actor, "lead.update", "lead", id, at: now)
-            try await LeadBook.autoQualify(lead, now: now, in: tx)
+            try await LeadBook.autoQualify([lead], now: now, in: tx, settings: try await LeadBook.scoringSettings(in: tx))
             return try await LeadBook.views([try await LeadBook.find(id, in: tx)], asOf: now, in: tx)[0]
         }
     }
