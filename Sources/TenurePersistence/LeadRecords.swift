@@ -178,57 +178,45 @@ struct SQLEngagementRecords: EngagementRecords {
     }
 
     func scored(leads leadIDs: [String]?) async throws -> [String: [ScoredEvent]] {
-        try await scored(leadIDs, where: Conditions())
-    }
-
-    func scored(leads leadIDs: [String], countedBy rules: [BehaviorRule], asOf: Date) async throws -> [String: [ScoredEvent]] {
-        var either: [String] = []
-        var values: [any SQLiteBindable] = [asOf.stored]
-        for rule in rules {
-            var clauses: [String] = []
-            if let type = rule.type {
-                clauses.append("type = ?")
-                values.append(type.rawValue)
-            }
-            if let pattern = rule.urlPattern {
-                clauses.append("path LIKE ? ESCAPE '\\'")
-                values.append(pattern.likePattern)
-            }
-            if let asset = rule.asset {
-                clauses.append("lower(asset) = ?")
-                values.append(asset.lowercased())
-            }
-            switch rule.window {
-            case .always: break
-            case .month:
-                clauses.append("occurred_at >= ?")
-                values.append(CalendarMonth(containing: asOf).start.stored)
-            case .days(let days):
-                clauses.append("occurred_at > ?")
-                values.append(asOf.addingTimeInterval(-Double(days) * 86_400).stored)
-            }
-            either.append(clauses.isEmpty ? "1 = 1" : "(" + clauses.joined(separator: " AND ") + ")")
-        }
-        var counted = Conditions()
-        counted.add("occurred_at <= ? AND (\(either.isEmpty ? "1 = 0" : either.joined(separator: " OR ")))", values: values)
-        return try await scored(leadIDs, where: counted)
-    }
-
-    /// The events of the leads (nil: every lead's) passing `conditions`. Many leads (a list sorted by score): one pass
-    /// over every lead's events rather than thousands of index lookups.
-    private func scored(_ leadIDs: [String]?, where conditions: Conditions) async throws -> [String: [ScoredEvent]] {
         var found: [String: [ScoredEvent]] = [:]
+        // Many leads (a list sorted by score): one pass over every lead's events rather than thousands of index lookups.
         let wanted = (leadIDs?.count ?? 0) > SQLLeadRecords.lookupLimit ? leadIDs.map(Set.init) : nil
         let chunks: [[String]?] = wanted != nil || leadIDs == nil ? [nil] : (leadIDs ?? []).chunks(of: 500)
         for chunk in chunks {
-            var conditions = conditions
-            conditions.add(chunk.map { "lead_id IN (\(placeholders(for: $0)))" } ?? "lead_id IS NOT NULL", values: chunk ?? [])
-            let sql = "SELECT lead_id, type, occurred_at, path, asset FROM engagement_events \(conditions.sql)"
-            try await db.forEachRow(sql, conditions.parameters) { row in
+            let condition = chunk.map { "lead_id IN (\(placeholders(for: $0)))" } ?? "lead_id IS NOT NULL"
+            let sql = "SELECT lead_id, type, occurred_at, path, asset FROM engagement_events WHERE \(condition)"
+            try await db.forEachRow(sql, chunk ?? []) { row in
                 let lead = row.string("lead_id") ?? ""
                 guard wanted?.contains(lead) ?? true, let type = row.string("type").flatMap(EngagementType.init(rawValue:)) else { return }
                 let event = ScoredEvent(type: type, occurredAt: row.date("occurred_at") ?? .distantPast, path: row.string("path"), asset: row.string("asset"))
                 found[lead, default: []].append(event)
+            }
+        }
+        return found
+    }
+
+    func counts(leads leadIDs: [String], countedBy rules: [BehaviorRule], asOf: Date) async throws -> [String: [Int]] {
+        var found: [String: [Int]] = [:]
+        // One query a rule: each reads a range of the (lead_id, type, occurred_at) index, the rows themselves only for a
+        // url pattern or an asset.
+        for (index, rule) in rules.enumerated() {
+            var conditions = Conditions()
+            conditions.add("type = ?", ifPresent: rule.type?.rawValue)
+            conditions.add("occurred_at <= ?", asOf.stored)
+            switch rule.window {
+            case .always: break
+            case .month: conditions.add("occurred_at >= ?", CalendarMonth(containing: asOf).start.stored)
+            case .days(let days): conditions.add("occurred_at > ?", asOf.addingTimeInterval(-Double(days) * 86_400).stored)
+            }
+            conditions.add("path LIKE ? ESCAPE '\\'", ifPresent: rule.urlPattern?.likePattern)
+            conditions.add("lower(asset) = ?", ifPresent: rule.asset?.lowercased())
+            for chunk in leadIDs.chunks(of: 500) {
+                var chunked = conditions
+                chunked.add("lead_id IN (\(placeholders(for: chunk)))", values: chunk)
+                try await db.forEachRow("SELECT lead_id, count(*) AS n FROM engagement_events \(chunked.sql) GROUP BY lead_id", chunked.parameters) {
+                    row in
+                    found[row.string("lead_id") ?? "", default: Array(repeating: 0, count: rules.count)][index] = row.int("n") ?? 0
+                }
             }
         }
         return found

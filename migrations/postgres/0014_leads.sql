@@ -45,7 +45,8 @@ CREATE TABLE lead_assignments (
 );
 CREATE INDEX lead_assignments_lead ON lead_assignments (lead_id);
 
--- What a lead or a contact did: `path` is the url's path lowercased, for url patterns.
+-- What a lead or a contact did: `path` is the url's path lowercased, for url patterns. A score and a segment count a
+-- person's events of one type in a window: a range of the (person, type, occurred_at) index.
 CREATE TABLE engagement_events (
     seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     id TEXT COLLATE "C" NOT NULL UNIQUE,
@@ -58,8 +59,8 @@ CREATE TABLE engagement_events (
     asset TEXT COLLATE "C",
     created_at BIGINT NOT NULL
 );
-CREATE INDEX engagement_events_lead ON engagement_events (lead_id, occurred_at) WHERE lead_id IS NOT NULL;
-CREATE INDEX engagement_events_contact ON engagement_events (contact_id, occurred_at) WHERE contact_id IS NOT NULL;
+CREATE INDEX engagement_events_lead ON engagement_events (lead_id, type, occurred_at) WHERE lead_id IS NOT NULL;
+CREATE INDEX engagement_events_contact ON engagement_events (contact_id, type, occurred_at) WHERE contact_id IS NOT NULL;
 
 -- A saved filter over accounts, contacts or leads (its JSON as given).
 CREATE TABLE segments (

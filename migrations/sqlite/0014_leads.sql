@@ -46,7 +46,8 @@ CREATE TABLE lead_assignments (
 ) STRICT;
 CREATE INDEX lead_assignments_lead ON lead_assignments (lead_id);
 
--- What a lead or a contact did: `path` is the url's path lowercased, for url patterns.
+-- What a lead or a contact did: `path` is the url's path lowercased, for url patterns. A score and a segment count a
+-- person's events of one type in a window: a range of the (person, type, occurred_at) index.
 CREATE TABLE engagement_events (
     seq INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
@@ -59,8 +60,8 @@ CREATE TABLE engagement_events (
     asset TEXT,
     created_at INTEGER NOT NULL
 ) STRICT;
-CREATE INDEX engagement_events_lead ON engagement_events (lead_id, occurred_at) WHERE lead_id IS NOT NULL;
-CREATE INDEX engagement_events_contact ON engagement_events (contact_id, occurred_at) WHERE contact_id IS NOT NULL;
+CREATE INDEX engagement_events_lead ON engagement_events (lead_id, type, occurred_at) WHERE lead_id IS NOT NULL;
+CREATE INDEX engagement_events_contact ON engagement_events (contact_id, type, occurred_at) WHERE contact_id IS NOT NULL;
 
 -- A saved filter over accounts, contacts or leads (its JSON as given).
 CREATE TABLE segments (

@@ -79,24 +79,26 @@ public struct BehaviorRule: Sendable, Equatable {
         return true
     }
 
-    /// How many of the instants of its events (`times`, ascending) fall in its window as of `asOf`, and whether it fires
-    /// then for a lead created at `createdAt`: a rule with a `maxCount` judges absence only over a window that starts
-    /// after the lead was created.
-    func judge(_ times: [Date], createdAt: Date, asOf: Date) -> (count: Int, fires: Bool) {
+    /// How many of the instants of its events (`times`, ascending) fall in its window as of `asOf`.
+    func count(_ times: [Date], asOf: Date) -> Int {
         let end = times.partitioningIndex { $0 > asOf }
-        let count: Int
         switch window {
-        case .always: count = end
+        case .always: return end
         case .month:
             let start = CalendarMonth(containing: asOf).start
-            count = end - times.partitioningIndex { $0 >= start }
+            return end - times.partitioningIndex { $0 >= start }
         case .days(let days):
             let start = asOf.addingTimeInterval(-Double(days) * 86_400)
-            count = end - times.partitioningIndex { $0 > start }
+            return end - times.partitioningIndex { $0 > start }
         }
-        var fires = count >= (minCount ?? 0) && count <= (maxCount ?? .max)
-        if fires, maxCount != nil, let start = window.start(asOf: asOf), createdAt > start { fires = false }
-        return (count, fires)
+    }
+
+    /// Whether it fires as of `asOf` for a lead created at `createdAt` whose events it counts `count` times then: a rule
+    /// with a `maxCount` judges absence only over a window that starts after the lead was created.
+    public func fires(count: Int, createdAt: Date, asOf: Date) -> Bool {
+        guard count >= (minCount ?? 0), count <= (maxCount ?? .max) else { return false }
+        if maxCount != nil, let start = window.start(asOf: asOf), createdAt > start { return false }
+        return true
     }
 }
 
@@ -183,9 +185,13 @@ extension LeadScoringSettings {
         return score
     }
 
-    /// The score as of `asOf` alone, without the MQL instant (what auto-qualification and routing judge).
-    public func currentScore(_ lead: Lead, events: [ScoredEvent], asOf: Date) -> Int {
-        pointsAt(asOf, lead, counted(events), explained: false).score
+    /// The score as of `asOf` alone from how many events each behavior rule counts then (in the settings' order; the
+    /// storage counts them in one pass): what auto-qualification and routing judge.
+    public func currentScore(_ lead: Lead, counts: [Int], asOf: Date) -> Int {
+        let fit = fitRules.reduce(0) { $0 + ($1.fires(for: lead) ? $1.points : 0) }
+        return zip(behaviorRules, counts).reduce(fit) { score, pair in
+            score + (pair.0.fires(count: pair.1, createdAt: lead.createdAt, asOf: asOf) ? pair.0.points : 0)
+        }
     }
 
     /// The keys of the rules that fired at some instant of [created_at, end].
@@ -212,8 +218,8 @@ extension LeadScoringSettings {
             if explained { score.fired.append(FiredRule(key: rule.key, kind: .fit, points: rule.points, count: nil)) }
         }
         for (rule, times) in zip(behaviorRules, times) {
-            let (count, fires) = rule.judge(times, createdAt: lead.createdAt, asOf: asOf)
-            guard fires else { continue }
+            let count = rule.count(times, asOf: asOf)
+            guard rule.fires(count: count, createdAt: lead.createdAt, asOf: asOf) else { continue }
             score.behaviorScore += rule.points
             if explained { score.fired.append(FiredRule(key: rule.key, kind: .behavior, points: rule.points, count: count)) }
         }

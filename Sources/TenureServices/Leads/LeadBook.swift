@@ -40,8 +40,8 @@ enum LeadBook {
 
     /// The lead's score now, without its MQL instant: what auto-qualification and routing judge.
     static func currentScore(_ lead: Lead, at now: Date, in tx: any Transaction, settings: LeadScoringSettings) async throws -> Int {
-        let events = try await tx.engagement.scored(leads: [lead.id], countedBy: settings.behaviorRules, asOf: now)
-        return settings.currentScore(lead, events: events[lead.id] ?? [], asOf: now)
+        let counts = try await tx.engagement.counts(leads: [lead.id], countedBy: settings.behaviorRules, asOf: now)
+        return settings.currentScore(lead, counts: counts[lead.id] ?? settings.behaviorRules.map { _ in 0 }, asOf: now)
     }
 
     static func find(_ id: String, in tx: any Transaction) async throws -> Lead {
@@ -67,7 +67,8 @@ enum LeadBook {
             try await tx.leads.assign(lead.id, LeadAssignment(owner: owner, at: now, trigger: .manual, rule: nil))
         } else {
             let settings = try await scoringSettings(in: tx)
-            try await route(&lead, trigger: .create, score: settings.currentScore(lead, events: [], asOf: now), at: now, in: tx)
+            let none = settings.behaviorRules.map { _ in 0 }
+            try await route(&lead, trigger: .create, score: settings.currentScore(lead, counts: none, asOf: now), at: now, in: tx)
         }
         try await autoQualify([lead], now: now, in: tx, settings: try await scoringSettings(in: tx))
     }
@@ -85,8 +86,9 @@ enum LeadBook {
     static func autoQualify(_ leads: [Lead], now: Date, in tx: any Transaction, settings: LeadScoringSettings) async throws {
         let open = leads.filter { $0.status == .new || $0.status == .working }
         guard settings.autoQualify, !open.isEmpty else { return }
-        let events = try await tx.engagement.scored(leads: open.map(\.id), countedBy: settings.behaviorRules, asOf: now)
-        for lead in open where settings.currentScore(lead, events: events[lead.id] ?? [], asOf: now) >= settings.mqlThreshold {
+        let none = settings.behaviorRules.map { _ in 0 }
+        let counts = try await tx.engagement.counts(leads: open.map(\.id), countedBy: settings.behaviorRules, asOf: now)
+        for lead in open where settings.currentScore(lead, counts: counts[lead.id] ?? none, asOf: now) >= settings.mqlThreshold {
             try await qualify(lead, at: now, now: now, in: tx)
         }
     }

@@ -52,8 +52,10 @@ public protocol EngagementRecords {
     func list(_ filter: EngagementFilter, _ page: PageRequest) async throws -> Page<EngagementEvent>
     /// The events of each of `leadIDs` (nil: of every lead) that scoring reads, any order.
     func scored(leads leadIDs: [String]?) async throws -> [String: [ScoredEvent]]
-    /// Only those one of `rules` counts as of `asOf` (what a score at that one instant needs), any order.
-    func scored(leads leadIDs: [String], countedBy rules: [BehaviorRule], asOf: Date) async throws -> [String: [ScoredEvent]]
+    /// How many events of each of `leadIDs` each of `rules` counts as of `asOf` (a window's events matching its type,
+    /// url pattern and asset), in the rules' order; a lead without any is absent. What a score at that one instant needs,
+    /// counted in one pass.
+    func counts(leads leadIDs: [String], countedBy rules: [BehaviorRule], asOf: Date) async throws -> [String: [Int]]
 }
 
 /// A saved segment: a name, what it holds, and its filter as given.
