@@ -188,7 +188,12 @@ struct SQLEngagementRecords: EngagementRecords {
             try await db.forEachRow(sql, chunk ?? []) { row in
                 let lead = row.string("lead_id") ?? ""
                 guard wanted?.contains(lead) ?? true, let type = row.string("type").flatMap(EngagementType.init(rawValue:)) else { return }
-                let event = ScoredEvent(type: type, occurredAt: row.date("occurred_at") ?? .distantPast, path: row.string("path"), asset: row.string("asset"))
+                let event = ScoredEvent(
+                    type: type,
+                    occurredAt: row.date("occurred_at") ?? .distantPast,
+                    path: row.string("path"),
+                    asset: row.string("asset")
+                )
                 found[lead, default: []].append(event)
             }
         }

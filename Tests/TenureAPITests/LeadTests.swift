@@ -110,14 +110,20 @@ import Testing
 
     @Test func engagementThatLiftsTheScoreToTheThresholdQualifiesTheLead_whenTheSettingsSaySo() async throws {
         try await TestApp.run { app in
-            let lead = try await Self.lead(app, #""name": "Ines Duarte", "email": "ines@corvid.example", "title": "VP Finance", "segment": "enterprise""#)
+            let lead = try await Self.lead(
+                app,
+                #""name": "Ines Duarte", "email": "ines@corvid.example", "title": "VP Finance", "segment": "enterprise""#
+            )
             let id = try #require(lead["id"] as? String)
             #expect(lead["score"] as? Int == 25)
             #expect(lead["status"] as? String == "new")
             // A blog page view counts for nothing; the pricing page (any case, any query) lifts the score to 50.
             try await Self.engage(app, #"{"type": "page_view", "lead_id": "\#(id)", "url": "https://corvid.example/blog/pricing-tips"}"#)
             #expect(try await app.send(.get, "/v1/leads/\(id)").json["status"] as? String == "new")
-            try await Self.engage(app, #"{"type": "page_view", "email": "INES@corvid.example", "url": "https://corvid.example/Pricing/Team?seats=40"}"#)
+            try await Self.engage(
+                app,
+                #"{"type": "page_view", "email": "INES@corvid.example", "url": "https://corvid.example/Pricing/Team?seats=40"}"#
+            )
             let qualified = try await app.send(.get, "/v1/leads/\(id)")
             #expect(qualified.json["status"] as? String == "qualified")
             #expect(qualified.json["score"] as? Int == 50)
@@ -128,7 +134,8 @@ import Testing
             let settings = #"{"auto_qualify": false}"#
             #expect(try await app.send(.put, "/v1/settings/lead-scoring", settings).status == .ok)
             let other = try #require(
-                try await Self.lead(app, #""name": "Jon Ek", "email": "jon@corvid.example", "title": "VP Sales", "segment": "enterprise""#)["id"] as? String
+                try await Self.lead(app, #""name": "Jon Ek", "email": "jon@corvid.example", "title": "VP Sales", "segment": "enterprise""#)["id"]
+                    as? String
             )
             try await Self.engage(app, #"{"type": "page_view", "lead_id": "\#(other)", "url": "/pricing"}"#)
             let kept = try await app.send(.get, "/v1/leads/\(other)")
@@ -156,6 +163,37 @@ import Testing
                 #expect(Self.errors(reply).contains(field), "\(body): \(reply.text)")
             }
             #expect(try await app.snapshot() == snapshot)
+        }
+    }
+
+    @Test func automationsTriggerOnLeadEvents_withTheLeadAsTheEventsObject() async throws {
+        try await TestApp.run { app in
+            let definition = #"""
+                {"name": "Enterprise MQL", "trigger": "lead.qualified",
+                 "conditions": [{"field": "data.object.segment", "op": "eq", "value": "enterprise"}],
+                 "actions": [{"type": "notify", "url": "http://127.0.0.1:9/hook", "text": "{{data.object.name}} is qualified"}]}
+                """#
+            let automation = try await AutomationTests.create(app, definition)
+            let small = try await Self.lead(app, #""name": "Small Co", "email": "a@small.example", "segment": "smb""#)
+            let big = try await Self.lead(app, #""name": "Big Co", "email": "b@big.example", "segment": "enterprise""#)
+            for lead in [small, big] {
+                let reply = try await app.send(.post, "/v1/leads/\(lead["id"] as? String ?? "")/qualify", key: TestApp.writeKey)
+                #expect(reply.status == .ok)
+            }
+            let events = try await app.send(.get, "/v1/events?type=lead.qualified", key: TestApp.readKey).data
+            #expect(events.count == 2)
+            let runs = try await app.send(.get, "/v1/automations/\(automation)/runs").data
+            #expect(runs.count == 2, "one run for each lead.qualified event")
+            let bigEvent = try #require(events.first { ($0["data"] as? [String: Any])?["object"].map { "\($0)" }?.contains("Big Co") == true })
+            let dry = try await app.send(.post, "/v1/automations/\(automation)/dry-run", #"{"event_id": "\#(bigEvent["id"] as? String ?? "")"}"#)
+            #expect(dry.json["matched"] as? Bool == true, "\(dry.text)")
+            let smallEvent = try #require(events.first { $0["id"] as? String != bigEvent["id"] as? String })
+            let skipped = try await app.send(
+                .post,
+                "/v1/automations/\(automation)/dry-run",
+                #"{"event_id": "\#(smallEvent["id"] as? String ?? "")"}"#
+            )
+            #expect(skipped.json["matched"] as? Bool == false, "\(skipped.text)")
         }
     }
 

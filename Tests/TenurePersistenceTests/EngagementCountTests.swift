@@ -13,7 +13,12 @@ import Testing
     static func at(_ text: String) -> Date { Timestamp.parseInstantOrDate(text) ?? .distantPast }
 
     @Test func databaseCountsGiveTheScoreTheEventsGive_atEveryEdge() async throws {
-        let storage = try await SQLiteStorage(path: TemporaryFolder.path("counts.sqlite"), durability: .normal, migrate: true, logger: Logger(label: "test"))
+        let storage = try await SQLiteStorage(
+            path: TemporaryFolder.path("counts.sqlite"),
+            durability: .normal,
+            migrate: true,
+            logger: Logger(label: "test")
+        )
         var lead = Lead(id: "lead_edges", name: "Edge Case", email: "edge@case.example", status: .new, createdAt: Self.at("2026-08-01T00:00:00Z"))
         lead.title = "VP Growth"
         lead.role = .executive
@@ -49,7 +54,9 @@ import Testing
         ]
         for text in instants {
             let asOf = Self.at(text)
-            let counts = try await storage.read { tx in try await tx.engagement.counts(leads: [stored.id], countedBy: settings.behaviorRules, asOf: asOf) }
+            let counts = try await storage.read { tx in
+                try await tx.engagement.counts(leads: [stored.id], countedBy: settings.behaviorRules, asOf: asOf)
+            }
             let fromCounts = settings.currentScore(stored, counts: counts[stored.id] ?? settings.behaviorRules.map { _ in 0 }, asOf: asOf)
             let fromEvents = settings.score(stored, events: events.map(ScoredEvent.init), asOf: asOf).score
             #expect(fromCounts == fromEvents, "\(text)")

@@ -62,7 +62,7 @@ enum LeadBook {
         var lead = lead
         try await claimEmail(of: lead, in: tx)
         try await tx.leads.insert(lead)
-        tx.emit(NewEvent(.leadCreated, account: nil, at: now, subject: EventSubject(.lead, lead.id)), now: now)
+        tx.emit(NewEvent(.leadCreated, account: nil, at: lead.createdAt, subject: EventSubject(.lead, lead.id)), now: now)
         if let owner = lead.owner {
             try await tx.leads.assign(lead.id, LeadAssignment(owner: owner, at: now, trigger: .manual, rule: nil))
         } else {
