@@ -205,16 +205,7 @@ struct SQLEngagementRecords: EngagementRecords {
         // One query a rule: each reads a range of the (lead_id, type, occurred_at) index, the rows themselves only for a
         // url pattern or an asset.
         for (index, rule) in rules.enumerated() {
-            var conditions = Conditions()
-            conditions.add("type = ?", ifPresent: rule.type?.rawValue)
-            conditions.add("occurred_at <= ?", asOf.stored)
-            switch rule.window {
-            case .always: break
-            case .month: conditions.add("occurred_at >= ?", CalendarMonth(containing: asOf).start.stored)
-            case .days(let days): conditions.add("occurred_at > ?", asOf.addingTimeInterval(-Double(days) * 86_400).stored)
-            }
-            conditions.add("path LIKE ? ESCAPE '\\'", ifPresent: rule.urlPattern?.likePattern)
-            conditions.add("lower(asset) = ?", ifPresent: rule.asset?.lowercased())
+            let conditions = rule.counted.condition(asOf: asOf)
             for chunk in leadIDs.chunks(of: 500) {
                 var chunked = conditions
                 chunked.add("lead_id IN (\(placeholders(for: chunk)))", values: chunk)
@@ -238,5 +229,21 @@ struct SQLEngagementRecords: EngagementRecords {
             asset: row.string("asset"),
             createdAt: row.date("created_at") ?? .distantPast
         )
+    }
+}
+
+extension EngagementCount {
+    /// What an engagement event (its columns prefixed `columnsOf`) meets to be counted as of `asOf`: the SQL form of
+    /// `BehaviorRule.counts` and its window, which a test holds to the Swift form.
+    func condition(asOf: Date, columnsOf prefix: String = "") -> Conditions {
+        var conditions = Conditions()
+        conditions.add("\(prefix)type = ?", ifPresent: type?.rawValue)
+        conditions.add("\(prefix)occurred_at <= ?", asOf.stored)
+        if let start = window.start(asOf: asOf) {
+            conditions.add("\(prefix)occurred_at \(window == .month ? ">=" : ">") ?", start.stored)
+        }
+        conditions.add("\(prefix)path LIKE ? ESCAPE '\\'", ifPresent: urlPattern?.likePattern)
+        conditions.add("lower(\(prefix)asset) = ?", ifPresent: asset?.lowercased())
+        return conditions
     }
 }

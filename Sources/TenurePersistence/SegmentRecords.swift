@@ -149,21 +149,8 @@ struct SegmentQuery {
     /// How many of the member's engagement events of the kind fall in the window: a contact's include its converted
     /// leads', an account's its contacts'.
     private mutating func engagementCount(_ count: EngagementCount) -> String {
-        var conditions = ["e.type = ?", "e.occurred_at <= ?"]
-        var values: [any SQLiteBindable] = [count.type.rawValue, asOf.stored]
-        if let days = count.windowDays {
-            conditions.append("e.occurred_at > ?")
-            values.append(asOf.addingTimeInterval(-Double(days) * 86_400).stored)
-        }
-        if let pattern = count.urlPattern {
-            conditions.append("e.path LIKE ? ESCAPE '\\'")
-            values.append(pattern.likePattern)
-        }
-        if let asset = count.asset {
-            conditions.append("lower(e.asset) = ?")
-            values.append(asset.lowercased())
-        }
-        let matching = conditions.joined(separator: " AND ")
+        let condition = count.condition(asOf: asOf, columnsOf: "e.")
+        let (matching, values) = (condition.clauses.joined(separator: " AND "), condition.parameters)
         let sources: [String] =
             switch resource {
             case .leads: ["engagement_events e WHERE e.lead_id = leads.id"]

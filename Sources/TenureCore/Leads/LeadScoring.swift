@@ -29,8 +29,8 @@ public enum ScoringWindow: Sendable, Equatable {
     /// Every event ≤ as_of.
     case always
 
-    /// Where the window starts as of `asOf` (nil: it has no start).
-    func start(asOf: Date) -> Date? {
+    /// Where the window starts as of `asOf` (nil: it has no start); an instant at the start is inside only for `month`.
+    public func start(asOf: Date) -> Date? {
         switch self {
         case .days(let days): asOf.addingTimeInterval(-Double(days) * 86_400)
         case .month: CalendarMonth(containing: asOf).start
@@ -70,6 +70,9 @@ public struct BehaviorRule: Sendable, Equatable {
         self.maxCount = maxCount
         self.points = points
     }
+
+    /// The events it counts.
+    public var counted: EngagementCount { EngagementCount(type: type, window: window, urlPattern: urlPattern, asset: asset) }
 
     /// Whether an event is of the kind this rule counts (wherever it falls).
     public func counts(_ event: ScoredEvent) -> Bool {

@@ -53,15 +53,17 @@ public indirect enum SegmentFilter: Sendable, Equatable {
     }
 }
 
+/// Which of a person's engagement events a count takes as of an instant: of a type (nil: any), matching a url pattern
+/// and an asset when set, in a window. A behavior rule counts this way; so does a segment's engagement node.
 public struct EngagementCount: Sendable, Equatable {
-    public var type: EngagementType
-    public var windowDays: Int?
+    public var type: EngagementType?
+    public var window: ScoringWindow
     public var urlPattern: URLPattern?
     public var asset: String?
 
-    public init(type: EngagementType, windowDays: Int?, urlPattern: URLPattern?, asset: String?) {
+    public init(type: EngagementType?, window: ScoringWindow, urlPattern: URLPattern?, asset: String?) {
         self.type = type
-        self.windowDays = windowDays
+        self.window = window
         self.urlPattern = urlPattern
         self.asset = asset
     }

@@ -255,7 +255,7 @@ struct SegmentFilterReader {
             guard let type, let op, let number else { return nil }
             let count = EngagementCount(
                 type: type,
-                windowDays: window,
+                window: window.map(ScoringWindow.days) ?? .always,
                 urlPattern: spec["url_pattern"].string.map(URLPattern.init),
                 asset: spec["asset"].string
             )
