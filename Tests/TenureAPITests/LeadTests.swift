@@ -97,6 +97,9 @@ import Testing
                 (#"{"behavior_rules": [{"key": "w", "type": "any", "min_count": -1, "points": 5}]}"#, "behavior_rules[0].min_count"),
                 (#"{"fit_rules": [{"key": "f", "field": "role", "in": ["executive"], "points": "many"}]}"#, "fit_rules[0].points"),
                 (#"{"mql_threshold": 50, "extra": true}"#, "extra"),
+                (#"{"auto_qualify": null}"#, "auto_qualify"),
+                (#"{"fit_rules": null}"#, "fit_rules"),
+                (#"{"mql_threshold": 12.5}"#, "mql_threshold"),
             ] {
                 let reply = try await app.send(.put, "/v1/settings/lead-scoring", body)
                 #expect(reply.status == .unprocessableContent, "\(body)")
@@ -382,6 +385,11 @@ import Testing
             #expect(data.compactMap { $0["account_id"] as? String }.contains(account))
             let created = try await app.send(.get, "/v1/events?type=lead.created", key: TestApp.readKey)
             #expect((created.json["data"] as? [[String: Any]])?.count == 2)
+            // The list as CSV, as every list: one row a lead, its score and conversion included.
+            let csv = try await app.send(.get, "/v1/leads?sort=-score", key: TestApp.exportKey, headers: [.accept: "text/csv"])
+            #expect(csv.status == .ok, "\(csv.text)")
+            let lines = csv.text.split(separator: "\r\n")
+            #expect(lines.count == 3 && lines[0].contains("email") && lines[0].contains("score") && csv.text.contains("ilse@saltmarsh.example"))
         }
     }
 }

@@ -40,7 +40,8 @@ print(f"{'ok  ' if status == 503 else 'FAIL'} full disk: {len(acknowledged)} acc
 if status != 503:
     problems.append("no 503 on a full disk")
 for attempt in range(3):
-    again, _ = post({"name": "Still full", "external_id": f"still-full-{attempt}"})
+    # As large as the write the full disk refused: a smaller one may still fit in a page's free bytes.
+    again, _ = post({"name": f"Still full {attempt} " + "x" * 480, "external_id": f"still-full-{attempt}", "industry": "y" * 200, "owner": "z" * 300})
     if again != 503:
         problems.append(f"HTTP {again} while the disk is still full")
 subprocess.run(["mount", "-o", "remount,size=256m", mountpoint], check=True)

@@ -17,19 +17,19 @@ enum LeadSettingsJSON {
         let defaults = LeadScoringSettings.defaults
         rejectUnknownKeys(body, allowed: ["fit_rules", "behavior_rules", "mql_threshold", "auto_qualify"], at: nil, &validator)
         var keys: Set<String> = []
-        let fit = list(body["fit_rules"], at: "fit_rules", &validator) { item, at, validator in
+        let fit = list(member(body, "fit_rules"), at: "fit_rules", &validator) { item, at, validator in
             fitRule(item, at: at, keys: &keys, &validator)
         }
-        let behavior = list(body["behavior_rules"], at: "behavior_rules", &validator) { item, at, validator in
+        let behavior = list(member(body, "behavior_rules"), at: "behavior_rules", &validator) { item, at, validator in
             behaviorRule(item, at: at, keys: &keys, &validator)
         }
         var threshold = defaults.mqlThreshold
-        if body["mql_threshold"] != .null {
-            if let value = integer(body["mql_threshold"]) { threshold = value } else { validator.add("mql_threshold", "must be an integer") }
+        if let given = member(body, "mql_threshold") {
+            if let value = integer(given) { threshold = value } else { validator.add("mql_threshold", "must be an integer") }
         }
         var autoQualify = defaults.autoQualify
-        if body["auto_qualify"] != .null {
-            if let value = body["auto_qualify"].bool { autoQualify = value } else { validator.add("auto_qualify", "must be true or false") }
+        if let given = member(body, "auto_qualify") {
+            if let value = given.bool { autoQualify = value } else { validator.add("auto_qualify", "must be true or false") }
         }
         try validator.check()
         return LeadScoringSettings(
@@ -137,7 +137,7 @@ enum LeadSettingsJSON {
         rejectUnknownKeys(body, allowed: ["rules", "fallback", "follow_up_hours"], at: nil, &validator)
         var names: Set<String> = []
         let rules =
-            list(body["rules"], at: "rules", &validator) { item, at, validator -> RoutingRule? in
+            list(member(body, "rules"), at: "rules", &validator) { item, at, validator -> RoutingRule? in
                 rejectUnknownKeys(item, allowed: ["name", "when", "owner", "pool"], at: at, &validator)
                 let name = item["name"].string?.trimmingWhitespace() ?? ""
                 if name.isEmpty || name.count > 200 {
@@ -152,9 +152,10 @@ enum LeadSettingsJSON {
             } ?? []
         let fallback = body["fallback"] == .null ? nil : assignee(body["fallback"], at: "fallback", &validator)
         var hours = LeadRoutingSettings.defaults.followUpHours
-        if case .object(let members) = body, members["follow_up_hours"] == .null { hours = nil }
-        if body["follow_up_hours"] != .null {
-            if let value = integer(body["follow_up_hours"]), (1...720).contains(value) {
+        if let given = member(body, "follow_up_hours") {
+            if given == .null {
+                hours = nil
+            } else if let value = integer(given), (1...720).contains(value) {
                 hours = value
             } else {
                 validator.add("follow_up_hours", "must be null or 1 to 720")
@@ -269,14 +270,21 @@ enum LeadSettingsJSON {
         return key
     }
 
-    /// The items of a list (nil when absent), each read by `read`; a value that is not a list is a problem.
+    /// A member of an object as given (`null` included), or nil when it is absent: a missing setting takes its
+    /// default, a `null` where the schema has none is a problem.
+    static func member(_ value: JSONValue, _ key: String) -> JSONValue? {
+        guard case .object(let object) = value else { return nil }
+        return object[key]
+    }
+
+    /// The items of a list (nil when absent), each read by `read`; a value that is not a list (`null` too) is a problem.
     private static func list<T>(
-        _ value: JSONValue,
+        _ value: JSONValue?,
         at: String,
         _ validator: inout Validator,
         _ read: (JSONValue, String, inout Validator) -> T?
     ) -> [T]? {
-        guard value != .null else { return nil }
+        guard let value else { return nil }
         guard case .array(let items) = value, items.count <= 100 else {
             validator.add(at, "must be a list of at most 100 rules")
             return nil
