@@ -32,7 +32,7 @@ public indirect enum SegmentFilter: Sendable, Equatable {
     case and([SegmentFilter])
     case or([SegmentFilter])
     case not(SegmentFilter)
-    /// `nil` value: `exists` false… its `bool` is in `value`.
+    /// A field's value compared by `op` (`exists` takes a `bool`, `in` a `list`).
     case field(String, FilterOp, FilterValue)
     /// The member's engagement events counted in a window.
     case engagement(EngagementCount, FilterOp, Int)

@@ -46,10 +46,7 @@ enum LeadSettingsJSON {
         let field = LeadField(rawValue: item["field"].string ?? "").flatMap { LeadField.fit.contains($0) ? $0 : nil }
         if field == nil { validator.add("\(at).field", "must be one of " + LeadField.fit.map(\.rawValue).joined(separator: ", ")) }
         let values = item["in"].array.compactMap(\.string)
-        if case .array(let items) = item["in"], !items.isEmpty, values.count == items.count {
-        } else {
-            validator.add("\(at).in", "must be a non-empty list of strings")
-        }
+        if values.isEmpty || values.count != item["in"].array.count { validator.add("\(at).in", "must be a non-empty list of strings") }
         let points = integer(item["points"])
         if points == nil { validator.add("\(at).points", "must be an integer") }
         guard let key, let field, let points else { return nil }
