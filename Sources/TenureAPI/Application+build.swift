@@ -155,6 +155,7 @@ func controllers(_ services: Services, _ gate: Gate, webhookSecrets: WebhookSecr
             accessLog: services.accessLog,
             gate: gate
         ).routes,
+        DuplicateController(duplicates: services.duplicates, accessLog: services.accessLog, gate: gate).routes,
         AutomationController(automations: services.automations, log: services.events, accounts: services.accounts, gate: gate).routes,
     ]
 }

@@ -76,6 +76,12 @@ struct SQLAccountRecords: AccountRecords {
         return try await page(db, select: "SELECT \(Self.columns) FROM accounts", conditions: conditions, request, decode: decode)
     }
 
+    func identities() async throws -> [(id: String, name: String, domain: String?)] {
+        try await db.map("SELECT id, name, domain FROM accounts WHERE merged_into IS NULL ORDER BY seq") {
+            (id: $0.string("id") ?? "", name: $0.string("name") ?? "", domain: $0.string("domain"))
+        }
+    }
+
     func moveRecords(from source: String, to target: String) async throws {
         // A source contact whose email the target already has becomes that contact: its activities follow it.
         try await db.query(

@@ -36,6 +36,15 @@ struct SQLContactRecords: ContactRecords {
         )
     }
 
+    func identities() async throws -> [(id: String, name: String, email: String?, accountID: String)] {
+        try await db.map(
+            """
+            SELECT c.id, c.name, c.email, c.account_id FROM contacts c JOIN accounts a ON a.id = c.account_id
+            WHERE c.erased_at IS NULL AND a.merged_into IS NULL ORDER BY c.seq
+            """
+        ) { (id: $0.string("id") ?? "", name: $0.string("name") ?? "", email: $0.string("email"), accountID: $0.string("account_id") ?? "") }
+    }
+
     func find(id: String) async throws -> Contact? {
         try await db.first("SELECT \(Self.columns) FROM contacts WHERE id = ?", [id], decode)
     }

@@ -31,6 +31,7 @@ public struct Services: Sendable {
     public let leads: LeadService
     public let engagement: EngagementService
     public let segments: SegmentService
+    public let duplicates: DuplicateService
 
     public init(
         storage: any Storage,
@@ -75,6 +76,7 @@ public struct Services: Sendable {
         leads = LeadService(storage: storage, clock: clock, accounts: accounts, contacts: contacts, pipeline: pipeline)
         engagement = EngagementService(storage: storage, clock: clock)
         segments = SegmentService(storage: storage, clock: clock)
+        duplicates = DuplicateService(storage: storage)
         automationRunner = AutomationRunner(storage: storage, clock: clock, settings: outbound, accounts: accounts)
         webhooks = WebhookService(
             storage: storage,

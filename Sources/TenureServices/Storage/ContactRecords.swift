@@ -16,6 +16,8 @@ public struct ContactFilter: Sendable {
 }
 
 public protocol ContactRecords {
+    /// Every contact not erased (at a live account): id, name, email, account, oldest first: what the duplicate finder keys.
+    func identities() async throws -> [(id: String, name: String, email: String?, accountID: String)]
     func insert(_ contact: Contact) async throws
     func update(_ contact: Contact) async throws
     func find(id: String) async throws -> Contact?
