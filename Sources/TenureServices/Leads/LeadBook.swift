@@ -58,19 +58,21 @@ enum LeadBook {
 
     /// Stores a new lead: its email must be free among open leads; given an owner, that is a manual assignment, else
     /// it is routed; then auto-qualified if its score reaches the threshold.
-    static func insert(_ lead: Lead, now: Date, in tx: any Transaction) async throws {
+    static func insert(_ lead: Lead, now: Date, in tx: any Transaction, settings: LeadScoringSettings) async throws {
         var lead = lead
         try await claimEmail(of: lead, in: tx)
         try await tx.leads.insert(lead)
         tx.emit(NewEvent(.leadCreated, account: nil, at: lead.createdAt, subject: EventSubject(.lead, lead.id)), now: now)
+        // A new lead has no events yet: its score now is its fit (and an absence rule's, when created long ago).
+        let score = settings.currentScore(lead, counts: settings.behaviorRules.map { _ in 0 }, asOf: now)
         if let owner = lead.owner {
             try await tx.leads.assign(lead.id, LeadAssignment(owner: owner, at: now, trigger: .manual, rule: nil))
         } else {
-            let settings = try await scoringSettings(in: tx)
-            let none = settings.behaviorRules.map { _ in 0 }
-            try await route(&lead, trigger: .create, score: settings.currentScore(lead, counts: none, asOf: now), at: now, in: tx)
+            try await route(&lead, trigger: .create, score: score, at: now, in: tx)
         }
-        try await autoQualify([lead], now: now, in: tx, settings: try await scoringSettings(in: tx))
+        if settings.autoQualify, lead.status == .new || lead.status == .working, score >= settings.mqlThreshold {
+            try await qualify(lead, at: now, now: now, in: tx, settings: settings)
+        }
     }
 
     /// A 409 naming the open lead that has `lead`'s email, if another has it.
@@ -89,17 +91,16 @@ enum LeadBook {
         let none = settings.behaviorRules.map { _ in 0 }
         let counts = try await tx.engagement.counts(leads: open.map(\.id), countedBy: settings.behaviorRules, asOf: now)
         for lead in open where settings.currentScore(lead, counts: counts[lead.id] ?? none, asOf: now) >= settings.mqlThreshold {
-            try await qualify(lead, at: now, now: now, in: tx)
+            try await qualify(lead, at: now, now: now, in: tx, settings: settings)
         }
     }
 
     /// Marks `lead` qualified at `at` and routes it.
-    static func qualify(_ lead: Lead, at: Date, now: Date, in tx: any Transaction) async throws {
+    static func qualify(_ lead: Lead, at: Date, now: Date, in tx: any Transaction, settings: LeadScoringSettings) async throws {
         var lead = lead
         lead.status = .qualified
         lead.qualifiedAt = at
         lead.updatedAt = now
-        let settings = try await scoringSettings(in: tx)
         try await route(&lead, trigger: .qualify, score: try await currentScore(lead, at: now, in: tx, settings: settings), at: now, in: tx)
         try await tx.leads.update(lead)
         tx.emit(NewEvent(.leadQualified, account: nil, at: at, subject: EventSubject(.lead, lead.id)), now: now)

@@ -58,8 +58,9 @@ public struct LeadService: Sendable {
         try ValidationError.check(errors)
         let checked = leads
         return try await storage.write { tx in
+            let settings = try await LeadBook.scoringSettings(in: tx)
             for lead in checked {
-                try await LeadBook.insert(lead, now: now, in: tx)
+                try await LeadBook.insert(lead, now: now, in: tx, settings: settings)
                 try await tx.audit(actor, "lead.create", "lead", lead.id, at: now)
             }
             return try await LeadBook.views(try await checked.asyncMap { try await LeadBook.find($0.id, in: tx) }, asOf: now, in: tx)
@@ -145,7 +146,7 @@ public struct LeadService: Sendable {
             case .converted, .disqualified: throw ServiceError.conflict("lead \(id) is \(lead.status.rawValue)")
             case .qualified: break
             case .new, .working:
-                try await LeadBook.qualify(lead, at: at, now: now, in: tx)
+                try await LeadBook.qualify(lead, at: at, now: now, in: tx, settings: try await LeadBook.scoringSettings(in: tx))
                 try await tx.audit(actor, "lead.qualify", "lead", id, at: now)
             }
             return try await LeadBook.views([try await LeadBook.find(id, in: tx)], asOf: now, in: tx)[0]
