@@ -124,9 +124,7 @@ import Testing
 
     @Test func aDeliveryThatNeverSucceedsIsExhaustedAfterEightAttempts_andRetriedByHandOnce() async throws {
         try await WebhookReceiver.with(answers: Array(repeating: .status(503), count: 8)) { receiver in
-            // The schedule's ~28 h scaled to about 1 s (not 10 s): under the whole PostgreSQL suite's load the ten
-            // seconds of waits stretched past the receiver's 30 s.
-            try await TestApp.run(arguments: .delivering(retryScale: 0.00001)) { app in
+            try await TestApp.run(arguments: .delivering()) { app in
                 let endpoint = try await Self.endpoint(app, receiver.url, events: ["account.created"])
                 _ = try await app.createAccount("Petrel")
                 try await receiver.wait(seconds: 30) { $0.count >= 8 }
