@@ -10,13 +10,13 @@ let swiftSettings: [SwiftSetting] = [
 let migrationFiles = [
     "0001_foundation.sql", "0002_pipeline.sql", "0003_revenue.sql", "0004_health.sql", "0005_case_changes.sql",
     "0006_read_indexes.sql", "0007_contracts_version.sql", "0008_summary_reads.sql", "0009_snapshot_key.sql", "0010_integrations.sql",
-    "0011_events.sql", "0012_merged_account_event.sql", "0013_privacy.sql", "0014_leads.sql",
+    "0011_events.sql", "0012_merged_account_event.sql", "0013_privacy.sql", "0014_leads.sql", "0015_insights.sql",
 ]
 
 /// Every `migrations/postgres/NNNN_name.sql`: a baseline equal to SQLite's schema after 0009, then the same numbers and
 /// names as SQLite's, listed here and in `migrations/postgres/Migrations.swift`.
 let postgresMigrationFiles = [
-    "0009_baseline.sql", "0010_integrations.sql", "0011_events.sql", "0012_merged_account_event.sql", "0013_privacy.sql", "0014_leads.sql",
+    "0009_baseline.sql", "0010_integrations.sql", "0011_events.sql", "0012_merged_account_event.sql", "0013_privacy.sql", "0014_leads.sql", "0015_insights.sql",
 ]
 
 let package = Package(

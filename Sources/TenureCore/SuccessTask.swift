@@ -4,13 +4,14 @@ public enum TaskStatus: String, Codable, CaseIterable, Sendable {
     case open, done
 }
 
-/// Work for an account's owner, created by a playbook when a risk flag is raised, or by an automation; or a routed lead's
-/// follow-up call for its new owner (`lead_follow_up`, no account).
+/// Work for an account's owner, created by a playbook when a risk flag is raised, by an automation or by a person
+/// (`manual`); or a routed lead's follow-up call for its new owner (`lead_follow_up`, no account).
 public struct SuccessTask: Sendable, Equatable {
     public var id: String
     public var accountID: String?
     public var leadID: String?
-    /// The built-in playbook, or nil for an automation's task (stored and shown as `automation`) and a lead's follow-up.
+    /// The flag's playbook, or nil for an automation's task (stored and shown as `automation`), a lead's follow-up and a
+    /// manual task.
     public var playbook: RiskFlagCode?
     public var automationID: String?
     public var title: String
@@ -52,27 +53,16 @@ public struct SuccessTask: Sendable, Equatable {
         self.updatedAt = updatedAt
     }
 
-    /// The playbook's task for a flag raised at `raisedAt`: for the account owner, due by the flag's severity.
-    public static func playbook(for flag: RiskFlag, owner: String?, id: String) -> SuccessTask {
-        SuccessTask(
-            id: id,
-            accountID: flag.accountID,
-            playbook: flag.code,
-            title: flag.code.action,
-            owner: owner,
-            status: .open,
-            dueAt: flag.code.taskDue(raisedAt: flag.since),
-            flagID: flag.id,
-            createdAt: flag.since,
-            completedAt: nil,
-            updatedAt: flag.since
-        )
-    }
-
     /// `playbook` as stored and shown.
-    public var playbookName: String { playbook?.rawValue ?? (leadID == nil ? Self.automationPlaybook : Self.leadFollowUpPlaybook) }
+    public var playbookName: String {
+        if let playbook { return playbook.rawValue }
+        if leadID != nil { return Self.leadFollowUpPlaybook }
+        return automationID == nil ? Self.manualPlaybook : Self.automationPlaybook
+    }
     public static let automationPlaybook = "automation"
     public static let leadFollowUpPlaybook = "lead_follow_up"
+    /// A task someone wrote (`POST /v1/tasks`): any number may be open at one account.
+    public static let manualPlaybook = "manual"
 
     /// The follow-up call of a lead routed to `owner` at `at`, due `hours` later (`LEADS.md`, "Routing").
     public static func leadFollowUp(id: String, lead: Lead, owner: String, at: Date, hours: Int) -> SuccessTask {

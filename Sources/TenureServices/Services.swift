@@ -19,6 +19,7 @@ public struct Services: Sendable {
     public let lifecycle: LifecycleService
     public let support: SupportService
     public let health: HealthService
+    public let tasks: TaskService
     public let metrics: MetricsService
     public let webhooks: WebhookService
     public let imports: ImportService
@@ -47,6 +48,7 @@ public struct Services: Sendable {
         lifecycle = LifecycleService(storage: storage, clock: clock, currency: currency)
         support = SupportService(storage: storage, clock: clock)
         health = HealthService(storage: storage, clock: clock)
+        tasks = TaskService(storage: storage, clock: clock)
         metrics = MetricsService(storage: storage)
         contacts = ContactService(storage: storage, clock: clock)
         consents = ConsentService(storage: storage, clock: clock)

@@ -16,5 +16,6 @@ public enum TenureMigrations {
         ("0012_merged_account_event", PackageResources._012_merged_account_event_sql),
         ("0013_privacy", PackageResources._013_privacy_sql),
         ("0014_leads", PackageResources._014_leads_sql),
+        ("0015_insights", PackageResources._015_insights_sql),
     ].map { ($0.0, String(decoding: $0.1, as: UTF8.self)) }
 }

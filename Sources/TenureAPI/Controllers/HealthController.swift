@@ -3,14 +3,10 @@ import Hummingbird
 import TenureCore
 import TenureServices
 
-/// Health scores and their history, `GET /v1/health`, risks, tasks, evaluation and `/v1/settings/health`.
+/// Health scores and their history, `GET /v1/health`, risks, evaluation and `/v1/settings/health`.
 struct HealthController {
     let health: HealthService
     let gate: Gate
-
-    struct TaskUpdateRequest: Decodable {
-        var status: String?
-    }
 
     struct HealthSettingsBody: Encodable, Sendable {
         var weights: [String: Double]?
@@ -76,19 +72,6 @@ struct HealthController {
             return try .json(
                 ListBody(try await call.visible(try await health.risks(filter, page: try query.page())) { $0.account.id }, RiskResource.init)
             )
-        }
-        routes.get("/v1/tasks", gate.read) { call in
-            let query = call.query
-            var filter = TaskFilter(accountID: query["account_id"], owner: query["owner"], status: try query.enumValue("status", TaskStatus.self))
-            filter.automationID = query["automation_id"]
-            filter.leadID = query["lead_id"]
-            return try .json(
-                ListBody(try await call.visible(try await health.tasks(filter, page: try query.page())) { $0.accountID }, TaskResource.init)
-            )
-        }
-        routes.patch("/v1/tasks/{id}", gate.write) { call in
-            let status = try call.decode(TaskUpdateRequest.self).status
-            return try .json(TaskResource(try await health.updateTask(try call.parameter("id"), status: status, by: call.actor)))
         }
         routes.get("/v1/settings/health", gate.read) { _ in
             try .json(HealthSettingsBody(try await health.settings()))
@@ -223,37 +206,6 @@ struct RiskResource: Encodable, Sendable {
         severity = risk.flag.severity.rawValue
         since = risk.flag.since
         action = risk.flag.code.action
-    }
-}
-
-struct TaskResource: Encodable, Sendable {
-    var id: String
-    var object = "task"
-    @Nullable var accountId: String?
-    @Nullable var leadId: String?
-    var playbook: String
-    @Nullable var automationId: String?
-    var title: String
-    @Nullable var owner: String?
-    var status: String
-    var dueAt: Date
-    @Nullable var flagId: String?
-    var createdAt: Date
-    @Nullable var completedAt: Date?
-
-    init(_ task: SuccessTask) {
-        id = task.id
-        accountId = task.accountID
-        leadId = task.leadID
-        playbook = task.playbookName
-        automationId = task.automationID
-        title = task.title
-        owner = task.owner
-        status = task.status.rawValue
-        dueAt = task.dueAt
-        flagId = task.flagID
-        createdAt = task.createdAt
-        completedAt = task.completedAt
     }
 }
 

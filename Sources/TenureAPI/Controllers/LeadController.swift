@@ -70,7 +70,7 @@ struct LeadController {
             try .json(ScoreResource(try await leads.score(try call.parameter("id"), asOf: try call.query.asOf())))
         }
         routes.post("/v1/engagement", write.bulk) { call in
-            let events = try EngagementInput.batch(try Self.object(call.body))
+            let events = try EngagementInput.batch(try call.jsonObject())
             return try .json(["created": try await engagement.record(events, by: call.actor)], status: .created)
         }
         routes.get("/v1/engagement", read) { call in
@@ -84,14 +84,14 @@ struct LeadController {
         }
         routes.get("/v1/settings/lead-scoring", read) { _ in try .json(try await leads.scoringSettings()) }
         routes.put("/v1/settings/lead-scoring", gate.admin) { call in
-            try .json(try await leads.updateScoringSettings(try Self.object(call.body), by: call.actor))
+            try .json(try await leads.updateScoringSettings(try call.jsonObject(), by: call.actor))
         }
         routes.get("/v1/settings/lead-routing", read) { _ in try .json(try await leads.routingSettings()) }
         routes.put("/v1/settings/lead-routing", gate.admin) { call in
-            try .json(try await leads.updateRoutingSettings(try Self.object(call.body), by: call.actor))
+            try .json(try await leads.updateRoutingSettings(try call.jsonObject(), by: call.actor))
         }
         routes.post("/v1/segments", write) { call in
-            let segment = try await segments.create(try Self.object(call.body), by: call.actor)
+            let segment = try await segments.create(try call.jsonObject(), by: call.actor)
             return try .json(SegmentResource(segment), status: .created, location: "/v1/segments/\(segment.id)")
         }
         routes.get("/v1/segments", read) { call in
@@ -99,7 +99,7 @@ struct LeadController {
         }
         routes.get("/v1/segments/{id}", read) { call in try .json(SegmentResource(try await segments.get(try call.parameter("id")))) }
         routes.patch("/v1/segments/{id}", write) { call in
-            try .json(SegmentResource(try await segments.update(try call.parameter("id"), try Self.object(call.body), by: call.actor)))
+            try .json(SegmentResource(try await segments.update(try call.parameter("id"), try call.jsonObject(), by: call.actor)))
         }
         routes.delete("/v1/segments/{id}", write) { call in
             let id = try call.parameter("id")
@@ -148,10 +148,6 @@ struct LeadController {
         return (from, to)
     }
 
-    static func object(_ body: [UInt8]) throws -> JSONValue {
-        guard let value = JSONValue.parse(body), value.isObject else { throw Problem.badRequest("The body must be a JSON object.") }
-        return value
-    }
 }
 
 struct LeadBatch: Decodable { var leads: [LeadInput]? }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import TenureJSON
 import TenureServices
 
 /// What a handler is given: the request, what the middleware read of it, who is calling and when.
@@ -14,6 +15,12 @@ struct Call: Sendable {
     var query: Query { Query(request: request, now: now) }
 
     func decode<T: Decodable>(_ type: T.Type) throws -> T { try JSON.decode(type, from: body) }
+
+    /// The body as a JSON object, for what is read field by field (settings, segments) to name every problem by its path.
+    func jsonObject() throws -> JSONValue {
+        guard let value = JSONValue.parse(body), value.isObject else { throw Problem.badRequest("The body must be a JSON object.") }
+        return value
+    }
 
     func parameter(_ name: String) throws -> String {
         try context.parameters.require(name)

@@ -6,8 +6,11 @@ import TenureCore
 enum HealthBook {
     static let settingsName = "health"
     static let supportSettingsName = "support"
+    static let playbooksName = "playbooks"
 
     static func settings(in tx: any Transaction) async throws -> HealthSettings { try await tx.settings.decoded(settingsName, defaults: .defaults) }
+
+    static func playbooks(in tx: any Transaction) async throws -> Playbooks { try await tx.settings.decoded(playbooksName, defaults: Playbooks()) }
 
     static func targets(in tx: any Transaction) async throws -> SupportTargets {
         try await tx.settings.decoded(supportSettingsName, defaults: .defaults)
@@ -57,9 +60,15 @@ enum HealthBook {
     }
 
     /// Stores the day's evaluation; unless the account was already evaluated on a later day, opens the flags it raises
-    /// (with a playbook task when none is open for that playbook) and closes those it no longer raises.
+    /// (with its playbook's task, if that is enabled and none is open) and closes those it no longer raises.
     /// A nil evaluation (not a customer at `asOf`) stores nothing and closes every open flag.
-    static func record(_ evaluation: HealthEvaluation?, of account: Account, asOf: Date, in tx: any Transaction) async throws -> Changes {
+    static func record(
+        _ evaluation: HealthEvaluation?,
+        of account: Account,
+        asOf: Date,
+        playbooks: Playbooks,
+        in tx: any Transaction
+    ) async throws -> Changes {
         let day = asOf.startOfUTCDay
         let latestDay = try await tx.health.latestDay(account: account.id)
         let previous = try await latestDay.asyncFlatMap { try await tx.health.on(day: $0, account: account.id) }
@@ -80,8 +89,9 @@ enum HealthBook {
             try await tx.health.insertFlag(flag)
             tx.emit(NewEvent(.riskFlagOpened, account: account.id, at: asOf, subject: EventSubject(.riskFlag, flag.id)), now: asOf)
             changes.flagsRaised += 1
-            if try await tx.tasks.open(account: account.id, playbook: code) == nil {
-                let task = SuccessTask.playbook(for: flag, owner: account.owner, id: Identifier.make("tsk", at: asOf))
+            let playbook = playbooks.effective(code)
+            if playbook.enabled, try await tx.tasks.open(account: account.id, playbook: code) == nil {
+                let task = playbook.task(for: flag, accountOwner: account.owner, id: Identifier.make("tsk", at: asOf))
                 try await tx.tasks.insert(task)
                 tx.emit(NewEvent(.taskCreated, account: account.id, at: asOf, subject: EventSubject(.task, task.id)), now: asOf)
                 changes.tasksCreated += 1

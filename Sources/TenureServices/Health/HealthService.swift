@@ -168,7 +168,7 @@ public struct HealthService: Sendable {
     static let evaluationName = "health.evaluate"
 
     private func evaluateNow(asOf: Date, by actor: Actor) async throws -> EvaluationRun {
-        let (customers, flagged, settings, targets) = try await storage.read { tx in
+        let (customers, flagged, settings, targets, playbooks) = try await storage.read { tx in
             var ids: [String] = []
             var request = PageRequest(limit: 5_000)
             repeat {
@@ -176,7 +176,10 @@ public struct HealthService: Sendable {
                 ids += page.items
                 request.after = page.next
             } while request.after != nil
-            return (ids, try await tx.health.accountsWithOpenFlags(), try await HealthBook.settings(in: tx), try await HealthBook.targets(in: tx))
+            return (
+                ids, try await tx.health.accountsWithOpenFlags(), try await HealthBook.settings(in: tx), try await HealthBook.targets(in: tx),
+                try await HealthBook.playbooks(in: tx)
+            )
         }
         let customerSet = Set(customers)
         let accounts = customers + flagged.filter { !customerSet.contains($0) }
@@ -195,7 +198,7 @@ public struct HealthService: Sendable {
                 try await storage.write { [run] tx in
                     var run = run
                     for (account, evaluation) in evaluated {
-                        let changes = try await HealthBook.record(evaluation, of: account, asOf: asOf, in: tx)
+                        let changes = try await HealthBook.record(evaluation, of: account, asOf: asOf, playbooks: playbooks, in: tx)
                         if evaluation != nil { run.evaluated += 1 }
                         if evaluation?.score != nil { run.scored += 1 }
                         run.flagsRaised += changes.flagsRaised
@@ -219,37 +222,6 @@ public struct HealthService: Sendable {
                 }
                 return RiskView(flag: flag, account: account)
             }
-        }
-    }
-
-    public func tasks(_ filter: TaskFilter, page: PageRequest) async throws -> Page<SuccessTask> {
-        try await storage.read { tx in try await tx.tasks.list(filter, page) }
-    }
-
-    /// Marks a task done or open again; reopening when the playbook already has another open task is a conflict.
-    public func updateTask(_ id: String, status text: String?, by actor: Actor) async throws -> SuccessTask {
-        var validator = Validator()
-        validator.required(text, "status")
-        let status = TaskStatus.parse(text, "status", &validator)
-        try validator.check()
-        let now = clock.now()
-        return try await storage.write { tx in
-            guard var task = try await tx.tasks.find(id: id) else { throw ServiceError.notFound(resource: "task", id: id) }
-            guard let status, status != task.status else { return task }
-            if status == .open, let playbook = task.playbook, let account = task.accountID,
-                let other = try await tx.tasks.open(account: account, playbook: playbook)
-            {
-                throw ServiceError.conflict("task \(other.id) of this playbook is already open", existingID: other.id)
-            }
-            if status == .open, let lead = task.leadID, let other = try await tx.tasks.openFollowUp(lead: lead) {
-                throw ServiceError.conflict("task \(other.id), this lead's follow-up, is already open", existingID: other.id)
-            }
-            task.status = status
-            task.completedAt = status == .done ? now : nil
-            task.updatedAt = now
-            try await tx.tasks.update(task)
-            try await tx.audit(actor, "task.update", "task", id, at: now)
-            return task
         }
     }
 }

@@ -15,20 +15,20 @@ enum LeadSettingsJSON {
     static func scoring(_ body: JSONValue) throws -> LeadScoringSettings {
         var validator = Validator()
         let defaults = LeadScoringSettings.defaults
-        rejectUnknownKeys(body, allowed: ["fit_rules", "behavior_rules", "mql_threshold", "auto_qualify"], at: nil, &validator)
+        JSONReading.rejectUnknownKeys(body, allowed: ["fit_rules", "behavior_rules", "mql_threshold", "auto_qualify"], at: nil, &validator)
         var keys: Set<String> = []
-        let fit = list(member(body, "fit_rules"), at: "fit_rules", &validator) { item, at, validator in
+        let fit = JSONReading.list(JSONReading.member(body, "fit_rules"), at: "fit_rules", &validator) { item, at, validator in
             fitRule(item, at: at, keys: &keys, &validator)
         }
-        let behavior = list(member(body, "behavior_rules"), at: "behavior_rules", &validator) { item, at, validator in
+        let behavior = JSONReading.list(JSONReading.member(body, "behavior_rules"), at: "behavior_rules", &validator) { item, at, validator in
             behaviorRule(item, at: at, keys: &keys, &validator)
         }
         var threshold = defaults.mqlThreshold
-        if let given = member(body, "mql_threshold") {
-            if let value = integer(given) { threshold = value } else { validator.add("mql_threshold", "must be an integer") }
+        if let given = JSONReading.member(body, "mql_threshold") {
+            if let value = JSONReading.integer(given) { threshold = value } else { validator.add("mql_threshold", "must be an integer") }
         }
         var autoQualify = defaults.autoQualify
-        if let given = member(body, "auto_qualify") {
+        if let given = JSONReading.member(body, "auto_qualify") {
             if let value = given.bool { autoQualify = value } else { validator.add("auto_qualify", "must be true or false") }
         }
         try validator.check()
@@ -41,20 +41,25 @@ enum LeadSettingsJSON {
     }
 
     private static func fitRule(_ item: JSONValue, at: String, keys: inout Set<String>, _ validator: inout Validator) -> FitRule? {
-        rejectUnknownKeys(item, allowed: ["key", "field", "in", "points"], at: at, &validator)
+        JSONReading.rejectUnknownKeys(item, allowed: ["key", "field", "in", "points"], at: at, &validator)
         let key = ruleKey(item, at: at, keys: &keys, &validator)
         let field = LeadField(rawValue: item["field"].string ?? "").flatMap { LeadField.fit.contains($0) ? $0 : nil }
         if field == nil { validator.add("\(at).field", "must be one of " + LeadField.fit.map(\.rawValue).joined(separator: ", ")) }
         let values = item["in"].array.compactMap(\.string)
         if values.isEmpty || values.count != item["in"].array.count { validator.add("\(at).in", "must be a non-empty list of strings") }
-        let points = integer(item["points"])
+        let points = JSONReading.integer(item["points"])
         if points == nil { validator.add("\(at).points", "must be an integer") }
         guard let key, let field, let points else { return nil }
         return FitRule(key: key, field: field, values: values, points: points)
     }
 
     private static func behaviorRule(_ item: JSONValue, at: String, keys: inout Set<String>, _ validator: inout Validator) -> BehaviorRule? {
-        rejectUnknownKeys(item, allowed: ["key", "type", "url_pattern", "asset", "window", "min_count", "max_count", "points"], at: at, &validator)
+        JSONReading.rejectUnknownKeys(
+            item,
+            allowed: ["key", "type", "url_pattern", "asset", "window", "min_count", "max_count", "points"],
+            at: at,
+            &validator
+        )
         let key = ruleKey(item, at: at, keys: &keys, &validator)
         let typeName = item["type"].string ?? ""
         let type = EngagementType(rawValue: typeName)
@@ -68,16 +73,16 @@ enum LeadSettingsJSON {
         case .null: break
         case .string("month"): window = .month
         case let value:
-            if let days = integer(value), (1...3650).contains(days) {
+            if let days = JSONReading.integer(value), (1...3650).contains(days) {
                 window = .days(days)
             } else {
-                validator.add("\(at).window", "must be a number of days (1 to 3650), \"month\" or null")
+                validator.add("\(at).window", "must be a JSONReading.number of days (1 to 3650), \"month\" or null")
             }
         }
         let minCount = count(item["min_count"], at: "\(at).min_count", &validator)
         let maxCount = count(item["max_count"], at: "\(at).max_count", &validator)
         if let minCount, let maxCount, maxCount < minCount { validator.add("\(at).max_count", "must not be below min_count") }
-        let points = integer(item["points"])
+        let points = JSONReading.integer(item["points"])
         if points == nil { validator.add("\(at).points", "must be an integer") }
         guard let key, let points, type != nil || typeName == "any" else { return nil }
         return BehaviorRule(
@@ -96,13 +101,13 @@ enum LeadSettingsJSON {
         let fit: [JSONValue] = settings.fitRules.map { rule in
             .object([
                 "key": .string(rule.key), "field": .string(rule.field.rawValue), "in": .array(rule.values.map(JSONValue.string)),
-                "points": number(rule.points),
+                "points": JSONReading.number(rule.points),
             ])
         }
         let behavior: [JSONValue] = settings.behaviorRules.map { rule in
             let window: JSONValue =
                 switch rule.window {
-                case .days(let days): number(days)
+                case .days(let days): JSONReading.number(days)
                 case .month: .string("month")
                 case .always: .null
                 }
@@ -110,14 +115,15 @@ enum LeadSettingsJSON {
                 JSONObject(members: [
                     ("key", .string(rule.key)), ("type", .string(rule.type?.rawValue ?? "any")),
                     ("url_pattern", rule.urlPattern.map { .string($0.text) } ?? .null),
-                    ("asset", rule.asset.map(JSONValue.string) ?? .null), ("window", window), ("min_count", rule.minCount.map(number) ?? .null),
-                    ("max_count", rule.maxCount.map(number) ?? .null), ("points", number(rule.points)),
+                    ("asset", rule.asset.map(JSONValue.string) ?? .null), ("window", window),
+                    ("min_count", rule.minCount.map(JSONReading.number) ?? .null),
+                    ("max_count", rule.maxCount.map(JSONReading.number) ?? .null), ("points", JSONReading.number(rule.points)),
                 ])
             )
         }
         return .object(
             JSONObject(members: [
-                ("fit_rules", .array(fit)), ("behavior_rules", .array(behavior)), ("mql_threshold", number(settings.mqlThreshold)),
+                ("fit_rules", .array(fit)), ("behavior_rules", .array(behavior)), ("mql_threshold", JSONReading.number(settings.mqlThreshold)),
                 ("auto_qualify", .bool(settings.autoQualify)),
             ])
         )
@@ -131,11 +137,11 @@ enum LeadSettingsJSON {
 
     static func routing(_ body: JSONValue) throws -> LeadRoutingSettings {
         var validator = Validator()
-        rejectUnknownKeys(body, allowed: ["rules", "fallback", "follow_up_hours"], at: nil, &validator)
+        JSONReading.rejectUnknownKeys(body, allowed: ["rules", "fallback", "follow_up_hours"], at: nil, &validator)
         var names: Set<String> = []
         let rules =
-            list(member(body, "rules"), at: "rules", &validator) { item, at, validator -> RoutingRule? in
-                rejectUnknownKeys(item, allowed: ["name", "when", "owner", "pool"], at: at, &validator)
+            JSONReading.list(JSONReading.member(body, "rules"), at: "rules", &validator) { item, at, validator -> RoutingRule? in
+                JSONReading.rejectUnknownKeys(item, allowed: ["name", "when", "owner", "pool"], at: at, &validator)
                 let name = item["name"].string?.trimmingWhitespace() ?? ""
                 if name.isEmpty || name.count > 200 {
                     validator.add("\(at).name", "is required (at most 200 characters)")
@@ -149,10 +155,10 @@ enum LeadSettingsJSON {
             } ?? []
         let fallback = body["fallback"] == .null ? nil : assignee(body["fallback"], at: "fallback", &validator)
         var hours = LeadRoutingSettings.defaults.followUpHours
-        if let given = member(body, "follow_up_hours") {
+        if let given = JSONReading.member(body, "follow_up_hours") {
             if given == .null {
                 hours = nil
-            } else if let value = integer(given), (1...720).contains(value) {
+            } else if let value = JSONReading.integer(given), (1...720).contains(value) {
                 hours = value
             } else {
                 validator.add("follow_up_hours", "must be null or 1 to 720")
@@ -168,7 +174,7 @@ enum LeadSettingsJSON {
             validator.add(at, "must be an object")
             return nil
         }
-        rejectUnknownKeys(value, allowed: Set(conditionLists.keys).union(["min_score", "max_score"]), at: at, &validator)
+        JSONReading.rejectUnknownKeys(value, allowed: Set(conditionLists.keys).union(["min_score", "max_score"]), at: at, &validator)
         var condition = RoutingCondition()
         for (key, field) in conditionLists where value[key] != .null {
             let texts = value[key].array.compactMap(\.string)
@@ -179,7 +185,7 @@ enum LeadSettingsJSON {
             condition.lists[field] = field == .domain ? texts.map { DomainName.normalize($0) ?? $0.lowercased() } : texts
         }
         for key in ["min_score", "max_score"] where value[key] != .null {
-            guard let bound = integer(value[key]) else {
+            guard let bound = JSONReading.integer(value[key]) else {
                 validator.add("\(at).\(key)", "must be an integer")
                 continue
             }
@@ -211,8 +217,8 @@ enum LeadSettingsJSON {
             var when: [(String, JSONValue)] = conditionLists.sorted { $0.key < $1.key }.compactMap { key, field in
                 rule.when.lists[field].map { (key, .array($0.map(JSONValue.string))) }
             }
-            if let bound = rule.when.minScore { when.append(("min_score", number(bound))) }
-            if let bound = rule.when.maxScore { when.append(("max_score", number(bound))) }
+            if let bound = rule.when.minScore { when.append(("min_score", JSONReading.number(bound))) }
+            if let bound = rule.when.maxScore { when.append(("max_score", JSONReading.number(bound))) }
             return .object(
                 JSONObject(members: [("name", .string(rule.name)), ("when", .object(JSONObject(members: when)))] + assignee(rule.assignee))
             )
@@ -220,24 +226,16 @@ enum LeadSettingsJSON {
         return .object(
             JSONObject(members: [
                 ("rules", .array(rules)), ("fallback", settings.fallback.map { .object(JSONObject(members: assignee($0))) } ?? .null),
-                ("follow_up_hours", settings.followUpHours.map(number) ?? .null),
+                ("follow_up_hours", settings.followUpHours.map(JSONReading.number) ?? .null),
             ])
         )
     }
 
     // MARK: Reading
 
-    static func number(_ value: Int) -> JSONValue { .integer(Int64(value)) }
-
-    /// An integer, not a fraction nor a string.
-    static func integer(_ value: JSONValue) -> Int? {
-        guard case .integer(let value) = value else { return nil }
-        return Int(exactly: value)
-    }
-
     private static func count(_ value: JSONValue, at: String, _ validator: inout Validator) -> Int? {
         guard value != .null else { return nil }
-        guard let count = integer(value), count >= 0 else {
+        guard let count = JSONReading.integer(value), count >= 0 else {
             validator.add(at, "must be null or an integer ≥ 0")
             return nil
         }
@@ -267,41 +265,4 @@ enum LeadSettingsJSON {
         return key
     }
 
-    /// A member of an object as given (`null` included), or nil when it is absent: a missing setting takes its
-    /// default, a `null` where the schema has none is a problem.
-    static func member(_ value: JSONValue, _ key: String) -> JSONValue? {
-        guard case .object(let object) = value else { return nil }
-        return object[key]
-    }
-
-    /// The items of a list (nil when absent), each read by `read`; a value that is not a list (`null` too) is a problem.
-    private static func list<T>(
-        _ value: JSONValue?,
-        at: String,
-        _ validator: inout Validator,
-        _ read: (JSONValue, String, inout Validator) -> T?
-    ) -> [T]? {
-        guard let value else { return nil }
-        guard case .array(let items) = value, items.count <= 100 else {
-            validator.add(at, "must be a list of at most 100 rules")
-            return nil
-        }
-        return items.enumerated().compactMap { index, item in
-            guard item.isObject else {
-                validator.add("\(at)[\(index)]", "must be an object")
-                return nil
-            }
-            return read(item, "\(at)[\(index)]", &validator)
-        }
-    }
-
-    static func rejectUnknownKeys(_ value: JSONValue, allowed: Set<String>, at: String?, _ validator: inout Validator) {
-        guard case .object(let object) = value else {
-            validator.add(at ?? "body", "must be a JSON object")
-            return
-        }
-        for (key, _) in object.members where !allowed.contains(key) {
-            validator.add(at.map { "\($0).\(key)" } ?? key, "is not a field of this object")
-        }
-    }
 }

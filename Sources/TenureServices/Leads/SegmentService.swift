@@ -131,7 +131,7 @@ public struct SegmentService: Sendable {
     /// The segment's name, resource and filter (as canonical JSON) from a body; a PATCH keeps what it does not name.
     static func read(_ body: JSONValue, current: SavedSegment?) throws -> (String, SegmentResource, String) {
         var validator = Validator()
-        LeadSettingsJSON.rejectUnknownKeys(body, allowed: ["name", "resource", "filter"], at: nil, &validator)
+        JSONReading.rejectUnknownKeys(body, allowed: ["name", "resource", "filter"], at: nil, &validator)
         var name = current?.name ?? ""
         if current == nil || body["name"] != .null {
             name = body["name"].string?.trimmingWhitespace() ?? ""
@@ -235,13 +235,13 @@ struct SegmentFilterReader {
         if !isEngagement, resource == .leads { validator.add("\(path).activity", "leads have no activities") }
         let spec = value[name]
         let allowed: Set<String> = isEngagement ? ["type", "window_days", "url_pattern", "asset"] : ["type", "window_days"]
-        LeadSettingsJSON.rejectUnknownKeys(spec, allowed: allowed, at: "\(path).\(name)", &validator)
+        JSONReading.rejectUnknownKeys(spec, allowed: allowed, at: "\(path).\(name)", &validator)
         var window: Int?
         if spec["window_days"] != .null {
-            window = LeadSettingsJSON.integer(spec["window_days"])
+            window = JSONReading.integer(spec["window_days"])
             if !(1...3650).contains(window ?? 0) { validator.add("\(path).\(name).window_days", "must be 1 to 3650") }
         }
-        let number = LeadSettingsJSON.integer(value["value"])
+        let number = JSONReading.integer(value["value"])
         if let op, [.contains, .exists, .in].contains(op) { validator.add("\(path).op", "a count takes eq, ne, gt, gte, lt or lte") }
         if number == nil { validator.add("\(path).value", "must be an integer") }
         if isEngagement {
@@ -305,7 +305,7 @@ struct SegmentFilterReader {
         case .text:
             if let text = value.string { return .text(text) }
         case .number:
-            if let number = LeadSettingsJSON.integer(value) { return .number(number) }
+            if let number = JSONReading.integer(value) { return .number(number) }
         case .bool:
             if let flag = value.bool { return .bool(flag) }
         case .instant:
