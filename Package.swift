@@ -16,7 +16,8 @@ let migrationFiles = [
 /// Every `migrations/postgres/NNNN_name.sql`: a baseline equal to SQLite's schema after 0009, then the same numbers and
 /// names as SQLite's, listed here and in `migrations/postgres/Migrations.swift`.
 let postgresMigrationFiles = [
-    "0009_baseline.sql", "0010_integrations.sql", "0011_events.sql", "0012_merged_account_event.sql", "0013_privacy.sql", "0014_leads.sql", "0015_insights.sql",
+    "0009_baseline.sql", "0010_integrations.sql", "0011_events.sql", "0012_merged_account_event.sql", "0013_privacy.sql", "0014_leads.sql",
+    "0015_insights.sql",
 ]
 
 let package = Package(
