@@ -49,6 +49,17 @@ public struct AccountRevenueFacts: Sendable {
         return streams.reduce(0) { $0 + $1.mrr(at: instant) }
     }
 
+    /// Why the account churned at `instant`: the reason of the stream that stopped then with the most MRR (the oldest of
+    /// equals: streams come oldest first), `unknown` when it gives none.
+    public func churnReason(at instant: Date) -> ChurnReason {
+        let stopping = streams.filter { $0.mrr(at: instant) == 0 && $0.mrr(before: instant) > 0 }
+        let first = stopping.enumerated().max { a, b in
+            let (left, right) = (a.element.mrr(before: instant), b.element.mrr(before: instant))
+            return left != right ? left < right : a.offset > b.offset
+        }
+        return first?.element.stopReason(at: instant) ?? .unknown
+    }
+
     /// Every step of the MRR, all changes at one instant combined, classified.
     public var movements: [Movement] {
         guard let convertedAt else { return [] }

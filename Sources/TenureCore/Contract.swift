@@ -19,6 +19,9 @@ public struct Contract: Sendable, Equatable {
     public var currency: String
     public var autoRenew: Bool
     public var cancelEffective: Date?
+    /// Why a manual contract was cancelled, and the customer's words (a Stripe subscription's are in its snapshots).
+    public var cancelReason: ChurnReason?
+    public var cancelFeedback: String?
     public var createdAt: Date
     public var updatedAt: Date
 
@@ -36,8 +39,12 @@ public struct Contract: Sendable, Equatable {
         autoRenew: Bool,
         cancelEffective: Date?,
         createdAt: Date,
-        updatedAt: Date
+        updatedAt: Date,
+        cancelReason: ChurnReason? = nil,
+        cancelFeedback: String? = nil
     ) {
+        self.cancelReason = cancelReason
+        self.cancelFeedback = cancelFeedback
         self.id = id
         self.accountID = accountID
         self.opportunityID = opportunityID
@@ -63,7 +70,8 @@ public struct Contract: Sendable, Equatable {
             interval: billingInterval,
             recurringAmount: recurringAmount,
             autoRenew: autoRenew,
-            cancelEffective: cancelEffective
+            cancelEffective: cancelEffective,
+            cancelReason: cancelReason
         )
     }
 }

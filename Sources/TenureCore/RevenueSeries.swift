@@ -82,6 +82,11 @@ public struct RevenueLedger: Sendable {
     /// One row per period from the one containing `from` to the one containing `to`; a period still open at `asOf`
     /// ends at `asOf` (inclusive of facts at it) and is partial; later periods are left out.
     public func series(from: CalendarMonth, to: CalendarMonth, interval: RevenueInterval, asOf: Date) -> [RevenuePeriod] {
+        periods(Self.windows(from: from, to: to, interval: interval, asOf: asOf))
+    }
+
+    /// The empty rows of `series`, each naming its period: what every series by period (revenue, churn) reports on.
+    public static func windows(from: CalendarMonth, to: CalendarMonth, interval: RevenueInterval, asOf: Date) -> [RevenuePeriod] {
         var windows: [RevenuePeriod] = []
         var start = interval.periodStart(of: from)
         while start <= to, start.start <= asOf {
@@ -90,7 +95,7 @@ public struct RevenueLedger: Sendable {
             windows.append(RevenuePeriod(period: interval.label(start), start: start.start, end: partial ? asOf : next.start, partial: partial))
             start = next
         }
-        return periods(windows)
+        return windows
     }
 
     /// The row of `[start, end)`; with `partial`, `end` is included.

@@ -5,6 +5,13 @@ public protocol RevenueStream: Sendable {
     /// The instants where the MRR may change (the value at an instant includes the change at it).
     var changePoints: [Date] { get }
     func mrr(at instant: Date) -> Int
+    /// Why the stream stops at `instant`, where its MRR falls to 0, when it says (`INSIGHTS.md`, "Churn reasons").
+    func stopReason(at instant: Date) -> ChurnReason?
+}
+
+extension RevenueStream {
+    /// The MRR just before `instant`: at the latest change point before it.
+    public func mrr(before instant: Date) -> Int { changePoints.filter { $0 < instant }.max().map(mrr(at:)) ?? 0 }
 }
 
 /// How often a manual contract bills its `recurring_amount`.
@@ -29,8 +36,19 @@ public struct ManualContract: RevenueStream, Equatable {
     public var autoRenew: Bool
     /// Revenue stops at 00:00Z of this date.
     public var cancelEffective: Date?
+    /// Why it was cancelled, when the cancellation said.
+    public var cancelReason: ChurnReason?
 
-    public init(startDate: Date, endDate: Date?, interval: BillingInterval, recurringAmount: Int, autoRenew: Bool, cancelEffective: Date?) {
+    public init(
+        startDate: Date,
+        endDate: Date?,
+        interval: BillingInterval,
+        recurringAmount: Int,
+        autoRenew: Bool,
+        cancelEffective: Date?,
+        cancelReason: ChurnReason? = nil
+    ) {
+        self.cancelReason = cancelReason
         self.startDate = startDate
         self.endDate = endDate
         self.interval = interval
@@ -52,6 +70,9 @@ public struct ManualContract: RevenueStream, Equatable {
     public var changePoints: [Date] { [startDate] + (stopsAt.map { [$0] } ?? []) }
 
     public func mrr(at instant: Date) -> Int { isLive(at: instant) ? monthlyAmount : 0 }
+
+    /// The cancellation's reason when the cancellation stops it; an end that was not renewed says nothing.
+    public func stopReason(at instant: Date) -> ChurnReason? { cancelEffective == instant ? cancelReason : nil }
 
     /// Live at `instant`: started and not stopped.
     public func isLive(at instant: Date) -> Bool { instant >= startDate && stopsAt.map { instant < $0 } ?? true }

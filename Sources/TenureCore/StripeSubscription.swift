@@ -77,6 +77,9 @@ public struct SubscriptionSnapshot: Sendable, Equatable, Codable {
     public var currentPeriodEnd: Date?
     public var interval: String?
     public var deleted: Bool
+    /// Its `cancellation_details`, read: the reason they give and the customer's comment.
+    public var cancellationReason: ChurnReason?
+    public var cancellationComment: String?
 
     public init(
         effectiveAt: Date,
@@ -87,8 +90,12 @@ public struct SubscriptionSnapshot: Sendable, Equatable, Codable {
         cancelAtPeriodEnd: Bool,
         cancelAt: Date?,
         currentPeriodEnd: Date?,
-        deleted: Bool
+        deleted: Bool,
+        cancellationReason: ChurnReason? = nil,
+        cancellationComment: String? = nil
     ) {
+        self.cancellationReason = cancellationReason
+        self.cancellationComment = cancellationComment
         self.effectiveAt = effectiveAt
         self.order = order
         self.status = status
@@ -177,6 +184,14 @@ public struct StripeSubscriptionStream: RevenueStream, Equatable {
             return 0
         }
         return snapshot.mrr(at: instant)
+    }
+
+    /// A past-due run long enough to churn is a payment failure; otherwise what the cancellation details of the
+    /// subscription then say.
+    public func stopReason(at instant: Date) -> ChurnReason? {
+        guard let snapshot = snapshot(at: instant) else { return nil }
+        if snapshot.mrr(at: instant) > 0 { return .paymentFailure }
+        return snapshot.cancellationReason
     }
 
     /// When the past-due run that includes `instant` began.

@@ -151,7 +151,14 @@ struct AccountStory {
         )
         guard let end, let contract = try await services.contract(of: account.id) else { return (seats, nil) }
         let stop = max(end, paidAt + Self.day)
-        _ = try await services.lifecycle.cancelContract(contract, effectiveDate: Timestamp.formatDate(stop), by: services.actor)
+        // Why they left: mostly price, fit or a competitor; some never said.
+        let reason = random.pick(["price", "price", "product_fit", "product_fit", "competitor", "budget", "went_out_of_business", "other", nil])
+        let cancellation = CancelInput(
+            effectiveDate: Timestamp.formatDate(stop),
+            reason: reason,
+            feedback: reason == "other" ? "Moved to a spreadsheet" : nil
+        )
+        _ = try await services.lifecycle.cancelContract(contract, cancellation, by: services.actor)
         let returnAt = stop + random.days(30...150)
         guard random.chance(0.4), returnAt < now else { return (seats, stop) }
         let comeback = ContractInput(

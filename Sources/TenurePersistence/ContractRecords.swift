@@ -14,8 +14,8 @@ struct SQLContractRecords: ContractRecords {
         try await db.query(
             """
             INSERT INTO contracts (account_id, opportunity_id, source, external_id, start_date, end_date, billing_interval, recurring_amount,
-                                   currency, auto_renew, cancel_effective, updated_at, id, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                   currency, auto_renew, cancel_effective, cancel_reason, cancel_feedback, updated_at, id, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             values(contract) + [contract.id, contract.createdAt.stored]
         )
@@ -25,7 +25,8 @@ struct SQLContractRecords: ContractRecords {
         try await db.query(
             """
             UPDATE contracts SET account_id = ?, opportunity_id = ?, source = ?, external_id = ?, start_date = ?, end_date = ?,
-                billing_interval = ?, recurring_amount = ?, currency = ?, auto_renew = ?, cancel_effective = ?, updated_at = ?
+                billing_interval = ?, recurring_amount = ?, currency = ?, auto_renew = ?, cancel_effective = ?, cancel_reason = ?,
+                cancel_feedback = ?, updated_at = ?
             WHERE id = ?
             """,
             values(contract) + [contract.id]
@@ -133,7 +134,7 @@ struct SQLContractRecords: ContractRecords {
         [
             contract.accountID, contract.opportunityID, contract.source.rawValue, contract.externalID, contract.startDate?.stored,
             contract.endDate?.stored, contract.billingInterval?.rawValue, contract.recurringAmount, contract.currency, contract.autoRenew,
-            contract.cancelEffective?.stored, contract.updatedAt.stored,
+            contract.cancelEffective?.stored, contract.cancelReason?.rawValue, contract.cancelFeedback, contract.updatedAt.stored,
         ]
     }
 
@@ -152,7 +153,9 @@ struct SQLContractRecords: ContractRecords {
             autoRenew: row.bool("auto_renew") ?? true,
             cancelEffective: row.date("cancel_effective"),
             createdAt: row.date("created_at") ?? .distantPast,
-            updatedAt: row.date("updated_at") ?? .distantPast
+            updatedAt: row.date("updated_at") ?? .distantPast,
+            cancelReason: row.string("cancel_reason").flatMap(ChurnReason.init(rawValue:)),
+            cancelFeedback: row.string("cancel_feedback")
         )
     }
 }

@@ -59,7 +59,9 @@ extension SubscriptionSnapshot {
             cancelAtPeriodEnd: cancelAtPeriodEnd,
             cancelAt: json["cancelAt"].referenceDate,
             currentPeriodEnd: json["currentPeriodEnd"].referenceDate,
-            deleted: deleted
+            deleted: deleted,
+            cancellationReason: json["cancellationReason"].string.flatMap(ChurnReason.init(rawValue:)),
+            cancellationComment: json["cancellationComment"].string
         )
         interval = json["interval"].string
     }

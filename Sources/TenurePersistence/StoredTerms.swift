@@ -19,6 +19,8 @@ struct StoredTerms {
         open("{")
         try member("cancelAt", snapshot.cancelAt)
         member("cancelAtPeriodEnd", snapshot.cancelAtPeriodEnd)
+        member("cancellationComment", snapshot.cancellationComment)
+        member("cancellationReason", snapshot.cancellationReason?.rawValue)
         try member("currentPeriodEnd", snapshot.currentPeriodEnd)
         member("deleted", snapshot.deleted)
         try member("discounts", snapshot.discounts) { try $0.write($1) }

@@ -14,6 +14,23 @@ public struct ContractView: Sendable {
     /// Whether it stops or has stopped: cancelled, deleted in Stripe, or with a stop planned (`cancel_at…`; a period end
     /// already past when Stripe said so plans nothing).
     public var hasStop: Bool
+    /// Why it was cancelled and the customer's words: a manual contract's as its cancellation gave them, a Stripe
+    /// subscription's from its latest `cancellation_details`.
+    public var cancelReason: ChurnReason? = nil
+    public var cancelFeedback: String? = nil
+}
+
+/// A manual contract's cancellation: when revenue stops, and why (`INSIGHTS.md`, "Churn reasons").
+public struct CancelInput: Decodable, Sendable {
+    public var effectiveDate: String?
+    public var reason: String?
+    public var feedback: String?
+
+    public init(effectiveDate: String?, reason: String? = nil, feedback: String? = nil) {
+        self.effectiveDate = effectiveDate
+        self.reason = reason
+        self.feedback = feedback
+    }
 }
 
 /// A payment as a client records it (a wire, a check: Stripe's come by webhook); checked by `LifecycleService`.
@@ -174,11 +191,16 @@ public struct LifecycleService: Sendable {
     }
 
     /// Revenue stops at 00:00Z of `effective_date`; a change of terms is a cancellation plus a new contract.
-    public func cancelContract(_ id: String, effectiveDate text: String?, by actor: Actor) async throws -> ContractView {
+    public func cancelContract(_ id: String, _ input: CancelInput, by actor: Actor) async throws -> ContractView {
         let now = clock.now()
         var validator = Validator()
-        validator.required(text, "effective_date")
-        let effective = calendarDate(text, "effective_date", &validator)
+        validator.required(input.effectiveDate, "effective_date")
+        let effective = calendarDate(input.effectiveDate, "effective_date", &validator)
+        let reason = input.reason.flatMap { text in ChurnReason.given.first { $0.rawValue == text } }
+        if input.reason != nil, reason == nil {
+            validator.add("reason", "must be one of " + ChurnReason.given.map(\.rawValue).joined(separator: ", "))
+        }
+        validator.maxLength(input.feedback, "feedback", 2_000)
         try validator.check()
         return try await storage.write { tx in
             guard var contract = try await tx.contracts.find(id: id) else { throw ServiceError.notFound(resource: "contract", id: id) }
@@ -189,6 +211,8 @@ public struct LifecycleService: Sendable {
             }
             let before = contract
             contract.cancelEffective = effective
+            contract.cancelReason = reason
+            contract.cancelFeedback = input.feedback.flatMap { $0.isEmpty ? nil : $0 }
             contract.updatedAt = now
             try await tx.contracts.update(contract)
             tx.emitContract(from: before, to: contract, now: now)
@@ -296,6 +320,31 @@ public struct LifecycleService: Sendable {
         }
     }
 
+    /// `GET /v1/metrics/churn`: the churn movements of the revenue series' periods, each with the reason it takes from
+    /// the contract that stopped then; `total` spans them all.
+    public func churn(
+        from: CalendarMonth,
+        to: CalendarMonth,
+        interval: RevenueInterval,
+        asOf: Date
+    ) async throws -> (periods: [ChurnBreakdown], total: ChurnBreakdown?) {
+        let windows = RevenueLedger.windows(from: from, to: to, interval: interval, asOf: asOf)
+        guard let first = windows.first, let last = windows.last else { return ([], nil) }
+        let churns = try await storage.read { tx in
+            let movements = try await tx.ledger.movements(of: nil, asOf: asOf)
+            var churns: [ReasonedChurn] = []
+            for (accountID, history) in movements {
+                let churned = history.filter { $0.kind == .churn && $0.at >= first.start && $0.at <= last.end }
+                guard !churned.isEmpty else { continue }
+                let facts = try await RevenueBook.facts(of: accountID, in: tx)
+                churns += churned.map { ReasonedChurn(at: $0.at, mrr: -$0.amount, reason: facts.churnReason(at: $0.at)) }
+            }
+            return churns
+        }
+        let periods = windows.map { ChurnBreakdown(period: $0.period, start: $0.start, end: $0.end, partial: $0.partial, churns: churns) }
+        return (periods, ChurnBreakdown(period: "total", start: first.start, end: last.end, partial: last.partial, churns: churns))
+    }
+
     public func lifetimeValue(asOf: Date) async throws -> LifetimeValue {
         try await storage.read { tx in
             try await LifetimeValue(ledger: RevenueLedger(movements: try await tx.ledger.movements(of: nil, asOf: asOf)), asOf: asOf, in: tx)
@@ -380,7 +429,9 @@ extension ContractView {
                 renewalDate: live || !ended ? terms?.renewalDate(asOf: asOf) : nil,
                 scheduledEnd: terms?.scheduledEnd(asOf: asOf),
                 unpricedItems: [],
-                hasStop: contract.cancelEffective != nil
+                hasStop: contract.cancelEffective != nil,
+                cancelReason: contract.cancelReason,
+                cancelFeedback: contract.cancelFeedback
             )
         case .stripe:
             guard let stream, let snapshot = stream.snapshot(at: asOf) else {
@@ -407,7 +458,9 @@ extension ContractView {
                 renewalDate: renewal,
                 scheduledEnd: stream.scheduledEnd(asOf: asOf),
                 unpricedItems: snapshot.unpricedItems,
-                hasStop: snapshot.deleted || snapshot.plannedEnd.map { $0 > snapshot.effectiveAt } == true
+                hasStop: snapshot.deleted || snapshot.plannedEnd.map { $0 > snapshot.effectiveAt } == true,
+                cancelReason: snapshot.cancellationReason,
+                cancelFeedback: snapshot.cancellationComment
             )
         }
     }

@@ -1,3 +1,7 @@
 -- INSIGHTS.md: manual tasks (any number open at one account, like an automation's).
 DROP INDEX tasks_open_playbook;
 CREATE UNIQUE INDEX tasks_open_playbook ON tasks (account_id, playbook) WHERE status = 'open' AND playbook NOT IN ('automation', 'manual');
+
+-- Why a manual contract was cancelled (`INSIGHTS.md`, "Churn reasons"); a Stripe subscription's are in its snapshots.
+ALTER TABLE contracts ADD COLUMN cancel_reason TEXT CHECK (cancel_reason IN ('price', 'product_fit', 'competitor', 'budget', 'went_out_of_business', 'payment_failure', 'other'));
+ALTER TABLE contracts ADD COLUMN cancel_feedback TEXT;

@@ -9,8 +9,9 @@ struct RevenueController {
     let currency: String
     let gate: Gate
 
-    struct CancelRequest: Decodable {
-        var effectiveDate: String?
+    struct ChurnBody: Encodable, Sendable {
+        var data: [ChurnPeriodResource]
+        @Nullable var total: ChurnPeriodResource?
     }
 
     var routes: RouteCollection<AppRequestContext> {
@@ -27,9 +28,8 @@ struct RevenueController {
             return try .json(ListBody(try await call.visible(page) { $0.contract.accountID }, ContractResource.init))
         }
         routes.post("/v1/contracts/{id}/cancel", gate.write) { call in
-            let input = try call.decode(CancelRequest.self)
-            return try .json(
-                ContractResource(try await lifecycle.cancelContract(try call.parameter("id"), effectiveDate: input.effectiveDate, by: call.actor))
+            try .json(
+                ContractResource(try await lifecycle.cancelContract(try call.parameter("id"), try call.decode(CancelInput.self), by: call.actor))
             )
         }
         routes.post("/v1/payments", gate.write) { call in
@@ -65,6 +65,16 @@ struct RevenueController {
             let interval = try query.enumValue("interval", RevenueInterval.self) ?? .month
             let rows = try await lifecycle.revenueSeries(from: from, to: to, interval: interval, asOf: asOf)
             return try .json(["data": rows.map(RevenuePeriodResource.init)])
+        }
+        routes.get("/v1/metrics/churn", gate.read.companyWide) { call in
+            let query = call.query
+            let asOf = try query.asOf()
+            let (from, to) = try query.months(defaultTo: CalendarMonth(containing: asOf))
+            let interval = try query.enumValue("interval", RevenueInterval.self) ?? .month
+            let churn = try await lifecycle.churn(from: from, to: to, interval: interval, asOf: asOf)
+            return try .json(
+                ChurnBody(data: churn.periods.map { ChurnPeriodResource($0) }, total: churn.total.map { ChurnPeriodResource($0, total: true) })
+            )
         }
         routes.get("/v1/metrics/ltv", gate.read.companyWide) { call in
             let asOf = try call.query.asOf()

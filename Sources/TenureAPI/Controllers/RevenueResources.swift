@@ -17,6 +17,8 @@ struct ContractResource: Encodable, Sendable {
     var currency: String
     var autoRenew: Bool
     @Nullable var cancelEffectiveDate: String?
+    @Nullable var cancelReason: String?
+    @Nullable var cancelFeedback: String?
     var mrr: Int
     @Nullable var renewalDate: String?
     @Nullable var scheduledEnd: Date?
@@ -38,6 +40,8 @@ struct ContractResource: Encodable, Sendable {
         currency = contract.currency
         autoRenew = contract.autoRenew
         cancelEffectiveDate = contract.cancelEffective.map(Timestamp.formatDate)
+        cancelReason = view.cancelReason?.rawValue
+        cancelFeedback = view.cancelFeedback
         mrr = view.mrr
         renewalDate = view.renewalDate.map(Timestamp.formatDate)
         scheduledEnd = view.scheduledEnd
@@ -200,5 +204,46 @@ struct CLVResource: Encodable, Sendable {
         simpleClvCacRatio = result.simpleCLVCACRatio
         discountedClvCacRatio = result.discountedCLVCACRatio
         healthy = result.healthy
+    }
+}
+
+/// A period of `GET /v1/metrics/churn`, or its `total` (no `period`).
+struct ChurnPeriodResource: Encodable, Sendable {
+    @Nullable var period: String?
+    var start: Date
+    var end: Date
+    var partial: Bool
+    var churnedMrr: Int
+    var churnedLogos: Int
+    var voluntary: Figures
+    var involuntary: Figures
+    var byReason: [Reason]
+
+    struct Figures: Encodable, Sendable {
+        var mrr: Int
+        var logos: Int
+
+        init(_ figures: ChurnBreakdown.Figures) {
+            mrr = figures.mrr
+            logos = figures.logos
+        }
+    }
+
+    struct Reason: Encodable, Sendable {
+        var reason: String
+        var mrr: Int
+        var logos: Int
+    }
+
+    init(_ row: ChurnBreakdown, total: Bool = false) {
+        period = total ? nil : row.period
+        start = row.start
+        end = row.end
+        partial = row.partial
+        churnedMrr = row.churned.mrr
+        churnedLogos = row.churned.logos
+        voluntary = Figures(row.voluntary)
+        involuntary = Figures(row.involuntary)
+        byReason = row.byReason.map { Reason(reason: $0.reason.rawValue, mrr: $0.figures.mrr, logos: $0.figures.logos) }
     }
 }

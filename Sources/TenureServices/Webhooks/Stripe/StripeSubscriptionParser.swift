@@ -8,6 +8,7 @@ enum StripeSubscriptionParser {
     static func snapshot(_ object: JSONValue, effectiveAt: Date, order: String, deleted: Bool) -> SubscriptionSnapshot {
         let items = object["items"]["data"].array.map(item)
         let itemPeriodEnds = object["items"]["data"].array.compactMap { $0["current_period_end"].date }
+        let details = object["cancellation_details"]
         return SubscriptionSnapshot(
             effectiveAt: effectiveAt,
             order: order,
@@ -17,7 +18,9 @@ enum StripeSubscriptionParser {
             cancelAtPeriodEnd: object["cancel_at_period_end"].bool ?? false,
             cancelAt: object["cancel_at"].date,
             currentPeriodEnd: object["current_period_end"].date ?? itemPeriodEnds.min(),
-            deleted: deleted
+            deleted: deleted,
+            cancellationReason: ChurnReason.stripe(reason: details["reason"].string, feedback: details["feedback"].string),
+            cancellationComment: details["comment"].string.flatMap { $0.isEmpty ? nil : String($0.prefix(2_000)) }
         )
     }
 
