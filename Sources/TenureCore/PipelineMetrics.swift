@@ -127,3 +127,11 @@ public func ratio(_ numerator: Int, _ denominator: Int) -> Double? {
 public func mean(_ values: [Double]) -> Double? {
     values.isEmpty ? nil : values.sorted().reduce(0, +) / Double(values.count)
 }
+
+/// The middle value, or with an even count the mean of the middle two; nil for no values.
+public func median(_ values: [Double]) -> Double? {
+    guard !values.isEmpty else { return nil }
+    let sorted = values.sorted()
+    let middle = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}

@@ -65,6 +65,14 @@ struct SQLContractRecords: ContractRecords {
         return Dictionary(grouping: contracts, by: \.accountID)
     }
 
+    func trials() async throws -> [Contract] {
+        try await db.map(
+            "SELECT * FROM contracts WHERE id IN (SELECT contract_id FROM subscription_snapshots WHERE status = 'trialing') ORDER BY seq",
+            [],
+            decode
+        )
+    }
+
     /// Stores the snapshot and keeps it as what its row reads back: its dates are whole seconds and its amounts exact
     /// rationals, so the row reads back as this very snapshot (a test holds it for random snapshots, and every debug
     /// build checks each one).
@@ -74,10 +82,13 @@ struct SQLContractRecords: ContractRecords {
         memo.keep(readBack, as: snapshot)
         let inserted = try await db.first(
             """
-            INSERT INTO subscription_snapshots (contract_id, event_id, effective_at, order_key, terms) VALUES (?, ?, ?, ?, ?)
+            INSERT INTO subscription_snapshots (contract_id, event_id, effective_at, order_key, terms, status) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (contract_id, effective_at, order_key) DO NOTHING RETURNING 1 AS inserted
             """,
-            [snapshot.contractID, snapshot.eventID, snapshot.effectiveAt.stored, snapshot.order, String(decoding: snapshot.terms, as: UTF8.self)]
+            [
+                snapshot.contractID, snapshot.eventID, snapshot.effectiveAt.stored, snapshot.order, String(decoding: snapshot.terms, as: UTF8.self),
+                readBack.status,
+            ]
         )
         if inserted != nil, let written { try written.lists.inserted(snapshot, as: readBack, on: written.connection) }
     }

@@ -51,6 +51,26 @@ public struct MetricsService: Sendable {
         }
     }
 
+    /// `GET /v1/metrics/trials`: every subscription that began as a trial, with its account's payments.
+    public func trials(from: Date, to: Date, asOf: Date) async throws -> TrialMetrics {
+        try await storage.read { tx in
+            let contracts = try await tx.contracts.trials()
+            let snapshots = try await tx.contracts.snapshots(of: contracts.map(\.id))
+            var payments: [String: [Payment]] = [:]
+            var trials: [Trial] = []
+            for contract in contracts {
+                if payments[contract.accountID] == nil { payments[contract.accountID] = try await tx.payments.of(account: contract.accountID) }
+                let trial = Trial(
+                    accountID: contract.accountID,
+                    snapshots: snapshots[contract.id] ?? [],
+                    payments: payments[contract.accountID] ?? []
+                )
+                if let trial { trials.append(trial) }
+            }
+            return TrialMetrics(trials, from: from, to: to, asOf: asOf)
+        }
+    }
+
     /// `GET /v1/metrics/cohorts`: the cohorts of the months `from`…`to`.
     public func cohorts(from: CalendarMonth, to: CalendarMonth, basis: CohortBasis, asOf: Date) async throws -> [Cohort] {
         guard from.adding(Self.maxCohortMonths) > to else {

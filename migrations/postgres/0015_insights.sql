@@ -5,3 +5,8 @@ CREATE UNIQUE INDEX tasks_open_playbook ON tasks (account_id, playbook) WHERE st
 -- Why a manual contract was cancelled (`INSIGHTS.md`, "Churn reasons"); a Stripe subscription's are in its snapshots.
 ALTER TABLE contracts ADD COLUMN cancel_reason TEXT COLLATE "C" CHECK (cancel_reason IN ('price', 'product_fit', 'competitor', 'budget', 'went_out_of_business', 'payment_failure', 'other'));
 ALTER TABLE contracts ADD COLUMN cancel_feedback TEXT COLLATE "C";
+
+-- Each snapshot's Stripe status beside its terms, so that the subscriptions that began as trials are found by an index.
+ALTER TABLE subscription_snapshots ADD COLUMN status TEXT COLLATE "C";
+UPDATE subscription_snapshots SET status = terms::json ->> 'status';
+CREATE INDEX subscription_snapshots_trialing ON subscription_snapshots (contract_id) WHERE status = 'trialing';

@@ -22,6 +22,12 @@ struct SummaryController {
             let cohorts = try await metrics.cohorts(from: from, to: to, basis: basis, asOf: asOf)
             return try .json(["data": cohorts.map(CohortResource.init)])
         }
+        routes.get("/v1/metrics/trials", gate.read.companyWide) { call in
+            let query = call.query
+            let window = try query.window()
+            let asOf = try query.asOf()
+            return try .json(TrialsResource(try await metrics.trials(from: window.from, to: window.to, asOf: asOf), window: window, asOf: asOf))
+        }
         return routes
     }
 }
@@ -113,5 +119,29 @@ struct CohortResource: Encodable, Sendable {
         self.cohort = cohort.month.description
         size = cohort.size
         values = cohort.values.map { Nullable(wrappedValue: $0) }
+    }
+}
+
+struct TrialsResource: Encodable, Sendable {
+    var from: Date
+    var to: Date
+    var asOf: Date
+    var trialsStarted: Int
+    var converted: Int
+    var canceled: Int
+    var open: Int
+    @Nullable var conversionRate: Double?
+    @Nullable var medianDaysToConvert: Double?
+
+    init(_ metrics: TrialMetrics, window: Window, asOf: Date) {
+        from = window.from
+        to = window.to
+        self.asOf = asOf
+        trialsStarted = metrics.started
+        converted = metrics.converted
+        canceled = metrics.canceled
+        open = metrics.open
+        conversionRate = metrics.conversionRate
+        medianDaysToConvert = metrics.medianDaysToConvert
     }
 }

@@ -52,11 +52,9 @@ public struct FunnelRow: Sendable, Equatable {
         let won = cohort.filter { $0.wonAmount != nil }
         self.won = won.count
         wonAmount = won.reduce(0) { $0 + ($1.wonAmount ?? 0) }
-        let days = won.compactMap { item in item.customerSince.map { $0.timeIntervalSince(item.lead.createdAt) / 86_400 } }.sorted()
+        let days = won.compactMap { item in item.customerSince.map { $0.timeIntervalSince(item.lead.createdAt) / 86_400 } }
         customers = days.count
-        if !days.isEmpty {
-            medianDaysToCustomer = days.count % 2 == 1 ? days[days.count / 2] : (days[days.count / 2 - 1] + days[days.count / 2]) / 2
-        }
+        medianDaysToCustomer = median(days)
         self.spend = spend
     }
 }

@@ -20,6 +20,8 @@ public protocol ContractRecords {
     func list(_ filter: ContractFilter, _ page: PageRequest) async throws -> Page<Contract>
     /// Each account's contracts, oldest first.
     func of(accounts accountIDs: [String]) async throws -> [String: [Contract]]
+    /// The Stripe subscriptions that were `trialing` at some time.
+    func trials() async throws -> [Contract]
     /// Marks `contract` changed at `at` and nothing else (see the extension's default).
     func touch(_ contract: Contract, at: Date) async throws
     /// Stores what Stripe event `eventID` said of the contract's subscription; a second snapshot of one event is ignored.
