@@ -145,6 +145,7 @@ func controllers(_ services: Services, _ gate: Gate, webhookSecrets: WebhookSecr
         SupportController(support: services.support, gate: gate).routes,
         HealthController(health: services.health, gate: gate).routes,
         TaskController(tasks: services.tasks, gate: gate).routes,
+        ForecastController(forecast: services.forecast, gate: gate).routes,
         WebhookController(webhooks: services.webhooks, secrets: webhookSecrets, gate: gate, counters: counters).routes,
         CRMWebhookController(webhooks: services.webhooks, secrets: webhookSecrets, gate: gate, counters: counters).routes,
         EventController(log: services.events, gate: gate).routes,

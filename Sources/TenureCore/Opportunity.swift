@@ -15,6 +15,8 @@ public struct Opportunity: Sendable, Equatable {
     public var updatedAt: Date
     /// The `occurred_at` of the latest CRM event applied to the fields; older events leave them alone.
     public var crmSyncedAt: Date?
+    /// The forecast category a person set; without one, an open deal's follows its stage (no history is kept).
+    public var forecastOverride: ForecastCategory?
 
     public init(
         id: String,
@@ -28,8 +30,10 @@ public struct Opportunity: Sendable, Equatable {
         externalID: String?,
         createdAt: Date,
         updatedAt: Date,
-        crmSyncedAt: Date? = nil
+        crmSyncedAt: Date? = nil,
+        forecastOverride: ForecastCategory? = nil
     ) {
+        self.forecastOverride = forecastOverride
         self.id = id
         self.accountID = accountID
         self.name = name
@@ -59,7 +63,8 @@ extension Opportunity {
             type: fields.type,
             externalID: externalID,
             createdAt: createdAt,
-            updatedAt: now
+            updatedAt: now,
+            forecastOverride: fields.forecastOverride
         )
     }
 
@@ -70,6 +75,7 @@ extension Opportunity {
         closeDate = fields.closeDate
         owner = fields.owner
         type = fields.type
+        forecastOverride = fields.forecastOverride
         updatedAt = now
     }
 }
@@ -81,8 +87,10 @@ public struct OpportunityFields: Sendable, Equatable {
     public var closeDate: String?
     public var owner: String?
     public var type: OpportunityType
+    public var forecastOverride: ForecastCategory?
 
-    public init(name: String, amount: Int, closeDate: String?, owner: String?, type: OpportunityType) {
+    public init(name: String, amount: Int, closeDate: String?, owner: String?, type: OpportunityType, forecastOverride: ForecastCategory? = nil) {
+        self.forecastOverride = forecastOverride
         self.name = name
         self.amount = amount
         self.closeDate = closeDate
@@ -99,6 +107,8 @@ public struct OpportunityFields: Sendable, Equatable {
         closeDate: String?,
         owner: String?,
         type: String?,
+        forecastCategory: String? = nil,
+        forecastField: String = "forecast_category_override",
         validator: inout Validator
     ) -> OpportunityFields {
         validator.required(name, "name")
@@ -109,7 +119,18 @@ public struct OpportunityFields: Sendable, Equatable {
         if let closeDate, Timestamp.parseDate(closeDate) == nil { validator.add("close_date", "must be a YYYY-MM-DD date") }
         validator.maxLength(owner, "owner", 320)
         let type = OpportunityType.parse(type, "type", &validator) ?? .newBusiness
-        return OpportunityFields(name: name?.trimmingWhitespace() ?? "", amount: amount ?? 0, closeDate: closeDate, owner: owner, type: type)
+        let forecast = forecastCategory.flatMap { text in ForecastCategory.settable.first { $0.rawValue == text } }
+        if forecastCategory != nil, forecast == nil {
+            validator.add(forecastField, "must be null or one of " + ForecastCategory.settable.map(\.rawValue).joined(separator: ", "))
+        }
+        return OpportunityFields(
+            name: name?.trimmingWhitespace() ?? "",
+            amount: amount ?? 0,
+            closeDate: closeDate,
+            owner: owner,
+            type: type,
+            forecastOverride: forecast
+        )
     }
 }
 

@@ -25,10 +25,12 @@ public enum OpportunityType: String, Codable, CaseIterable, Sendable {
 public struct PipelineSettings: Sendable, Equatable, Codable {
     public var stageProbabilities: [PipelineStage: Double]
     public var stallDays: Int
+    public var forecastThresholds: ForecastThresholds
 
-    public init(stageProbabilities: [PipelineStage: Double], stallDays: Int) {
+    public init(stageProbabilities: [PipelineStage: Double], stallDays: Int, forecastThresholds: ForecastThresholds = .defaults) {
         self.stageProbabilities = stageProbabilities
         self.stallDays = stallDays
+        self.forecastThresholds = forecastThresholds
     }
 
     public static let defaults = PipelineSettings(
@@ -38,16 +40,36 @@ public struct PipelineSettings: Sendable, Equatable, Codable {
 
     public func probability(_ stage: PipelineStage) -> Double { stageProbabilities[stage] ?? 0 }
 
-    /// Checks a whole settings object as sent to PUT: every stage a probability in 0…1, `stall_days` 1…3650.
-    public static func validated(stageProbabilities: [String: Double]?, stallDays: Int?) throws -> PipelineSettings {
+    /// Checks a whole settings object as sent to PUT: every stage a probability in 0…1, `stall_days` 1…3650, forecast
+    /// thresholds in 0…1 with `best_case` ≤ `commit` (`kept` when not sent).
+    public static func validated(
+        stageProbabilities: [String: Double]?,
+        stallDays: Int?,
+        forecastThresholds: [String: Double]?,
+        kept: ForecastThresholds
+    ) throws -> PipelineSettings {
         var validator = Validator()
+        var thresholds = kept
+        if let given = forecastThresholds {
+            let known = ["best_case", "commit"]
+            for key in given.keys where !known.contains(key) { validator.add("forecast_thresholds.\(key)", "is not a threshold") }
+            for key in known {
+                guard let value = given[key] else {
+                    validator.add("forecast_thresholds.\(key)", "is required")
+                    continue
+                }
+                if !(0...1).contains(value) { validator.add("forecast_thresholds.\(key)", "must be between 0.0 and 1.0") }
+            }
+            thresholds = ForecastThresholds(bestCase: given["best_case"] ?? kept.bestCase, commit: given["commit"] ?? kept.commit)
+            if thresholds.bestCase > thresholds.commit { validator.add("forecast_thresholds.best_case", "must not be above commit") }
+        }
         let probabilities: [PipelineStage: Double] = validator.everyCase(stageProbabilities, "stage_probabilities", of: "stage") {
             (0...1).contains($0) ? nil : "must be between 0.0 and 1.0"
         }
         validator.required(stallDays, "stall_days")
         validator.range(stallDays, "stall_days", 1...3650)
         try validator.check()
-        return PipelineSettings(stageProbabilities: probabilities, stallDays: stallDays ?? defaults.stallDays)
+        return PipelineSettings(stageProbabilities: probabilities, stallDays: stallDays ?? defaults.stallDays, forecastThresholds: thresholds)
     }
 }
 

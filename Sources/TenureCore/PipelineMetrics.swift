@@ -9,9 +9,25 @@ public struct PipelineFacts: Sendable {
     public var lastActivityAt: Date?
     /// The deal's account: what a slice of the pipeline is chosen by.
     public var accountID: String
+    /// What the forecast needs: the month it is due to close in, its owner and the category a person set.
+    public var closeDate: Date?
+    public var owner: String?
+    public var forecastOverride: ForecastCategory?
 
-    public init(amount: Int, createdAt: Date, history: StageHistory, lastActivityAt: Date?, accountID: String = "") {
+    public init(
+        amount: Int,
+        createdAt: Date,
+        history: StageHistory,
+        lastActivityAt: Date?,
+        accountID: String = "",
+        closeDate: Date? = nil,
+        owner: String? = nil,
+        forecastOverride: ForecastCategory? = nil
+    ) {
         self.accountID = accountID
+        self.closeDate = closeDate
+        self.owner = owner
+        self.forecastOverride = forecastOverride
         self.amount = amount
         self.createdAt = createdAt
         self.history = history

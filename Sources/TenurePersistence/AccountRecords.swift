@@ -82,6 +82,14 @@ struct SQLAccountRecords: AccountRecords {
         }
     }
 
+    func sliceValues() async throws -> [String: SliceValues] {
+        var values: [String: SliceValues] = [:]
+        try await db.forEachRow("SELECT id, segment, industry, owner FROM accounts WHERE merged_into IS NULL") { row in
+            values[row.string("id") ?? ""] = SliceValues(segment: row.string("segment"), industry: row.string("industry"), owner: row.string("owner"))
+        }
+        return values
+    }
+
     func moveRecords(from source: String, to target: String) async throws {
         // A source contact whose email the target already has becomes that contact: its activities follow it.
         try await db.query(

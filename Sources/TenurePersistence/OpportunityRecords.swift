@@ -9,14 +9,14 @@ struct SQLOpportunityRecords: OpportunityRecords {
     var cache: ReadCache<PipelineCopy>?
 
     private static let columns =
-        "seq, id, account_id, name, amount, currency, close_date, owner, type, external_id, created_at, updated_at, crm_synced_at"
+        "seq, id, account_id, name, amount, currency, close_date, owner, type, external_id, created_at, updated_at, crm_synced_at, forecast_category"
 
     func insert(_ opportunity: Opportunity) async throws {
         try await db.query(
             """
-            INSERT INTO opportunities (id, account_id, name, amount, currency, close_date, owner, type, external_id, created_at,
-                                       updated_at, crm_synced_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO opportunities (id, account_id, name, amount, currency, close_date, owner, type, external_id, forecast_category,
+                                       created_at, updated_at, crm_synced_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [opportunity.id] + values(opportunity) + [opportunity.createdAt.stored, opportunity.updatedAt.stored, opportunity.crmSyncedAt?.stored]
         )
@@ -26,7 +26,7 @@ struct SQLOpportunityRecords: OpportunityRecords {
         try await db.query(
             """
             UPDATE opportunities SET account_id = ?, name = ?, amount = ?, currency = ?, close_date = ?, owner = ?, type = ?,
-                                     external_id = ?, updated_at = ?, crm_synced_at = ?
+                                     external_id = ?, forecast_category = ?, updated_at = ?, crm_synced_at = ?
             WHERE id = ?
             """,
             values(opportunity) + [opportunity.updatedAt.stored, opportunity.crmSyncedAt?.stored, opportunity.id]
@@ -59,7 +59,8 @@ struct SQLOpportunityRecords: OpportunityRecords {
     private func readPipeline() async throws -> PipelineCopy {
         var seqs: [Int] = []
         var facts: [PipelineFacts] = []
-        try await db.forEachRow("SELECT seq, amount, created_at, account_id FROM opportunities ORDER BY seq") { row in
+        try await db.forEachRow("SELECT seq, amount, created_at, account_id, close_date, owner, forecast_category FROM opportunities ORDER BY seq") {
+            row in
             seqs.append(row.int("seq") ?? 0)
             facts.append(
                 PipelineFacts(
@@ -67,7 +68,10 @@ struct SQLOpportunityRecords: OpportunityRecords {
                     createdAt: row.date("created_at") ?? .distantPast,
                     history: StageHistory(changes: []),
                     lastActivityAt: nil,
-                    accountID: row.string("account_id") ?? ""
+                    accountID: row.string("account_id") ?? "",
+                    closeDate: row.string("close_date").flatMap(Timestamp.parseDate),
+                    owner: row.string("owner"),
+                    forecastOverride: row.string("forecast_category").flatMap(ForecastCategory.init(rawValue:))
                 )
             )
         }
@@ -158,7 +162,7 @@ struct SQLOpportunityRecords: OpportunityRecords {
     private func values(_ opportunity: Opportunity) -> [any SQLiteBindable] {
         [
             opportunity.accountID, opportunity.name, opportunity.amount, opportunity.currency, opportunity.closeDate, opportunity.owner,
-            opportunity.type.rawValue, opportunity.externalID,
+            opportunity.type.rawValue, opportunity.externalID, opportunity.forecastOverride?.rawValue,
         ]
     }
 
@@ -175,7 +179,8 @@ struct SQLOpportunityRecords: OpportunityRecords {
             externalID: row.string("external_id"),
             createdAt: row.date("created_at") ?? .distantPast,
             updatedAt: row.date("updated_at") ?? .distantPast,
-            crmSyncedAt: row.date("crm_synced_at")
+            crmSyncedAt: row.date("crm_synced_at"),
+            forecastOverride: row.string("forecast_category").flatMap(ForecastCategory.init(rawValue:))
         )
     }
 }

@@ -56,6 +56,7 @@ package struct SQLTransaction: Transaction {
     package var leads: any LeadRecords { SQLLeadRecords(db: db) }
     package var engagement: any EngagementRecords { SQLEngagementRecords(db: db) }
     package var segments: any SegmentRecords { SQLSegmentRecords(db: db) }
+    package var targets: any TargetRecords { SQLTargetRecords(db: db) }
 
     package func wonAccounts() async throws -> WonAccounts {
         let ledger = SQLLedgerRecords(db: db, cache: caches?.ledger)

@@ -25,11 +25,12 @@ enum JSONReading {
         _ value: JSONValue?,
         at: String,
         _ validator: inout Validator,
+        limit: Int = 100,
         _ read: (JSONValue, String, inout Validator) -> T?
     ) -> [T]? {
         guard let value else { return nil }
-        guard case .array(let items) = value, items.count <= 100 else {
-            validator.add(at, "must be a list of at most 100 items")
+        guard case .array(let items) = value, items.count <= limit else {
+            validator.add(at, "must be a list of at most \(limit) items")
             return nil
         }
         return items.enumerated().compactMap { index, item in

@@ -6,6 +6,19 @@ public struct OpportunityView: Sendable {
     public var opportunity: Opportunity
     public var history: StageHistory
     public var state: OpportunityState
+    public var forecastCategory: ForecastCategory
+
+    init(opportunity: Opportunity, history: StageHistory, state: OpportunityState, settings: PipelineSettings) {
+        self.opportunity = opportunity
+        self.history = history
+        self.state = state
+        forecastCategory = ForecastCategory(
+            stage: state.stage,
+            probability: state.probability,
+            override: opportunity.forecastOverride,
+            thresholds: settings.forecastThresholds
+        )
+    }
 }
 
 /// The fields a client sends to create an opportunity.
@@ -21,6 +34,9 @@ public struct OpportunityInput: Sendable {
     public var externalID: String?
     public var createdAt: String?
     public var lostReason: String?
+    /// `forecast_category_override`, also taken as `forecast_category`.
+    public var forecastCategoryOverride: String?
+    public var forecastCategory: String?
 
     public init(
         accountID: String?,
@@ -63,6 +79,8 @@ extension OpportunityInput: Decodable {
         case externalID = "externalId"
         case createdAt
         case lostReason
+        case forecastCategoryOverride
+        case forecastCategory
     }
 }
 
@@ -74,8 +92,17 @@ public struct OpportunityChanges: Sendable {
     public var type: FieldUpdate<String> = .keep
     /// Refused: a stage changes only through `moveStage`, which records the transition.
     public var stage: FieldUpdate<String> = .keep
+    /// `forecast_category_override`, also taken as `forecast_category`; null clears it.
+    public var forecastCategoryOverride: FieldUpdate<String> = .keep
+    public var forecastCategory: FieldUpdate<String> = .keep
 
     public init() {}
+
+    /// The override as sent, by either name, and the name it was sent by.
+    var forecastOverride: (update: FieldUpdate<String>, field: String) {
+        if case .keep = forecastCategoryOverride { return (forecastCategory, "forecast_category") }
+        return (forecastCategoryOverride, "forecast_category_override")
+    }
 }
 
 /// Decoded from a request body as the API's decoder presents its keys (`account_id` as `accountId`).
@@ -87,6 +114,8 @@ extension OpportunityChanges: Decodable {
         case owner
         case type
         case stage
+        case forecastCategoryOverride
+        case forecastCategory
     }
 }
 
@@ -104,6 +133,8 @@ public struct OpportunityQuery: Sendable {
 public struct PipelineSettingsInput: Decodable, Sendable {
     public var stageProbabilities: [String: Double]?
     public var stallDays: Int?
+    /// Kept as they are when absent.
+    public var forecastThresholds: [String: Double]?
 }
 
 /// Opportunities, their stage history, pipeline settings and metrics.
@@ -142,6 +173,8 @@ public struct PipelineService: Sendable {
             closeDate: input.closeDate,
             owner: input.owner,
             type: input.type,
+            forecastCategory: input.forecastCategoryOverride ?? input.forecastCategory,
+            forecastField: input.forecastCategoryOverride == nil ? "forecast_category" : "forecast_category_override",
             validator: &validator
         )
         let stage = PipelineStage.parse(input.stage, "stage", &validator) ?? .prospecting
@@ -207,7 +240,7 @@ public struct PipelineService: Sendable {
                         query.stage.map({ $0 == state.stage }) ?? true, query.open.map({ $0 == state.isOpen }) ?? true,
                         query.stalled.map({ $0 == state.stalled }) ?? true
                     else { continue }
-                    views.append(OpportunityView(opportunity: opportunity, history: history.asOf(asOf), state: state))
+                    views.append(OpportunityView(opportunity: opportunity, history: history.asOf(asOf), state: state, settings: settings))
                     if views.count == page.limit {
                         let more = index + 1 < candidates.items.count || candidates.next != nil
                         return Page(items: views, next: more ? candidates.positions[index] : nil)
@@ -246,6 +279,8 @@ public struct PipelineService: Sendable {
             closeDate: changes.closeDate.applied(to: opportunity.closeDate),
             owner: changes.owner.applied(to: opportunity.owner),
             type: changes.type.applied(to: opportunity.type.rawValue),
+            forecastCategory: changes.forecastOverride.update.applied(to: opportunity.forecastOverride?.rawValue),
+            forecastField: changes.forecastOverride.field,
             validator: &validator
         )
         try validator.check()
@@ -297,12 +332,17 @@ public struct PipelineService: Sendable {
 
     /// Replaces the settings whole with `input`, once every field is valid.
     public func updateSettings(_ input: PipelineSettingsInput, by actor: Actor) async throws -> PipelineSettings {
-        let settings = try PipelineSettings.validated(stageProbabilities: input.stageProbabilities, stallDays: input.stallDays)
         let now = clock.now()
-        try await storage.write { tx in
+        return try await storage.write { tx in
+            let settings = try PipelineSettings.validated(
+                stageProbabilities: input.stageProbabilities,
+                stallDays: input.stallDays,
+                forecastThresholds: input.forecastThresholds,
+                kept: try await pipelineSettings(in: tx).forecastThresholds
+            )
             try await tx.replaceSettings(StoredPipelineSettings(settings), as: Self.settingsName, by: actor, at: now)
+            return settings
         }
-        return settings
     }
 
     /// `GET /v1/metrics/pipeline`: the window `[from, to)` as of `asOf`, over the deals of `accounts` when given (the
@@ -314,16 +354,17 @@ public struct PipelineService: Sendable {
     static func view(_ opportunity: Opportunity, asOf: Date, in tx: any Transaction) async throws -> OpportunityView {
         let history = StageHistory(changes: try await tx.opportunities.changes(of: [opportunity.id])[opportunity.id] ?? [])
         let lastActivity = try await tx.opportunities.lastActivities(of: [opportunity.id], asOf: asOf)[opportunity.id]
+        let settings = try await pipelineSettings(in: tx)
         guard
             let state = OpportunityState(
                 history: history,
                 createdAt: opportunity.createdAt,
                 lastActivityAt: lastActivity,
                 asOf: asOf,
-                settings: try await pipelineSettings(in: tx)
+                settings: settings
             )
         else { throw ServiceError.notFound(resource: "opportunity", id: opportunity.id) }
-        return OpportunityView(opportunity: opportunity, history: history.asOf(asOf), state: state)
+        return OpportunityView(opportunity: opportunity, history: history.asOf(asOf), state: state, settings: settings)
     }
 }
 
@@ -345,10 +386,13 @@ func pipelineSettings(in tx: any Transaction) async throws -> PipelineSettings {
 struct StoredPipelineSettings: Codable {
     var stageProbabilities: [String: Double]
     var stallDays: Int
+    /// Absent from settings stored before forecasts: the defaults.
+    var forecastThresholds: ForecastThresholds?
 
     init(_ settings: PipelineSettings) {
         stageProbabilities = Dictionary(uniqueKeysWithValues: settings.stageProbabilities.map { ($0.key.rawValue, $0.value) })
         stallDays = settings.stallDays
+        forecastThresholds = settings.forecastThresholds
     }
 
     var settings: PipelineSettings {
@@ -356,7 +400,8 @@ struct StoredPipelineSettings: Codable {
             stageProbabilities: Dictionary(
                 uniqueKeysWithValues: stageProbabilities.compactMap { key, value in PipelineStage(rawValue: key).map { ($0, value) } }
             ),
-            stallDays: stallDays
+            stallDays: stallDays,
+            forecastThresholds: forecastThresholds ?? .defaults
         )
     }
 }

@@ -33,6 +33,7 @@ public struct Services: Sendable {
     public let engagement: EngagementService
     public let segments: SegmentService
     public let duplicates: DuplicateService
+    public let forecast: ForecastService
 
     public init(
         storage: any Storage,
@@ -79,6 +80,7 @@ public struct Services: Sendable {
         engagement = EngagementService(storage: storage, clock: clock)
         segments = SegmentService(storage: storage, clock: clock)
         duplicates = DuplicateService(storage: storage)
+        forecast = ForecastService(storage: storage, clock: clock)
         automationRunner = AutomationRunner(storage: storage, clock: clock, settings: outbound, accounts: accounts)
         webhooks = WebhookService(
             storage: storage,

@@ -10,3 +10,15 @@ ALTER TABLE contracts ADD COLUMN cancel_feedback TEXT COLLATE "C";
 ALTER TABLE subscription_snapshots ADD COLUMN status TEXT COLLATE "C";
 UPDATE subscription_snapshots SET status = terms::json ->> 'status';
 CREATE INDEX subscription_snapshots_trialing ON subscription_snapshots (contract_id) WHERE status = 'trialing';
+
+-- The forecast category a person set on a deal (INSIGHTS.md, "Forecast"); without one it follows the stage.
+ALTER TABLE opportunities ADD COLUMN forecast_category TEXT COLLATE "C" CHECK (forecast_category IN ('pipeline', 'best_case', 'commit', 'omitted'));
+
+-- Revenue targets per month (INSIGHTS.md, "Forecast"): the company's (owner '') and each person's (lowercased).
+CREATE TABLE targets (
+    period TEXT COLLATE "C" NOT NULL,
+    owner TEXT COLLATE "C" NOT NULL,
+    amount BIGINT NOT NULL CHECK (amount >= 0),
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (period, owner)
+);

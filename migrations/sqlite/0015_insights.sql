@@ -10,3 +10,15 @@ ALTER TABLE contracts ADD COLUMN cancel_feedback TEXT;
 ALTER TABLE subscription_snapshots ADD COLUMN status TEXT;
 UPDATE subscription_snapshots SET status = json_extract(terms, '$.status');
 CREATE INDEX subscription_snapshots_trialing ON subscription_snapshots (contract_id) WHERE status = 'trialing';
+
+-- The forecast category a person set on a deal (INSIGHTS.md, "Forecast"); without one it follows the stage.
+ALTER TABLE opportunities ADD COLUMN forecast_category TEXT CHECK (forecast_category IN ('pipeline', 'best_case', 'commit', 'omitted'));
+
+-- Revenue targets per month (INSIGHTS.md, "Forecast"): the company's (owner '') and each person's (lowercased).
+CREATE TABLE targets (
+    period TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    amount INTEGER NOT NULL CHECK (amount >= 0),
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (period, owner)
+) STRICT;

@@ -61,6 +61,8 @@ struct OpportunityResource: Encodable, Sendable {
     var currency: String
     var stage: String
     var probability: Double
+    var forecastCategory: String
+    @Nullable var forecastCategoryOverride: String?
     @Nullable var closeDate: String?
     @Nullable var owner: String?
     var type: String
@@ -88,6 +90,8 @@ struct OpportunityResource: Encodable, Sendable {
         currency = opportunity.currency
         stage = view.state.stage.rawValue
         probability = view.state.probability
+        forecastCategory = view.forecastCategory.rawValue
+        forecastCategoryOverride = opportunity.forecastOverride?.rawValue
         closeDate = opportunity.closeDate
         owner = opportunity.owner
         type = opportunity.type.rawValue

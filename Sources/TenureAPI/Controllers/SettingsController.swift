@@ -12,10 +12,12 @@ struct SettingsController {
     struct PipelineSettingsBody: Encodable, Sendable {
         var stageProbabilities: [String: Double]?
         var stallDays: Int?
+        var forecastThresholds: [String: Double]
 
         init(_ settings: PipelineSettings) {
             stageProbabilities = Dictionary(uniqueKeysWithValues: settings.stageProbabilities.map { ($0.key.rawValue, $0.value) })
             stallDays = settings.stallDays
+            forecastThresholds = ["best_case": settings.forecastThresholds.bestCase, "commit": settings.forecastThresholds.commit]
         }
     }
 

@@ -32,6 +32,28 @@ struct Query {
         return value
     }
 
+    /// Every value of a parameter, repeated or comma-separated.
+    func list(_ name: String) -> [String] {
+        request.uri.queryParameters[values: Substring(name)].flatMap { $0.split(separator: ",").map(String.init) }
+    }
+
+    /// `?segment&industry&owner` (`INSIGHTS.md`, "Slices"): a segment must be one; an industry or owner no account has
+    /// simply matches nothing.
+    func slice() throws -> Slice {
+        var values: [SliceDimension: Set<String>] = [:]
+        for dimension in SliceDimension.allCases {
+            let given = list(dimension.rawValue).compactMap(SliceValues.key)
+            if dimension == .segment, let unknown = given.first(where: { Segment(rawValue: $0) == nil }) {
+                throw Problem.badRequest("\(unknown) is not one of " + Segment.allCases.map(\.rawValue).joined(separator: ", "), field: "segment")
+            }
+            values[dimension] = Set(given)
+        }
+        return Slice(values)
+    }
+
+    /// `?group_by=segment|industry|owner`.
+    func groupBy() throws -> SliceDimension? { try enumValue("group_by", SliceDimension.self) }
+
     /// A month, `YYYY-MM`.
     func month(_ name: String) throws -> CalendarMonth? {
         guard let text = self[name] else { return nil }
@@ -40,9 +62,9 @@ struct Query {
     }
 
     /// `?from=&to=` as months, both included: `to` defaults to `defaultTo` and `from` to the 11 months before it.
-    func months(defaultTo: CalendarMonth) throws -> (from: CalendarMonth, to: CalendarMonth) {
+    func months(defaultTo: CalendarMonth, from defaultFrom: CalendarMonth? = nil) throws -> (from: CalendarMonth, to: CalendarMonth) {
         let to = try month("to") ?? defaultTo
-        let from = try month("from") ?? to.adding(-11)
+        let from = try month("from") ?? defaultFrom ?? to.adding(-11)
         guard from <= to else { throw ValidationError("from", "must not be after to") }
         return (from, to)
     }

@@ -27,6 +27,8 @@ public struct AccountFilter: Sendable {
 public protocol AccountRecords {
     /// Every live account's id, name and domain, oldest first: what the duplicate finder keys.
     func identities() async throws -> [(id: String, name: String, domain: String?)]
+    /// Every live account's segment, industry and owner, as slices compare them.
+    func sliceValues() async throws -> [String: SliceValues]
     /// The owner of the account `id` of `resource` lives under; nil when there is no such resource.
     func owner(of resource: OwnedResource, id: String) async throws -> ResourceOwner?
     /// The ids of the accounts whose owner compares equal to `owner` (`AccountVisibility.key`).

@@ -48,6 +48,7 @@ public protocol Transaction {
     var leads: any LeadRecords { get }
     var engagement: any EngagementRecords { get }
     var segments: any SegmentRecords { get }
+    var targets: any TargetRecords { get }
     /// The events this write records; the backend stores them (`EventOutbox.record`) when the write's body returns.
     var outbox: EventOutbox { get }
     /// Every account ever won (not merged away), in `seq` order.

@@ -1,0 +1,129 @@
+import Foundation
+import TenureCore
+import TenureJSON
+
+/// A forecast: its months over the slice asked for, and per group when grouped.
+public struct Forecast: Sendable {
+    public var months: [ForecastMonth]
+    public var groupBy: SliceDimension?
+    public var groups: [(value: String?, months: [ForecastMonth])]
+}
+
+/// Revenue targets and the forecast against them (`INSIGHTS.md`, "Forecast").
+public struct ForecastService: Sendable {
+    let storage: any Storage
+    let clock: Clock
+    /// Months one forecast may span.
+    public static let maxMonths = 120
+
+    public init(storage: any Storage, clock: Clock) {
+        self.storage = storage
+        self.clock = clock
+    }
+
+    /// `GET /v1/metrics/forecast`: deals sliced by their account's segment and industry and their own owner. The target
+    /// is the company's, the owners' sum when sliced by owner alone, each owner group's own, and none for a slice or
+    /// group by segment or industry (targets have neither).
+    public func forecast(from: CalendarMonth, to: CalendarMonth, asOf: Date, slice: Slice, groupBy: SliceDimension?) async throws -> Forecast {
+        guard from.adding(Self.maxMonths) > to else { throw ValidationError("from", "must be at most \(Self.maxMonths) months before to") }
+        return try await storage.read { tx in
+            let settings = try await pipelineSettings(in: tx)
+            let accounts = try await tx.accounts.sliceValues()
+            let deals = try await tx.opportunities.pipelineFacts(asOf: asOf).map { deal in
+                let account = accounts[deal.accountID]
+                return (deal, SliceValues(segment: account?.segment, industry: account?.industry, owner: deal.owner))
+            }
+            let targets = try await tx.targets.list(from: from, to: to, owner: nil)
+            let owners = slice.values[.owner]
+            let bySegmentOrIndustry = slice.values[.segment] != nil || slice.values[.industry] != nil
+            /// The company's target of `month`, or the sum of `owners`' (nil when none of them has one).
+            func target(_ month: CalendarMonth, owners: Set<String>?) -> Int? {
+                let matching = targets.filter { target in
+                    guard target.period == month else { return false }
+                    guard let owners else { return target.owner == nil }
+                    return target.owner.map(owners.contains) ?? false
+                }
+                return matching.isEmpty ? nil : matching.reduce(0) { $0 + $1.amount }
+            }
+            func months(_ admits: (SliceValues) -> Bool, owners: Set<String>?, targeted: Bool) -> [ForecastMonth] {
+                ForecastMonth.months(from: from, to: to, deals: deals.filter { admits($0.1) }.map(\.0), asOf: asOf, settings: settings) {
+                    targeted ? target($0, owners: owners) : nil
+                }
+            }
+            let total = months(slice.admits, owners: owners, targeted: !bySegmentOrIndustry)
+            guard let groupBy else { return Forecast(months: total, groupBy: nil, groups: []) }
+            let groups = slice.groups(of: groupBy, among: deals.map(\.1)).map { value in
+                let targeted = groupBy == .owner && !bySegmentOrIndustry && value != nil
+                return (value, months({ slice.admits($0) && $0[groupBy] == value }, owners: value.map { [$0] }, targeted: targeted))
+            }
+            return Forecast(months: total, groupBy: groupBy, groups: groups)
+        }
+    }
+
+    // MARK: Targets
+
+    /// The targets of `from`…`to` (either open), of one owner when given.
+    public func targets(from: CalendarMonth?, to: CalendarMonth?, owner: String?) async throws -> [ForecastTarget] {
+        try await storage.read { tx in try await tx.targets.list(from: from, to: to, owner: owner.map { SliceValues.key($0) }) }
+    }
+
+    /// `PUT /v1/targets`: each (period, owner) stored, or deleted by an `amount` of null; all or none.
+    public func updateTargets(_ body: JSONValue, by actor: Actor) async throws -> [ForecastTarget] {
+        let changes = try Self.targetChanges(body)
+        let now = clock.now()
+        return try await storage.write { tx in
+            for change in changes {
+                if let amount = change.amount {
+                    try await tx.targets.upsert(ForecastTarget(period: change.period, owner: change.owner, amount: amount), at: now)
+                } else {
+                    try await tx.targets.delete(period: change.period, owner: change.owner)
+                }
+            }
+            try await tx.audit(actor, "targets.update", "targets", nil, at: now)
+            return try await tx.targets.list(from: nil, to: nil, owner: nil)
+        }
+    }
+
+    private struct TargetChange {
+        var period: CalendarMonth
+        var owner: String?
+        var amount: Int?
+    }
+
+    /// `{"targets": [{period, owner?, amount}]}`, every problem named by its path.
+    private static func targetChanges(_ body: JSONValue) throws -> [TargetChange] {
+        var validator = Validator()
+        JSONReading.rejectUnknownKeys(body, allowed: ["targets"], at: nil, &validator)
+        var seen: Set<String> = []
+        let changes = JSONReading.list(JSONReading.member(body, "targets"), at: "targets", &validator, limit: 1_000) {
+            item,
+            at,
+            validator -> TargetChange? in
+            JSONReading.rejectUnknownKeys(item, allowed: ["period", "owner", "amount"], at: at, &validator)
+            let period = item["period"].string.flatMap(CalendarMonth.init)
+            if period == nil { validator.add("\(at).period", "must be a month, YYYY-MM") }
+            var owner: String?
+            switch JSONReading.member(item, "owner") {
+            case nil, .null: owner = nil
+            case .string(let text):
+                owner = SliceValues.key(text)
+                if owner == nil { validator.add("\(at).owner", "must be null (the company's) or a non-empty name") }
+            default: validator.add("\(at).owner", "must be null (the company's) or a non-empty name")
+            }
+            var amount: Int?
+            switch JSONReading.member(item, "amount") {
+            case .null: amount = nil
+            case let value?:
+                amount = JSONReading.integer(value)
+                if (amount ?? -1) < 0 { validator.add("\(at).amount", "must be an integer ≥ 0, or null to delete") }
+            case nil: validator.add("\(at).amount", "is required (null deletes the target)")
+            }
+            guard let period else { return nil }
+            if !seen.insert("\(period) \(owner ?? "")").inserted { validator.add("\(at).period", "names a period and owner given before") }
+            return TargetChange(period: period, owner: owner, amount: amount)
+        }
+        if changes == nil { validator.add("targets", "is required") }
+        try validator.check()
+        return changes ?? []
+    }
+}
