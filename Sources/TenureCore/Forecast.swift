@@ -74,13 +74,12 @@ public struct ForecastMonth: Sendable, Equatable {
         to: CalendarMonth,
         deals: [PipelineFacts],
         asOf: Date,
-        settings: PipelineSettings,
-        target: (CalendarMonth) -> Int?
+        settings: PipelineSettings
     ) -> [ForecastMonth] {
         var rows: [CalendarMonth: ForecastMonth] = [:]
         var month = from
         while month <= to {
-            rows[month] = ForecastMonth(month: month, target: target(month))
+            rows[month] = ForecastMonth(month: month)
             month = month.adding(1)
         }
         let today = asOf.startOfUTCDay

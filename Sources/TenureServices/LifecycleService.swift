@@ -314,9 +314,19 @@ public struct LifecycleService: Sendable {
         return settings
     }
 
-    public func revenueSeries(from: CalendarMonth, to: CalendarMonth, interval: RevenueInterval, asOf: Date) async throws -> [RevenuePeriod] {
+    public func revenueSeries(
+        from: CalendarMonth,
+        to: CalendarMonth,
+        interval: RevenueInterval,
+        asOf: Date,
+        slice: Slice = Slice(),
+        groupBy: SliceDimension? = nil
+    ) async throws -> Sliced<[RevenuePeriod]> {
         try await storage.read { tx in
-            RevenueLedger(movements: try await tx.ledger.movements(of: nil, asOf: asOf)).series(from: from, to: to, interval: interval, asOf: asOf)
+            let movements = try await tx.ledger.movements(of: nil, asOf: asOf)
+            return Sliced.evaluate(slice, groupBy: groupBy, values: try await tx.sliceValues(for: slice, groupBy: groupBy)) { accounts in
+                RevenueLedger(movements: movements.only(accounts)).series(from: from, to: to, interval: interval, asOf: asOf)
+            }
         }
     }
 
@@ -326,28 +336,44 @@ public struct LifecycleService: Sendable {
         from: CalendarMonth,
         to: CalendarMonth,
         interval: RevenueInterval,
-        asOf: Date
-    ) async throws -> (periods: [ChurnBreakdown], total: ChurnBreakdown?) {
+        asOf: Date,
+        slice: Slice = Slice(),
+        groupBy: SliceDimension? = nil
+    ) async throws -> Sliced<(periods: [ChurnBreakdown], total: ChurnBreakdown?)> {
         let windows = RevenueLedger.windows(from: from, to: to, interval: interval, asOf: asOf)
-        guard let first = windows.first, let last = windows.last else { return ([], nil) }
-        let churns = try await storage.read { tx in
+        guard let first = windows.first, let last = windows.last else { return Sliced(total: ([], nil), groupBy: groupBy, groups: []) }
+        let (churns, values) = try await storage.read { tx in
             let movements = try await tx.ledger.movements(of: nil, asOf: asOf)
-            var churns: [ReasonedChurn] = []
+            var churns: [String: [ReasonedChurn]] = [:]
             for (accountID, history) in movements {
                 let churned = history.filter { $0.kind == .churn && $0.at >= first.start && $0.at <= last.end }
                 guard !churned.isEmpty else { continue }
                 let facts = try await RevenueBook.facts(of: accountID, in: tx)
-                churns += churned.map { ReasonedChurn(at: $0.at, mrr: -$0.amount, reason: facts.churnReason(at: $0.at)) }
+                churns[accountID] = churned.map { ReasonedChurn(at: $0.at, mrr: -$0.amount, reason: facts.churnReason(at: $0.at)) }
             }
-            return churns
+            return (churns, try await tx.sliceValues(for: slice, groupBy: groupBy))
         }
-        let periods = windows.map { ChurnBreakdown(period: $0.period, start: $0.start, end: $0.end, partial: $0.partial, churns: churns) }
-        return (periods, ChurnBreakdown(period: "total", start: first.start, end: last.end, partial: last.partial, churns: churns))
+        return Sliced.evaluate(slice, groupBy: groupBy, values: values) { accounts in
+            let chosen = churns.filter { accounts?.contains($0.key) ?? true }.values.flatMap { $0 }
+            let periods = windows.map { ChurnBreakdown(period: $0.period, start: $0.start, end: $0.end, partial: $0.partial, churns: chosen) }
+            return (periods, ChurnBreakdown(period: "total", start: first.start, end: last.end, partial: last.partial, churns: chosen))
+        }
     }
 
-    public func lifetimeValue(asOf: Date) async throws -> LifetimeValue {
+    /// Sliced, CAC and its ratios are unknown: acquisition spend has no segment, industry or owner.
+    public func lifetimeValue(asOf: Date, slice: Slice = Slice(), groupBy: SliceDimension? = nil) async throws -> Sliced<LifetimeValue> {
         try await storage.read { tx in
-            try await LifetimeValue(ledger: RevenueLedger(movements: try await tx.ledger.movements(of: nil, asOf: asOf)), asOf: asOf, in: tx)
+            let movements = try await tx.ledger.movements(of: nil, asOf: asOf)
+            let settings = try await RevenueBook.settings(in: tx)
+            let spend = try await tx.acquisitionSpend.byMonth()
+            return Sliced.evaluate(slice, groupBy: groupBy, values: try await tx.sliceValues(for: slice, groupBy: groupBy)) { accounts in
+                LifetimeValue(
+                    ledger: RevenueLedger(movements: movements.only(accounts)),
+                    asOf: asOf,
+                    settings: settings,
+                    spend: accounts == nil ? spend : [:]
+                )
+            }
         }
     }
 

@@ -14,7 +14,71 @@ public struct MetricsService: Sendable {
     /// `GET /v1/metrics/summary`: every number read in one transaction, each from the metric it summarizes. The reads
     /// come first; then the won accounts' figures (kept per span of instants where they cannot change) and the ledger's
     /// on one thread, the pipeline's and LTV on another.
-    public func summary(asOf: Date) async throws -> MetricsSummary {
+    ///
+    /// Sliced or grouped, each figure is its endpoint's over the slice (the pipeline's by the deal's owner), computed
+    /// afresh rather than from the memo of the whole company's.
+    public func summary(asOf: Date, slice: Slice = Slice(), groupBy: SliceDimension? = nil) async throws -> Sliced<MetricsSummary> {
+        guard !slice.isEverything || groupBy != nil else { return Sliced(total: try await summary(asOf: asOf), groupBy: nil, groups: []) }
+        return try await storage.read { tx in
+            let movements = try await tx.ledger.movements(of: nil, asOf: asOf)
+            let deals = try await tx.opportunities.pipelineFacts(asOf: asOf)
+            let pipelineSettings = try await pipelineSettings(in: tx)
+            let revenueSettings = try await RevenueBook.settings(in: tx)
+            let wonAccounts = try await tx.wonAccounts().accounts
+            let support = MetricsSummary.window(days: MetricsSummary.supportDays, before: asOf)
+            let cases = try await tx.cases.touched(from: support.from, to: support.to)
+            let supportTargets = try await HealthBook.targets(in: tx)
+            let accountValues = try await tx.accounts.sliceValues()
+            let dealValues = try await dealSliceValues(deals, in: tx)
+            let pipeline = MetricsSummary.window(days: MetricsSummary.pipelineDays, before: asOf)
+            let pipelineFigures = Sliced.evaluate(slice, groupBy: groupBy, values: dealValues) { chosen in
+                PipelineMetrics(
+                    chosen.map { set in deals.indices.filter(set.contains).map { deals[$0] } } ?? deals,
+                    from: pipeline.from,
+                    to: pipeline.to,
+                    asOf: asOf,
+                    settings: pipelineSettings
+                )
+            }
+            var summaries = Sliced.evaluate(slice, groupBy: groupBy, values: accountValues) { accounts -> MetricsSummary in
+                let ledger = RevenueLedger(movements: movements.only(accounts))
+                let won = WonFigures(
+                    wonAccounts.filter { accounts?.contains($0.id) ?? true },
+                    asOf: asOf,
+                    pastDueChurnDays: revenueSettings.pastDueChurnDays
+                )
+                let supportFigures = SupportMetrics(
+                    cases: cases.filter { accounts?.contains($0.accountID) ?? true },
+                    from: support.from,
+                    to: support.to,
+                    asOf: asOf,
+                    targets: supportTargets
+                )
+                return MetricsSummary(
+                    asOf: asOf,
+                    ledger: MetricsSummary.LedgerFigures(ledger, asOf: asOf),
+                    committedMRR: won.committedMRR,
+                    pipeline: pipelineFigures.total,
+                    avgFirstResponseHours: supportFigures.avgFirstResponseHours,
+                    health: won.health,
+                    atRiskAccounts: won.atRiskAccounts,
+                    lifetimeValue: LifetimeValue(ledger: ledger, asOf: asOf, settings: revenueSettings, spend: [:])
+                )
+            }
+            // Each group's pipeline is its own deals', found by the same value among the deals' groups.
+            let pipelines = Dictionary(pipelineFigures.groups.map { ($0.value, $0.metric) }) { first, _ in first }
+            let empty = PipelineMetrics([], from: pipeline.from, to: pipeline.to, asOf: asOf, settings: pipelineSettings)
+            summaries.groups = summaries.groups.map { value, summary in
+                var summary = summary
+                summary.pipeline = pipelines[value] ?? empty
+                return (value, summary)
+            }
+            return summaries
+        }
+    }
+
+    /// The whole company's summary, its won accounts' figures kept per version of their facts.
+    private func summary(asOf: Date) async throws -> MetricsSummary {
         try await storage.read { tx in
             let ledger = RevenueLedger(movements: try await tx.ledger.movements(of: nil, asOf: asOf))
             let pipeline = MetricsSummary.window(days: MetricsSummary.pipelineDays, before: asOf)
@@ -52,7 +116,8 @@ public struct MetricsService: Sendable {
     }
 
     /// `GET /v1/metrics/trials`: every subscription that began as a trial, with its account's payments.
-    public func trials(from: Date, to: Date, asOf: Date) async throws -> TrialMetrics {
+    public func trials(from: Date, to: Date, asOf: Date, slice: Slice = Slice(), groupBy: SliceDimension? = nil) async throws -> Sliced<TrialMetrics>
+    {
         try await storage.read { tx in
             let contracts = try await tx.contracts.trials()
             let snapshots = try await tx.contracts.snapshots(of: contracts.map(\.id))
@@ -67,17 +132,29 @@ public struct MetricsService: Sendable {
                 )
                 if let trial { trials.append(trial) }
             }
-            return TrialMetrics(trials, from: from, to: to, asOf: asOf)
+            return Sliced.evaluate(slice, groupBy: groupBy, values: try await tx.sliceValues(for: slice, groupBy: groupBy)) { accounts in
+                TrialMetrics(trials.filter { accounts?.contains($0.accountID) ?? true }, from: from, to: to, asOf: asOf)
+            }
         }
     }
 
     /// `GET /v1/metrics/cohorts`: the cohorts of the months `from`…`to`.
-    public func cohorts(from: CalendarMonth, to: CalendarMonth, basis: CohortBasis, asOf: Date) async throws -> [Cohort] {
+    public func cohorts(
+        from: CalendarMonth,
+        to: CalendarMonth,
+        basis: CohortBasis,
+        asOf: Date,
+        slice: Slice = Slice(),
+        groupBy: SliceDimension? = nil
+    ) async throws -> Sliced<[Cohort]> {
         guard from.adding(Self.maxCohortMonths) > to else {
             throw ValidationError("from", "must be at most \(Self.maxCohortMonths) months before to")
         }
         return try await storage.read { tx in
-            RevenueLedger(movements: try await tx.ledger.movements(of: nil, asOf: asOf)).cohorts(from: from, to: to, basis: basis, asOf: asOf)
+            let movements = try await tx.ledger.movements(of: nil, asOf: asOf)
+            return Sliced.evaluate(slice, groupBy: groupBy, values: try await tx.sliceValues(for: slice, groupBy: groupBy)) { accounts in
+                RevenueLedger(movements: movements.only(accounts)).cohorts(from: from, to: to, basis: basis, asOf: asOf)
+            }
         }
     }
 }

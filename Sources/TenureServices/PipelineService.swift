@@ -345,10 +345,32 @@ public struct PipelineService: Sendable {
         }
     }
 
-    /// `GET /v1/metrics/pipeline`: the window `[from, to)` as of `asOf`, over the deals of `accounts` when given (the
-    /// same metrics over a subset).
-    public func metrics(from: Date, to: Date, asOf: Date, accounts: Set<String>? = nil) async throws -> PipelineMetrics {
-        try await storage.read { tx in try await PipelineMetrics(from: from, to: to, asOf: asOf, accounts: accounts, in: tx) }
+    /// `GET /v1/metrics/pipeline`: the window `[from, to)` as of `asOf`, over the deals of `accounts` when given (a key
+    /// restricted to an owner), sliced by the deal's owner and its account's segment and industry (the same metrics over
+    /// a subset).
+    public func metrics(
+        from: Date,
+        to: Date,
+        asOf: Date,
+        accounts: Set<String>? = nil,
+        slice: Slice = Slice(),
+        groupBy: SliceDimension? = nil
+    ) async throws -> Sliced<PipelineMetrics> {
+        try await storage.read { tx in
+            let settings = try await pipelineSettings(in: tx)
+            var deals = try await tx.opportunities.pipelineFacts(asOf: asOf)
+            if let accounts { deals.removeAll { !accounts.contains($0.accountID) } }
+            let values = slice.isEverything && groupBy == nil ? [:] : try await dealSliceValues(deals, in: tx)
+            return Sliced.evaluate(slice, groupBy: groupBy, values: values) { chosen in
+                PipelineMetrics(
+                    chosen.map { set in deals.indices.filter(set.contains).map { deals[$0] } } ?? deals,
+                    from: from,
+                    to: to,
+                    asOf: asOf,
+                    settings: settings
+                )
+            }
+        }
     }
 
     static func view(_ opportunity: Opportunity, asOf: Date, in tx: any Transaction) async throws -> OpportunityView {
@@ -410,14 +432,5 @@ extension FieldUpdate {
     var isCleared: Bool {
         if case .clear = self { return true }
         return false
-    }
-}
-
-extension PipelineMetrics {
-    /// The metrics of the window `[from, to)` as of `asOf` over the stored opportunities.
-    init(from: Date, to: Date, asOf: Date, accounts: Set<String>? = nil, in tx: any Transaction) async throws {
-        var facts = try await tx.opportunities.pipelineFacts(asOf: asOf)
-        if let accounts { facts.removeAll { !accounts.contains($0.accountID) } }
-        self.init(facts, from: from, to: to, asOf: asOf, settings: try await pipelineSettings(in: tx))
     }
 }

@@ -8,18 +8,6 @@ struct ForecastController {
     let forecast: ForecastService
     let gate: Gate
 
-    struct ForecastBody: Encodable, Sendable {
-        var asOf: Date
-        var data: [ForecastMonthResource]
-        var groupBy: String?
-        var groups: [Group]?
-
-        struct Group: Encodable, Sendable {
-            @Nullable var value: String?
-            var data: [ForecastMonthResource]
-        }
-    }
-
     struct TargetResource: Encodable, Sendable {
         var period: String
         @Nullable var owner: String?
@@ -39,16 +27,7 @@ struct ForecastController {
             let asOf = try query.asOf()
             let (from, to) = try query.months(defaultTo: CalendarMonth(containing: asOf).adding(2), from: CalendarMonth(containing: asOf))
             let result = try await forecast.forecast(from: from, to: to, asOf: asOf, slice: try query.slice(), groupBy: try query.groupBy())
-            return try .json(
-                ForecastBody(
-                    asOf: asOf,
-                    data: result.months.map(ForecastMonthResource.init),
-                    groupBy: result.groupBy?.rawValue,
-                    groups: result.groupBy.map { _ in
-                        result.groups.map { ForecastBody.Group(value: $0.value, data: $0.months.map(ForecastMonthResource.init)) }
-                    }
-                )
-            )
+            return try .json(SeriesBody(result, ForecastMonthResource.init))
         }
         routes.get("/v1/targets", gate.read) { call in
             let query = call.query

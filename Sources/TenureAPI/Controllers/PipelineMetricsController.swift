@@ -11,10 +11,18 @@ struct PipelineMetricsController {
     var routes: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
         routes.get("/v1/metrics/pipeline", gate.read) { call in
-            let window = try call.query.window()
+            let query = call.query
+            let window = try query.window()
             let accounts = try await call.context.visibleAccounts?.ids()
-            let metrics = try await pipeline.metrics(from: window.from, to: window.to, asOf: window.asOf, accounts: accounts)
-            return try .json(PipelineMetricsResource(metrics, from: window.from, to: window.to, asOf: window.asOf))
+            let metrics = try await pipeline.metrics(
+                from: window.from,
+                to: window.to,
+                asOf: window.asOf,
+                accounts: accounts,
+                slice: try query.slice(),
+                groupBy: try query.groupBy()
+            )
+            return try .json(FieldsBody(metrics) { PipelineMetricsResource($0, from: window.from, to: window.to, asOf: window.asOf) })
         }
         return routes
     }

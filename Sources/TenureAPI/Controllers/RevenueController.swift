@@ -63,22 +63,40 @@ struct RevenueController {
             let asOf = try query.asOf()
             let (from, to) = try query.months(defaultTo: CalendarMonth(containing: asOf))
             let interval = try query.enumValue("interval", RevenueInterval.self) ?? .month
-            let rows = try await lifecycle.revenueSeries(from: from, to: to, interval: interval, asOf: asOf)
-            return try .json(["data": rows.map(RevenuePeriodResource.init)])
+            let rows = try await lifecycle.revenueSeries(
+                from: from,
+                to: to,
+                interval: interval,
+                asOf: asOf,
+                slice: try query.slice(),
+                groupBy: try query.groupBy()
+            )
+            return try .json(SeriesBody(rows, RevenuePeriodResource.init))
         }
         routes.get("/v1/metrics/churn", gate.read.companyWide) { call in
             let query = call.query
             let asOf = try query.asOf()
             let (from, to) = try query.months(defaultTo: CalendarMonth(containing: asOf))
             let interval = try query.enumValue("interval", RevenueInterval.self) ?? .month
-            let churn = try await lifecycle.churn(from: from, to: to, interval: interval, asOf: asOf)
+            let churn = try await lifecycle.churn(
+                from: from,
+                to: to,
+                interval: interval,
+                asOf: asOf,
+                slice: try query.slice(),
+                groupBy: try query.groupBy()
+            )
             return try .json(
-                ChurnBody(data: churn.periods.map { ChurnPeriodResource($0) }, total: churn.total.map { ChurnPeriodResource($0, total: true) })
+                FieldsBody(churn) {
+                    ChurnBody(data: $0.periods.map { ChurnPeriodResource($0) }, total: $0.total.map { ChurnPeriodResource($0, total: true) })
+                }
             )
         }
         routes.get("/v1/metrics/ltv", gate.read.companyWide) { call in
-            let asOf = try call.query.asOf()
-            return try .json(LTVResource(try await lifecycle.lifetimeValue(asOf: asOf), asOf: asOf))
+            let query = call.query
+            let asOf = try query.asOf()
+            let ltv = try await lifecycle.lifetimeValue(asOf: asOf, slice: try query.slice(), groupBy: try query.groupBy())
+            return try .json(FieldsBody(ltv) { LTVResource($0, asOf: asOf) })
         }
         routes.get("/v1/settings/revenue", gate.read) { _ in
             let settings = try await lifecycle.revenueSettings()

@@ -12,21 +12,37 @@ struct SummaryController {
     var routes: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
         routes.get("/v1/metrics/summary", gate.read.companyWide) { call in
-            try .json(SummaryResource(try await metrics.summary(asOf: try call.query.asOf()), currency: currency))
+            let query = call.query
+            let summary = try await metrics.summary(asOf: try query.asOf(), slice: try query.slice(), groupBy: try query.groupBy())
+            return try .json(FieldsBody(summary) { SummaryResource($0, currency: currency) })
         }
         routes.get("/v1/metrics/cohorts", gate.read.companyWide) { call in
             let query = call.query
             let asOf = try query.asOf()
             let (from, to) = try query.months(defaultTo: CalendarMonth(containing: asOf).adding(-1))
             let basis = try query.enumValue("basis", CohortBasis.self) ?? .logo
-            let cohorts = try await metrics.cohorts(from: from, to: to, basis: basis, asOf: asOf)
-            return try .json(["data": cohorts.map(CohortResource.init)])
+            let cohorts = try await metrics.cohorts(
+                from: from,
+                to: to,
+                basis: basis,
+                asOf: asOf,
+                slice: try query.slice(),
+                groupBy: try query.groupBy()
+            )
+            return try .json(SeriesBody(cohorts, CohortResource.init))
         }
         routes.get("/v1/metrics/trials", gate.read.companyWide) { call in
             let query = call.query
             let window = try query.window()
             let asOf = try query.asOf()
-            return try .json(TrialsResource(try await metrics.trials(from: window.from, to: window.to, asOf: asOf), window: window, asOf: asOf))
+            let trials = try await metrics.trials(
+                from: window.from,
+                to: window.to,
+                asOf: asOf,
+                slice: try query.slice(),
+                groupBy: try query.groupBy()
+            )
+            return try .json(FieldsBody(trials) { TrialsResource($0, window: window, asOf: asOf) })
         }
         return routes
     }

@@ -91,10 +91,18 @@ struct SupportController {
             try .json(SupportSettingsBody(try await support.updateTargets(try call.decode(SupportTargetsInput.self), by: call.actor)))
         }
         routes.get("/v1/metrics/support", gate.read) { call in
-            let window = try call.query.window()
+            let query = call.query
+            let window = try query.window()
             let accounts = try await call.context.visibleAccounts?.ids()
-            let metrics = try await support.metrics(from: window.from, to: window.to, asOf: window.asOf, accounts: accounts)
-            return try .json(SupportMetricsResource(metrics, window))
+            let metrics = try await support.metrics(
+                from: window.from,
+                to: window.to,
+                asOf: window.asOf,
+                accounts: accounts,
+                slice: try query.slice(),
+                groupBy: try query.groupBy()
+            )
+            return try .json(FieldsBody(metrics) { SupportMetricsResource($0, window) })
         }
         return routes
     }

@@ -45,15 +45,4 @@ public struct Slice: Sendable, Equatable {
     public func admits(_ item: SliceValues) -> Bool {
         values.allSatisfy { dimension, allowed in item[dimension].map(allowed.contains) ?? false }
     }
-
-    /// This slice narrowed to one value of `dimension` (nil: those without one).
-    public func narrowed(to value: String?, of dimension: SliceDimension) -> (SliceValues) -> Bool {
-        { item in admits(item) && item[dimension] == value }
-    }
-
-    /// The distinct values of `dimension` among `items` admitted: ascending, nil (none) last.
-    public func groups(of dimension: SliceDimension, among items: some Sequence<SliceValues>) -> [String?] {
-        let values = Set(items.filter(admits).map { $0[dimension] })
-        return values.compactMap { $0 }.sorted() + (values.contains(nil) ? [nil] : [])
-    }
 }

@@ -286,24 +286,24 @@ public struct SupportService: Sendable {
         return targets
     }
 
-    /// Over the cases of `accounts` when given (the same metrics over a subset).
-    public func metrics(from: Date, to: Date, asOf: Date, accounts: Set<String>? = nil) async throws -> SupportMetrics {
-        try await storage.read { tx in try await SupportMetrics(from: from, to: to, asOf: asOf, accounts: accounts, in: tx) }
-    }
-}
-
-extension SupportMetrics {
-    /// The metrics of the window `[from, to)` as of `asOf` over the stored cases.
-    init(from: Date, to: Date, asOf: Date, accounts: Set<String>? = nil, in tx: any Transaction) async throws {
-        var cases = try await tx.cases.touched(from: from, to: to)
-        if let accounts { cases.removeAll { !accounts.contains($0.accountID) } }
-        self.init(
-            cases: cases,
-            from: from,
-            to: to,
-            asOf: asOf,
-            targets: try await HealthBook.targets(in: tx)
-        )
+    /// Over the cases of `accounts` when given (a key restricted to an owner), sliced by their accounts (the same metrics
+    /// over a subset).
+    public func metrics(
+        from: Date,
+        to: Date,
+        asOf: Date,
+        accounts: Set<String>? = nil,
+        slice: Slice = Slice(),
+        groupBy: SliceDimension? = nil
+    ) async throws -> Sliced<SupportMetrics> {
+        try await storage.read { tx in
+            let cases = try await tx.cases.touched(from: from, to: to)
+            let targets = try await HealthBook.targets(in: tx)
+            let values = try await tx.sliceValues(for: slice, groupBy: groupBy, visible: accounts)
+            return Sliced.evaluate(slice, groupBy: groupBy, values: values, complete: accounts == nil) { chosen in
+                SupportMetrics(cases: cases.filter { chosen?.contains($0.accountID) ?? true }, from: from, to: to, asOf: asOf, targets: targets)
+            }
+        }
     }
 }
 

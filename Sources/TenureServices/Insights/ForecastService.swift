@@ -2,13 +2,6 @@ import Foundation
 import TenureCore
 import TenureJSON
 
-/// A forecast: its months over the slice asked for, and per group when grouped.
-public struct Forecast: Sendable {
-    public var months: [ForecastMonth]
-    public var groupBy: SliceDimension?
-    public var groups: [(value: String?, months: [ForecastMonth])]
-}
-
 /// Revenue targets and the forecast against them (`INSIGHTS.md`, "Forecast").
 public struct ForecastService: Sendable {
     let storage: any Storage
@@ -24,18 +17,19 @@ public struct ForecastService: Sendable {
     /// `GET /v1/metrics/forecast`: deals sliced by their account's segment and industry and their own owner. The target
     /// is the company's, the owners' sum when sliced by owner alone, each owner group's own, and none for a slice or
     /// group by segment or industry (targets have neither).
-    public func forecast(from: CalendarMonth, to: CalendarMonth, asOf: Date, slice: Slice, groupBy: SliceDimension?) async throws -> Forecast {
+    public func forecast(
+        from: CalendarMonth,
+        to: CalendarMonth,
+        asOf: Date,
+        slice: Slice,
+        groupBy: SliceDimension?
+    ) async throws -> Sliced<[ForecastMonth]> {
         guard from.adding(Self.maxMonths) > to else { throw ValidationError("from", "must be at most \(Self.maxMonths) months before to") }
         return try await storage.read { tx in
             let settings = try await pipelineSettings(in: tx)
-            let accounts = try await tx.accounts.sliceValues()
-            let deals = try await tx.opportunities.pipelineFacts(asOf: asOf).map { deal in
-                let account = accounts[deal.accountID]
-                return (deal, SliceValues(segment: account?.segment, industry: account?.industry, owner: deal.owner))
-            }
+            let deals = try await tx.opportunities.pipelineFacts(asOf: asOf)
+            let values = try await dealSliceValues(deals, in: tx)
             let targets = try await tx.targets.list(from: from, to: to, owner: nil)
-            let owners = slice.values[.owner]
-            let bySegmentOrIndustry = slice.values[.segment] != nil || slice.values[.industry] != nil
             /// The company's target of `month`, or the sum of `owners`' (nil when none of them has one).
             func target(_ month: CalendarMonth, owners: Set<String>?) -> Int? {
                 let matching = targets.filter { target in
@@ -45,18 +39,23 @@ public struct ForecastService: Sendable {
                 }
                 return matching.isEmpty ? nil : matching.reduce(0) { $0 + $1.amount }
             }
-            func months(_ admits: (SliceValues) -> Bool, owners: Set<String>?, targeted: Bool) -> [ForecastMonth] {
-                ForecastMonth.months(from: from, to: to, deals: deals.filter { admits($0.1) }.map(\.0), asOf: asOf, settings: settings) {
-                    targeted ? target($0, owners: owners) : nil
+            func targeted(_ months: [ForecastMonth], owners: Set<String>?) -> [ForecastMonth] {
+                months.map { month in
+                    var month = month
+                    month.target = target(month.month, owners: owners)
+                    return month
                 }
             }
-            let total = months(slice.admits, owners: owners, targeted: !bySegmentOrIndustry)
-            guard let groupBy else { return Forecast(months: total, groupBy: nil, groups: []) }
-            let groups = slice.groups(of: groupBy, among: deals.map(\.1)).map { value in
-                let targeted = groupBy == .owner && !bySegmentOrIndustry && value != nil
-                return (value, months({ slice.admits($0) && $0[groupBy] == value }, owners: value.map { [$0] }, targeted: targeted))
+            var forecast = Sliced.evaluate(slice, groupBy: groupBy, values: values) { admitted in
+                let chosen = admitted.map { set in deals.indices.filter(set.contains).map { deals[$0] } } ?? deals
+                return ForecastMonth.months(from: from, to: to, deals: chosen, asOf: asOf, settings: settings)
             }
-            return Forecast(months: total, groupBy: groupBy, groups: groups)
+            guard slice.values[.segment] == nil, slice.values[.industry] == nil else { return forecast }
+            forecast.total = targeted(forecast.total, owners: slice.values[.owner])
+            if groupBy == .owner {
+                forecast.groups = forecast.groups.map { value, months in (value, value.map { targeted(months, owners: [$0]) } ?? months) }
+            }
+            return forecast
         }
     }
 
@@ -126,4 +125,15 @@ public struct ForecastService: Sendable {
         try validator.check()
         return changes ?? []
     }
+}
+
+/// Each deal's slice values, by its index: its account's segment and industry, its own owner.
+func dealSliceValues(_ deals: [PipelineFacts], in tx: any Transaction) async throws -> [Int: SliceValues] {
+    let accounts = try await tx.accounts.sliceValues()
+    var values: [Int: SliceValues] = [:]
+    for (index, deal) in deals.enumerated() {
+        let account = accounts[deal.accountID]
+        values[index] = SliceValues(segment: account?.segment, industry: account?.industry, owner: deal.owner)
+    }
+    return values
 }
