@@ -49,6 +49,8 @@ public struct HealthInputs: Sendable {
     public var billing: BillingFacts
     /// The account's earliest renewal date (`METRICS.md`), for `renewal_exec_silence`.
     public var renewalDate: Date?
+    /// Its executives, whose NPS makes `promoter_executive`.
+    public var executiveContactIDs: Set<String>
 
     public init(
         segment: Segment?,
@@ -59,8 +61,10 @@ public struct HealthInputs: Sendable {
         cases: [CaseFacts],
         surveys: [SurveyResponse],
         billing: BillingFacts,
-        renewalDate: Date? = nil
+        renewalDate: Date? = nil,
+        executiveContactIDs: Set<String> = []
     ) {
+        self.executiveContactIDs = executiveContactIDs
         self.segment = segment
         self.usage = usage
         self.contacts = contacts

@@ -10,6 +10,13 @@ public struct HealthSettings: Sendable, Equatable, Codable {
     public var userSilenceDays: Int
     public var championAdoption: Double
     public var adoptionDrop: Double
+    /// Absent from settings stored before growth signals: their defaults.
+    var growthSettings: GrowthSettings?
+
+    public var growth: GrowthSettings {
+        get { growthSettings ?? .defaults }
+        set { growthSettings = newValue }
+    }
 
     public static let defaults = HealthSettings(
         weights: [.adoption: 30, .relationships: 25, .support: 15, .sentiment: 15, .billing: 15],

@@ -43,9 +43,10 @@ public struct Playbook: Sendable, Equatable, Codable {
         self.enabled = enabled
     }
 
-    /// The playbook a flag has unless the company writes its own: the flag's action, due by its severity, for the owner.
+    /// The playbook a flag has unless the company writes its own: the flag's action, due by its severity, for the owner;
+    /// a growth signal's is disabled (it writes no task unless the company enables it).
     public static func builtIn(_ flag: RiskFlagCode) -> Playbook {
-        Playbook(flag: flag, title: flag.action, dueInDays: flag.severity.taskDueDays)
+        Playbook(flag: flag, title: flag.action, dueInDays: flag.severity.taskDueDays, enabled: flag.kind == .risk)
     }
 
     /// The task for `flag`, raised at its `since`, at an account owned by `accountOwner`.

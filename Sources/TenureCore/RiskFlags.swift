@@ -1,6 +1,8 @@
 import Foundation
 
 public enum RiskSeverity: String, Codable, CaseIterable, Sendable {
+    /// A growth signal's: something to act on, nothing at risk.
+    case info
     case low, medium, high, critical
 
     /// A playbook task is due 1 day after the flag was raised for `critical`, 2 days for `high`, 7 days otherwise.
@@ -8,12 +10,17 @@ public enum RiskSeverity: String, Codable, CaseIterable, Sendable {
         switch self {
         case .critical: 1
         case .high: 2
-        case .medium, .low: 7
+        case .medium, .low, .info: 7
         }
     }
 }
 
-/// The risk flags of `HEALTH.md`, each with its severity and what to do (the title of its playbook task).
+/// Whether a flag warns of a risk (`HEALTH.md`) or signals room to grow (`INSIGHTS.md`, "Growth signals").
+public enum FlagKind: String, Codable, CaseIterable, Sendable {
+    case risk, growth
+}
+
+/// The flags of `HEALTH.md` and `INSIGHTS.md`, each with its severity and what to do (the title of its playbook task).
 public enum RiskFlagCode: String, Codable, CaseIterable, Sendable {
     case renewalExecSilence = "renewal_exec_silence"
     case singleThreaded = "single_threaded"
@@ -21,6 +28,18 @@ public enum RiskFlagCode: String, Codable, CaseIterable, Sendable {
     case adoptionEmergency = "adoption_emergency"
     case paymentFailed = "payment_failed"
     case healthRed = "health_red"
+    case expansionSeats = "expansion_seats"
+    case promoterExecutive = "promoter_executive"
+    case usageGrowth = "usage_growth"
+
+    public var kind: FlagKind {
+        switch self {
+        case .expansionSeats, .promoterExecutive, .usageGrowth: .growth
+        default: .risk
+        }
+    }
+
+    public static let risks = allCases.filter { $0.kind == .risk }
 
     public var severity: RiskSeverity {
         switch self {
@@ -28,6 +47,7 @@ public enum RiskFlagCode: String, Codable, CaseIterable, Sendable {
         case .singleThreaded: .medium
         case .championGap: .low
         case .adoptionEmergency: .critical
+        case .expansionSeats, .promoterExecutive, .usageGrowth: .info
         }
     }
 
@@ -39,6 +59,9 @@ public enum RiskFlagCode: String, Codable, CaseIterable, Sendable {
         case .adoptionEmergency: "Emergency help"
         case .paymentFailed: "Fix billing with the customer"
         case .healthRed: "Review the account"
+        case .expansionSeats: "Offer more seats"
+        case .promoterExecutive: "Ask the executive for a reference"
+        case .usageGrowth: "Talk about the next tier"
         }
     }
 
@@ -67,7 +90,7 @@ public enum RiskFlagCode: String, Codable, CaseIterable, Sendable {
         }
         if inputs.billing.unresolvedFailedPayment { flags.append(.paymentFailed) }
         if evaluation.band == .red { flags.append(.healthRed) }
-        return flags
+        return flags + GrowthSignals.raised(by: inputs, asOf: asOf, settings: settings.growth)
     }
 }
 

@@ -145,6 +145,10 @@ struct SQLHealthRecords: HealthRecords {
         conditions.add("account_id = ?", ifPresent: filter.accountID)
         conditions.add("code = ?", ifPresent: filter.code?.rawValue)
         conditions.add("severity = ?", ifPresent: filter.severity?.rawValue)
+        if let kind = filter.kind {
+            let codes = RiskFlagCode.allCases.filter { $0.kind == kind }.map(\.rawValue)
+            conditions.add("code IN (\(placeholders(for: codes)))", values: codes)
+        }
         return try await page(db, select: "SELECT * FROM risk_flags", conditions: conditions, request, decode: Self.decodeFlag)
     }
 

@@ -519,7 +519,7 @@ func accountViews(_ accounts: [Account], asOf: Date, in tx: any Transaction) asy
             mrr: history.mrr(at: asOf),
             renewalDate: renewal,
             health: health[account.id],
-            openFlags: (flags[account.id] ?? []).map(\.code)
+            openFlags: (flags[account.id] ?? []).map(\.code).filter { $0.kind == .risk }
         )
     }
 }

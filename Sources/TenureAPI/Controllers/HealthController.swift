@@ -16,6 +16,9 @@ struct HealthController {
         var userSilenceDays: Int?
         var championAdoption: Double?
         var adoptionDrop: Double?
+        var expansionSeatRatio: Double
+        var promoterDays: Int
+        var usageGrowthRatio: Double
 
         struct Bands: Encodable, Sendable {
             var green: Double?
@@ -30,7 +33,26 @@ struct HealthController {
             userSilenceDays = settings.userSilenceDays
             championAdoption = settings.championAdoption
             adoptionDrop = settings.adoptionDrop
+            expansionSeatRatio = settings.growth.expansionSeatRatio
+            promoterDays = settings.growth.promoterDays
+            usageGrowthRatio = settings.growth.usageGrowthRatio
         }
+    }
+
+    /// The flags open at `as_of`, of `kind` (nil: both).
+    private func flags(_ call: Call, kind: FlagKind?) async throws -> Reply {
+        let query = call.query
+        let code = try query.enumValue("code", RiskFlagCode.self)
+        let filter = RiskFilter(
+            accountID: query["account_id"],
+            code: code,
+            severity: try query.enumValue("severity", RiskSeverity.self),
+            asOf: try query.asOf(),
+            kind: kind
+        )
+        return try .json(
+            ListBody(try await call.visible(try await health.risks(filter, page: try query.page())) { $0.account.id }, RiskResource.init)
+        )
     }
 
     var routes: RouteCollection<AppRequestContext> {
@@ -61,18 +83,9 @@ struct HealthController {
         routes.post("/v1/health/evaluate", gate.admin) { call in
             try .json(EvaluationRunResource(try await health.evaluate(asOf: try call.query.asOf(), by: call.actor)))
         }
-        routes.get("/v1/risks", gate.read) { call in
-            let query = call.query
-            let filter = RiskFilter(
-                accountID: query["account_id"],
-                code: try query.enumValue("code", RiskFlagCode.self),
-                severity: try query.enumValue("severity", RiskSeverity.self),
-                asOf: try query.asOf()
-            )
-            return try .json(
-                ListBody(try await call.visible(try await health.risks(filter, page: try query.page())) { $0.account.id }, RiskResource.init)
-            )
-        }
+        routes.get("/v1/risks", gate.read) { call in try await flags(call, kind: .risk) }
+        // Risks and growth signals alike (`INSIGHTS.md`, "Growth signals"), `?kind=` to choose.
+        routes.get("/v1/signals", gate.read) { call in try await flags(call, kind: try call.query.enumValue("kind", FlagKind.self)) }
         routes.get("/v1/settings/health", gate.read) { _ in
             try .json(HealthSettingsBody(try await health.settings()))
         }
@@ -107,6 +120,7 @@ struct AccountHealthResource: Encodable, Sendable {
     var components: [Component]
     @Nullable var trend30d: Int?
     var flags: [FlagResource]
+    var growthFlags: [FlagResource]
 
     struct Component: Encodable, Sendable {
         var name: String
@@ -116,7 +130,7 @@ struct AccountHealthResource: Encodable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case object, accountId, asOf, lifecycleStage, score, band, components, flags
+        case object, accountId, asOf, lifecycleStage, score, band, components, flags, growthFlags
         case trend30d = "trend_30d"
     }
 
@@ -135,7 +149,8 @@ struct AccountHealthResource: Encodable, Sendable {
             )
         }
         trend30d = health.trend30d
-        flags = health.flags.map { FlagResource($0.code, since: $0.since) }
+        flags = health.flags.filter { $0.code.kind == .risk }.map { FlagResource($0.code, since: $0.since) }
+        growthFlags = health.flags.filter { $0.code.kind == .growth }.map { FlagResource($0.code, since: $0.since) }
     }
 }
 
@@ -193,11 +208,13 @@ struct RiskResource: Encodable, Sendable {
     var accountName: String
     @Nullable var owner: String?
     var code: String
+    var kind: String
     var severity: String
     var since: Date
     var action: String
 
     init(_ risk: RiskView) {
+        kind = risk.flag.code.kind.rawValue
         id = risk.flag.id
         accountId = risk.account.id
         accountName = risk.account.name

@@ -25,6 +25,8 @@ public enum EventType: String, CaseIterable, Sendable, Codable {
     case healthBandChanged = "health.band_changed"
     case riskFlagOpened = "risk_flag.opened"
     case riskFlagClosed = "risk_flag.closed"
+    case growthSignalOpened = "growth_signal.opened"
+    case growthSignalClosed = "growth_signal.closed"
     case taskCreated = "task.created"
     case leadCreated = "lead.created"
     case leadQualified = "lead.qualified"

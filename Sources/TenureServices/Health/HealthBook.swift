@@ -23,10 +23,11 @@ enum HealthBook {
         let contracts = try await contractViews(try await tx.contracts.of(account: account.id), asOf: asOf, in: tx)
         let live = contracts.filter(\.isLive)
         let payments = try await tx.payments.of(account: account.id).map { (status: $0.status, at: $0.at) }
+        let contacts = try await tx.contacts.of(account: account.id)
         return HealthInputs(
             segment: account.segment,
             usage: try await tx.usage.of(account: account.id, from: asOf.addingTimeInterval(-60 * day), to: asOf),
-            contacts: try await tx.contacts.of(account: account.id).map { (role: $0.role, strength: $0.relationshipStrength) },
+            contacts: contacts.map { (role: $0.role, strength: $0.relationshipStrength) },
             lastUserContact: try await tx.contacts.lastContact(account: account.id, role: .user, asOf: asOf),
             lastExecutiveContact: try await tx.contacts.lastContact(account: account.id, role: .executive, asOf: asOf),
             cases: try await tx.cases.of(account: account.id, openedBy: asOf).map { $0.facts(asOf: asOf) },
@@ -36,7 +37,8 @@ enum HealthBook {
                 hasScheduledEnd: live.contains { $0.scheduledEnd != nil },
                 unresolvedFailedPayment: BillingFacts.hasUnresolvedFailure(payments, asOf: asOf)
             ),
-            renewalDate: contracts.compactMap(\.renewalDate).min()
+            renewalDate: contracts.compactMap(\.renewalDate).min(),
+            executiveContactIDs: Set(contacts.filter { $0.role == .executive }.map(\.id))
         )
     }
 
@@ -81,13 +83,15 @@ enum HealthBook {
         let open = try await tx.health.openFlags(account: account.id)
         for flag in open where !raised.contains(flag.code) {
             try await tx.health.closeFlag(id: flag.id, at: max(asOf, flag.since))
-            tx.emit(NewEvent(.riskFlagClosed, account: account.id, at: asOf, subject: EventSubject(.riskFlag, flag.id)), now: asOf)
+            let type: EventType = flag.code.kind == .growth ? .growthSignalClosed : .riskFlagClosed
+            tx.emit(NewEvent(type, account: account.id, at: asOf, subject: EventSubject(.riskFlag, flag.id)), now: asOf)
             changes.flagsClosed += 1
         }
         for code in raised where !open.contains(where: { $0.code == code }) {
             let flag = RiskFlag(id: Identifier.make("flg", at: asOf), accountID: account.id, code: code, since: asOf, closedAt: nil)
             try await tx.health.insertFlag(flag)
-            tx.emit(NewEvent(.riskFlagOpened, account: account.id, at: asOf, subject: EventSubject(.riskFlag, flag.id)), now: asOf)
+            let type: EventType = code.kind == .growth ? .growthSignalOpened : .riskFlagOpened
+            tx.emit(NewEvent(type, account: account.id, at: asOf, subject: EventSubject(.riskFlag, flag.id)), now: asOf)
             changes.flagsRaised += 1
             let playbook = playbooks.effective(code)
             if playbook.enabled, try await tx.tasks.open(account: account.id, playbook: code) == nil {

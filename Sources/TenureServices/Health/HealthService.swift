@@ -47,6 +47,10 @@ public struct HealthSettingsInput: Decodable, Sendable {
     public var userSilenceDays: Int?
     public var championAdoption: Double?
     public var adoptionDrop: Double?
+    /// Kept as they are when absent.
+    public var expansionSeatRatio: Double?
+    public var promoterDays: Int?
+    public var usageGrowthRatio: Double?
 
     public struct Bands: Decodable, Sendable {
         public var green: Double?
@@ -75,21 +79,36 @@ public struct HealthService: Sendable {
 
     /// Replaces the settings whole with `input`, once every field is valid.
     public func updateSettings(_ input: HealthSettingsInput, by actor: Actor) async throws -> HealthSettings {
-        let settings = try HealthSettings.validated(
-            weights: input.weights,
-            green: input.bands?.green,
-            yellow: input.bands?.yellow,
-            renewalWindowDays: input.renewalWindowDays,
-            execSilenceDays: input.execSilenceDays,
-            userSilenceDays: input.userSilenceDays,
-            championAdoption: input.championAdoption,
-            adoptionDrop: input.adoptionDrop
-        )
         let now = clock.now()
-        try await storage.write { tx in
+        return try await storage.write { tx in
+            var validator = Validator()
+            let growth = GrowthSettings.validated(
+                expansionSeatRatio: input.expansionSeatRatio,
+                promoterDays: input.promoterDays,
+                usageGrowthRatio: input.usageGrowthRatio,
+                kept: try await HealthBook.settings(in: tx).growth,
+                &validator
+            )
+            var settings: HealthSettings
+            do {
+                settings = try HealthSettings.validated(
+                    weights: input.weights,
+                    green: input.bands?.green,
+                    yellow: input.bands?.yellow,
+                    renewalWindowDays: input.renewalWindowDays,
+                    execSilenceDays: input.execSilenceDays,
+                    userSilenceDays: input.userSilenceDays,
+                    championAdoption: input.championAdoption,
+                    adoptionDrop: input.adoptionDrop
+                )
+            } catch let error as ValidationError {
+                throw ValidationError(error.errors + validator.errors)
+            }
+            try validator.check()
+            settings.growth = growth
             try await tx.replaceSettings(settings, as: HealthBook.settingsName, by: actor, at: now)
+            return settings
         }
-        return settings
     }
 
     /// Computes the account's health at `asOf` and stores nothing.
@@ -139,7 +158,7 @@ public struct HealthService: Sendable {
                     account: item.account,
                     health: item.health,
                     trend30d: try await item.health.asyncFlatMap { try await tx.health.trend30d($0.score, on: $0.day, account: item.account.id) },
-                    openFlags: (flags[item.account.id] ?? []).map(\.code),
+                    openFlags: (flags[item.account.id] ?? []).map(\.code).filter { $0.kind == .risk },
                     mrr: (movements[item.account.id] ?? []).mrr(at: filter.asOf)
                 )
             }

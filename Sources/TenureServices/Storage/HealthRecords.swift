@@ -24,8 +24,11 @@ public struct RiskFilter: Sendable {
     public var code: RiskFlagCode?
     public var severity: RiskSeverity?
     public var asOf: Date
+    /// Risks or growth signals; nil for both.
+    public var kind: FlagKind?
 
-    public init(accountID: String? = nil, code: RiskFlagCode? = nil, severity: RiskSeverity? = nil, asOf: Date) {
+    public init(accountID: String? = nil, code: RiskFlagCode? = nil, severity: RiskSeverity? = nil, asOf: Date, kind: FlagKind? = .risk) {
+        self.kind = kind
         self.accountID = accountID
         self.code = code
         self.severity = severity
