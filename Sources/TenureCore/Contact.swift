@@ -16,6 +16,8 @@ public struct Contact: Sendable, Equatable {
     public var phone: String?
     /// When the person was erased (`PRIVACY.md`): the record stays, its personal fields redacted.
     public var erasedAt: Date?
+    /// The contact this one was merged into (`INSIGHTS.md`, "Contact merge"): a tombstone, listed nowhere.
+    public var mergedInto: String?
 
     public init(
         id: String,
@@ -29,8 +31,10 @@ public struct Contact: Sendable, Equatable {
         createdAt: Date,
         updatedAt: Date,
         phone: String? = nil,
-        erasedAt: Date? = nil
+        erasedAt: Date? = nil,
+        mergedInto: String? = nil
     ) {
+        self.mergedInto = mergedInto
         self.id = id
         self.accountID = accountID
         self.name = name
@@ -60,5 +64,31 @@ public enum RelationshipStrength: String, Codable, CaseIterable, Sendable, Compa
 
     public static func < (lhs: Self, rhs: Self) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// Two records of one person at one account made one (`INSIGHTS.md`, "Contact merge").
+public enum ContactMergeRule {
+    /// `target` with every field it lacks taken from `source`, and the stronger relationship of the two; and the
+    /// source as a tombstone that points at it, keeping nothing personal (what it had is the target's now, or was a
+    /// second copy of what the target has).
+    public static func merged(_ target: Contact, _ source: Contact, at now: Date) -> (contact: Contact, tombstone: Contact) {
+        var contact = target
+        contact.email = target.email ?? source.email
+        contact.phone = target.phone ?? source.phone
+        contact.title = target.title ?? source.title
+        contact.externalID = target.externalID ?? source.externalID
+        if contact.name.isEmpty { contact.name = source.name }
+        contact.relationshipStrength = max(target.relationshipStrength, source.relationshipStrength)
+        contact.updatedAt = now
+        var tombstone = source
+        tombstone.name = ""
+        tombstone.email = nil
+        tombstone.phone = nil
+        tombstone.title = nil
+        tombstone.externalID = nil
+        tombstone.mergedInto = target.id
+        tombstone.updatedAt = now
+        return (contact, tombstone)
     }
 }

@@ -91,16 +91,19 @@ struct SQLAccountRecords: AccountRecords {
     }
 
     func moveRecords(from source: String, to target: String) async throws {
-        // A source contact whose email the target already has becomes that contact: its activities follow it.
-        try await db.query(
-            """
-            UPDATE activities SET contact_id = (
-                SELECT t.id FROM contacts s JOIN contacts t ON t.account_id = ? AND t.email = s.email WHERE s.id = activities.contact_id)
-            WHERE account_id = ? AND contact_id IN (
-                SELECT s.id FROM contacts s JOIN contacts t ON t.account_id = ? AND t.email = s.email WHERE s.account_id = ?)
-            """,
-            [target, source, target, source]
-        )
+        // A source contact whose email the target already has becomes that contact: what points at it follows it
+        // (its activities, surveys, consents and cases, and the tombstones of contacts merged into it).
+        for (table, column) in MergedRecords.tables.map({ ($0, "contact_id") }) + [("contacts", "merged_into")] {
+            try await db.query(
+                """
+                UPDATE \(table) SET \(column) = (
+                    SELECT t.id FROM contacts s JOIN contacts t ON t.account_id = ? AND t.email = s.email WHERE s.id = \(table).\(column))
+                WHERE \(column) IN (
+                    SELECT s.id FROM contacts s JOIN contacts t ON t.account_id = ? AND t.email = s.email WHERE s.account_id = ?)
+                """,
+                [target, target, source]
+            )
+        }
         try await db.query(
             "DELETE FROM contacts WHERE account_id = ? AND email IN (SELECT email FROM contacts WHERE account_id = ? AND email IS NOT NULL)",
             [source, target]

@@ -7,7 +7,7 @@ struct SQLContactRecords: ContactRecords {
     let db: any SQLConnection
 
     private static let columns =
-        "seq, id, account_id, name, email, title, role, relationship_strength, external_id, created_at, updated_at, phone, erased_at"
+        "seq, id, account_id, name, email, title, role, relationship_strength, external_id, created_at, updated_at, phone, erased_at, merged_into"
 
     func insert(_ contact: Contact) async throws {
         try await db.query(
@@ -26,12 +26,12 @@ struct SQLContactRecords: ContactRecords {
         try await db.query(
             """
             UPDATE contacts SET account_id = ?, name = ?, email = ?, title = ?, role = ?, relationship_strength = ?, external_id = ?,
-                                updated_at = ?, phone = ?, erased_at = ?
+                                updated_at = ?, phone = ?, erased_at = ?, merged_into = ?
             WHERE id = ?
             """,
             [
                 contact.accountID, contact.name, contact.email, contact.title, contact.role.rawValue, contact.relationshipStrength.rawValue,
-                contact.externalID, contact.updatedAt.stored, contact.phone, contact.erasedAt?.stored, contact.id,
+                contact.externalID, contact.updatedAt.stored, contact.phone, contact.erasedAt?.stored, contact.mergedInto, contact.id,
             ]
         )
     }
@@ -40,7 +40,7 @@ struct SQLContactRecords: ContactRecords {
         try await db.map(
             """
             SELECT c.id, c.name, c.email, c.account_id FROM contacts c JOIN accounts a ON a.id = c.account_id
-            WHERE c.erased_at IS NULL AND a.merged_into IS NULL ORDER BY c.seq
+            WHERE c.erased_at IS NULL AND c.merged_into IS NULL AND a.merged_into IS NULL ORDER BY c.seq
             """
         ) { (id: $0.string("id") ?? "", name: $0.string("name") ?? "", email: $0.string("email"), accountID: $0.string("account_id") ?? "") }
     }
@@ -59,6 +59,7 @@ struct SQLContactRecords: ContactRecords {
 
     func list(_ filter: ContactFilter, _ request: PageRequest) async throws -> Page<Contact> {
         var conditions = Conditions()
+        conditions.add("merged_into IS NULL")
         conditions.add("account_id = ?", ifPresent: filter.accountID)
         conditions.add("role = ?", ifPresent: filter.role?.rawValue)
         conditions.add("email = ?", ifPresent: filter.email)
@@ -76,7 +77,18 @@ struct SQLContactRecords: ContactRecords {
     }
 
     func of(account accountID: String) async throws -> [Contact] {
-        try await db.map("SELECT \(Self.columns) FROM contacts WHERE account_id = ? ORDER BY seq", [accountID], decode)
+        try await db.map("SELECT \(Self.columns) FROM contacts WHERE account_id = ? AND merged_into IS NULL ORDER BY seq", [accountID], decode)
+    }
+
+    /// The records of `source` that a merge moves, by table; moved onto `target` unless `target` is nil.
+    func mergeRecords(of source: String, onto target: String?) async throws -> MergedRecords {
+        var moved = MergedRecords()
+        for table in MergedRecords.tables {
+            let ids = try await db.map("SELECT id FROM \(table) WHERE contact_id = ? ORDER BY seq", [source]) { $0.string("id") ?? "" }
+            moved[table] = ids
+            if let target, !ids.isEmpty { try await db.query("UPDATE \(table) SET contact_id = ? WHERE contact_id = ?", [target, source]) }
+        }
+        return moved
     }
 
     func lastContacted(_ contactIDs: [String], asOf: Date) async throws -> [String: Date] {
@@ -116,7 +128,8 @@ struct SQLContactRecords: ContactRecords {
             createdAt: row.date("created_at") ?? .distantPast,
             updatedAt: row.date("updated_at") ?? .distantPast,
             phone: row.string("phone"),
-            erasedAt: row.date("erased_at")
+            erasedAt: row.date("erased_at"),
+            mergedInto: row.string("merged_into")
         )
     }
 }

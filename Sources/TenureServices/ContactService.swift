@@ -159,6 +159,7 @@ public struct ContactService: Sendable {
     func update(_ id: String, _ changes: ContactChanges, at now: Date, in tx: any Transaction) async throws -> Contact {
         guard var contact = try await tx.contacts.find(id: id) else { throw ServiceError.notFound(resource: "contact", id: id) }
         if contact.erasedAt != nil { throw ServiceError.conflict("contact \(id) was erased") }
+        if let into = contact.mergedInto { throw ServiceError.conflict("contact \(id) was merged into \(into)", existingID: into) }
         var validator = Validator()
         if case .clear = changes.name { validator.add("name", "must not be null") }
         contact.name = (changes.name.applied(to: contact.name) ?? contact.name).trimmingWhitespace()

@@ -63,3 +63,6 @@ CREATE TABLE targets (
     updated_at BIGINT NOT NULL,
     PRIMARY KEY (period, owner)
 );
+
+-- A contact merged into another (INSIGHTS.md, "Contact merge") is a tombstone pointing at it, listed nowhere.
+ALTER TABLE contacts ADD COLUMN merged_into TEXT COLLATE "C" REFERENCES contacts (id);

@@ -109,3 +109,6 @@ CREATE TABLE targets (
     updated_at INTEGER NOT NULL,
     PRIMARY KEY (period, owner)
 ) STRICT;
+
+-- A contact merged into another (INSIGHTS.md, "Contact merge") is a tombstone pointing at it, listed nowhere.
+ALTER TABLE contacts ADD COLUMN merged_into TEXT REFERENCES contacts (id);

@@ -34,6 +34,11 @@ struct ContactController {
             try await accessLog.record(call.access("contact.get", "contact", id: view.contact.id))
             return try .json(ContactResource(view))
         }
+        routes.post("/v1/contacts/{id}/merge", gate.write) { call in
+            try .json(
+                ContactMergeResource(try await contacts.merge(try call.parameter("id"), try call.decode(ContactMergeInput.self), by: call.actor))
+            )
+        }
         routes.patch("/v1/contacts/{id}", gate.write) { call in
             let changes = try call.decode(ContactChanges.self)
             return try .json(ContactResource(try await contacts.update(try call.parameter("id"), changes, by: call.actor)))
@@ -54,6 +59,7 @@ struct ContactResource: Encodable, Sendable {
     @Nullable var externalId: String?
     @Nullable var phone: String?
     @Nullable var erasedAt: Date?
+    @Nullable var mergedInto: String?
     @Nullable var lastContactedAt: Date?
     var createdAt: Date
     var updatedAt: Date
@@ -70,8 +76,31 @@ struct ContactResource: Encodable, Sendable {
         externalId = contact.externalID
         phone = contact.phone
         erasedAt = contact.erasedAt
+        mergedInto = view.contact.mergedInto
         lastContactedAt = view.lastContactedAt
         createdAt = contact.createdAt
         updatedAt = contact.updatedAt
+    }
+}
+
+struct ContactMergeResource: Encodable, Sendable {
+    var object = "contact_merge"
+    var dryRun: Bool
+    var contact: ContactResource
+    var sourceId: String
+    var moved: Moved
+
+    struct Moved: Encodable, Sendable {
+        var activities: [String]
+        var surveys: [String]
+        var consents: [String]
+        var cases: [String]
+    }
+
+    init(_ merge: ContactMerge) {
+        dryRun = merge.dryRun
+        contact = ContactResource(merge.contact)
+        sourceId = merge.sourceID
+        moved = Moved(activities: merge.moved.activities, surveys: merge.moved.surveys, consents: merge.moved.consents, cases: merge.moved.cases)
     }
 }

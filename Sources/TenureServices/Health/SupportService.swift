@@ -312,4 +312,5 @@ func requireContact(_ contactID: String?, of accountID: String, in tx: any Trans
     guard let contactID else { return }
     guard let contact = try await tx.contacts.find(id: contactID) else { throw ValidationError("contact_id", "no contact has this id") }
     guard contact.accountID == accountID else { throw ValidationError("contact_id", "belongs to another account") }
+    if let into = contact.mergedInto { throw ValidationError("contact_id", "was merged into \(into)") }
 }

@@ -29,6 +29,8 @@ public protocol ContactRecords {
     func find(ids: [String]) async throws -> [Contact]
     func list(_ filter: ContactFilter, _ page: PageRequest) async throws -> Page<Contact>
     func of(account accountID: String) async throws -> [Contact]
+    /// The ids of `source`'s activities, surveys, consents and cases; moved onto `target` when given.
+    func mergeRecords(of source: String, onto target: String?) async throws -> MergedRecords
     /// The latest activity linked to each contact, at or before `asOf`.
     func lastContacted(_ contactIDs: [String], asOf: Date) async throws -> [String: Date]
     /// For each account, the latest activity with any contact of `role` there, at or before `asOf` (none without one).
@@ -39,5 +41,37 @@ extension ContactRecords {
     /// The latest activity with any contact of `role` at the account, at or before `asOf`.
     public func lastContact(account accountID: String, role: ContactRole, asOf: Date) async throws -> Date? {
         try await lastContacts(accounts: [accountID], role: role, asOf: asOf)[accountID]
+    }
+}
+
+/// What a contact merge moves, by table (`INSIGHTS.md`, "Contact merge").
+public struct MergedRecords: Sendable, Equatable {
+    public var activities: [String] = []
+    public var surveys: [String] = []
+    public var consents: [String] = []
+    public var cases: [String] = []
+
+    public init() {}
+
+    /// The tables whose `contact_id` a merge moves.
+    public static let tables = ["activities", "surveys", "consents", "cases"]
+
+    public subscript(table: String) -> [String] {
+        get {
+            switch table {
+            case "activities": activities
+            case "surveys": surveys
+            case "consents": consents
+            default: cases
+            }
+        }
+        set {
+            switch table {
+            case "activities": activities = newValue
+            case "surveys": surveys = newValue
+            case "consents": consents = newValue
+            default: cases = newValue
+            }
+        }
     }
 }
