@@ -77,6 +77,23 @@ struct AccountStory {
             if executive { executives.append(contact) } else { users.append(contact) }
         }
         tally.contacts += users.count + executives.count
+        // One account in 40 was typed in twice, once with its legal form, and one of its people with a tagged email.
+        if index % 40 == 7, let person = users.first, let email = person.email {
+            _ = try await services.accounts.create(AccountInput(name: "\(account.name), Inc.", owner: account.owner), by: services.actor)
+            let tagged = email.replacingOccurrences(of: "@", with: "+crm@")
+            _ = try await services.contacts.create(
+                ContactInput(
+                    accountID: account.id,
+                    name: person.name,
+                    email: tagged,
+                    title: nil,
+                    role: nil,
+                    relationshipStrength: nil,
+                    externalID: nil
+                ),
+                by: services.actor
+            )
+        }
     }
 
     /// The opportunity through the pipeline; answers when it was won and its annual value.
@@ -215,7 +232,16 @@ struct AccountStory {
             tally.stripeEvents += 1
         }
         var at = subscription.anchor
-        try await send(events.subscription("customer.subscription.created", subscription, at: at), at: at)
+        if random.chance(0.3) {
+            // A 14-day free trial first, ending in the first paid invoice.
+            let trialStart = at - 14 * Self.day
+            subscription.status = "trialing"
+            try await send(events.subscription("customer.subscription.created", subscription, at: trialStart), at: trialStart)
+            subscription.status = "active"
+            try await send(events.subscription("customer.subscription.updated", subscription, at: at), at: at)
+        } else {
+            try await send(events.subscription("customer.subscription.created", subscription, at: at), at: at)
+        }
         try await send(events.invoice("invoice.paid", subscription, at: at, reason: "subscription_create"), at: at)
         let last = churnAt ?? now
         while true {
@@ -238,6 +264,12 @@ struct AccountStory {
         guard let churnAt else { return false }
         subscription.status = "canceled"
         subscription.endedAt = churnAt
+        // Why, as Stripe's cancellation_details say it: a failed payment, or the customer's feedback.
+        subscription.cancellation = random.pick([
+            ["reason": "payment_failed"], ["reason": "cancellation_requested", "feedback": "too_expensive"],
+            ["reason": "cancellation_requested", "feedback": "switched_service"], ["reason": "cancellation_requested", "feedback": "unused"],
+            ["reason": "cancellation_requested", "feedback": "missing_features"], ["reason": "cancellation_requested"],
+        ])
         try await send(events.subscription("customer.subscription.deleted", subscription, at: churnAt), at: churnAt)
         let returnAt = churnAt + random.days(30...150)
         guard random.chance(0.4), returnAt < now else { return false }

@@ -1,5 +1,6 @@
 import Foundation
 import TenureCore
+import TenureJSON
 import TenureServices
 
 /// The services the API uses (at the demo's fixed clock), and what the demo's stories share.
@@ -130,6 +131,7 @@ public struct DemoCompany: Sendable {
                 by: services.actor
             )
         }
+        try await setTargets(accounts: count, random: &random)
         var marketing = MarketingStory(seed: seed, services: services, now: now)
         (tally.leads, tally.engagement) = try await marketing.tell(leads: max(40, count / 4))
         // Weekly over the last month, so scores have a 30-day trend and flags a history.
@@ -138,5 +140,21 @@ public struct DemoCompany: Sendable {
                 .evaluated
         }
         return tally
+    }
+
+    /// Revenue targets for the last year and the next quarter: the company's, and each owner's share of it.
+    private func setTargets(accounts count: Int, random: inout SplitMix64) async throws {
+        var targets: [String] = []
+        for offset in -12...3 {
+            let period = CalendarMonth(containing: now).adding(offset).description
+            let company = count * random.int(300...500) * 100
+            targets.append(#"{"period": "\#(period)", "owner": null, "amount": \#(company)}"#)
+            for owner in Names.owners {
+                targets.append(#"{"period": "\#(period)", "owner": "\#(owner)", "amount": \#(company / Names.owners.count)}"#)
+            }
+        }
+        let body = #"{"targets": [\#(targets.joined(separator: ", "))]}"#
+        guard let json = JSONValue.parse(Array(body.utf8)) else { throw DemoError("the demo's targets are not JSON") }
+        _ = try await services.forecast.updateTargets(json, by: services.actor)
     }
 }

@@ -24,6 +24,8 @@ struct StripeEvents {
         var status = "active"
         var cancelAtPeriodEnd = false
         var endedAt: Date?
+        /// `cancellation_details`: reason and feedback.
+        var cancellation: [String: String] = [:]
 
         var periodAmount: Int { quantity * unitAmount }
 
@@ -51,6 +53,9 @@ struct StripeEvents {
                 "collection_method": "charge_automatically", "created": Int(anchor.timeIntervalSince1970),
                 "start_date": Int(anchor.timeIntervalSince1970), "cancel_at_period_end": cancelAtPeriodEnd, "cancel_at": NSNull(),
                 "ended_at": endedAt.map { Int($0.timeIntervalSince1970) as Any } ?? NSNull(), "metadata": [String: Any](),
+                "cancellation_details": [
+                    "reason": cancellation["reason"] ?? NSNull(), "feedback": cancellation["feedback"] ?? NSNull(), "comment": NSNull(),
+                ] as [String: Any],
                 "items": ["object": "list", "data": [item], "has_more": false, "url": "/v1/subscription_items?subscription=\(id)"] as [String: Any],
             ]
         }

@@ -115,6 +115,19 @@ import Testing
             #expect((lift["won"] as? Int ?? 0) > 0)
             let segment = try #require(try await app.send(.get, "/v1/segments").data.first?["id"] as? String)
             #expect(try await app.send(.get, "/v1/segments/\(segment)/members").status == .ok)
+            // Insights: trials, churn reasons, targets, near-duplicates.
+            let trials = try await app.send(.get, "/v1/metrics/trials?from=2024-01-01&to=2026-11-20").json
+            #expect((trials["trials_started"] as? Int ?? 0) > 0 && (trials["converted"] as? Int ?? 0) > 0, "\(trials)")
+            let churn = try await app.send(.get, "/v1/metrics/churn?from=2024-11&to=2026-11").json["total"] as? [String: Any] ?? [:]
+            let reasons = (churn["by_reason"] as? [[String: Any]] ?? []).compactMap { $0["reason"] as? String }
+            #expect(reasons.count >= 2, "Stripe's and the cancellations' reasons: \(churn)")
+            let forecast = try await app.send(.get, "/v1/metrics/forecast?group_by=owner").json
+            #expect((forecast["data"] as? [[String: Any]])?.first?["target"] as? Int != nil && (forecast["groups"] as? [Any])?.isEmpty == false)
+            #expect(try await app.send(.get, "/v1/duplicates?object=accounts").data.count > 0)
+            #expect(try await app.send(.get, "/v1/duplicates?object=contacts").data.count > 0)
+            let bySegment =
+                try await app.send(.get, "/v1/metrics/revenue?from=2026-01&to=2026-06&group_by=segment").json["groups"] as? [[String: Any]]
+            #expect(Set(bySegment?.compactMap { $0["value"] as? String } ?? []) == ["smb", "mid_market", "enterprise"])
         }
     }
 }
