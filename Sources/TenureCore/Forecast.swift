@@ -72,7 +72,7 @@ public struct ForecastMonth: Sendable, Equatable {
     public static func months(
         from: CalendarMonth,
         to: CalendarMonth,
-        deals: [PipelineFacts],
+        deals: some Sequence<PipelineFacts>,
         asOf: Date,
         settings: PipelineSettings
     ) -> [ForecastMonth] {

@@ -57,14 +57,12 @@ public struct RevenuePeriod: Sendable, Equatable {
 
 /// Company revenue from every account's movements.
 public struct RevenueLedger: Sendable {
-    public let movements: [String: [Movement]]
-    /// The same movements, one array per account, for the metrics that add up over every account.
+    /// Each account's movements, in time order: the metrics add up over every account.
     let histories: [[Movement]]
 
-    public init(movements: [String: [Movement]]) {
-        self.movements = movements
-        histories = Array(movements.values)
-    }
+    public init(movements: [String: [Movement]]) { histories = Array(movements.values) }
+
+    public init(histories: [[Movement]]) { self.histories = histories }
 
     /// Company MRR at `instant` (or just before it).
     public func mrr(at instant: Date, before: Bool = false) -> Int {

@@ -6,6 +6,8 @@ import TenureServices
 
 struct SQLAccountRecords: AccountRecords {
     let db: any SQLConnection
+    /// Every account's slice values as last read, in read transactions.
+    var slices: ReadCache<[String: SliceValues]>? = nil
 
     static let columns =
         "seq, id, name, domain, segment, industry, employee_count, owner, external_id, stripe_customer_id, merged_into, created_at, updated_at, crm_synced_at, won_at, paid_at, converted_at, tags"
@@ -83,6 +85,11 @@ struct SQLAccountRecords: AccountRecords {
     }
 
     func sliceValues() async throws -> [String: SliceValues] {
+        guard let slices else { return try await readSliceValues() }
+        return try await slices.value(in: db, read: readSliceValues)
+    }
+
+    private func readSliceValues() async throws -> [String: SliceValues] {
         var values: [String: SliceValues] = [:]
         try await db.forEachRow("SELECT id, segment, industry, owner FROM accounts WHERE merged_into IS NULL") { row in
             values[row.string("id") ?? ""] = SliceValues(segment: row.string("segment"), industry: row.string("industry"), owner: row.string("owner"))

@@ -46,6 +46,7 @@ package struct ReadCaches: Sendable {
     let contracts = ReadCache<AllContracts>(sources: "contracts")
     let health = ReadCache<HealthCopy>(sources: "health")
     let won = ReadCache<WonCopy>(sources: "ledger", "contracts", "health")
+    let slices = ReadCache<[String: SliceValues]>(sources: "slices")
 }
 
 /// Every contract and every Stripe subscription's snapshots, read back.

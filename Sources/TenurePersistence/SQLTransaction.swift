@@ -25,7 +25,7 @@ package struct SQLTransaction: Transaction {
         self.writerSnapshots = (db, writerSnapshots)
     }
 
-    package var accounts: any AccountRecords { SQLAccountRecords(db: db) }
+    package var accounts: any AccountRecords { SQLAccountRecords(db: db, slices: caches?.slices) }
     package var contacts: any ContactRecords { SQLContactRecords(db: db) }
     package var consents: any ConsentRecords { SQLConsentRecords(db: db) }
     package var privacy: any PrivacyRecords { SQLPrivacyRecords(db: db) }

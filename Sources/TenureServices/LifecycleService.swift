@@ -324,8 +324,9 @@ public struct LifecycleService: Sendable {
     ) async throws -> Sliced<[RevenuePeriod]> {
         try await storage.read { tx in
             let movements = try await tx.ledger.movements(of: nil, asOf: asOf)
-            return Sliced.evaluate(slice, groupBy: groupBy, values: try await tx.sliceValues(for: slice, groupBy: groupBy)) { accounts in
-                RevenueLedger(movements: movements.only(accounts)).series(from: from, to: to, interval: interval, asOf: asOf)
+            let values = try await tx.sliceValues(for: slice, groupBy: groupBy)
+            return Sliced.evaluate(slice, groupBy: groupBy, items: Array(movements), values: { values[$0.key] }, universe: values) { accounts in
+                RevenueLedger(histories: accounts.map(\.value)).series(from: from, to: to, interval: interval, asOf: asOf)
             }
         }
     }
@@ -353,11 +354,12 @@ public struct LifecycleService: Sendable {
             }
             return (churns, try await tx.sliceValues(for: slice, groupBy: groupBy))
         }
-        return Sliced.evaluate(slice, groupBy: groupBy, values: values) { accounts in
-            let chosen = churns.filter { accounts?.contains($0.key) ?? true }.values.flatMap { $0 }
+        func breakdown(_ accounts: [(key: String, value: [ReasonedChurn])]) -> (periods: [ChurnBreakdown], total: ChurnBreakdown?) {
+            let chosen = accounts.flatMap(\.value)
             let periods = windows.map { ChurnBreakdown(period: $0.period, start: $0.start, end: $0.end, partial: $0.partial, churns: chosen) }
             return (periods, ChurnBreakdown(period: "total", start: first.start, end: last.end, partial: last.partial, churns: chosen))
         }
+        return Sliced.evaluate(slice, groupBy: groupBy, items: Array(churns), values: { values[$0.key] }, universe: values, breakdown)
     }
 
     /// Sliced, CAC and its ratios are unknown: acquisition spend has no segment, industry or owner.
@@ -366,14 +368,15 @@ public struct LifecycleService: Sendable {
             let movements = try await tx.ledger.movements(of: nil, asOf: asOf)
             let settings = try await RevenueBook.settings(in: tx)
             let spend = try await tx.acquisitionSpend.byMonth()
-            return Sliced.evaluate(slice, groupBy: groupBy, values: try await tx.sliceValues(for: slice, groupBy: groupBy)) { accounts in
-                LifetimeValue(
-                    ledger: RevenueLedger(movements: movements.only(accounts)),
-                    asOf: asOf,
-                    settings: settings,
-                    spend: accounts == nil ? spend : [:]
-                )
+            let values = try await tx.sliceValues(for: slice, groupBy: groupBy)
+            var ltv = Sliced.evaluate(slice, groupBy: groupBy, items: Array(movements), values: { values[$0.key] }, universe: values) { accounts in
+                LifetimeValue(ledger: RevenueLedger(histories: accounts.map(\.value)), asOf: asOf, settings: settings, spend: [:])
             }
+            // The whole company's spend is the whole company's: its CAC is known.
+            if slice.isEverything {
+                ltv.total = LifetimeValue(ledger: RevenueLedger(movements: movements), asOf: asOf, settings: settings, spend: spend)
+            }
+            return ltv
         }
     }
 

@@ -31,24 +31,25 @@ public struct MetricsService: Sendable {
             let accountValues = try await tx.accounts.sliceValues()
             let dealValues = try await dealSliceValues(deals, in: tx)
             let pipeline = MetricsSummary.window(days: MetricsSummary.pipelineDays, before: asOf)
-            let pipelineFigures = Sliced.evaluate(slice, groupBy: groupBy, values: dealValues) { chosen in
+            let pipelineFigures = Sliced.evaluate(slice, groupBy: groupBy, items: Array(deals.indices), values: { dealValues[$0] }) { chosen in
                 PipelineMetrics(
-                    chosen.map { set in deals.indices.filter(set.contains).map { deals[$0] } } ?? deals,
+                    chosen.map { deals[$0] },
                     from: pipeline.from,
                     to: pipeline.to,
                     asOf: asOf,
                     settings: pipelineSettings
                 )
             }
-            var summaries = Sliced.evaluate(slice, groupBy: groupBy, values: accountValues) { accounts -> MetricsSummary in
-                let ledger = RevenueLedger(movements: movements.only(accounts))
+            var summaries = Sliced.evaluate(slice, groupBy: groupBy, items: Array(accountValues), values: { $0.value }) { chosen -> MetricsSummary in
+                let accounts = Set(chosen.map(\.key))
+                let ledger = RevenueLedger(histories: movements.filter { accounts.contains($0.key) }.map(\.value))
                 let won = WonFigures(
-                    wonAccounts.filter { accounts?.contains($0.id) ?? true },
+                    wonAccounts.filter { accounts.contains($0.id) },
                     asOf: asOf,
                     pastDueChurnDays: revenueSettings.pastDueChurnDays
                 )
                 let supportFigures = SupportMetrics(
-                    cases: cases.filter { accounts?.contains($0.accountID) ?? true },
+                    cases: cases.filter { accounts.contains($0.accountID) },
                     from: support.from,
                     to: support.to,
                     asOf: asOf,
@@ -132,8 +133,9 @@ public struct MetricsService: Sendable {
                 )
                 if let trial { trials.append(trial) }
             }
-            return Sliced.evaluate(slice, groupBy: groupBy, values: try await tx.sliceValues(for: slice, groupBy: groupBy)) { accounts in
-                TrialMetrics(trials.filter { accounts?.contains($0.accountID) ?? true }, from: from, to: to, asOf: asOf)
+            let values = try await tx.sliceValues(for: slice, groupBy: groupBy)
+            return Sliced.evaluate(slice, groupBy: groupBy, items: trials, values: { values[$0.accountID] }, universe: values) { chosen in
+                TrialMetrics(chosen, from: from, to: to, asOf: asOf)
             }
         }
     }
@@ -152,8 +154,9 @@ public struct MetricsService: Sendable {
         }
         return try await storage.read { tx in
             let movements = try await tx.ledger.movements(of: nil, asOf: asOf)
-            return Sliced.evaluate(slice, groupBy: groupBy, values: try await tx.sliceValues(for: slice, groupBy: groupBy)) { accounts in
-                RevenueLedger(movements: movements.only(accounts)).cohorts(from: from, to: to, basis: basis, asOf: asOf)
+            let values = try await tx.sliceValues(for: slice, groupBy: groupBy)
+            return Sliced.evaluate(slice, groupBy: groupBy, items: Array(movements), values: { values[$0.key] }, universe: values) { accounts in
+                RevenueLedger(histories: accounts.map(\.value)).cohorts(from: from, to: to, basis: basis, asOf: asOf)
             }
         }
     }

@@ -360,10 +360,10 @@ public struct PipelineService: Sendable {
             let settings = try await pipelineSettings(in: tx)
             var deals = try await tx.opportunities.pipelineFacts(asOf: asOf)
             if let accounts { deals.removeAll { !accounts.contains($0.accountID) } }
-            let values = slice.isEverything && groupBy == nil ? [:] : try await dealSliceValues(deals, in: tx)
-            return Sliced.evaluate(slice, groupBy: groupBy, values: values) { chosen in
+            let values = slice.isEverything && groupBy == nil ? [] : try await dealSliceValues(deals, in: tx)
+            return Sliced.evaluate(slice, groupBy: groupBy, items: Array(deals.indices), values: { values[$0] }) { chosen in
                 PipelineMetrics(
-                    chosen.map { set in deals.indices.filter(set.contains).map { deals[$0] } } ?? deals,
+                    chosen.map { deals[$0] },
                     from: from,
                     to: to,
                     asOf: asOf,

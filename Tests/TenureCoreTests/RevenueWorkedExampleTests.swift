@@ -4,15 +4,16 @@ import Testing
 
 @Suite struct RevenueWorkedExampleTests {
     /// `METRICS.md`, Worked example: account A 10000 (Jan 10) → 15000 (Feb 5) → 0 (Mar 15) → 10000 (Apr 2); B 20000 (Feb 20).
-    let ledger: RevenueLedger = {
+    static let movements: [String: [Movement]] = {
         let a = AccountRevenueFacts(
             wonAt: date("2026-01-01"),
             paidAt: date("2026-01-10"),
             streams: [Steps(steps: [(date("2026-01-10"), 10000), (date("2026-02-05"), 15000), (date("2026-03-15"), 0), (date("2026-04-02"), 10000)])]
         )
         let b = AccountRevenueFacts(wonAt: date("2026-02-20"), paidAt: date("2026-02-01"), streams: [Steps(steps: [(date("2026-02-01"), 20000)])])
-        return RevenueLedger(movements: ["A": a.movements, "B": b.movements])
+        return ["A": a.movements, "B": b.movements]
     }()
+    let ledger = RevenueLedger(movements: Self.movements)
 
     @Test func everyRowOfTheTable() {
         let rows = ledger.series(from: CalendarMonth("2026-01")!, to: CalendarMonth("2026-04")!, interval: .month, asOf: date("2026-06-01"))
@@ -44,9 +45,9 @@ import Testing
     }
 
     @Test func movementsAreClassified() {
-        #expect(ledger.movements["A"]?.map(\.kind) == [.new, .expansion, .churn, .reactivation])
-        #expect(ledger.movements["B"]?.map(\.kind) == [.new])
-        #expect(ledger.movements["B"]?.first?.at == date("2026-02-20"), "revenue counts from the conversion on")
+        #expect(Self.movements["A"]?.map(\.kind) == [.new, .expansion, .churn, .reactivation])
+        #expect(Self.movements["B"]?.map(\.kind) == [.new])
+        #expect(Self.movements["B"]?.first?.at == date("2026-02-20"), "revenue counts from the conversion on")
     }
 
     @Test func periodsAfterAsOfAreOmittedAndTheOpenOneIsPartial() {

@@ -66,3 +66,14 @@ CREATE TABLE targets (
 
 -- A contact merged into another (INSIGHTS.md, "Contact merge") is a tombstone pointing at it, listed nowhere.
 ALTER TABLE contacts ADD COLUMN merged_into TEXT COLLATE "C" REFERENCES contacts (id);
+
+-- Slices read every account's segment, industry and owner: kept by readers while this number stands.
+INSERT INTO read_versions (source, shard, version) SELECT 'slices', shard, 0 FROM generate_series(0, 15) AS shard;
+CREATE TRIGGER accounts_sliced_inserted AFTER INSERT ON accounts
+FOR EACH STATEMENT EXECUTE FUNCTION bump_read_version('slices');
+CREATE TRIGGER accounts_sliced_updated AFTER UPDATE OF segment, industry, owner, merged_into ON accounts
+FOR EACH ROW WHEN (OLD.segment IS DISTINCT FROM NEW.segment OR OLD.industry IS DISTINCT FROM NEW.industry OR OLD.owner IS DISTINCT FROM NEW.owner
+    OR OLD.merged_into IS DISTINCT FROM NEW.merged_into)
+EXECUTE FUNCTION bump_read_version('slices');
+CREATE TRIGGER accounts_sliced_deleted AFTER DELETE ON accounts
+FOR EACH STATEMENT EXECUTE FUNCTION bump_read_version('slices');

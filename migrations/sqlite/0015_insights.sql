@@ -112,3 +112,13 @@ CREATE TABLE targets (
 
 -- A contact merged into another (INSIGHTS.md, "Contact merge") is a tombstone pointing at it, listed nowhere.
 ALTER TABLE contacts ADD COLUMN merged_into TEXT REFERENCES contacts (id);
+
+-- Slices read every account's segment, industry and owner: kept by readers while this number stands.
+INSERT INTO read_versions (source, version) VALUES ('slices', 0);
+CREATE TRIGGER accounts_sliced_inserted AFTER INSERT ON accounts
+BEGIN UPDATE read_versions SET version = version + 1 WHERE source = 'slices'; END;
+CREATE TRIGGER accounts_sliced_updated AFTER UPDATE OF segment, industry, owner, merged_into ON accounts
+WHEN OLD.segment IS NOT NEW.segment OR OLD.industry IS NOT NEW.industry OR OLD.owner IS NOT NEW.owner OR OLD.merged_into IS NOT NEW.merged_into
+BEGIN UPDATE read_versions SET version = version + 1 WHERE source = 'slices'; END;
+CREATE TRIGGER accounts_sliced_deleted AFTER DELETE ON accounts
+BEGIN UPDATE read_versions SET version = version + 1 WHERE source = 'slices'; END;

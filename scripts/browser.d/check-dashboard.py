@@ -49,6 +49,22 @@ with sync_playwright() as p:
     if cards < 10:
         problems.append(f"only {cards} headline numbers")
     page.screenshot(path=screenshot, full_page=True)
+    if with_charts:
+        # The slice selector: a sliced view is a link (?segment=), shows other numbers, and the back button returns.
+        mrr_card = "#headline .card:first-child .value"
+        whole = page.inner_text(mrr_card)
+        page.select_option("#slice-segment", "enterprise")
+        page.click("#slice-form button")
+        page.wait_for_url("**/?segment=enterprise")
+        page.wait_for_selector("body[data-state=complete], body[data-state=failed]")
+        sliced = page.inner_text(mrr_card)
+        if page.get_attribute("body", "data-state") != "complete" or sliced == whole:
+            problems.append(f"the enterprise slice shows {sliced!r} where the company shows {whole!r}")
+        page.go_back()
+        page.wait_for_url(url)
+        page.wait_for_selector("body[data-state=complete], body[data-state=failed]")
+        if page.inner_text(mrr_card) != whole or page.input_value("#slice-segment") != "":
+            problems.append("the back button did not return to the whole company")
     browser.close()
 
 mode = "with charts" if with_charts else "without Chart.js"

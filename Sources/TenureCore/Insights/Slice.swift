@@ -28,6 +28,8 @@ public struct SliceValues: Sendable, Equatable {
 
     /// A value as slices compare it: trimmed, lowercased, nil when empty.
     public static func key(_ text: String?) -> String? {
+        // Most values already are keys (ASCII, lowercase, no spaces): kept as they are, without Foundation's passes.
+        if let text, !text.isEmpty, text.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && !(0x41...0x5A).contains($0) }) { return text }
         guard let trimmed = text?.trimmingCharacters(in: .whitespacesAndNewlines).lowercased(), !trimmed.isEmpty else { return nil }
         return trimmed
     }

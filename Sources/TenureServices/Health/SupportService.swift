@@ -300,8 +300,15 @@ public struct SupportService: Sendable {
             let cases = try await tx.cases.touched(from: from, to: to)
             let targets = try await HealthBook.targets(in: tx)
             let values = try await tx.sliceValues(for: slice, groupBy: groupBy, visible: accounts)
-            return Sliced.evaluate(slice, groupBy: groupBy, values: values, complete: accounts == nil) { chosen in
-                SupportMetrics(cases: cases.filter { chosen?.contains($0.accountID) ?? true }, from: from, to: to, asOf: asOf, targets: targets)
+            return Sliced.evaluate(
+                slice,
+                groupBy: groupBy,
+                items: cases,
+                complete: accounts == nil,
+                values: { values[$0.accountID] },
+                universe: values
+            ) { chosen in
+                SupportMetrics(cases: chosen, from: from, to: to, asOf: asOf, targets: targets)
             }
         }
     }

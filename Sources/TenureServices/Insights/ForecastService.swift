@@ -28,7 +28,7 @@ public struct ForecastService: Sendable {
         return try await storage.read { tx in
             let settings = try await pipelineSettings(in: tx)
             let deals = try await tx.opportunities.pipelineFacts(asOf: asOf)
-            let values = try await dealSliceValues(deals, in: tx)
+            let values = slice.isEverything && groupBy == nil ? [] : try await dealSliceValues(deals, in: tx)
             let targets = try await tx.targets.list(from: from, to: to, owner: nil)
             /// The company's target of `month`, or the sum of `owners`' (nil when none of them has one).
             func target(_ month: CalendarMonth, owners: Set<String>?) -> Int? {
@@ -46,9 +46,8 @@ public struct ForecastService: Sendable {
                     return month
                 }
             }
-            var forecast = Sliced.evaluate(slice, groupBy: groupBy, values: values) { admitted in
-                let chosen = admitted.map { set in deals.indices.filter(set.contains).map { deals[$0] } } ?? deals
-                return ForecastMonth.months(from: from, to: to, deals: chosen, asOf: asOf, settings: settings)
+            var forecast = Sliced.evaluate(slice, groupBy: groupBy, items: Array(deals.indices), values: { values[$0] }) { chosen in
+                ForecastMonth.months(from: from, to: to, deals: chosen.lazy.map { deals[$0] }, asOf: asOf, settings: settings)
             }
             guard slice.values[.segment] == nil, slice.values[.industry] == nil else { return forecast }
             forecast.total = targeted(forecast.total, owners: slice.values[.owner])
@@ -127,13 +126,13 @@ public struct ForecastService: Sendable {
     }
 }
 
-/// Each deal's slice values, by its index: its account's segment and industry, its own owner.
-func dealSliceValues(_ deals: [PipelineFacts], in tx: any Transaction) async throws -> [Int: SliceValues] {
+/// Each deal's slice values, in the deals' order: its account's segment and industry, its own owner.
+func dealSliceValues(_ deals: [PipelineFacts], in tx: any Transaction) async throws -> [SliceValues] {
     let accounts = try await tx.accounts.sliceValues()
-    var values: [Int: SliceValues] = [:]
-    for (index, deal) in deals.enumerated() {
-        let account = accounts[deal.accountID]
-        values[index] = SliceValues(segment: account?.segment, industry: account?.industry, owner: deal.owner)
+    let none = SliceValues(segment: nil, industry: nil, owner: nil)
+    return deals.map { deal in
+        var values = accounts[deal.accountID] ?? none
+        values.owner = SliceValues.key(deal.owner)
+        return values
     }
-    return values
 }

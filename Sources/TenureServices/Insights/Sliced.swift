@@ -8,21 +8,34 @@ public struct Sliced<Value: Sendable>: Sendable {
     public var groupBy: SliceDimension?
     public var groups: [(value: String?, metric: Value)]
 
-    /// `compute` over the keys `slice` admits among `values` (nil: every key, when the slice is the whole company), then
-    /// over each group's: by value ascending, those without one last. Each key is in one group, so additive figures sum to the total.
-    /// `complete`: `values` holds every key there is (not only those a restricted key may see).
-    static func evaluate<Key: Hashable>(
+    /// `compute` over the items `slice` admits (every item, when the slice is the whole company and `complete`: the
+    /// items are every one there is, not only those a restricted key may see), then over each group's: by value
+    /// ascending, those without one last. Each item is in one group, so additive figures sum to the total; an item
+    /// without slice values (a merged account's) is in no slice. The groups are the values among `universe` (every
+    /// account's, when the items are only some accounts' records), else among the items.
+    static func evaluate<Item>(
         _ slice: Slice,
         groupBy: SliceDimension?,
-        values: [Key: SliceValues],
+        items: [Item],
         complete: Bool = true,
-        _ compute: (Set<Key>?) throws -> Value
+        values: (Item) -> SliceValues?,
+        universe: [String: SliceValues]? = nil,
+        _ compute: ([Item]) throws -> Value
     ) rethrows -> Sliced<Value> {
-        let total = try compute(slice.isEverything && complete ? nil : Set(values.filter { slice.admits($0.value) }.keys))
+        let whole = slice.isEverything && complete
+        guard !whole || groupBy != nil else { return Sliced(total: try compute(items), groupBy: nil, groups: []) }
+        var admitted: [Item] = []
+        var members: [String?: [Item]] = [:]
+        for item in items {
+            guard let value = values(item), slice.admits(value) else { continue }
+            if !whole { admitted.append(item) }
+            if let groupBy { members[value[groupBy], default: []].append(item) }
+        }
+        let total = try compute(whole ? items : admitted)
         guard let groupBy else { return Sliced(total: total, groupBy: nil, groups: []) }
-        var members: [String?: Set<Key>] = [:]
-        for (key, item) in values where slice.admits(item) { members[item[groupBy], default: []].insert(key) }
-        let order = members.keys.compactMap { $0 }.sorted() + (members[nil] == nil ? [] : [nil])
+        var present = Set(members.keys)
+        for value in universe?.values.filter(slice.admits) ?? [] { present.insert(value[groupBy]) }
+        let order = present.compactMap { $0 }.sorted() + (present.contains(nil) ? [nil] : [])
         let groups = try order.map { value in (value, try compute(members[value] ?? [])) }
         return Sliced(total: total, groupBy: groupBy, groups: groups)
     }
@@ -30,14 +43,6 @@ public struct Sliced<Value: Sendable>: Sendable {
     /// The same metric, transformed.
     public func map<T>(_ transform: (Value) throws -> T) rethrows -> Sliced<T> {
         Sliced<T>(total: try transform(total), groupBy: groupBy, groups: try groups.map { ($0.value, try transform($0.metric)) })
-    }
-}
-
-extension Dictionary where Key == String, Value == [Movement] {
-    /// The accounts' movements among `accounts` (all of them when nil).
-    func only(_ accounts: Set<String>?) -> Self {
-        guard let accounts else { return self }
-        return filter { accounts.contains($0.key) }
     }
 }
 
