@@ -123,7 +123,8 @@ import Testing
     }
 
     @Test func aDeliveryThatNeverSucceedsIsExhaustedAfterEightAttempts_andRetriedByHandOnce() async throws {
-        try await WebhookReceiver.with(answers: Array(repeating: .status(503), count: 8)) { receiver in
+        // The ninth request (the one by hand) is answered after 2 s: pending until then, whatever the worker's pace.
+        try await WebhookReceiver.with(answers: Array(repeating: .status(503), count: 8) + [.hang(.seconds(2))]) { receiver in
             try await TestApp.run(arguments: .delivering()) { app in
                 let endpoint = try await Self.endpoint(app, receiver.url, events: ["account.created"])
                 _ = try await app.createAccount("Petrel")

@@ -20,10 +20,14 @@ struct ReadVersionsTests {
                     return Set(after.keys.filter { after[$0] != before[$0] })
                 }
                 #expect(
-                    try await ReadVersions.current(on: connection, logger: logger).keys.sorted() == ["contracts", "health", "ledger", "pipeline"]
+                    try await ReadVersions.current(on: connection, logger: logger).keys.sorted() == [
+                        "contracts", "health", "ledger", "pipeline", "slices",
+                    ]
                 )
-                #expect(try await changes("INSERT INTO accounts (id, name, created_at, updated_at) VALUES ('acc_1', 'Open', 0, 0)").isEmpty)
+                #expect(try await changes("INSERT INTO accounts (id, name, created_at, updated_at) VALUES ('acc_1', 'Open', 0, 0)") == ["slices"])
                 #expect(try await changes("UPDATE accounts SET name = 'Renamed' WHERE id = 'acc_1'").isEmpty)
+                #expect(try await changes("UPDATE accounts SET segment = 'smb' WHERE id = 'acc_1'") == ["slices"])
+                #expect(try await changes("UPDATE accounts SET owner = 'ann', industry = 'Retail' WHERE id = 'acc_1'") == ["slices"])
                 #expect(try await changes("UPDATE accounts SET won_at = 5 WHERE id = 'acc_1'") == ["ledger"])
                 #expect(
                     try await changes(
