@@ -323,11 +323,7 @@ public struct LifecycleService: Sendable {
         groupBy: SliceDimension? = nil
     ) async throws -> Sliced<[RevenuePeriod]> {
         try await storage.read { tx in
-            let movements = try await tx.ledger.movements(of: nil, asOf: asOf)
-            let values = try await tx.sliceValues(for: slice, groupBy: groupBy)
-            return Sliced.evaluate(slice, groupBy: groupBy, items: Array(movements), values: { values[$0.key] }, universe: values) { accounts in
-                RevenueLedger(histories: accounts.map(\.value)).series(from: from, to: to, interval: interval, asOf: asOf)
-            }
+            try await tx.slicedLedger(asOf: asOf, slice, groupBy: groupBy) { $0.series(from: from, to: to, interval: interval, asOf: asOf) }
         }
     }
 
@@ -365,16 +361,15 @@ public struct LifecycleService: Sendable {
     /// Sliced, CAC and its ratios are unknown: acquisition spend has no segment, industry or owner.
     public func lifetimeValue(asOf: Date, slice: Slice = Slice(), groupBy: SliceDimension? = nil) async throws -> Sliced<LifetimeValue> {
         try await storage.read { tx in
-            let movements = try await tx.ledger.movements(of: nil, asOf: asOf)
             let settings = try await RevenueBook.settings(in: tx)
             let spend = try await tx.acquisitionSpend.byMonth()
-            let values = try await tx.sliceValues(for: slice, groupBy: groupBy)
-            var ltv = Sliced.evaluate(slice, groupBy: groupBy, items: Array(movements), values: { values[$0.key] }, universe: values) { accounts in
-                LifetimeValue(ledger: RevenueLedger(histories: accounts.map(\.value)), asOf: asOf, settings: settings, spend: [:])
+            var ltv = try await tx.slicedLedger(asOf: asOf, slice, groupBy: groupBy) {
+                LifetimeValue(ledger: $0, asOf: asOf, settings: settings, spend: [:])
             }
             // The whole company's spend is the whole company's: its CAC is known.
             if slice.isEverything {
-                ltv.total = LifetimeValue(ledger: RevenueLedger(movements: movements), asOf: asOf, settings: settings, spend: spend)
+                let ledger = RevenueLedger(movements: try await tx.ledger.movements(of: nil, asOf: asOf))
+                ltv.total = LifetimeValue(ledger: ledger, asOf: asOf, settings: settings, spend: spend)
             }
             return ltv
         }

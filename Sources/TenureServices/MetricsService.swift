@@ -153,11 +153,7 @@ public struct MetricsService: Sendable {
             throw ValidationError("from", "must be at most \(Self.maxCohortMonths) months before to")
         }
         return try await storage.read { tx in
-            let movements = try await tx.ledger.movements(of: nil, asOf: asOf)
-            let values = try await tx.sliceValues(for: slice, groupBy: groupBy)
-            return Sliced.evaluate(slice, groupBy: groupBy, items: Array(movements), values: { values[$0.key] }, universe: values) { accounts in
-                RevenueLedger(histories: accounts.map(\.value)).cohorts(from: from, to: to, basis: basis, asOf: asOf)
-            }
+            try await tx.slicedLedger(asOf: asOf, slice, groupBy: groupBy) { $0.cohorts(from: from, to: to, basis: basis, asOf: asOf) }
         }
     }
 }

@@ -14,6 +14,13 @@ struct RevenueController {
         @Nullable var total: ChurnPeriodResource?
     }
 
+    /// `?as_of&from&to&interval` of a series by period (`METRICS.md`, Revenue series): months, as_of's by default.
+    static func periods(_ query: Query) throws -> (asOf: Date, from: CalendarMonth, to: CalendarMonth, interval: RevenueInterval) {
+        let asOf = try query.asOf()
+        let (from, to) = try query.months(defaultTo: CalendarMonth(containing: asOf))
+        return (asOf, from, to, try query.enumValue("interval", RevenueInterval.self) ?? .month)
+    }
+
     var routes: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
         routes.post("/v1/contracts", gate.write) { call in
@@ -60,9 +67,7 @@ struct RevenueController {
         }
         routes.get("/v1/metrics/revenue", gate.read.companyWide) { call in
             let query = call.query
-            let asOf = try query.asOf()
-            let (from, to) = try query.months(defaultTo: CalendarMonth(containing: asOf))
-            let interval = try query.enumValue("interval", RevenueInterval.self) ?? .month
+            let (asOf, from, to, interval) = try Self.periods(query)
             let rows = try await lifecycle.revenueSeries(
                 from: from,
                 to: to,
@@ -75,9 +80,7 @@ struct RevenueController {
         }
         routes.get("/v1/metrics/churn", gate.read.companyWide) { call in
             let query = call.query
-            let asOf = try query.asOf()
-            let (from, to) = try query.months(defaultTo: CalendarMonth(containing: asOf))
-            let interval = try query.enumValue("interval", RevenueInterval.self) ?? .month
+            let (asOf, from, to, interval) = try Self.periods(query)
             let churn = try await lifecycle.churn(
                 from: from,
                 to: to,

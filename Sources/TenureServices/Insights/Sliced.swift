@@ -47,6 +47,19 @@ public struct Sliced<Value: Sendable>: Sendable {
 }
 
 extension Transaction {
+    /// `metric` of the revenue ledger (every account's movements up to `asOf`) over the slice and each of its groups.
+    func slicedLedger<Value>(
+        asOf: Date,
+        _ slice: Slice,
+        groupBy: SliceDimension?,
+        _ metric: (RevenueLedger) -> Value
+    ) async throws -> Sliced<Value> {
+        let movements = try await ledger.movements(of: nil, asOf: asOf)
+        let values = try await sliceValues(for: slice, groupBy: groupBy)
+        func measured(_ accounts: [(key: String, value: [Movement])]) -> Value { metric(RevenueLedger(histories: accounts.map(\.value))) }
+        return Sliced.evaluate(slice, groupBy: groupBy, items: Array(movements), values: { values[$0.key] }, universe: values, measured)
+    }
+
     /// The accounts' slice values, of `visible` ones only when given; none when neither the slice nor a grouping nor a
     /// restriction needs them (the whole company, as one).
     func sliceValues(for slice: Slice, groupBy: SliceDimension?, visible: Set<String>? = nil) async throws -> [String: SliceValues] {
