@@ -133,8 +133,21 @@ public struct OpportunityQuery: Sendable {
 public struct PipelineSettingsInput: Decodable, Sendable {
     public var stageProbabilities: [String: Double]?
     public var stallDays: Int?
-    /// Kept as they are when absent.
+    /// Kept as they are when absent; `null` is no thresholds, and refused.
     public var forecastThresholds: [String: Double]?
+    var forecastThresholdsNull = false
+
+    enum CodingKeys: String, CodingKey {
+        case stageProbabilities, stallDays, forecastThresholds
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        stageProbabilities = try container.decodeIfPresent([String: Double].self, forKey: .stageProbabilities)
+        stallDays = try container.decodeIfPresent(Int.self, forKey: .stallDays)
+        forecastThresholds = try container.decodeIfPresent([String: Double].self, forKey: .forecastThresholds)
+        forecastThresholdsNull = container.contains(.forecastThresholds) && forecastThresholds == nil
+    }
 }
 
 /// Opportunities, their stage history, pipeline settings and metrics.
@@ -332,6 +345,7 @@ public struct PipelineService: Sendable {
 
     /// Replaces the settings whole with `input`, once every field is valid.
     public func updateSettings(_ input: PipelineSettingsInput, by actor: Actor) async throws -> PipelineSettings {
+        if input.forecastThresholdsNull { throw ValidationError("forecast_thresholds", "must be an object; leave it out to keep the thresholds") }
         let now = clock.now()
         return try await storage.write { tx in
             let settings = try PipelineSettings.validated(
