@@ -52,12 +52,13 @@ public struct AccountRevenueFacts: Sendable {
     /// Why the account churned at `instant`: the reason of the stream that stopped then with the most MRR (the oldest of
     /// equals: streams come oldest first), `unknown` when it gives none.
     public func churnReason(at instant: Date) -> ChurnReason {
-        let stopping = streams.filter { $0.mrr(at: instant) == 0 && $0.mrr(before: instant) > 0 }
-        let first = stopping.enumerated().max { a, b in
-            let (left, right) = (a.element.mrr(before: instant), b.element.mrr(before: instant))
-            return left != right ? left < right : a.offset > b.offset
+        // Each stopping stream with the MRR it had just before, read once: the first of the largest wins.
+        var largest: (stream: any RevenueStream, mrr: Int)?
+        for stream in streams where stream.mrr(at: instant) == 0 {
+            let before = stream.mrr(before: instant)
+            if before > 0, before > largest?.mrr ?? 0 { largest = (stream, before) }
         }
-        return first?.element.stopReason(at: instant) ?? .unknown
+        return largest?.stream.stopReason(at: instant) ?? .unknown
     }
 
     /// Every step of the MRR, all changes at one instant combined, classified.
