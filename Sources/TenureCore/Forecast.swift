@@ -52,10 +52,7 @@ public struct ForecastMonth: Sendable, Equatable {
     public var slippedCount = 0
     public var target: Int?
 
-    public init(month: CalendarMonth, target: Int? = nil) {
-        self.month = month
-        self.target = target
-    }
+    public init(month: CalendarMonth) { self.month = month }
 
     /// Salesforce's roll-ups: what is won plus what is committed, and plus the best case.
     public var commitForecast: Int { closed + commit }

@@ -71,7 +71,7 @@ public struct PipelineMetrics: Sendable, Equatable {
     public var stalledCount = 0
 
     /// Computes the metrics of the window `[from, to)` as of `asOf`.
-    public init(_ deals: [PipelineFacts], from: Date, to: Date, asOf: Date, settings: PipelineSettings) {
+    public init(_ deals: some Sequence<PipelineFacts>, from: Date, to: Date, asOf: Date, settings: PipelineSettings) {
         var wonAmounts: [Int] = []
         var cycleDays: [Double] = []
         var lostAfterStage3 = 0

@@ -21,7 +21,6 @@ public struct MetricsService: Sendable {
         guard !slice.isEverything || groupBy != nil else { return Sliced(total: try await summary(asOf: asOf), groupBy: nil, groups: []) }
         return try await storage.read { tx in
             let movements = try await tx.ledger.movements(of: nil, asOf: asOf)
-            let deals = try await tx.opportunities.pipelineFacts(asOf: asOf)
             let pipelineSettings = try await pipelineSettings(in: tx)
             let revenueSettings = try await RevenueBook.settings(in: tx)
             let wonAccounts = try await tx.wonAccounts().accounts
@@ -29,16 +28,9 @@ public struct MetricsService: Sendable {
             let cases = try await tx.cases.touched(from: support.from, to: support.to)
             let supportTargets = try await HealthBook.targets(in: tx)
             let accountValues = try await tx.accounts.sliceValues()
-            let dealValues = try await dealSliceValues(deals, in: tx)
             let pipeline = MetricsSummary.window(days: MetricsSummary.pipelineDays, before: asOf)
-            let pipelineFigures = Sliced.evaluate(slice, groupBy: groupBy, items: Array(deals.indices), values: { dealValues[$0] }) { chosen in
-                PipelineMetrics(
-                    chosen.map { deals[$0] },
-                    from: pipeline.from,
-                    to: pipeline.to,
-                    asOf: asOf,
-                    settings: pipelineSettings
-                )
+            let pipelineFigures = try await tx.slicedDeals(asOf: asOf, slice, groupBy: groupBy) {
+                PipelineMetrics($0, from: pipeline.from, to: pipeline.to, asOf: asOf, settings: pipelineSettings)
             }
             var summaries = Sliced.evaluate(slice, groupBy: groupBy, items: Array(accountValues), values: { $0.value }) { chosen -> MetricsSummary in
                 let accounts = Set(chosen.map(\.key))

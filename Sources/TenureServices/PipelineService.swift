@@ -372,17 +372,8 @@ public struct PipelineService: Sendable {
     ) async throws -> Sliced<PipelineMetrics> {
         try await storage.read { tx in
             let settings = try await pipelineSettings(in: tx)
-            var deals = try await tx.opportunities.pipelineFacts(asOf: asOf)
-            if let accounts { deals.removeAll { !accounts.contains($0.accountID) } }
-            let values = slice.isEverything && groupBy == nil ? [] : try await dealSliceValues(deals, in: tx)
-            return Sliced.evaluate(slice, groupBy: groupBy, items: Array(deals.indices), values: { values[$0] }) { chosen in
-                PipelineMetrics(
-                    chosen.map { deals[$0] },
-                    from: from,
-                    to: to,
-                    asOf: asOf,
-                    settings: settings
-                )
+            return try await tx.slicedDeals(asOf: asOf, slice, groupBy: groupBy, accounts: accounts) {
+                PipelineMetrics($0, from: from, to: to, asOf: asOf, settings: settings)
             }
         }
     }

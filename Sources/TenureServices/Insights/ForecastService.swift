@@ -27,8 +27,6 @@ public struct ForecastService: Sendable {
         guard from.adding(Self.maxMonths) > to else { throw ValidationError("from", "must be at most \(Self.maxMonths) months before to") }
         return try await storage.read { tx in
             let settings = try await pipelineSettings(in: tx)
-            let deals = try await tx.opportunities.pipelineFacts(asOf: asOf)
-            let values = slice.isEverything && groupBy == nil ? [] : try await dealSliceValues(deals, in: tx)
             let targets = try await tx.targets.list(from: from, to: to, owner: nil)
             /// The company's target of `month`, or the sum of `owners`' (nil when none of them has one).
             func target(_ month: CalendarMonth, owners: Set<String>?) -> Int? {
@@ -46,8 +44,8 @@ public struct ForecastService: Sendable {
                     return month
                 }
             }
-            var forecast = Sliced.evaluate(slice, groupBy: groupBy, items: Array(deals.indices), values: { values[$0] }) { chosen in
-                ForecastMonth.months(from: from, to: to, deals: chosen.lazy.map { deals[$0] }, asOf: asOf, settings: settings)
+            var forecast = try await tx.slicedDeals(asOf: asOf, slice, groupBy: groupBy) {
+                ForecastMonth.months(from: from, to: to, deals: $0, asOf: asOf, settings: settings)
             }
             guard slice.values[.segment] == nil, slice.values[.industry] == nil else { return forecast }
             forecast.total = targeted(forecast.total, owners: slice.values[.owner])
@@ -123,16 +121,5 @@ public struct ForecastService: Sendable {
         if changes == nil { validator.add("targets", "is required") }
         try validator.check()
         return changes ?? []
-    }
-}
-
-/// Each deal's slice values, in the deals' order: its account's segment and industry, its own owner.
-func dealSliceValues(_ deals: [PipelineFacts], in tx: any Transaction) async throws -> [SliceValues] {
-    let accounts = try await tx.accounts.sliceValues()
-    let none = SliceValues(segment: nil, industry: nil, owner: nil)
-    return deals.map { deal in
-        var values = accounts[deal.accountID] ?? none
-        values.owner = SliceValues.key(deal.owner)
-        return values
     }
 }

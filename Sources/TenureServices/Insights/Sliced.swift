@@ -39,12 +39,10 @@ public struct Sliced<Value: Sendable>: Sendable {
         let groups = try order.map { value in (value, try compute(members[value] ?? [])) }
         return Sliced(total: total, groupBy: groupBy, groups: groups)
     }
-
-    /// The same metric, transformed.
-    public func map<T>(_ transform: (Value) throws -> T) rethrows -> Sliced<T> {
-        Sliced<T>(total: try transform(total), groupBy: groupBy, groups: try groups.map { ($0.value, try transform($0.metric)) })
-    }
 }
+
+/// Some of the deals, read in place.
+typealias DealSelection = LazyMapSequence<[Int], PipelineFacts>
 
 extension Transaction {
     /// `metric` of the revenue ledger (every account's movements up to `asOf`) over the slice and each of its groups.
@@ -58,6 +56,32 @@ extension Transaction {
         let values = try await sliceValues(for: slice, groupBy: groupBy)
         func measured(_ accounts: [(key: String, value: [Movement])]) -> Value { metric(RevenueLedger(histories: accounts.map(\.value))) }
         return Sliced.evaluate(slice, groupBy: groupBy, items: Array(movements), values: { values[$0.key] }, universe: values, measured)
+    }
+
+    /// `metric` of the deals known at `asOf` (of `accounts` when given: a key restricted to an owner) over the slice and
+    /// each of its groups, a deal sliced by its own owner and its account's segment and industry. The deals are handed
+    /// over without being copied.
+    func slicedDeals<Value>(
+        asOf: Date,
+        _ slice: Slice,
+        groupBy: SliceDimension?,
+        accounts: Set<String>? = nil,
+        _ metric: (DealSelection) -> Value
+    ) async throws -> Sliced<Value> {
+        var deals = try await opportunities.pipelineFacts(asOf: asOf)
+        if let accounts { deals.removeAll { !accounts.contains($0.accountID) } }
+        var values: [SliceValues] = []
+        if !slice.isEverything || groupBy != nil {
+            let byAccount = try await self.accounts.sliceValues()
+            let none = SliceValues(segment: nil, industry: nil, owner: nil)
+            values = deals.map { deal in
+                var dealValues = byAccount[deal.accountID] ?? none
+                dealValues.owner = SliceValues.key(deal.owner)
+                return dealValues
+            }
+        }
+        func measured(_ chosen: [Int]) -> Value { metric(chosen.lazy.map { deals[$0] }) }
+        return Sliced.evaluate(slice, groupBy: groupBy, items: Array(deals.indices), values: { values[$0] }, measured)
     }
 
     /// The accounts' slice values, of `visible` ones only when given; none when neither the slice nor a grouping nor a
