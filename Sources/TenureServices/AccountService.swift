@@ -113,11 +113,18 @@ public struct AccountService: Sendable {
         }
     }
 
-    /// Accounts passing `filter` (its lifecycle stage judged at `asOf`).
-    public func list(_ filter: AccountFilter, page: PageRequest, asOf: Date) async throws -> Page<AccountView> {
+    /// Accounts passing `filter` (its lifecycle stage judged at `asOf`), in insertion order or by `sort`.
+    public func list(_ filter: AccountFilter, sortedBy sort: AccountSort? = nil, page: PageRequest, asOf: Date) async throws -> Page<AccountView> {
         try await storage.read { tx in
-            let page = try await tx.accounts.list(filter, asOf: asOf, page)
-            return Page(items: try await accountViews(page.items, asOf: asOf, in: tx), next: page.next, positions: page.positions)
+            var accounts = try await tx.accounts.list(filter, asOf: asOf, sort == nil ? page : PageRequest(limit: .max - 1))
+            if let sort {
+                let keys = try await sort.keys(of: accounts.items, asOf: asOf, in: tx)
+                let ranked = zip(accounts.items, accounts.positions).map { account, at in
+                    (item: account, at: PageCursor(key: keys[account.id] ?? sort.missing, seq: at.seq))
+                }
+                accounts = Page.ranked(ranked, descending: sort.descending, page)
+            }
+            return Page(items: try await accountViews(accounts.items, asOf: asOf, in: tx), next: accounts.next, positions: accounts.positions)
         }
     }
 

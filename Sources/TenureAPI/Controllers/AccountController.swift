@@ -28,8 +28,15 @@ struct AccountController {
             )
             filter.lifecycleStage = try query.enumValue("lifecycle_stage", LifecycleStage.self)
             filter.tag = query["tag"]
+            filter.band = try query.band()
             filter.visibleTo = call.visibleOwner
-            let page = try await accounts.list(filter, page: try query.page(), asOf: try query.asOf())
+            let sort = try query["sort"].map { text in
+                guard let sort = AccountSort(text) else {
+                    throw Problem.badRequest("must be mrr, health or renewal, with a leading - for highest first", field: "sort")
+                }
+                return sort
+            }
+            let page = try await accounts.list(filter, sortedBy: sort, page: try query.page(), asOf: try query.asOf())
             return try .json(ListBody(page, AccountResource.init))
         }
         routes.get("/v1/customers", gate.read) { call in

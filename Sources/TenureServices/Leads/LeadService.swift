@@ -87,17 +87,10 @@ public struct LeadService: Sendable {
             }
             let all = try await tx.leads.all(filter)
             let views = try await LeadBook.views(all.map(\.lead), asOf: asOf, in: tx)
-            var ranked = zip(views, all.map(\.position)).filter { view, _ in
+            let ranked = zip(views, all.map(\.position)).filter { view, _ in
                 (query.mql.map { view.score.mql == $0 } ?? true) && (query.minScore.map { view.score.score >= $0 } ?? true)
-            }.map { view, position in (view, query.sortByScore ? PageCursor(key: Int64(view.score.score), seq: position.seq) : position) }
-            if query.sortByScore { ranked.sort { ($1.1.key, $0.1.seq) < ($0.1.key, $1.1.seq) } }
-            if let after = page.after {
-                ranked = ranked.filter { _, at in
-                    query.sortByScore ? (at.key < after.key || (at.key == after.key && at.seq > after.seq)) : at.seq > after.seq
-                }
-            }
-            let kept = ranked.prefix(page.limit)
-            return Page(items: kept.map(\.0), next: ranked.count > page.limit ? kept.last?.1 : nil, positions: kept.map(\.1))
+            }.map { view, position in (item: view, at: PageCursor(key: query.sortByScore ? Int64(view.score.score) : 0, seq: position.seq)) }
+            return Page.ranked(ranked, descending: true, page)
         }
     }
 

@@ -26,6 +26,19 @@ public struct Page<Item: Sendable>: Sendable {
     public func filtered(_ isIncluded: (Item) -> Bool) -> Page {
         Page(items: items.filter(isIncluded), next: next)
     }
+
+    /// The page `request` asks for out of `ranked` (every item with its sort key and insertion sequence, in any order),
+    /// ordered by key — highest first when `descending` — then insertion order: what a list sorted on a value computed on
+    /// read (a score, an MRR) pages through, with cursors that hold both.
+    static func ranked(_ ranked: [(item: Item, at: PageCursor)], descending: Bool, _ request: PageRequest) -> Page {
+        let before: (PageCursor, PageCursor) -> Bool = { a, b in
+            a.key == b.key ? a.seq < b.seq : (descending ? a.key > b.key : a.key < b.key)
+        }
+        var remaining = ranked.sorted { before($0.at, $1.at) }
+        if let after = request.after { remaining.removeAll { !before(after, $0.at) } }
+        let kept = remaining.prefix(request.limit)
+        return Page(items: kept.map(\.item), next: remaining.count > request.limit ? kept.last?.at : nil, positions: kept.map(\.at))
+    }
 }
 
 /// The position after the last item of a page: its sort key and its insertion sequence.
