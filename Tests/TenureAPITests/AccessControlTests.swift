@@ -50,6 +50,22 @@ import Testing
         return book
     }
 
+    @Test func everyKeyReadsItselfAndNoSecret() async throws {
+        try await TestApp.run { app in
+            let rep = try await Self.key(app, #"{"name": "dana's pages", "scope": "write", "owner": "dana@seller.example"}"#)
+            for (key, name, scope, owner) in [
+                (TestApp.readKey, "reader", "read", nil), (TestApp.writeKey, "writer", "write", nil),
+                (rep, "dana's pages", "write", "dana@seller.example"),
+            ] {
+                let reply = try await app.send(.get, "/v1/keys/current", key: key)
+                #expect(reply.status == .ok && reply.json["name"] as? String == name && reply.json["scope"] as? String == scope)
+                #expect(reply.json["owner"] as? String == owner && reply.json["secret"] == nil)
+            }
+            #expect(try await app.send(.get, "/v1/keys/current", key: nil).status == .unauthorized)
+            #expect(try await app.send(.get, "/v1/keys/current", key: "tk_not_a_key").status == .unauthorized)
+        }
+    }
+
     @Test func keysAreMadeThroughTheAPI_withTheirSecretShownOnce_andRestrictedOnlyToReadOrWrite() async throws {
         try await TestApp.run { app in
             let made = try await app.send(.post, "/v1/keys", #"{"name": "dana", "scope": "write", "owner": "  dana@seller.example "}"#)

@@ -3,7 +3,7 @@ import Hummingbird
 import TenureCore
 import TenureServices
 
-/// `/v1/keys` (admin): API keys, restricted to an owner's accounts or to support when made so (`PRIVACY.md`).
+/// `/v1/keys` (admin): API keys, and `/v1/keys/current` (any key: itself), restricted to an owner's accounts or to support when made so (`PRIVACY.md`).
 struct KeyController {
     let keys: KeyService
     let gate: Gate
@@ -38,6 +38,11 @@ struct KeyController {
         }
         routes.get("/v1/keys", gate.admin) { _ in
             try .json(ListBody(data: try await keys.list().map(KeyResource.init), nextCursor: nil))
+        }
+        // Any key may read itself: what the built-in pages ask to know whether to offer actions.
+        routes.get("/v1/keys/current", gate.read) { call in
+            guard let key = call.context.key else { throw Problem(.unauthorized, "unauthorized", detail: "No key was given.") }
+            return try .json(KeyResource(key))
         }
         routes.post("/v1/keys/{id}/revoke", gate.admin) { call in
             try .json(KeyResource(try await keys.revoke(id: try call.parameter("id"), by: call.actor)))
