@@ -55,6 +55,21 @@ public struct PipelineMetrics: Sendable, Equatable {
         }
     }
 
+    /// The deals open at `asOf` in one stage: a board's column.
+    public struct OpenStage: Sendable, Equatable {
+        public var stage: PipelineStage
+        public var count = 0
+        public var value = 0
+        public var stalledCount = 0
+
+        public init(stage: PipelineStage, count: Int = 0, value: Int = 0, stalledCount: Int = 0) {
+            self.stage = stage
+            self.count = count
+            self.value = value
+            self.stalledCount = stalledCount
+        }
+    }
+
     public var openCount = 0
     public var openPipelineValue = 0
     public var weightedPipelineValue = 0.0
@@ -69,6 +84,8 @@ public struct PipelineMetrics: Sendable, Equatable {
     public var avgDaysInStage: [PipelineStage: Double?] = [:]
     public var lostReasons: [LostReason] = []
     public var stalledCount = 0
+    /// `openCount`, `openPipelineValue` and `stalledCount` by stage, every open stage in pipeline order.
+    public var openByStage = PipelineStage.open.map { OpenStage(stage: $0) }
 
     /// Computes the metrics of the window `[from, to)` as of `asOf`.
     public init(_ deals: some Sequence<PipelineFacts>, from: Date, to: Date, asOf: Date, settings: PipelineSettings) {
@@ -96,6 +113,11 @@ public struct PipelineMetrics: Sendable, Equatable {
                 openPipelineValue += deal.amount
                 weightedPipelineValue += Double(deal.amount) * state.probability
                 if state.stalled { stalledCount += 1 }
+                if let column = openByStage.firstIndex(where: { $0.stage == state.stage }) {
+                    openByStage[column].count += 1
+                    openByStage[column].value += deal.amount
+                    if state.stalled { openByStage[column].stalledCount += 1 }
+                }
             }
             if let won = history.entered(.closedWon), window.contains(won.at) {
                 wonAmounts.append(deal.amount)

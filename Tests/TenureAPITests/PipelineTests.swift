@@ -109,6 +109,17 @@ import Testing
             #expect(metrics["won_count"] as? Int == 1)
             #expect(metrics["lost_count"] as? Int == 2)
             #expect(metrics["stalled_count"] as? Int == 3)
+            // The board's columns: each is the list of that stage's open deals at the same moment.
+            let columns = try #require(metrics["open_by_stage"] as? [[String: Any]])
+            #expect(columns.map { $0["stage"] as? String } == ["prospecting", "discovery", "solution_fit", "proposal"])
+            #expect(columns.map { $0["count"] as? Int } == [0, 1, 2, 2])
+            for column in columns {
+                let deals = try await app.send(.get, "/v1/opportunities?stage=\(column["stage"] as? String ?? "")&open=true&as_of=\(Self.day(45))")
+                    .data
+                #expect(deals.count == column["count"] as? Int)
+                #expect(deals.compactMap { $0["amount"] as? Int }.reduce(0, +) == column["value"] as? Int)
+                #expect(deals.filter { $0["stalled"] as? Bool == true }.count == column["stalled_count"] as? Int)
+            }
             let bad = try await app.send(.get, "/v1/metrics/pipeline?from=\(Self.day(10))&to=\(Self.day(0))")
             #expect(bad.errorFields == ["from"])
         }

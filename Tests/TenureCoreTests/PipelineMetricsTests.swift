@@ -26,6 +26,14 @@ import Testing
         #expect(abs((metrics.pipelineVelocityPerDay ?? 0) - 165_000.0 / 1_085.0) < 1e-9)  // 5 × 11000/3 × 3/7 ÷ 155/3
         #expect(metrics.stalledCount == 1)  // O5 only: O6 has a recent activity, O11's change is 20 days old
         #expect(
+            metrics.openByStage == [
+                .init(stage: .prospecting, count: 2, value: 20_000, stalledCount: 0),  // O7, O13
+                .init(stage: .discovery, count: 1, value: 6_000, stalledCount: 0),  // O6
+                .init(stage: .solutionFit, count: 1, value: 5_000, stalledCount: 1),  // O5
+                .init(stage: .proposal, count: 1, value: 11_000, stalledCount: 0),  // O11
+            ]
+        )
+        #expect(
             metrics.stageConversion.map { [$0.from.rawValue, $0.to.rawValue, "\($0.reached)", "\($0.advanced)"] } == [
                 ["prospecting", "discovery", "11", "9"], ["discovery", "solution_fit", "9", "7"], ["solution_fit", "proposal", "7", "4"],
                 ["proposal", "closed_won", "4", "3"],
@@ -53,6 +61,9 @@ import Testing
         #expect(metrics.winRateStage3Plus == 1.0)
         // O3 and O8 untouched for 35 days; O12 for exactly 21 days, the boundary.
         #expect(metrics.stalledCount == 3)
+        #expect(metrics.openByStage.map(\.count) == [0, 1, 2, 2])
+        #expect(metrics.openByStage[1].value == 5_000 && metrics.openByStage.map(\.value).reduce(0, +) == metrics.openPipelineValue)
+        #expect(metrics.openByStage.map(\.stalledCount) == [0, 0, 2, 1])  // O3, O12 and O8
     }
 
     @Test func emptyWindowsAnswerNullRates() {

@@ -46,6 +46,14 @@ struct PipelineMetricsResource: Encodable, Sendable {
     var avgDaysInStage: [String: Nullable<Double>]
     var lostReasons: [LostReason]
     var stalledCount: Int
+    var openByStage: [OpenStage]
+
+    struct OpenStage: Encodable, Sendable {
+        var stage: String
+        var count: Int
+        var value: Int
+        var stalledCount: Int
+    }
 
     struct Conversion: Encodable, Sendable {
         var from: String
@@ -82,5 +90,6 @@ struct PipelineMetricsResource: Encodable, Sendable {
         )
         lostReasons = metrics.lostReasons.map { LostReason(reason: $0.reason, count: $0.count) }
         stalledCount = metrics.stalledCount
+        openByStage = metrics.openByStage.map { OpenStage(stage: $0.stage.rawValue, count: $0.count, value: $0.value, stalledCount: $0.stalledCount) }
     }
 }
