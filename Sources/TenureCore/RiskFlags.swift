@@ -5,6 +5,9 @@ public enum RiskSeverity: String, Codable, CaseIterable, Sendable {
     case info
     case low, medium, high, critical
 
+    /// The severities whose open flag puts a customer at risk (the summary's `at_risk_accounts`).
+    public static let puttingAtRisk: [RiskSeverity] = [.high, .critical]
+
     /// A playbook task is due 1 day after the flag was raised for `critical`, 2 days for `high`, 7 days otherwise.
     public var taskDueDays: Int {
         switch self {

@@ -67,6 +67,18 @@ struct SQLAccountRecords: AccountRecords {
             conditions.add("lower(tags) LIKE ? ESCAPE '\\'", "%" + StoredJSON.text(.string(tag.lowercased())).likeEscaped + "%")
         }
         if let stage = filter.lifecycleStage { Self.stageCondition(stage, asOf: asOf, into: &conditions) }
+        if filter.atRisk {
+            if filter.lifecycleStage != .customer { Self.stageCondition(.customer, asOf: asOf, into: &conditions) }
+            let severities = RiskSeverity.puttingAtRisk.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+            conditions.add(
+                """
+                EXISTS (SELECT 1 FROM risk_flags f WHERE f.account_id = accounts.id AND f.severity IN (\(severities))
+                    AND f.since <= ? AND (f.closed_at IS NULL OR f.closed_at > ?))
+                """,
+                asOf.stored,
+                asOf.stored
+            )
+        }
         if let band = filter.band {
             let latest = "SELECT band FROM health_scores h WHERE h.account_id = accounts.id AND h.evaluated_at <= ? ORDER BY h.day DESC LIMIT 1"
             conditions.add("COALESCE((\(latest)), 'unscored') = ?", asOf.stored, band)
@@ -82,6 +94,12 @@ struct SQLAccountRecords: AccountRecords {
         try await db.map("SELECT id, name, domain FROM accounts WHERE merged_into IS NULL ORDER BY seq") {
             (id: $0.string("id") ?? "", name: $0.string("name") ?? "", domain: $0.string("domain"))
         }
+    }
+
+    func owners() async throws -> [(owner: String, accounts: Int)] {
+        try await db.map(
+            "SELECT owner, count(*) AS accounts FROM accounts WHERE merged_into IS NULL AND owner IS NOT NULL GROUP BY owner ORDER BY owner"
+        ) { (owner: $0.string("owner") ?? "", accounts: $0.int("accounts") ?? 0) }
     }
 
     func sliceValues() async throws -> [String: SliceValues] {

@@ -40,6 +40,7 @@ struct SQLCaseRecords: CaseRecords {
         conditions.add("account_id = ?", ifPresent: filter.accountID)
         conditions.add("external_id = ?", ifPresent: filter.externalID)
         conditions.add("opened_at <= ?", ifPresent: filter.openedBy?.stored)
+        conditions.add("account_id IN (SELECT id FROM accounts WHERE owner = ?)", ifPresent: filter.owner)
         return try await page(db, select: "SELECT * FROM cases", conditions: conditions, request, decode: decode)
     }
 

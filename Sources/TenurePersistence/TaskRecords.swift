@@ -45,7 +45,8 @@ struct SQLTaskRecords: TaskRecords {
         conditions.add("status = ?", ifPresent: filter.status?.rawValue)
         conditions.add("automation_id = ?", ifPresent: filter.automationID)
         conditions.add("lead_id = ?", ifPresent: filter.leadID)
-        return try await page(db, select: "SELECT * FROM tasks", conditions: conditions, request, decode: decode)
+        guard filter.byDueDate else { return try await page(db, select: "SELECT * FROM tasks", conditions: conditions, request, decode: decode) }
+        return try await page(db, select: "SELECT * FROM tasks", conditions: conditions, orderedBy: "due_at", request, decode: decode)
     }
 
     private func values(_ task: SuccessTask) -> [any SQLiteBindable] {

@@ -199,6 +199,13 @@ public struct AccountService: Sendable {
         return account
     }
 
+    /// Every owner of a live account with how many it owns (a key kept to an owner: that owner only).
+    public func owners() async throws -> [(owner: String, accounts: Int)] {
+        let owners = try await storage.read { tx in try await tx.accounts.owners() }
+        guard let visibility = AccountVisibility.current else { return owners }
+        return owners.filter { visibility.allows(owner: $0.owner) }
+    }
+
     public func timeline(_ id: String, page: PageRequest) async throws -> Page<TimelineItem> {
         try await storage.read { tx in
             guard try await tx.accounts.find(id: id) != nil else { throw ServiceError.notFound(resource: "account", id: id) }

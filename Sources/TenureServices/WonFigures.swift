@@ -8,9 +8,6 @@ struct WonFigures: Sendable, Equatable {
     var health: MetricsSummary.BandCounts
     var atRiskAccounts: Int
 
-    /// The flags that put a customer at risk.
-    static let riskSeverities: [RiskSeverity] = [.high, .critical]
-
     /// Every account evaluated at `asOf`.
     init(_ accounts: [WonAccountFacts], asOf: Date, pastDueChurnDays: Int?) {
         var committed: [CommittedAccount] = []
@@ -22,7 +19,7 @@ struct WonFigures: Sendable, Equatable {
             let band = account.evaluations.last { $0.evaluatedAt <= asOf }?.band
             if stage == .customer {
                 health[band, default: 0] += 1
-                if account.flags.contains(where: { Self.riskSeverities.contains($0.severity) && $0.isOpen(at: asOf) }) { atRisk += 1 }
+                if account.flags.contains(where: { RiskSeverity.puttingAtRisk.contains($0.severity) && $0.isOpen(at: asOf) }) { atRisk += 1 }
             }
             committed.append(CommittedAccount(account, stage: stage, band: band, asOf: asOf, pastDueChurnDays: pastDueChurnDays))
         }
@@ -95,7 +92,7 @@ extension WonAccountFacts {
     /// past-due churns; and each known end, and the instant it comes within `scheduledEndHorizon`.
     func changePoints(pastDueChurnDays: Int?) -> [Date] {
         var points = [wonAt] + [paidAt].compactMap { $0 } + movements.map(\.at) + evaluations.map(\.evaluatedAt)
-        for flag in flags where WonFigures.riskSeverities.contains(flag.severity) {
+        for flag in flags where RiskSeverity.puttingAtRisk.contains(flag.severity) {
             points += [flag.since] + [flag.closedAt].compactMap { $0 }
         }
         var ends: [Date] = []

@@ -227,6 +227,7 @@ import Testing
             flagged.formUnion(risks.compactMap { $0["account_id"] as? String })
         }
         #expect(fields["at_risk_accounts"] as? Int == flagged.count, "GET /v1/risks, accounts with a high or critical flag")
+        #expect(fields["at_risk_accounts"] as? Int == (try await count("/v1/accounts?at_risk=true")), "GET /v1/accounts?at_risk=true")
         let cmrr = try #require(fields["cmrr"] as? [String: Int])
         #expect(cmrr["value"] == (fields["mrr"] as? Int ?? 0) + (cmrr["committed"] ?? 0) - (cmrr["at_risk"] ?? 0))
         return fields

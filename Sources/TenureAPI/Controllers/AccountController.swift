@@ -3,7 +3,7 @@ import Hummingbird
 import TenureCore
 import TenureServices
 
-/// `/v1/accounts`, `/v1/accounts/{id}`, merge and timeline.
+/// `/v1/accounts`, `/v1/accounts/{id}`, merge and timeline; `/v1/owners`.
 struct AccountController {
     let accounts: AccountService
     let gate: Gate
@@ -29,6 +29,7 @@ struct AccountController {
             filter.lifecycleStage = try query.enumValue("lifecycle_stage", LifecycleStage.self)
             filter.tag = query["tag"]
             filter.band = try query.band()
+            filter.atRisk = try query.bool("at_risk") ?? false
             filter.visibleTo = call.visibleOwner
             let sort = try query["sort"].map { text in
                 guard let sort = AccountSort(text) else {
@@ -57,6 +58,9 @@ struct AccountController {
         routes.post("/v1/accounts/{id}/merge", gate.write) { call in
             let sourceID = try call.decode(MergeRequest.self).sourceId
             return try .json(AccountResource(try await accounts.merge(sourceID, into: try call.parameter("id"), by: call.actor)))
+        }
+        routes.get("/v1/owners", gate.read) { _ in
+            try .json(ListBody(data: try await accounts.owners().map { OwnerResource(owner: $0.owner, accounts: $0.accounts) }, nextCursor: nil))
         }
         routes.get("/v1/accounts/{id}/timeline", gate.read) { call in
             let page = try await accounts.timeline(try call.parameter("id"), page: try call.query.page())
@@ -121,6 +125,11 @@ struct AccountResource: Encodable, Sendable {
         createdAt = account.createdAt
         updatedAt = account.updatedAt
     }
+}
+
+struct OwnerResource: Encodable, Sendable {
+    var owner: String
+    var accounts: Int
 }
 
 struct TimelineItemResource: Encodable, Sendable {

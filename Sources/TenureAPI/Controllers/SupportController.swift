@@ -52,10 +52,13 @@ struct SupportController {
         routes.get("/v1/cases", gate.read) { call in
             let query = call.query
             let asOf = try query.asOf()
+            var filter = CaseFilter(accountID: query["account_id"], externalID: query["external_id"])
+            filter.owner = query["owner"]
             let (page, targets) = try await support.cases(
-                CaseFilter(accountID: query["account_id"], externalID: query["external_id"]),
+                filter,
                 status: try query.enumValue("status", CaseStatus.self),
                 breached: try query.bool("breached"),
+                awaitingResponse: try query.bool("awaiting_response"),
                 asOf: asOf,
                 page: try query.page()
             )

@@ -20,6 +20,11 @@ struct TaskController {
             var filter = TaskFilter(accountID: query["account_id"], owner: query["owner"], status: try query.enumValue("status", TaskStatus.self))
             filter.automationID = query["automation_id"]
             filter.leadID = query["lead_id"]
+            switch query["sort"] {
+            case nil: break
+            case "due_at": filter.byDueDate = true
+            default: throw Problem.badRequest("must be due_at", field: "sort")
+            }
             return try .json(
                 ListBody(try await call.visible(try await tasks.list(filter, page: try query.page())) { $0.accountID }, TaskResource.init)
             )

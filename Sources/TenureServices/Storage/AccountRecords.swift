@@ -15,6 +15,8 @@ public struct AccountFilter: Sendable {
     public var band: String?
     /// Only the accounts a key restricted to this owner sees (`AccountVisibility.key`).
     public var visibleTo: String?
+    /// Only customers at `asOf` with an open high or critical risk flag: the summary's `at_risk_accounts`.
+    public var atRisk = false
 
     public init(segment: Segment? = nil, owner: String? = nil, query: String? = nil, externalID: String? = nil) {
         self.segment = segment
@@ -27,6 +29,8 @@ public struct AccountFilter: Sendable {
 public protocol AccountRecords {
     /// Every live account's id, name and domain, oldest first: what the duplicate finder keys.
     func identities() async throws -> [(id: String, name: String, domain: String?)]
+    /// Every owner of a live account, with how many it owns, by owner.
+    func owners() async throws -> [(owner: String, accounts: Int)]
     /// Every live account's segment, industry and owner, as slices compare them.
     func sliceValues() async throws -> [String: SliceValues]
     /// The owner of the account `id` of `resource` lives under; nil when there is no such resource.

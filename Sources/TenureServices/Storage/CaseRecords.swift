@@ -6,6 +6,8 @@ public struct CaseFilter: Sendable {
     public var externalID: String?
     /// Only cases opened at or before this instant.
     public var openedBy: Date?
+    /// Only cases of the accounts this owner owns.
+    public var owner: String?
 
     public init(accountID: String? = nil, externalID: String? = nil, openedBy: Date? = nil) {
         self.accountID = accountID

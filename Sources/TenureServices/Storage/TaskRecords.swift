@@ -7,6 +7,8 @@ public struct TaskFilter: Sendable {
     public var status: TaskStatus?
     public var automationID: String?
     public var leadID: String?
+    /// Earliest due first (then insertion order) instead of insertion order.
+    public var byDueDate = false
 
     public init(accountID: String? = nil, owner: String? = nil, status: TaskStatus? = nil, leadID: String? = nil) {
         self.accountID = accountID
