@@ -99,7 +99,12 @@ import Testing
                 }
                 #expect(names.count == bands.filter { $0 == band }.count && Set(names) == [band], "\(band): \(names)")
             }
-            for query in ["sort=name", "sort=--mrr", "sort=", "band=blue"] {
+            let all = try await Self.walk(app, "sort=mrr", limit: 10)
+            let picked = [all[2], all[0]].compactMap { $0["id"] as? String }
+            let named = try await app.send(.get, "/v1/accounts?ids=\(picked.joined(separator: ","))%2Cacc_unknown&sort=-mrr")
+            #expect(named.data.compactMap { $0["id"] as? String } == picked, "the ids asked for, in the order asked (highest MRR first)")
+            let tooMany = (0...100).map { "acc_\($0)" }.joined(separator: ",")
+            for query in ["sort=name", "sort=--mrr", "sort=", "band=blue", "ids=", "ids=%2C", "ids=\(tooMany)"] {
                 let refused = try await app.send(.get, "/v1/accounts?\(query)")
                 #expect(refused.status == .badRequest, "\(query)")
                 #expect(refused.headers[.contentType] == "application/problem+json")

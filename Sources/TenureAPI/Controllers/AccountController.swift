@@ -30,6 +30,11 @@ struct AccountController {
             filter.tag = query["tag"]
             filter.band = try query.band()
             filter.atRisk = try query.bool("at_risk") ?? false
+            if let ids = query["ids"] {
+                let list = ids.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                guard (1...100).contains(list.count) else { throw Problem.badRequest("must name 1 to 100 account ids, comma-separated", field: "ids") }
+                filter.ids = list
+            }
             filter.visibleTo = call.visibleOwner
             let sort = try query["sort"].map { text in
                 guard let sort = AccountSort(text) else {

@@ -15,6 +15,8 @@ public struct AccountFilter: Sendable {
     public var band: String?
     /// Only the accounts a key restricted to this owner sees (`AccountVisibility.key`).
     public var visibleTo: String?
+    /// Only the accounts of these ids (a page naming the accounts of the deals, cases or tasks it shows).
+    public var ids: [String]?
     /// Only customers at `asOf` with an open high or critical risk flag: the summary's `at_risk_accounts`.
     public var atRisk = false
 
