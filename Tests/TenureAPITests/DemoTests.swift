@@ -111,6 +111,15 @@ import Testing
             #expect((total["leads"] as? Int ?? 0) > 0 && (total["mqls"] as? Int ?? 0) > 0 && (total["sqls"] as? Int ?? 0) > 0)
             #expect((total["customers"] as? Int ?? 0) > 0 && total["cac"] as? Double != nil, "\(total)")
             #expect(try await app.send(.get, "/v1/leads?sort=-score&limit=5").data.count == 5)
+            // The leads page's inbox: the open leads, best first.
+            let inbox = try await app.send(.get, "/v1/leads?status=new,working&status=qualified&sort=-score&limit=500").data
+            let scores = inbox.compactMap { $0["score"] as? Int }
+            #expect(!inbox.isEmpty && scores == scores.sorted(by: >))
+            #expect(Set(inbox.compactMap { $0["status"] as? String }).isSubset(of: ["new", "working", "qualified"]))
+            var byStatus = 0
+            for status in ["new", "working", "qualified"] { byStatus += try await app.send(.get, "/v1/leads?status=\(status)&limit=500").data.count }
+            #expect(inbox.count == byStatus)
+            #expect(try await app.send(.get, "/v1/leads?status=new,closed").errorFields == ["status"])
             let lift = try await app.send(.get, "/v1/metrics/lead-scoring?from=2025-11-01T00:00:00Z&to=2026-11-20T00:00:00Z").json
             #expect((lift["won"] as? Int ?? 0) > 0)
             let segment = try #require(try await app.send(.get, "/v1/segments").data.first?["id"] as? String)

@@ -32,7 +32,9 @@ struct AccountController {
             filter.atRisk = try query.bool("at_risk") ?? false
             if let ids = query["ids"] {
                 let list = ids.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-                guard (1...100).contains(list.count) else { throw Problem.badRequest("must name 1 to 100 account ids, comma-separated", field: "ids") }
+                guard (1...100).contains(list.count) else {
+                    throw Problem.badRequest("must name 1 to 100 account ids, comma-separated", field: "ids")
+                }
                 filter.ids = list
             }
             filter.visibleTo = call.visibleOwner

@@ -30,7 +30,10 @@ struct LeadController {
         routes.get("/v1/leads", read) { call in
             let query = call.query
             var request = LeadQuery()
-            if let status = try query.enumValue("status", LeadStatus.self) { request.filter.statuses = [status] }
+            if let statuses = try query.enumValues("status", LeadStatus.self) {
+                guard !statuses.isEmpty else { throw Problem.badRequest("must name a status", field: "status") }
+                request.filter.statuses = statuses
+            }
             request.filter.owner = query["owner"]
             request.filter.source = query["source"]
             request.filter.campaign = query["campaign"]

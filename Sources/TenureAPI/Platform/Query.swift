@@ -18,6 +18,18 @@ struct Query {
         return value
     }
 
+    /// Every value of `name`, repeated or comma-separated, each one of `T`; nil when absent.
+    func enumValues<T: RawRepresentable & CaseIterable>(_ name: String, _ type: T.Type) throws -> [T]? where T.RawValue == String {
+        let texts = list(name)
+        guard self[name] != nil else { return nil }
+        return try texts.map { text in
+            guard let value = T(rawValue: text.trimmingCharacters(in: .whitespaces)) else {
+                throw Problem.badRequest("must be one or more of " + T.allCases.map(\.rawValue).joined(separator: ", "), field: name)
+            }
+            return value
+        }
+    }
+
     func bool(_ name: String) throws -> Bool? {
         guard let text = self[name] else { return nil }
         guard let value = Bool(text) else { throw Problem.badRequest("must be true or false", field: name) }
