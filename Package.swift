@@ -20,6 +20,11 @@ let postgresMigrationFiles = [
     "0015_insights.sql",
 ]
 
+/// The built-in pages (`Sources/TenureAPI/Pages`): the shell, the stylesheet, the shared module and one module per page.
+let pageFiles = [
+    "shell.html", "tenure.css", "tenure.js", "overview.js", "accounts.js", "account.js", "pipeline.js", "work.js", "leads.js",
+]
+
 let package = Package(
     name: "tenure",
     platforms: [.macOS(.v14)],
@@ -88,7 +93,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            resources: [.embedInCode("Dashboard/dashboard.html")],
+            resources: pageFiles.map { .embedInCode("Pages/\($0)") },
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -128,7 +128,7 @@ func controllers(_ services: Services, _ gate: Gate, webhookSecrets: WebhookSecr
     let counters = WebhookCounters()
     return [
         PlatformController(storage: services.storage, audit: services.audit, gate: gate, metrics: Metrics.registry).routes,
-        DashboardController(chartJSPath: chartJSPath, gate: gate).routes,
+        PagesController(chartJSPath: chartJSPath, gate: gate).routes,
         AccountController(accounts: services.accounts, gate: gate).routes,
         ContactController(contacts: services.contacts, accessLog: services.accessLog, gate: gate).routes,
         ConsentController(consents: services.consents, accessLog: services.accessLog, gate: gate).routes,

@@ -41,6 +41,10 @@ struct SQLCaseRecords: CaseRecords {
         conditions.add("external_id = ?", ifPresent: filter.externalID)
         conditions.add("opened_at <= ?", ifPresent: filter.openedBy?.stored)
         conditions.add("account_id IN (SELECT id FROM accounts WHERE owner = ?)", ifPresent: filter.owner)
+        if let awaiting = filter.awaitingResponse {
+            let asOf = (filter.openedBy ?? .distantFuture).stored
+            conditions.add(awaiting ? "(first_response_at IS NULL OR first_response_at > ?)" : "first_response_at <= ?", asOf)
+        }
         return try await page(db, select: "SELECT * FROM cases", conditions: conditions, request, decode: decode)
     }
 

@@ -54,11 +54,11 @@ struct SupportController {
             let asOf = try query.asOf()
             var filter = CaseFilter(accountID: query["account_id"], externalID: query["external_id"])
             filter.owner = query["owner"]
+            filter.awaitingResponse = try query.bool("awaiting_response")
             let (page, targets) = try await support.cases(
                 filter,
                 status: try query.enumValue("status", CaseStatus.self),
                 breached: try query.bool("breached"),
-                awaitingResponse: try query.bool("awaiting_response"),
                 asOf: asOf,
                 page: try query.page()
             )

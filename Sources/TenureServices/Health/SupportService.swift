@@ -224,7 +224,6 @@ public struct SupportService: Sendable {
         _ filter: CaseFilter,
         status: CaseStatus?,
         breached: Bool?,
-        awaitingResponse: Bool? = nil,
         asOf: Date,
         page: PageRequest
     ) async throws -> (page: Page<SupportCase>, targets: SupportTargets) {
@@ -234,7 +233,6 @@ public struct SupportService: Sendable {
             let targets = try await HealthBook.targets(in: tx)
             let page = try await tx.cases.list(filter, page).filtered { item in
                 (status.map { item.status(at: asOf) == $0 } ?? true) && (breached.map { item.breached(targets, asOf: asOf) == $0 } ?? true)
-                    && (awaitingResponse.map { (item.firstResponse(asOf: asOf) == nil) == $0 } ?? true)
             }
             return (page, targets)
         }

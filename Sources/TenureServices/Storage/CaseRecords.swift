@@ -8,6 +8,8 @@ public struct CaseFilter: Sendable {
     public var openedBy: Date?
     /// Only cases of the accounts this owner owns.
     public var owner: String?
+    /// Only cases without (true) or with (false) a first response at `openedBy`.
+    public var awaitingResponse: Bool?
 
     public init(accountID: String? = nil, externalID: String? = nil, openedBy: Date? = nil) {
         self.accountID = accountID
