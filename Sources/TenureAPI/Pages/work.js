@@ -12,7 +12,7 @@ async function tasksTable(owner) {
   const page = await api(path("/v1/tasks", { owner, status: "open", sort: "due_at", limit: 100 }));
   const accounts = await accountsByID(page.data.map((task) => task.account_id));
   const now = new Date().toISOString();
-  const holder = el("div");
+  const holder = el("div", { id: "tasks" });
   holder.append(table("Tasks", [["Due"], ["Task"], ["Account"], ["Action"]], page.data.map((task) => [
     cell([date(task.due_at), task.due_at < now ? el("span", { className: "marker" }, " overdue") : null]),
     cell(task.title, "wrap"), cell(accountLink(accounts.get(task.account_id))),
