@@ -69,19 +69,19 @@ struct SQLAccountRecords: AccountRecords {
         if let tag = filter.tag {
             conditions.add("lower(tags) LIKE ? ESCAPE '\\'", "%" + StoredJSON.text(.string(tag.lowercased())).likeEscaped + "%")
         }
-        if let stage = filter.lifecycleStage { Self.stageCondition(stage, asOf: asOf, into: &conditions) }
+        // The accounts with an open high or critical flag first (few): the stage's ledger lookup runs on those only.
         if filter.atRisk {
-            if filter.lifecycleStage != .customer { Self.stageCondition(.customer, asOf: asOf, into: &conditions) }
             let severities = RiskSeverity.puttingAtRisk.map { "'\($0.rawValue)'" }.joined(separator: ", ")
             conditions.add(
                 """
-                EXISTS (SELECT 1 FROM risk_flags f WHERE f.account_id = accounts.id AND f.severity IN (\(severities))
-                    AND f.since <= ? AND (f.closed_at IS NULL OR f.closed_at > ?))
+                id IN (SELECT account_id FROM risk_flags WHERE severity IN (\(severities)) AND since <= ? AND (closed_at IS NULL OR closed_at > ?))
                 """,
                 asOf.stored,
                 asOf.stored
             )
+            if filter.lifecycleStage != .customer { Self.stageCondition(.customer, asOf: asOf, into: &conditions) }
         }
+        if let stage = filter.lifecycleStage { Self.stageCondition(stage, asOf: asOf, into: &conditions) }
         if let band = filter.band {
             let latest = "SELECT band FROM health_scores h WHERE h.account_id = accounts.id AND h.evaluated_at <= ? ORDER BY h.day DESC LIMIT 1"
             conditions.add("COALESCE((\(latest)), 'unscored') = ?", asOf.stored, band)

@@ -55,6 +55,15 @@ struct SQLContractRecords: ContractRecords {
         return try await page(db, select: "SELECT * FROM contracts", conditions: conditions, request, decode: decode)
     }
 
+    /// Reads of at least this many contracts' snapshots take them from the shared copy when the transaction has one:
+    /// a list over the company (renewals) reads them all, a page over a few accounts only its own.
+    static let readFromTheCopy = 1_000
+
+    func every() async throws -> [Contract] {
+        guard let cache else { return try await db.map("SELECT * FROM contracts ORDER BY seq", decode) }
+        return try await cache.value(in: db, read: readAll).byAccount.values.flatMap { $0 }
+    }
+
     func of(accounts accountIDs: [String]) async throws -> [String: [Contract]] {
         guard !accountIDs.isEmpty else { return [:] }
         let contracts = try await db.map(
@@ -94,6 +103,10 @@ struct SQLContractRecords: ContractRecords {
     }
 
     func snapshots(of contractIDs: [String]) async throws -> [String: [SubscriptionSnapshot]] {
+        if let cache, contractIDs.count >= Self.readFromTheCopy {
+            let copy = try await cache.value(in: db, read: readAll).snapshots
+            return Dictionary(uniqueKeysWithValues: contractIDs.compactMap { id in copy[id].map { (id, $0) } })
+        }
         guard let written else { return try await readSnapshots(of: contractIDs).mapValues { $0.map(\.snapshot) } }
         var lists: [String: [SubscriptionSnapshot]] = [:]
         for id in contractIDs {

@@ -388,29 +388,47 @@ public struct LifecycleService: Sendable {
         public var lastExecutiveContact: Date?
     }
 
-    /// Live contracts whose renewal date is within `withinDays` of `asOf`, soonest first.
-    public func renewals(withinDays: Int, asOf: Date) async throws -> [Renewal] {
+    /// Live contracts whose renewal date is within `withinDays` of `asOf`, soonest first; of the accounts of `owner`
+    /// (compared as slices compare owners) when given; the first `limit` when given.
+    public func renewals(withinDays: Int, asOf: Date, owner: String? = nil, limit: Int? = nil) async throws -> [Renewal] {
         let horizon = asOf.addingTimeInterval(Double(withinDays) * 86_400)
         return try await storage.read { tx in
             var result: [Renewal] = []
-            let accountIDs = try await tx.ledger.accountsWithRevenueFacts()
-            // 500 accounts at a time: their contracts, then the account, health and contacts of those renewing in the window.
-            for chunk in accountIDs.chunks(of: 500) {
-                let contracts = try await tx.contracts.of(accounts: chunk)
-                let renewing = try await contractViews(chunk.flatMap { contracts[$0] ?? [] }, asOf: asOf, in: tx).filter { view in
-                    view.renewalDate.map { $0 >= asOf && $0 < horizon } ?? false
+            var renewing = try await contractViews(try await tx.contracts.every(), asOf: asOf, in: tx).filter { view in
+                view.renewalDate.map { $0 >= asOf && $0 < horizon } ?? false
+            }
+            // Before the limit: the owner asked for, and the accounts a key kept to an owner sees.
+            let wanted = SliceValues.key(owner)
+            let visibility = AccountVisibility.current
+            if wanted != nil || visibility != nil {
+                let owners = try await tx.accounts.sliceValues()
+                renewing.removeAll { view in
+                    let accountOwner = owners[view.contract.accountID]?.owner
+                    return (wanted.map { accountOwner != $0 } ?? false) || !(visibility?.allows(owner: accountOwner) ?? true)
                 }
-                let ids = Array(Set(renewing.map(\.contract.accountID)))
+            }
+            renewing.sort { ($0.renewalDate ?? .distantFuture, $0.contract.id) < ($1.renewalDate ?? .distantFuture, $1.contract.id) }
+            // Only the first `limit` are looked up, 500 accounts at a time: the account, its health and its contacts.
+            let kept = Array(renewing.prefix(limit ?? .max))
+            let byAccount = Dictionary(grouping: kept, by: \.contract.accountID)
+            for ids in byAccount.keys.sorted().chunks(of: 500) {
                 let accounts = try await tx.accounts.find(ids: ids)
                 let health = try await tx.health.latest(accounts: ids, asOf: asOf)
                 let executives = try await tx.contacts.lastContacts(accounts: ids, role: .executive, asOf: asOf)
-                for view in renewing {
-                    let accountID = view.contract.accountID
+                for accountID in ids {
                     guard let account = accounts[accountID], account.mergedInto == nil else { continue }
-                    result.append(Renewal(contract: view, account: account, health: health[accountID], lastExecutiveContact: executives[accountID]))
+                    for view in byAccount[accountID] ?? [] {
+                        result.append(
+                            Renewal(contract: view, account: account, health: health[accountID], lastExecutiveContact: executives[accountID])
+                        )
+                    }
                 }
             }
-            return result.sorted { ($0.contract.renewalDate ?? .distantFuture) < ($1.contract.renewalDate ?? .distantFuture) }
+            return result.sorted {
+                ($0.contract.renewalDate ?? .distantFuture, $0.contract.contract.id) < (
+                    $1.contract.renewalDate ?? .distantFuture, $1.contract.contract.id
+                )
+            }
         }
     }
 }

@@ -81,7 +81,15 @@ import Testing
             #expect(try await app.send(.get, "/v1/cases?awaiting_response=maybe").status == .badRequest)
             let renewals = try await app.send(.get, "/v1/renewals?owner=ann&within_days=90")
             #expect(renewals.data.map { $0["account_name"] as? String } == ["Anvil"])
-            #expect(try await app.send(.get, "/v1/renewals?within_days=90").data.count == 2)
+            #expect(try await app.send(.get, "/v1/renewals?owner=%20ANN&within_days=90").data.count == 1, "owners compared as slices do")
+            let both = try await app.send(.get, "/v1/renewals?within_days=90").data.map { $0["account_name"] as? String }
+            #expect(both == ["Birch", "Anvil"], "soonest first")
+            #expect(try await app.send(.get, "/v1/renewals?within_days=90&limit=1").data.map { $0["account_name"] as? String } == ["Birch"])
+            #expect(try await app.send(.get, "/v1/renewals?limit=0").errorFields == ["limit"])
+            let bob = try await AccessControlTests.key(app, #"{"name": "bob's pages", "scope": "read", "owner": "bob"}"#)
+            let bobs = try await app.send(.get, "/v1/renewals?within_days=90&limit=1", key: bob)
+            #expect(bobs.data.map { $0["account_name"] as? String } == ["Birch"], "\(bobs.text)")
+            #expect(try await app.send(.get, "/v1/renewals?owner=ann&within_days=90", key: bob).data.isEmpty)
         }
     }
 }

@@ -62,9 +62,10 @@ struct RevenueController {
             let query = call.query
             let within = try query.integer("within_days", 0...3650) ?? 90
             let asOf = try query.asOf()
-            let owner = query["owner"]
-            let renewals = try await call.visible(try await lifecycle.renewals(withinDays: within, asOf: asOf)) { $0.account.id }
-                .filter { renewal in owner.map { renewal.account.owner == $0 } ?? true }
+            let limit = try query.integer("limit", 1...10_000)
+            let renewals = try await call.visible(
+                try await lifecycle.renewals(withinDays: within, asOf: asOf, owner: query["owner"], limit: limit)
+            ) { $0.account.id }
             return try .json(["data": renewals.map { RenewalResource($0, asOf: asOf) }])
         }
         routes.get("/v1/metrics/revenue", gate.read.companyWide) { call in

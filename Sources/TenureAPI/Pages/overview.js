@@ -143,7 +143,7 @@ function atRisk(accounts, href) {
 
 function renewals(items) {
   return region("Renewals in the next 90 days", { className: "half" },
-    table("Renewals in the next 90 days", [["Customer"], ["Renews"], ["MRR", true], ["Health"], ["Days since executive contact", true]], items.slice(0, 12).map((r) => [
+    table("Renewals in the next 90 days", [["Customer"], ["Renews"], ["MRR", true], ["Health"], ["Days since executive contact", true]], items.map((r) => [
       cell(accountLink({ id: r.account_id, name: r.account_name })), date(r.renewal_date), numberCell(money(r.mrr)), cell(badge(r.health.band)),
       numberCell(number(r.days_since_executive_contact)),
     ]), "No renewal in the next 90 days."));
@@ -162,7 +162,7 @@ start(async (content) => {
     api(sliced("/v1/metrics/summary")), api(sliced("/v1/metrics/summary", { as_of: monthAgo })),
     api(sliced("/v1/metrics/revenue", { from, to: isoMonth(now) })), api(sliced("/v1/metrics/pipeline")),
     api(sliced("/v1/metrics/cohorts", { basis: "logo" })), api(sliced("/v1/accounts", { at_risk: true, sort: "-mrr", limit: 12 })),
-    api(path("/v1/renewals", { within_days: 90, owner: current.owner })),
+    api(path("/v1/renewals", { within_days: 90, owner: current.owner, limit: 12 })),
   ]);
   document.getElementById("as-of").textContent = "as of " + summary.as_of.slice(0, 16).replace("T", " ") + " UTC · " + session.currency.toUpperCase();
   const atRiskHref = sliced("/accounts", { at_risk: true, sort: "-mrr" });

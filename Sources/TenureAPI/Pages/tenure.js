@@ -175,6 +175,7 @@ export function start(render) {
       if (mine !== generation) return;
       page.replaceChildren(content);
       if (attached) attached();
+      performance.mark("page-complete");
       document.body.dataset.state = "complete";
     } catch (error) {
       if (mine !== generation) return;

@@ -36,7 +36,7 @@ start(async (content) => {
   const [tasks, risky, renewals, cases] = await Promise.all([
     tasksTable(owner),
     api(path("/v1/accounts", { owner, at_risk: true, sort: "-mrr", limit: 100 })),
-    api(path("/v1/renewals", { owner, within_days: 90 })),
+    api(path("/v1/renewals", { owner, within_days: 90, limit: 100 })),
     api(path("/v1/cases", { owner, status: "open", awaiting_response: true, limit: 100 })),
   ]);
   const caseAccounts = await accountsByID(cases.data.map((c) => c.account_id));
@@ -48,7 +48,7 @@ start(async (content) => {
         cell(accountLink(account)), numberCell(number(account.health.score)), cell(badge(account.health.band)),
         cell(account.open_flags.map((code) => el("span", { className: "flag" }, words(code)))), numberCell(money(account.mrr)),
       ]), "No customer at risk.")),
-    region("Renewals", { className: "half", note: "In the next 90 days." },
+    region("Renewals", { className: "half", note: "In the next 90 days, the soonest 100." },
       table("Renewals", [["Customer"], ["Renews"], ["MRR", true], ["Health"]], renewals.data.map((r) => [
         cell(accountLink({ id: r.account_id, name: r.account_name })), date(r.renewal_date), numberCell(money(r.mrr)), cell(badge(r.health.band)),
       ]), "No renewal in the next 90 days.")),

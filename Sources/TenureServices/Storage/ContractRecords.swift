@@ -20,6 +20,8 @@ public protocol ContractRecords {
     func list(_ filter: ContractFilter, _ page: PageRequest) async throws -> Page<Contract>
     /// Each account's contracts, oldest first.
     func of(accounts accountIDs: [String]) async throws -> [String: [Contract]]
+    /// Every contract (a read transaction takes them from its shared copy).
+    func every() async throws -> [Contract]
     /// The Stripe subscriptions that were `trialing` at some time.
     func trials() async throws -> [Contract]
     /// Marks `contract` changed at `at` and nothing else (see the extension's default).
