@@ -1,6 +1,6 @@
 """Every built-in page (UI.md) in headless Chromium on a demo company, checked against the API at the same moment.
 
-Usage: check-pages.py BASE_URL WRITE_KEY READ_KEY SCREENSHOT_DIR
+Usage: check-pages.py BASE_URL WRITE_KEY READ_KEY OWNER_KEY SCREENSHOT_DIR   (OWNER_KEY: a read key kept to one owner)
 
 For each page: no console error, page error or failed request (but where a step provokes an API error on purpose);
 one h1, equal to the title; every region a landmark named by its heading, its table captioned the same, non-empty
@@ -8,7 +8,8 @@ where the demo has data; readable at 390 px (nothing wider than the screen) and 
 Then the figures against the API (the account header's MRR and health score, contacts and open deals, the board's
 column counts and totals), one action per page through the UI checked through the API afterwards, a read key's
 actions disabled, an API error shown beside its control with nothing changed, the keyboard, deep links and the back
-button, and the journey from the overview's at-risk number to completing the task a flag created.
+button, a key kept to one owner seeing its accounts only, and the journey from the overview's at-risk number to
+completing the task a flag created.
 """
 import json
 import re
@@ -19,7 +20,7 @@ import urllib.request
 
 from playwright.sync_api import sync_playwright
 
-base, write_key, read_key, out = sys.argv[1:5]
+base, write_key, read_key, owner_key, out = sys.argv[1:6]
 problems = []
 expected_errors = []  # while non-empty, HTTP errors and console errors are what a step provoked on purpose
 
@@ -89,8 +90,9 @@ def check_structure(page, name, regions, may_be_empty=()):
         if landmark.count() != 1:
             problem(f"{name}: {landmark.count()} regions named {region!r}")
             continue
-        if landmark.locator("table").count() and landmark.get_by_role("table", name=region, exact=True).count() != 1:
-            problem(f"{name}: region {region!r} has no table captioned {region!r}")
+        tables = landmark.locator("table").count()
+        if tables != landmark.get_by_role("table", name=region, exact=True).count():
+            problem(f"{name}: of the {tables} tables of region {region!r}, not every one is captioned {region!r}")
         if not landmark.locator("tbody tr, ol li, .card").count():
             problem(f"{name}: region {region!r} shows nothing")
         empty = landmark.locator("td.empty, li.empty").count() > 0
@@ -201,7 +203,7 @@ with sync_playwright() as p:
                      if not text.startswith("Closed"))
     if shown_open != len(open_deals):
         problem(f"{account_path}: {shown_open} open deals shown, the API {len(open_deals)}")
-    flags = page.get_by_role("table", name="Open flags").locator("tbody tr:not(:has(td.empty))")
+    flags = page.get_by_role("list", name="Open flags").locator("li:not(.empty)")
     if flags.count() != len(health["flags"]) + len(health["growth_flags"]) or flags.count() == 0:
         problem(f"{account_path}: {flags.count()} flags shown, the API {len(health['flags'])} risks (at risk: why must show)")
     open_tasks = api(f"/v1/tasks?account_id={account_id}&status=open&sort=due_at")["data"]
@@ -289,6 +291,22 @@ with sync_playwright() as p:
     check_widths(browser, "/accounts", write_key, "accounts")
     check_widths(browser, "/", write_key, "overview")
 
+    # A key kept to one owner: its accounts only, its own worklist, and no company-wide figure on the overview.
+    kept_to = api("/v1/keys/current", key=owner_key)["owner"]
+    page = open_page(browser, "/accounts", owner_key)
+    owners = set(page.get_by_role("table", name="Accounts").locator("tbody tr td:nth-child(5)").all_inner_texts())
+    if {owner.strip().lower() for owner in owners} != {kept_to.strip().lower()}:
+        problem(f"/accounts with a key kept to {kept_to!r} shows the accounts of {owners}")
+    page.close()
+    page = open_page(browser, "/work", owner_key)
+    if page.input_value("#work-owner").strip().lower() != kept_to.strip().lower():
+        problem(f"/work with a key kept to {kept_to!r} starts on {page.input_value('#work-owner')!r}")
+    page.close()
+    page = open_page(browser, "/", owner_key)
+    if page.get_by_role("region", name="Your accounts").count() != 1:
+        problem("/ with a key kept to an owner does not send it to its accounts")
+    page.close()
+
     # The journey: the overview's at-risk number → the at-risk accounts → an account → why → complete its task.
     page = open_page(browser, "/")
     page.get_by_role("link", name=re.compile("^At-risk accounts")).click()
@@ -301,7 +319,7 @@ with sync_playwright() as p:
     listed.first.get_by_role("link").click()
     page.wait_for_url("**/accounts/acc_*")
     settle(page, "at-risk account")
-    flagged = page.get_by_role("table", name="Open flags").locator("tbody tr:not(:has(td.empty))").count()
+    flagged = page.get_by_role("list", name="Open flags").locator("li:not(.empty)").count()
     flag_tasks = [task for task in api(f"/v1/tasks?account_id={page.url.rsplit('/', 1)[1]}&status=open&sort=due_at")["data"] if task["flag_id"]]
     if not flagged or not flag_tasks:
         problem("the at-risk account shows no flag, or its flags made no open task")

@@ -27,9 +27,12 @@ function healthRegion(health) {
     table("Health", [["Component"], ["Weight", true], ["Score", true], ["Inputs"]], health.components.map((c) => [
       words(c.name), numberCell(number(c.weight, 2)), numberCell(number(c.score)), cell(inputs(c.inputs), "wrap"),
     ]), "Not scored yet."),
-    table("Open flags", [["Flag"], ["Severity"], ["Since"], ["What to do"]], flags.map((flag) => [
-      cell(el("span", { className: "flag" + (flag.severity === "info" ? " growth" : "") }, words(flag.code))), flag.severity, date(flag.since), cell(flag.action, "wrap"),
-    ]), "No open flag.", { hiddenCaption: false }));
+    el("h3", { id: "open-flags" }, "Open flags"),
+    el("ul", { className: "flags", "aria-labelledby": "open-flags" }, flags.length
+      ? flags.map((flag) => el("li", { "data-flag": flag.code },
+        el("span", { className: "flag" + (flag.severity === "info" ? " growth" : "") }, words(flag.code)), " ", flag.severity, " since ", date(flag.since),
+        el("br"), el("strong", {}, "What to do: "), flag.action))
+      : el("li", { className: "empty" }, "No open flag.")));
 }
 
 async function tasksTable() {

@@ -153,6 +153,12 @@ start(async (content) => {
   charts.forEach((chart) => chart.destroy());
   charts = [];
   document.body.classList.toggle("no-charts", !window.Chart);
+  if (session.key.owner) {
+    // Company-wide figures are not for a key kept to one owner's accounts (PRIVACY.md): its day is on the worklist.
+    content.append(region("Your accounts", {}, el("p", {}, "This key sees only the accounts of " + session.key.owner + ": ",
+      el("a", { href: "/work" }, "your worklist"), " and ", el("a", { href: "/accounts" }, "your accounts"), ".")));
+    return;
+  }
   const current = slice();
   const sliced = (base, extra = {}) => path(base, { ...extra, segment: current.segment, owner: current.owner });
   const now = new Date();

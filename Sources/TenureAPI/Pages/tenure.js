@@ -81,13 +81,14 @@ export const link = (href, text) => el("a", { href }, text);
 export const accountLink = (account) => account ? link("/accounts/" + encodeURIComponent(account.id), account.name) : "—";
 
 /// A table captioned `caption`: `headers` are `[label, numeric?]`, each row an array of cells (a `td` or text).
-export function table(caption, headers, rows, emptyText, { hiddenCaption = true } = {}) {
+/// The caption is for screen readers: the region's heading above shows the same name.
+export function table(caption, headers, rows, emptyText) {
   const head = el("tr", {}, headers.map(([label, numeric]) => el("th", { scope: "col", className: numeric ? "number" : undefined }, label)));
   const body = rows.length
     ? rows.map((cells) => el("tr", {}, cells.map((c) => c instanceof HTMLTableCellElement ? c : cell(c))))
     : [el("tr", {}, el("td", { className: "empty", colSpan: headers.length }, emptyText))];
   return el("div", { className: "scroll" },
-    el("table", {}, el("caption", { className: hiddenCaption ? "hidden" : undefined }, caption), el("thead", {}, head), el("tbody", {}, body)));
+    el("table", {}, el("caption", { className: "hidden" }, caption), el("thead", {}, head), el("tbody", {}, body)));
 }
 
 /// A button named `name` that calls the API: disabled for a key that cannot write; while it runs, disabled; on an
