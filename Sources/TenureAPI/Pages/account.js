@@ -1,13 +1,11 @@
 // `/accounts/{id}`: the 360° view of one account — who it is and how healthy, why it is at risk, what to do, and
 // everything else it has (contacts, deals, contracts, payments, cases, usage, timeline), each region from the API.
 import {
-  api, path, el, region, table, cell, numberCell, badge, link, action, money, number, date, words, stageName, setTitle, start,
+  api, path, el, region, table, cell, numberCell, badge, link, action, money, amount, number, date, words, stageName, setTitle, start,
 } from "/assets/tenure.js";
 
 const id = decodeURIComponent(location.pathname.split("/")[2] || "");
 const base = "/accounts/" + encodeURIComponent(id);
-/// An amount in its own currency (a deal's, a contract's, a payment's), with the currency's symbol.
-const amount = (minor, currency) => minor == null ? "—" : new Intl.NumberFormat("en-US", { style: "currency", currency: (currency || "usd").toUpperCase() }).format(minor / 100);
 const trend = (points) => points == null ? "no trend yet" : (points > 0 ? "▲ " : points < 0 ? "▼ " : "") + Math.abs(points) + " points in 30 days";
 const inputs = (values) => Object.entries(values).map(([name, value]) => words(name) + " " + (value == null ? "—" : number(value, 2))).join(" · ");
 

@@ -1,9 +1,8 @@
 // `/`: the company at a glance — headline numbers, MRR and its movements, health, funnel, cohorts, at-risk customers
 // and renewals — for the whole company or a slice (`?segment=&owner=`); every account name links to its page.
 import {
-  api, path, el, region, table, cell, numberCell, badge, accountLink, money, percent, number, date, words, params, navigate, session,
+  api, path, el, region, table, cell, numberCell, badge, flags, accountLink, money, percent, number, date, words, params, navigate, session, start,
 } from "/assets/tenure.js";
-import { start } from "/assets/tenure.js";
 
 const day = 86400000;
 const isoMonth = (d) => d.toISOString().slice(0, 7);
@@ -136,7 +135,7 @@ function atRisk(accounts, href) {
   return region("At-risk customers", { className: "half", note: "Customers with an open high or critical risk flag, largest first." },
     table("At-risk customers", [["Customer"], ["Score", true], ["Band"], ["Flags"], ["MRR", true], ["Owner"]], accounts.map((account) => [
       cell(accountLink(account)), numberCell(number(account.health.score)), cell(badge(account.health.band)),
-      cell(account.open_flags.map((code) => el("span", { className: "flag" }, words(code)))), numberCell(money(account.mrr)), account.owner || "—",
+      flags(account.open_flags), numberCell(money(account.mrr)), account.owner || "—",
     ]), "No customer at risk."),
     el("p", {}, el("a", { href }, "Every at-risk customer")));
 }

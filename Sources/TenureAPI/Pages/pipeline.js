@@ -1,11 +1,10 @@
 // `/pipeline`: the board — a column per open stage in pipeline order with the API's count and total, a card per open
 // deal; "Move to …" moves a deal (closed lost asks for a reason). `?owner=` keeps one person's deals.
 import {
-  api, path, el, action, accountLink, accountsByID, money, number, stageName, params, navigate, refresh, canWrite, start,
+  api, path, el, action, accountLink, accountsByID, money, amount, number, stageName, params, navigate, refresh, canWrite, start,
 } from "/assets/tenure.js";
 
 const targets = ["prospecting", "discovery", "solution_fit", "proposal", "closed_won", "closed_lost"];
-const amount = (minor, currency) => new Intl.NumberFormat("en-US", { style: "currency", currency: (currency || "usd").toUpperCase(), maximumFractionDigits: 0 }).format(minor / 100);
 const move = (deal, stage, lostReason) => api(`/v1/opportunities/${encodeURIComponent(deal.id)}/stage`, {
   method: "POST", body: lostReason === undefined ? { stage } : { stage, lost_reason: lostReason },
 });

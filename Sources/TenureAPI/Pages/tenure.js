@@ -48,6 +48,10 @@ export const money = (minor) => minor == null ? "—" : new Intl.NumberFormat("e
   style: "currency", currency: session.currency.toUpperCase(), notation: Math.abs(minor) >= 1e8 ? "compact" : "standard",
   maximumFractionDigits: Math.abs(minor) >= 1e8 ? 1 : 0,
 }).format(minor / 100);
+/// An amount in its own currency (a deal's, a contract's, a payment's), with the currency's symbol.
+export const amount = (minor, currency) => minor == null ? "—" : new Intl.NumberFormat("en-US", {
+  style: "currency", currency: (currency || session.currency).toUpperCase(),
+}).format(minor / 100);
 export const percent = (rate) => rate == null ? "—" : (rate * 100).toFixed(1) + "%";
 export const number = (value, digits = 0) => value == null ? "—" : Number(value).toLocaleString("en-US", { maximumFractionDigits: digits });
 export const date = (text) => text ? String(text).slice(0, 10) : "—";
@@ -78,6 +82,7 @@ export const cell = (content, className) => el("td", { className }, content);
 export const numberCell = (content) => el("td", { className: "number" }, content);
 export const badge = (band) => el("span", { className: "band " + (band || "unscored") }, band || "unscored");
 export const link = (href, text) => el("a", { href }, text);
+export const flags = (codes) => cell(codes.map((code) => el("span", { className: "flag" }, words(code))));
 export const accountLink = (account) => account ? link("/accounts/" + encodeURIComponent(account.id), account.name) : "—";
 
 /// A table captioned `caption`: `headers` are `[label, numeric?]`, each row an array of cells (a `td` or text).

@@ -2,7 +2,7 @@
 // renewals in the next 90 days and cases still owed a first response. The person is chosen from the owners and
 // remembered in this browser; a key kept to an owner starts on that owner.
 import {
-  api, path, el, region, table, cell, numberCell, badge, action, accountLink, accountsByID, money, number, date, words, params, navigate,
+  api, path, el, region, table, cell, numberCell, badge, flags, action, accountLink, accountsByID, money, number, date, words, params, navigate,
   session, start,
 } from "/assets/tenure.js";
 
@@ -46,7 +46,7 @@ start(async (content) => {
     region("At-risk customers", { className: "half", note: "Customers with an open high or critical risk flag." },
       table("At-risk customers", [["Customer"], ["Score", true], ["Band"], ["Flags"], ["MRR", true]], risky.data.map((account) => [
         cell(accountLink(account)), numberCell(number(account.health.score)), cell(badge(account.health.band)),
-        cell(account.open_flags.map((code) => el("span", { className: "flag" }, words(code)))), numberCell(money(account.mrr)),
+        flags(account.open_flags), numberCell(money(account.mrr)),
       ]), "No customer at risk.")),
     region("Renewals", { className: "half", note: "In the next 90 days, the soonest 100." },
       table("Renewals", [["Customer"], ["Renews"], ["MRR", true], ["Health"]], renewals.data.map((r) => [
