@@ -34,7 +34,7 @@ public struct Sliced<Value: Sendable>: Sendable {
         let total = try compute(whole ? items : admitted)
         guard let groupBy else { return Sliced(total: total, groupBy: nil, groups: []) }
         var present = Set(members.keys)
-        for value in universe?.values.filter(slice.admits) ?? [] { present.insert(value[groupBy]) }
+        for value in universe?.values ?? [:].values where slice.admits(value) { present.insert(value[groupBy]) }
         let order = present.compactMap { $0 }.sorted() + (present.contains(nil) ? [nil] : [])
         let groups = try order.map { value in (value, try compute(members[value] ?? [])) }
         return Sliced(total: total, groupBy: groupBy, groups: groups)
