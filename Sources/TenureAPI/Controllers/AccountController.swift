@@ -30,8 +30,8 @@ struct AccountController {
             filter.tag = query["tag"]
             filter.band = try query.band()
             filter.atRisk = try query.bool("at_risk") ?? false
-            if let ids = query["ids"] {
-                let list = ids.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            if query["ids"] != nil {
+                let list = query.list("ids").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
                 guard (1...100).contains(list.count) else {
                     throw Problem.badRequest("must name 1 to 100 account ids, comma-separated", field: "ids")
                 }
