@@ -64,7 +64,7 @@ struct SQLAccountRecords: AccountRecords {
         conditions.add("lower(trim(owner)) = ?", ifPresent: filter.visibleTo)
         conditions.add("external_id = ?", ifPresent: filter.externalID)
         if let ids = filter.ids {
-            conditions.add("id IN (\(ids.map { _ in "?" }.joined(separator: ", ")))", values: ids)
+            conditions.add("id IN (\(placeholders(for: ids)))", values: ids)
         }
         if let tag = filter.tag {
             conditions.add("lower(tags) LIKE ? ESCAPE '\\'", "%" + StoredJSON.text(.string(tag.lowercased())).likeEscaped + "%")

@@ -34,13 +34,7 @@ public struct AccountSort: Sendable, Equatable {
             return try await tx.health.latest(accounts: ids, asOf: asOf).compactMapValues { $0.score.map(Int64.init) }
         case .renewal:
             let contracts = try await tx.contracts.of(accounts: ids).values.flatMap { $0 }
-            var keys: [String: Int64] = [:]
-            for view in try await contractViews(contracts, asOf: asOf, in: tx) {
-                guard let date = view.renewalDate else { continue }
-                let day = Int64((date.timeIntervalSince1970 / 86_400).rounded(.down))
-                keys[view.contract.accountID] = min(day, keys[view.contract.accountID] ?? day)
-            }
-            return keys
+            return try await nearestRenewals(contracts, asOf: asOf, in: tx).mapValues { Int64(($0.timeIntervalSince1970 / 86_400).rounded(.down)) }
         }
     }
 

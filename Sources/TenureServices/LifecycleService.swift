@@ -393,7 +393,6 @@ public struct LifecycleService: Sendable {
     public func renewals(withinDays: Int, asOf: Date, owner: String? = nil, limit: Int? = nil) async throws -> [Renewal] {
         let horizon = asOf.addingTimeInterval(Double(withinDays) * 86_400)
         return try await storage.read { tx in
-            var result: [Renewal] = []
             var renewing = try await contractViews(try await tx.contracts.every(), asOf: asOf, in: tx).filter { view in
                 view.renewalDate.map { $0 >= asOf && $0 < horizon } ?? false
             }
@@ -409,25 +408,19 @@ public struct LifecycleService: Sendable {
             }
             renewing.sort { ($0.renewalDate ?? .distantFuture, $0.contract.id) < ($1.renewalDate ?? .distantFuture, $1.contract.id) }
             // Only the first `limit` are looked up, 500 accounts at a time: the account, its health and its contacts.
-            let kept = Array(renewing.prefix(limit ?? .max))
-            let byAccount = Dictionary(grouping: kept, by: \.contract.accountID)
-            for ids in byAccount.keys.sorted().chunks(of: 500) {
-                let accounts = try await tx.accounts.find(ids: ids)
-                let health = try await tx.health.latest(accounts: ids, asOf: asOf)
-                let executives = try await tx.contacts.lastContacts(accounts: ids, role: .executive, asOf: asOf)
-                for accountID in ids {
-                    guard let account = accounts[accountID], account.mergedInto == nil else { continue }
-                    for view in byAccount[accountID] ?? [] {
-                        result.append(
-                            Renewal(contract: view, account: account, health: health[accountID], lastExecutiveContact: executives[accountID])
-                        )
-                    }
-                }
+            let kept = renewing.prefix(limit ?? .max)
+            var accounts: [String: Account] = [:]
+            var health: [String: DailyHealth] = [:]
+            var executives: [String: Date] = [:]
+            for ids in Set(kept.map(\.contract.accountID)).sorted().chunks(of: 500) {
+                accounts.merge(try await tx.accounts.find(ids: ids)) { $1 }
+                health.merge(try await tx.health.latest(accounts: ids, asOf: asOf)) { $1 }
+                executives.merge(try await tx.contacts.lastContacts(accounts: ids, role: .executive, asOf: asOf)) { $1 }
             }
-            return result.sorted {
-                ($0.contract.renewalDate ?? .distantFuture, $0.contract.contract.id) < (
-                    $1.contract.renewalDate ?? .distantFuture, $1.contract.contract.id
-                )
+            return kept.compactMap { view in
+                let accountID = view.contract.accountID
+                guard let account = accounts[accountID], account.mergedInto == nil else { return nil }
+                return Renewal(contract: view, account: account, health: health[accountID], lastExecutiveContact: executives[accountID])
             }
         }
     }
@@ -508,6 +501,16 @@ extension ContractView {
     }
 }
 
+/// Each account's earliest renewal date at `asOf` among `contracts` (none for an account without one).
+func nearestRenewals(_ contracts: [Contract], asOf: Date, in tx: any Transaction) async throws -> [String: Date] {
+    var renewals: [String: Date] = [:]
+    for view in try await contractViews(contracts, asOf: asOf, in: tx) {
+        guard let date = view.renewalDate else { continue }
+        renewals[view.contract.accountID] = min(date, renewals[view.contract.accountID] ?? date)
+    }
+    return renewals
+}
+
 /// An account with what its facts say at `asOf`: lifecycle stage, customer since, MRR and the earliest renewal date.
 func accountView(_ account: Account, asOf: Date, in tx: any Transaction) async throws -> AccountView {
     try await accountViews([account], asOf: asOf, in: tx)[0]
@@ -520,11 +523,7 @@ func accountViews(_ accounts: [Account], asOf: Date, in tx: any Transaction) asy
     let contracts = try await tx.contracts.of(accounts: ids)
     let health = try await tx.health.latest(accounts: ids, asOf: asOf)
     let flags = try await tx.health.flags(accounts: ids, openAt: asOf)
-    var renewals: [String: Date] = [:]
-    for view in try await contractViews(ids.flatMap { contracts[$0] ?? [] }, asOf: asOf, in: tx) {
-        guard let date = view.renewalDate else { continue }
-        renewals[view.contract.accountID] = min(date, renewals[view.contract.accountID] ?? date)
-    }
+    let renewals = try await nearestRenewals(ids.flatMap { contracts[$0] ?? [] }, asOf: asOf, in: tx)
     return accounts.map { account in
         let history = movements[account.id] ?? []
         let renewal = renewals[account.id]

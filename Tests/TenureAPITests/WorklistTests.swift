@@ -90,6 +90,10 @@ import Testing
             let bobs = try await app.send(.get, "/v1/renewals?within_days=90&limit=1", key: bob)
             #expect(bobs.data.map { $0["account_name"] as? String } == ["Birch"], "\(bobs.text)")
             #expect(try await app.send(.get, "/v1/renewals?owner=ann&within_days=90", key: bob).data.isEmpty)
+            // Ann's key: Bob's sooner renewal is left out before the limit, not after it.
+            let ann = try await AccessControlTests.key(app, #"{"name": "ann's pages", "scope": "read", "owner": "ann"}"#)
+            let anns = try await app.send(.get, "/v1/renewals?within_days=90&limit=1", key: ann)
+            #expect(anns.data.map { $0["account_name"] as? String } == ["Anvil"], "\(anns.text)")
         }
     }
 }

@@ -29,16 +29,11 @@ struct PagesController {
         Page(path: "/leads", module: "leads", title: "Leads"),
     ]
 
-    /// Everything under `/assets/` but Chart.js: its bytes and content type.
-    static let assets: [String: (bytes: [UInt8], contentType: String)] = [
-        "tenure.css": (PackageResources.tenure_css, "text/css; charset=utf-8"),
-        "tenure.js": (PackageResources.tenure_js, "text/javascript; charset=utf-8"),
-        "overview.js": (PackageResources.overview_js, "text/javascript; charset=utf-8"),
-        "accounts.js": (PackageResources.accounts_js, "text/javascript; charset=utf-8"),
-        "account.js": (PackageResources.account_js, "text/javascript; charset=utf-8"),
-        "pipeline.js": (PackageResources.pipeline_js, "text/javascript; charset=utf-8"),
-        "work.js": (PackageResources.work_js, "text/javascript; charset=utf-8"),
-        "leads.js": (PackageResources.leads_js, "text/javascript; charset=utf-8"),
+    /// Everything under `/assets/` but Chart.js.
+    static let assets: [String: [UInt8]] = [
+        "tenure.css": PackageResources.tenure_css, "tenure.js": PackageResources.tenure_js, "overview.js": PackageResources.overview_js,
+        "accounts.js": PackageResources.accounts_js, "account.js": PackageResources.account_js, "pipeline.js": PackageResources.pipeline_js,
+        "work.js": PackageResources.work_js, "leads.js": PackageResources.leads_js,
     ]
 
     /// The pages load only what Tenure serves, run no inline script, and send the key only to Tenure.
@@ -71,10 +66,11 @@ struct PagesController {
             let name = try call.parameter("name")
             if name == "chart.js" { return try chartJS() }
             guard let asset = Self.assets[name] else { throw Problem(.notFound, "not-found", detail: "No asset is named \(name).") }
+            let contentType = name.hasSuffix(".css") ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8"
             return Reply(
                 status: .ok,
-                headers: ["Content-Type": asset.contentType, "Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"],
-                body: asset.bytes
+                headers: ["Content-Type": contentType, "Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"],
+                body: asset
             )
         }
         return routes

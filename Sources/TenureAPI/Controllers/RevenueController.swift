@@ -63,9 +63,8 @@ struct RevenueController {
             let within = try query.integer("within_days", 0...3650) ?? 90
             let asOf = try query.asOf()
             let limit = try query.integer("limit", 1...10_000)
-            let renewals = try await call.visible(
-                try await lifecycle.renewals(withinDays: within, asOf: asOf, owner: query["owner"], limit: limit)
-            ) { $0.account.id }
+            // A key kept to an owner sees its accounts' renewals only: the service keeps them before the limit.
+            let renewals = try await lifecycle.renewals(withinDays: within, asOf: asOf, owner: query["owner"], limit: limit)
             return try .json(["data": renewals.map { RenewalResource($0, asOf: asOf) }])
         }
         routes.get("/v1/metrics/revenue", gate.read.companyWide) { call in
