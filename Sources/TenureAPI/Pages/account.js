@@ -1,7 +1,8 @@
 // `/accounts/{id}`: the 360° view of one account — who it is and how healthy, why it is at risk, what to do, and
 // everything else it has (contacts, deals, contracts, payments, cases, usage, timeline), each region from the API.
 import {
-  api, path, el, region, table, cell, numberCell, badge, link, action, money, amount, number, date, words, stageName, setTitle, start,
+  api, path, el, region, table, cell, numberCell, badge, link, marker, due, completeTask, money, amount, number, date, words, stageName, setTitle,
+  start,
 } from "/assets/tenure.js";
 
 const id = decodeURIComponent(location.pathname.split("/")[2] || "");
@@ -38,15 +39,10 @@ async function tasksTable() {
     api(path("/v1/tasks", { account_id: id, status: "open", sort: "due_at", limit: 100 })),
     api(path("/v1/tasks", { account_id: id, status: "done", limit: 20 })),
   ]);
-  const now = new Date().toISOString();
   const holder = el("div", { id: "tasks" });
   const rows = [...open.data, ...done.data].map((task) => [
-    cell(task.title, "wrap"), task.owner || "—", cell([date(task.due_at), task.status === "open" && task.due_at < now ? el("span", { className: "marker" }, " overdue") : null]),
-    words(task.status),
-    cell(task.status === "open"
-      ? action("Complete", () => api("/v1/tasks/" + encodeURIComponent(task.id), { method: "PATCH", body: { status: "done" } }),
-        async () => holder.replaceWith(await tasksTable()))
-      : date(task.completed_at)),
+    cell(task.title, "wrap"), task.owner || "—", due(task), words(task.status),
+    cell(task.status === "open" ? completeTask(task, async () => holder.replaceWith(await tasksTable())) : date(task.completed_at)),
   ]);
   holder.append(table("Tasks", [["Task"], ["Owner"], ["Due"], ["Status"], ["Action"]], rows, "No task."));
   return holder;
@@ -89,7 +85,7 @@ start(async (content) => {
       contacts.data.map((c) => [c.name || c.email || "—", c.title || "—", words(c.role), words(c.relationship_strength), date(c.last_contacted_at)]),
       "No contact.")),
     region("Opportunities", { className: "half" }, table("Opportunities", [["Deal"], ["Stage"], ["Amount", true], ["Days in stage", true], ["Close date"], ["Owner"]],
-      deals.data.map((d) => [d.name, cell([stageName(d.stage), d.stalled ? el("span", { className: "marker" }, " stalled") : null]),
+      deals.data.map((d) => [d.name, cell([stageName(d.stage), d.stalled ? marker("stalled") : null]),
         numberCell(amount(d.amount, d.currency)), numberCell(number(d.days_in_stage)), date(d.close_date), d.owner || "—"]),
       "No opportunity.")),
     region("Contracts", { className: "half" }, table("Contracts", [["Status"], ["Start"], ["End"], ["Billing"], ["Amount", true], ["MRR", true], ["Renews"]],
@@ -101,7 +97,7 @@ start(async (content) => {
       "No payment.")),
     region("Cases", { className: "half" }, table("Cases", [["Subject"], ["Priority"], ["Status"], ["Opened"], ["First response"]],
       cases.data.map((c) => [cell(c.subject, "wrap"), words(c.priority), words(c.status), date(c.opened_at),
-        cell([c.first_response_at ? date(c.first_response_at) : "owed, due " + date(c.first_response_due_at), c.breached ? el("span", { className: "marker" }, " breached") : null])]),
+        cell([c.first_response_at ? date(c.first_response_at) : "owed, due " + date(c.first_response_due_at), c.breached ? marker("breached") : null])]),
       "No case.")),
     region("Usage", { className: "half", note: "Active users against licensed seats, last 90 days." },
       el("div", { className: "tall" }, table("Usage", [["Date"], ["Active users", true], ["Seats", true]],

@@ -1,7 +1,7 @@
 // `/pipeline`: the board — a column per open stage in pipeline order with the API's count and total, a card per open
 // deal; "Move to …" moves a deal (closed lost asks for a reason). `?owner=` keeps one person's deals.
 import {
-  api, path, el, action, accountLink, accountsByID, money, amount, number, stageName, params, navigate, refresh, canWrite, start,
+  api, path, el, action, marker, accountLink, accountsByID, money, amount, number, stageName, params, navigate, refresh, canWrite, start,
 } from "/assets/tenure.js";
 
 const targets = ["prospecting", "discovery", "solution_fit", "proposal", "closed_won", "closed_lost"];
@@ -30,7 +30,7 @@ function card(deal, account) {
     el("div", { className: "deal" }, deal.name),
     el("div", {}, accountLink(account || { id: deal.account_id, name: deal.account_id })),
     el("div", { className: "meta" }, amount(deal.amount, deal.currency), " · ", number(deal.days_in_stage), " days in stage",
-      deal.stalled ? el("span", { className: "marker" }, " stalled") : null),
+      deal.stalled ? marker("stalled") : null),
     el("div", { className: "moves" }, "Move to", moves), lost);
 }
 

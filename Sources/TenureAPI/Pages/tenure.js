@@ -82,6 +82,13 @@ export const cell = (content, className) => el("td", { className }, content);
 export const numberCell = (content) => el("td", { className: "number" }, content);
 export const badge = (band) => el("span", { className: "band " + (band || "unscored") }, band || "unscored");
 export const link = (href, text) => el("a", { href }, text);
+/// A small warning beside a value: "overdue", "stalled", "breached".
+export const marker = (text) => el("span", { className: "marker" }, " " + text);
+/// A task's due date, marked overdue while it is open and past due.
+export const due = (task) => cell([date(task.due_at), task.status === "open" && task.due_at < new Date().toISOString() ? marker("overdue") : null]);
+/// "Complete" on an open task (`PATCH /v1/tasks/{id}`); `done` shows the new state.
+export const completeTask = (task, done) =>
+  action("Complete", () => api("/v1/tasks/" + encodeURIComponent(task.id), { method: "PATCH", body: { status: "done" } }), done);
 export const flags = (codes) => cell(codes.map((code) => el("span", { className: "flag" }, words(code))));
 export const accountLink = (account) => account ? link("/accounts/" + encodeURIComponent(account.id), account.name) : "—";
 

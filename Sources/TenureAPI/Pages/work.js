@@ -2,8 +2,8 @@
 // renewals in the next 90 days and cases still owed a first response. The person is chosen from the owners and
 // remembered in this browser; a key kept to an owner starts on that owner.
 import {
-  api, path, el, region, table, cell, numberCell, badge, flags, action, accountLink, accountsByID, money, number, date, words, params, navigate,
-  session, start,
+  api, path, el, region, table, cell, numberCell, badge, flags, marker, due, completeTask, accountLink, accountsByID, money, number, date, words,
+  params, navigate, session, start,
 } from "/assets/tenure.js";
 
 const rememberedOwner = "tenure.work_owner";
@@ -11,13 +11,10 @@ const rememberedOwner = "tenure.work_owner";
 async function tasksTable(owner) {
   const page = await api(path("/v1/tasks", { owner, status: "open", sort: "due_at", limit: 100 }));
   const accounts = await accountsByID(page.data.map((task) => task.account_id));
-  const now = new Date().toISOString();
   const holder = el("div", { id: "tasks" });
   holder.append(table("Tasks", [["Due"], ["Task"], ["Account"], ["Action"]], page.data.map((task) => [
-    cell([date(task.due_at), task.due_at < now ? el("span", { className: "marker" }, " overdue") : null]),
-    cell(task.title, "wrap"), cell(accountLink(accounts.get(task.account_id))),
-    cell(action("Complete", () => api("/v1/tasks/" + encodeURIComponent(task.id), { method: "PATCH", body: { status: "done" } }),
-      async () => holder.replaceWith(await tasksTable(owner)))),
+    due(task), cell(task.title, "wrap"), cell(accountLink(accounts.get(task.account_id))),
+    cell(completeTask(task, async () => holder.replaceWith(await tasksTable(owner)))),
   ]), "No open task."));
   return holder;
 }
@@ -55,7 +52,7 @@ start(async (content) => {
     region("Cases", { note: "Open cases still owed a first response: breaching, or breached." },
       table("Cases", [["Subject"], ["Account"], ["Priority"], ["Opened"], ["First response due"]], cases.data.map((c) => [
         cell(c.subject, "wrap"), cell(accountLink(caseAccounts.get(c.account_id))), words(c.priority), date(c.opened_at),
-        cell([date(c.first_response_due_at), c.breached ? el("span", { className: "marker" }, " breached") : null]),
+        cell([date(c.first_response_due_at), c.breached ? marker("breached") : null]),
       ]), "No case waiting for a response.")),
   );
 });
