@@ -69,7 +69,7 @@ public struct ForecastMonth: Sendable, Equatable {
     public static func months(
         from: CalendarMonth,
         to: CalendarMonth,
-        deals: some Sequence<PipelineFacts>,
+        deals: [PipelineFacts],
         asOf: Date,
         settings: PipelineSettings
     ) -> [ForecastMonth] {

@@ -7,11 +7,12 @@ public struct PipelineFacts: Sendable {
     public var history: StageHistory
     /// The latest linked activity at or before `as_of`.
     public var lastActivityAt: Date?
-    /// The deal's account: what a slice of the pipeline is chosen by.
+    /// The deal's account (what a key kept to one owner sees it by).
     public var accountID: String
-    /// What the forecast needs: the month it is due to close in, its owner and the category a person set.
+    /// What a slice of the pipeline chooses it by: its account's segment and industry, and its own owner.
+    public var slice: SliceValues
+    /// What the forecast needs: the month it is due to close in and the category a person set.
     public var closeDate: Date?
-    public var owner: String?
     public var forecastOverride: ForecastCategory?
 
     public init(
@@ -20,13 +21,13 @@ public struct PipelineFacts: Sendable {
         history: StageHistory,
         lastActivityAt: Date?,
         accountID: String = "",
+        slice: SliceValues = SliceValues(segment: nil, industry: nil, owner: nil),
         closeDate: Date? = nil,
-        owner: String? = nil,
         forecastOverride: ForecastCategory? = nil
     ) {
         self.accountID = accountID
+        self.slice = slice
         self.closeDate = closeDate
-        self.owner = owner
         self.forecastOverride = forecastOverride
         self.amount = amount
         self.createdAt = createdAt
@@ -88,7 +89,7 @@ public struct PipelineMetrics: Sendable, Equatable {
     public var openByStage = PipelineStage.open.map { OpenStage(stage: $0) }
 
     /// Computes the metrics of the window `[from, to)` as of `asOf`.
-    public init(_ deals: some Sequence<PipelineFacts>, from: Date, to: Date, asOf: Date, settings: PipelineSettings) {
+    public init(_ deals: [PipelineFacts], from: Date, to: Date, asOf: Date, settings: PipelineSettings) {
         var wonAmounts: [Int] = []
         var cycleDays: [Double] = []
         var lostAfterStage3 = 0

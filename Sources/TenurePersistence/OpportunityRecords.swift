@@ -59,8 +59,12 @@ struct SQLOpportunityRecords: OpportunityRecords {
     private func readPipeline() async throws -> PipelineCopy {
         var seqs: [Int] = []
         var facts: [PipelineFacts] = []
-        try await db.forEachRow("SELECT seq, amount, created_at, account_id, close_date, owner, forecast_category FROM opportunities ORDER BY seq") {
-            row in
+        try await db.forEachRow(
+            """
+            SELECT o.seq, o.amount, o.created_at, o.account_id, a.segment, a.industry, o.owner, o.close_date, o.forecast_category
+            FROM opportunities o LEFT JOIN accounts a ON a.id = o.account_id AND a.merged_into IS NULL ORDER BY o.seq
+            """
+        ) { row in
             seqs.append(row.int("seq") ?? 0)
             facts.append(
                 PipelineFacts(
@@ -69,8 +73,8 @@ struct SQLOpportunityRecords: OpportunityRecords {
                     history: StageHistory(changes: []),
                     lastActivityAt: nil,
                     accountID: row.string("account_id") ?? "",
+                    slice: SliceValues(segment: row.string("segment"), industry: row.string("industry"), owner: row.string("owner")),
                     closeDate: row.string("close_date").flatMap(Timestamp.parseDate),
-                    owner: row.string("owner"),
                     forecastOverride: row.string("forecast_category").flatMap(ForecastCategory.init(rawValue:))
                 )
             )

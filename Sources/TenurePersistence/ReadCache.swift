@@ -42,11 +42,12 @@ package struct ReadCaches: Sendable {
     package init() {}
 
     let ledger = ReadCache<LedgerCopy>(sources: "ledger")
-    let pipeline = ReadCache<PipelineCopy>(sources: "pipeline")
+    let pipeline = ReadCache<PipelineCopy>(sources: "pipeline", "slices")
     let contracts = ReadCache<AllContracts>(sources: "contracts")
     let health = ReadCache<HealthCopy>(sources: "health")
     let won = ReadCache<WonCopy>(sources: "ledger", "contracts", "health")
     let slices = ReadCache<[String: SliceValues]>(sources: "slices")
+    let slicedHistories = ReadCache<SlicedHistories>(sources: "ledger", "slices")
 }
 
 /// Every contract and every Stripe subscription's snapshots, read back.
@@ -88,14 +89,27 @@ struct LedgerCopy: Sendable {
 
 /// What the pipeline metrics need of every deal, with the instants of all its linked activities.
 struct PipelineCopy: Sendable {
-    /// In `seq` order, each with no latest activity yet.
+    /// In `seq` order, each with its latest activity of all.
     let facts: [PipelineFacts]
     /// Each deal's, in time order.
     let activities: [[Date]]
+    /// The latest creation or activity: as of any later instant, `facts` are the answer as they are.
+    let latest: Date
+
+    init(facts: [PipelineFacts], activities: [[Date]]) {
+        self.facts = zip(facts, activities).map { facts, activities in
+            var deal = facts
+            deal.lastActivityAt = activities.last
+            return deal
+        }
+        self.activities = activities
+        latest = max(facts.map(\.createdAt).max() ?? .distantPast, activities.compactMap(\.last).max() ?? .distantPast)
+    }
 
     /// The deals created by `asOf`, each with its latest activity at or before it.
     func asOf(_ asOf: Date) -> [PipelineFacts] {
-        zip(facts, activities).compactMap { facts, activities in
+        guard latest > asOf else { return facts }
+        return zip(facts, activities).compactMap { facts, activities in
             guard facts.createdAt <= asOf else { return nil }
             var deal = facts
             deal.lastActivityAt = activities.last { $0 <= asOf }

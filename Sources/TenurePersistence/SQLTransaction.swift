@@ -69,6 +69,15 @@ package struct SQLTransaction: Transaction {
         return WonAccounts(copy.accounts, version: copy.version)
     }
 
+    package func slicedHistories() async throws -> SlicedHistories {
+        let ledger = SQLLedgerRecords(db: db, cache: caches?.ledger)
+        let accounts = SQLAccountRecords(db: db, slices: caches?.slices)
+        func join() async throws -> SlicedHistories {
+            SlicedHistories(movements: try await ledger.copy().movements, values: try await accounts.sliceValues())
+        }
+        return try await (caches?.slicedHistories).value(in: db, read: join)
+    }
+
     package func lock(_ lock: WriteLock) async throws { try await db.lock(lock) }
 
     package func nested<T>(_ body: () async throws -> T) async throws -> T { try await outbox.nested { try await db.nested(body) } }

@@ -127,6 +127,43 @@ import Testing
         }
     }
 
+    @Test func anEarlierAsOf_groupsOnlyWhatHadHappenedByThen() async throws {
+        try await TestApp.run { app in
+            try await Self.example(app)
+            // The 03-20 contraction of E1 is still to come on 03-15; X1 (media) is in the whole company's smb.
+            let march = "from=2026-03&to=2026-03&as_of=2026-03-15T00:00:00Z"
+            let whole = try await app.send(.get, "/v1/metrics/revenue?\(march)&group_by=segment").json
+            #expect((whole["data"] as? [[String: Any]] ?? []).map(Self.figures) == [[137000, 50000, 10000, 0, -10000, 187000]])
+            let groups = (whole["groups"] as? [[String: Any]] ?? []).map { ($0["data"] as? [[String: Any]] ?? []).map(Self.figures) }
+            #expect(groups == [[[100000, 0, 0, 0, 0, 100000]], [[0, 50000, 0, 0, 0, 50000]], [[37000, 0, 10000, 0, -10000, 37000]]])
+            let sliced = try await app.send(.get, "/v1/metrics/revenue?\(march)&industry=retail,finance&group_by=segment").json
+            #expect((sliced["data"] as? [[String: Any]] ?? []).map(Self.figures) == [[130000, 50000, 10000, 0, -10000, 180000]])
+            let slicedGroups = (sliced["groups"] as? [[String: Any]] ?? []).map { ($0["data"] as? [[String: Any]] ?? []).map(Self.figures) }
+            #expect(slicedGroups.last == [[30000, 0, 10000, 0, -10000, 30000]])
+        }
+    }
+
+    @Test func anAccountMovedToAnotherSegment_countsThereInEveryPeriod_beforeTheMoveToo() async throws {
+        try await TestApp.run { app in
+            try await Self.example(app)
+            let s2 = try await app.send(.get, "/v1/accounts?q=S2").data.first?["id"] as? String ?? ""
+            func enterprise() async throws -> (febMRR: Int?, openDeals: Int?) {
+                let revenue = try await app.send(.get, "/v1/metrics/revenue?from=2026-02&to=2026-02&as_of=2026-04-01&group_by=segment").json
+                let pipeline = try await app.send(.get, "/v1/metrics/pipeline?from=2026-01-01&to=2026-04-01&as_of=2026-04-01&group_by=segment").json
+                func group(_ body: [String: Any]) -> [String: Any]? {
+                    (body["groups"] as? [[String: Any]])?.first { $0["value"] as? String == "enterprise" }
+                }
+                return (((group(revenue)?["data"] as? [[String: Any]])?.first)?["mrr_end"] as? Int, group(pipeline)?["open_count"] as? Int)
+            }
+            let before = try await enterprise()  // read, and so kept by the shared copies
+            #expect(before.febMRR == 100000 && before.openDeals == 0)
+            let moved = try await app.send(.patch, "/v1/accounts/\(s2)", #"{"segment": "enterprise"}"#)
+            try #require(moved.status == .ok, "\(moved.text)")
+            let after = try await enterprise()
+            #expect(after.febMRR == 120000 && after.openDeals == 1, "S2's February and its open deal, now enterprise's")
+        }
+    }
+
     @Test func groupsAddUpToTheTotal_onEveryEndpointThatSlices() async throws {
         try await TestApp.run { app in
             try await Self.example(app)

@@ -33,55 +33,87 @@ public struct Sliced<Value: Sendable>: Sendable {
         }
         let total = try compute(whole ? items : admitted)
         guard let groupBy else { return Sliced(total: total, groupBy: nil, groups: []) }
-        var present = Set(members.keys)
-        for value in universe?.values ?? [:].values where slice.admits(value) { present.insert(value[groupBy]) }
-        let order = present.compactMap { $0 }.sorted() + (present.contains(nil) ? [nil] : [])
-        let groups = try order.map { value in (value, try compute(members[value] ?? [])) }
-        return Sliced(total: total, groupBy: groupBy, groups: groups)
+        for value in universe?.values ?? [:].values where slice.admits(value) && members[value[groupBy]] == nil { members[value[groupBy]] = [] }
+        return Sliced(total: total, groupBy: groupBy, groups: try ordered(members).map { ($0.value, try compute($0.items)) })
+    }
+
+    /// `metric` of the total's items and, when grouped, of each group's, the total on a second thread.
+    static func measured<Items: Sendable>(
+        total: Items,
+        groupBy: SliceDimension?,
+        groups: [String?: Items],
+        _ metric: @escaping @Sendable (Items) -> Value
+    ) -> Sliced<Value> {
+        guard let groupBy else { return Sliced(total: metric(total), groupBy: nil, groups: []) }
+        let ordered = ordered(groups)
+        let (whole, measured) = concurrently {
+            metric(total)
+        } _: {
+            ordered.map { ($0.value, metric($0.items)) }
+        }
+        return Sliced(total: whole, groupBy: groupBy, groups: measured)
+    }
+
+    /// The groups by value ascending, the one without a value last.
+    static func ordered<Items>(_ members: [String?: Items]) -> [(value: String?, items: Items)] {
+        members.sorted { first, second in
+            guard let a = first.key else { return false }
+            guard let b = second.key else { return true }
+            return a < b
+        }.map { ($0.key, $0.value) }
     }
 }
 
-/// Some of the deals, read in place.
-typealias DealSelection = LazyMapSequence<[Int], PipelineFacts>
-
 extension Transaction {
-    /// `metric` of the revenue ledger (every account's movements up to `asOf`) over the slice and each of its groups.
-    func slicedLedger<Value>(
+    /// `metric` of the revenue ledger (every account's movements up to `asOf`) over the slice and each of its groups:
+    /// the histories from the joined copy of every account's.
+    func slicedLedger<Value: Sendable>(
         asOf: Date,
         _ slice: Slice,
         groupBy: SliceDimension?,
-        _ metric: (RevenueLedger) -> Value
+        _ metric: @escaping @Sendable (RevenueLedger) -> Value
     ) async throws -> Sliced<Value> {
-        let movements = try await ledger.movements(of: nil, asOf: asOf)
-        let values = try await sliceValues(for: slice, groupBy: groupBy)
-        func measured(_ accounts: [(key: String, value: [Movement])]) -> Value { metric(RevenueLedger(histories: accounts.map(\.value))) }
-        return Sliced.evaluate(slice, groupBy: groupBy, items: Array(movements), values: { values[$0.key] }, universe: values, measured)
+        guard !slice.isEverything || groupBy != nil else {
+            return Sliced(total: metric(RevenueLedger(movements: try await ledger.movements(of: nil, asOf: asOf))), groupBy: nil, groups: [])
+        }
+        let copy = try await slicedHistories()
+        var total: [[Movement]] = []
+        var members: [String?: [[Movement]]] = [:]
+        if slice.isEverything, let groupBy {
+            total = Array(try await ledger.movements(of: nil, asOf: asOf).values)
+            members = (copy.groups[groupBy] ?? [:]).mapValues { positions in
+                positions.map { copy.movements(at: $0, asOf: asOf) }.filter { !$0.isEmpty }
+            }
+        } else {
+            for (position, account) in copy.accounts.enumerated() where slice.admits(account.values) {
+                let history = copy.movements(at: position, asOf: asOf)
+                if !history.isEmpty { total.append(history) }
+                guard let groupBy else { continue }
+                members[account.values[groupBy], default: []].append(contentsOf: history.isEmpty ? [] : [history])
+            }
+        }
+        return Sliced.measured(total: total, groupBy: groupBy, groups: members) { metric(RevenueLedger(histories: $0)) }
     }
 
     /// `metric` of the deals known at `asOf` (of `accounts` when given: a key restricted to an owner) over the slice and
-    /// each of its groups, a deal sliced by its own owner and its account's segment and industry. The deals are handed
-    /// over without being copied.
-    func slicedDeals<Value>(
+    /// each of its groups, a deal sliced by its own owner and its account's segment and industry.
+    func slicedDeals<Value: Sendable>(
         asOf: Date,
         _ slice: Slice,
         groupBy: SliceDimension?,
         accounts: Set<String>? = nil,
-        _ metric: (DealSelection) -> Value
+        _ metric: @escaping @Sendable ([PipelineFacts]) -> Value
     ) async throws -> Sliced<Value> {
         var deals = try await opportunities.pipelineFacts(asOf: asOf)
         if let accounts { deals.removeAll { !accounts.contains($0.accountID) } }
-        var values: [SliceValues] = []
-        if !slice.isEverything || groupBy != nil {
-            let byAccount = try await self.accounts.sliceValues()
-            let none = SliceValues(segment: nil, industry: nil, owner: nil)
-            values = deals.map { deal in
-                var dealValues = byAccount[deal.accountID] ?? none
-                dealValues.owner = SliceValues.key(deal.owner)
-                return dealValues
-            }
+        guard !slice.isEverything || groupBy != nil else { return Sliced(total: metric(deals), groupBy: nil, groups: []) }
+        var admitted: [PipelineFacts] = []
+        var members: [String?: [PipelineFacts]] = [:]
+        for deal in deals where slice.admits(deal.slice) {
+            if !slice.isEverything { admitted.append(deal) }
+            if let groupBy { members[deal.slice[groupBy], default: []].append(deal) }
         }
-        func measured(_ chosen: [Int]) -> Value { metric(chosen.lazy.map { deals[$0] }) }
-        return Sliced.evaluate(slice, groupBy: groupBy, items: Array(deals.indices), values: { values[$0] }, measured)
+        return Sliced.measured(total: slice.isEverything ? deals : admitted, groupBy: groupBy, groups: members, metric)
     }
 
     /// The accounts' slice values, of `visible` ones only when given; none when neither the slice nor a grouping nor a

@@ -18,7 +18,7 @@ extension LeadService {
             let deal = try input.createOpportunity.map { try opportunity($0, of: lead, at: at, now: now) }
             let account = try await account(for: lead, given: input.accountId, now: now, in: tx)
             let contact = try await contact(for: lead, at: account, now: now, in: tx)
-            if var (opportunity, first) = deal {
+            if case (var opportunity, let first)? = deal {
                 opportunity.accountID = account.id
                 if input.createOpportunity?.name == nil { opportunity.name = account.name }
                 try await pipeline.insert(opportunity, startingWith: first, in: tx)

@@ -53,6 +53,8 @@ public protocol Transaction {
     var outbox: EventOutbox { get }
     /// Every account ever won (not merged away), in `seq` order.
     func wonAccounts() async throws -> WonAccounts
+    /// Every account not merged away with its slice values and all its movements.
+    func slicedHistories() async throws -> SlicedHistories
     /// Holds `lock` until the transaction ends: another write that takes the same lock waits for this one to commit or
     /// roll back, so a read-then-write on what the lock names cannot interleave. A backend whose writes are serialized
     /// does nothing.
