@@ -278,7 +278,8 @@ public struct PipelineService: Sendable {
     /// Applies `changes` (never the stage) to the stored deal `id`.
     func update(_ id: String, _ changes: OpportunityChanges, at now: Date, in tx: any Transaction) async throws -> Opportunity {
         guard changes.stage.isKept else { throw ValidationError("stage", "changes only through POST /v1/opportunities/{id}/stage") }
-        guard var opportunity = try await tx.opportunities.find(id: id) else { throw ServiceError.notFound(resource: "opportunity", id: id) }
+        guard let stored = try await tx.opportunities.find(id: id) else { throw ServiceError.notFound(resource: "opportunity", id: id) }
+        var opportunity = stored
         var validator = Validator()
         for (field, isCleared) in [("name", changes.name.isCleared), ("amount", changes.amount.isCleared), ("type", changes.type.isCleared)]
         where isCleared {
@@ -299,6 +300,7 @@ public struct PipelineService: Sendable {
         try validator.check()
         opportunity.apply(fields, at: now)
         try await tx.opportunities.update(opportunity)
+        try await tx.emitForecastChange(from: stored, to: opportunity, now: now)
         return opportunity
     }
 

@@ -231,4 +231,18 @@ import Testing
             #expect(accounts.first?["external_id"] as? String == "crm-acme")
         }
     }
+
+    @Test func aCRMChangeOfTheDealsAmountIsAForecastChange_onceAndNotOnARepeat() async throws {
+        try await TestApp.run { app in
+            let first = Self.closedWon(type: "opportunity.stage_changed", stage: "discovery", occurredAt: "2026-02-01T00:00:00Z")
+            #expect(try await Self.deliver(app, first).json["status"] as? String == "processed")
+            let raised = Self.closedWon(type: "opportunity.stage_changed", stage: "discovery", occurredAt: "2026-02-03T00:00:00Z")
+                .replacingOccurrences(of: #""amount": 2400000"#, with: #""amount": 2650000"#)
+            #expect(try await Self.deliver(app, raised, id: "msg_raised").json["status"] as? String == "processed")
+            #expect(try await Self.deliver(app, raised, id: "msg_raised").status == .ok)
+            let changes = try await EventLogTests.events(app, "&type=opportunity.forecast_changed")
+            let previous = changes.map { NSDictionary(dictionary: ($0["data"] as? [String: Any])?["previous"] as? [String: Any] ?? [:]) }
+            #expect(previous == [NSDictionary(dictionary: ["amount": 2_400_000])], "the first delivery created the deal; the repeat changed nothing")
+        }
+    }
 }

@@ -93,7 +93,7 @@ import Testing
             #expect(
                 Self.types(events) == [
                     "account.created", "opportunity.created", "contract.created", "opportunity.stage_changed", "opportunity.closed_won",
-                    "payment.succeeded", "mrr.changed", "account.became_customer",
+                    "opportunity.forecast_changed", "payment.succeeded", "mrr.changed", "account.became_customer",
                 ]
             )
             let byType = Dictionary(events.map { ($0["type"] as? String ?? "", $0) }) { first, _ in first }

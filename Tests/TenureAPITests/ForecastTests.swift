@@ -237,4 +237,41 @@ import Testing
             }
         }
     }
+
+    @Test func aChangeOfWhatTheForecastReadsIsAnEvent_withTheFieldsAsTheyWere() async throws {
+        try await TestApp.run { app in
+            let account = try await app.send(.post, "/v1/accounts", #"{"name": "Signal Co"}"#).json["id"] as? String ?? ""
+            let deal = try await Self.deal(app, account, "S1", 40000, owner: "fay", stage: "discovery", closes: "2026-09-30")
+            func changes() async throws -> [(previous: [String: Any], category: String?, occurredAt: String?)] {
+                try await EventLogTests.events(app, "&type=opportunity.forecast_changed").map { event in
+                    let data = event["data"] as? [String: Any] ?? [:]
+                    return (
+                        data["previous"] as? [String: Any] ?? [:], (data["object"] as? [String: Any])?["forecast_category"] as? String,
+                        event["occurred_at"] as? String
+                    )
+                }
+            }
+            #expect(try await changes().isEmpty, "a new deal is opportunity.created, not a forecast change")
+
+            try await app.send(.patch, "/v1/opportunities/\(deal)", #"{"forecast_category_override": "commit"}"#)
+            try await app.send(.patch, "/v1/opportunities/\(deal)", #"{"amount": 45000, "close_date": "2026-10-15", "name": "S1 bigger"}"#)
+            try await app.send(.patch, "/v1/opportunities/\(deal)", #"{"name": "S1 renamed"}"#)
+            try await app.send(.patch, "/v1/opportunities/\(deal)", #"{"owner": "gus", "forecast_category_override": null}"#)
+            try await Self.move(app, deal, to: "discovery", at: "2026-06-10")  // its stage already: no change
+            try await Self.move(app, deal, to: "proposal", at: "2026-06-20")
+            try await Self.move(app, deal, to: "closed_won", at: "2026-07-01")
+            let seen = try await changes()
+            let previous = seen.map { NSDictionary(dictionary: $0.previous) }
+            #expect(
+                previous
+                    == [
+                        ["forecast_category": "pipeline"], ["amount": 40000, "close_date": "2026-09-30"],
+                        ["forecast_category": "commit", "owner": "fay"], ["forecast_category": "pipeline"], ["forecast_category": "commit"],
+                    ].map { NSDictionary(dictionary: $0) }
+            )
+            // Each object as its GET answers at the event's time: the edits' (now) come after the moves dated in June.
+            #expect(seen.map(\.category) == ["closed", "closed", "closed", "commit", "closed"])
+            #expect(seen.suffix(2).map(\.occurredAt) == ["2026-06-20T09:00:00Z", "2026-07-01T09:00:00Z"], "a move's own time")
+        }
+    }
 }

@@ -10,6 +10,7 @@ public enum EventType: String, CaseIterable, Sendable, Codable {
     case opportunityStageChanged = "opportunity.stage_changed"
     case opportunityClosedWon = "opportunity.closed_won"
     case opportunityClosedLost = "opportunity.closed_lost"
+    case opportunityForecastChanged = "opportunity.forecast_changed"
     case contractCreated = "contract.created"
     case contractUpdated = "contract.updated"
     case contractCanceled = "contract.canceled"

@@ -22,10 +22,14 @@ extension Transaction {
             ("stripe_customer_id", .optional(before.stripeCustomerID), .optional(after.stripeCustomerID)),
             ("tags", .array(before.tags.map(JSONValue.string)), .array(after.tags.map(JSONValue.string))),
         ]
-        let changed = fields.filter { $0.1 != $0.2 }
-        guard !changed.isEmpty else { return }
-        let previous = JSONValue.object(JSONObject(members: changed.map { ($0.0, $0.1) }))
+        guard let previous = Self.previous(fields) else { return }
         emit(NewEvent(.accountUpdated, account: after.id, at: now, subject: EventSubject(.account, after.id), previous: previous), now: now)
+    }
+
+    /// The fields whose values changed, as they were (an event's `previous`); nil when none did.
+    private static func previous(_ fields: [(name: String, before: JSONValue, after: JSONValue)]) -> JSONValue? {
+        let changed = fields.filter { $0.before != $0.after }
+        return changed.isEmpty ? nil : .object(JSONObject(members: changed.map { ($0.name, $0.before) }))
     }
 
     func emitMerge(of source: Account, into target: Account, now: Date) {
@@ -47,6 +51,7 @@ extension Transaction {
         try await opportunities.addChange(change, to: opportunity.id)
         // The history as the stored changes give it, the new one among them (`StageHistory` orders them itself).
         let (before, after) = (StageHistory(changes: known), StageHistory(changes: known + [change]))
+        try await emitForecastChange(from: (opportunity, before), to: (opportunity, after), at: change.at, now: now)
         for (type, transition) in StageEvents.between(before, after) {
             let previous = JSONValue.object(["stage": .optional(transition.from?.rawValue)])
             emit(
@@ -60,6 +65,45 @@ extension Transaction {
                 now: now
             )
         }
+    }
+
+    /// `opportunity.forecast_changed` after a change of a deal's fields (never its stage), read with its history.
+    func emitForecastChange(from before: Opportunity, to after: Opportunity, now: Date) async throws {
+        let forecast = { (deal: Opportunity) in [deal.amount.description, deal.closeDate, deal.owner, deal.forecastOverride?.rawValue] }
+        guard forecast(before) != forecast(after) else { return }
+        let history = StageHistory(changes: try await opportunities.changes(of: [after.id])[after.id] ?? [])
+        try await emitForecastChange(from: (before, history), to: (after, history), at: now, now: now)
+    }
+
+    /// `opportunity.forecast_changed` when what the forecast reads of a deal (`INSIGHTS.md`, "Forecast") changes: its
+    /// category now, amount, close date or owner, with those that did as they were; `at`: when the change happened. A
+    /// deal's first stage is its creation, which `opportunity.created` tells.
+    func emitForecastChange(
+        from before: (deal: Opportunity, history: StageHistory),
+        to after: (deal: Opportunity, history: StageHistory),
+        at: Date,
+        now: Date
+    ) async throws {
+        guard let stageBefore = before.history.asOf(now).stage, let stageAfter = after.history.asOf(now).stage else { return }
+        var fields: [(name: String, before: JSONValue, after: JSONValue)] = [
+            ("amount", .integer(Int64(before.deal.amount)), .integer(Int64(after.deal.amount))),
+            ("close_date", .optional(before.deal.closeDate), .optional(after.deal.closeDate)),
+            ("owner", .optional(before.deal.owner), .optional(after.deal.owner)),
+        ]
+        if stageBefore != stageAfter || before.deal.forecastOverride != after.deal.forecastOverride {
+            let settings = try await pipelineSettings(in: self)
+            func category(_ deal: Opportunity, _ stage: PipelineStage) -> JSONValue {
+                let probability = settings.probability(stage)
+                let thresholds = settings.forecastThresholds
+                return .string(
+                    ForecastCategory(stage: stage, probability: probability, override: deal.forecastOverride, thresholds: thresholds).rawValue
+                )
+            }
+            fields.insert(("forecast_category", category(before.deal, stageBefore), category(after.deal, stageAfter)), at: 0)
+        }
+        guard let previous = Self.previous(fields) else { return }
+        let subject = EventSubject(.opportunity, after.deal.id)
+        emit(NewEvent(.opportunityForecastChanged, account: after.deal.accountID, at: at, subject: subject, previous: previous), now: now)
     }
 
     /// The events of a manual contract's write, its views taken at `now`.

@@ -168,7 +168,8 @@ public struct CRMSync: Sendable {
         let now = clock.now()
         let occurredAt = change.occurredAt
         var validator = Validator()
-        if var opportunity = existing {
+        if let existing {
+            var opportunity = existing
             opportunity.accountID = accountID
             if opportunity.crmSyncedAt.map({ occurredAt >= $0 }) ?? true {
                 let fields = OpportunityFields.validated(
@@ -188,6 +189,7 @@ public struct CRMSync: Sendable {
             if opportunity != existing {
                 opportunity.updatedAt = now
                 try await tx.opportunities.update(opportunity)
+                try await tx.emitForecastChange(from: existing, to: opportunity, now: now)
             }
             return opportunity
         }
