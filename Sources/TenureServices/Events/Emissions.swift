@@ -51,7 +51,10 @@ extension Transaction {
         try await opportunities.addChange(change, to: opportunity.id)
         // The history as the stored changes give it, the new one among them (`StageHistory` orders them itself).
         let (before, after) = (StageHistory(changes: known), StageHistory(changes: known + [change]))
-        try await emitForecastChange(from: (opportunity, before), to: (opportunity, after), at: change.at, now: now)
+        // A deal's first stage is its creation, which `opportunity.created` tells.
+        if let stageBefore = before.asOf(now).stage, let stageAfter = after.asOf(now).stage {
+            try await emitForecastChange(from: opportunity, to: opportunity, stages: (stageBefore, stageAfter), at: change.at, now: now)
+        }
         for (type, transition) in StageEvents.between(before, after) {
             let previous = JSONValue.object(["stage": .optional(transition.from?.rawValue)])
             emit(
@@ -67,30 +70,33 @@ extension Transaction {
         }
     }
 
-    /// `opportunity.forecast_changed` after a change of a deal's fields (never its stage), read with its history.
+    /// `opportunity.forecast_changed` after a change of a deal's fields (never its stage); its stage is read only when
+    /// the category a person set changed, the one field of these that can change its category.
     func emitForecastChange(from before: Opportunity, to after: Opportunity, now: Date) async throws {
-        let forecast = { (deal: Opportunity) in [deal.amount.description, deal.closeDate, deal.owner, deal.forecastOverride?.rawValue] }
-        guard forecast(before) != forecast(after) else { return }
-        let history = StageHistory(changes: try await opportunities.changes(of: [after.id])[after.id] ?? [])
-        try await emitForecastChange(from: (before, history), to: (after, history), at: now, now: now)
+        var stages: (before: PipelineStage, after: PipelineStage)?
+        if before.forecastOverride != after.forecastOverride {
+            let history = StageHistory(changes: try await opportunities.changes(of: [after.id])[after.id] ?? [])
+            stages = history.asOf(now).stage.map { ($0, $0) }
+        }
+        try await emitForecastChange(from: before, to: after, stages: stages, at: now, now: now)
     }
 
     /// `opportunity.forecast_changed` when what the forecast reads of a deal (`INSIGHTS.md`, "Forecast") changes: its
-    /// category now, amount, close date or owner, with those that did as they were; `at`: when the change happened. A
-    /// deal's first stage is its creation, which `opportunity.created` tells.
+    /// category now (from its stage before and after, when given), amount, close date or owner, with those that did as
+    /// they were; `at`: when the change happened.
     func emitForecastChange(
-        from before: (deal: Opportunity, history: StageHistory),
-        to after: (deal: Opportunity, history: StageHistory),
+        from before: Opportunity,
+        to after: Opportunity,
+        stages: (before: PipelineStage, after: PipelineStage)?,
         at: Date,
         now: Date
     ) async throws {
-        guard let stageBefore = before.history.asOf(now).stage, let stageAfter = after.history.asOf(now).stage else { return }
         var fields: [(name: String, before: JSONValue, after: JSONValue)] = [
-            ("amount", .integer(Int64(before.deal.amount)), .integer(Int64(after.deal.amount))),
-            ("close_date", .optional(before.deal.closeDate), .optional(after.deal.closeDate)),
-            ("owner", .optional(before.deal.owner), .optional(after.deal.owner)),
+            ("amount", .integer(Int64(before.amount)), .integer(Int64(after.amount))),
+            ("close_date", .optional(before.closeDate), .optional(after.closeDate)),
+            ("owner", .optional(before.owner), .optional(after.owner)),
         ]
-        if stageBefore != stageAfter || before.deal.forecastOverride != after.deal.forecastOverride {
+        if let stages, stages.before != stages.after || before.forecastOverride != after.forecastOverride {
             let settings = try await pipelineSettings(in: self)
             func category(_ deal: Opportunity, _ stage: PipelineStage) -> JSONValue {
                 let probability = settings.probability(stage)
@@ -99,11 +105,11 @@ extension Transaction {
                     ForecastCategory(stage: stage, probability: probability, override: deal.forecastOverride, thresholds: thresholds).rawValue
                 )
             }
-            fields.insert(("forecast_category", category(before.deal, stageBefore), category(after.deal, stageAfter)), at: 0)
+            fields.insert(("forecast_category", category(before, stages.before), category(after, stages.after)), at: 0)
         }
         guard let previous = Self.previous(fields) else { return }
-        let subject = EventSubject(.opportunity, after.deal.id)
-        emit(NewEvent(.opportunityForecastChanged, account: after.deal.accountID, at: at, subject: subject, previous: previous), now: now)
+        let subject = EventSubject(.opportunity, after.id)
+        emit(NewEvent(.opportunityForecastChanged, account: after.accountID, at: at, subject: subject, previous: previous), now: now)
     }
 
     /// The events of a manual contract's write, its views taken at `now`.
