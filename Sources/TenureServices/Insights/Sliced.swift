@@ -89,6 +89,7 @@ extension Transaction {
                 let history = copy.movements(at: position, asOf: asOf)
                 if !history.isEmpty { total.append(history) }
                 guard let groupBy else { continue }
+                // An admitted account without movements still makes its value one of the groups.
                 members[account.values[groupBy], default: []].append(contentsOf: history.isEmpty ? [] : [history])
             }
         }
