@@ -14,22 +14,19 @@ public struct SlicedHistories: Sendable {
     public init(movements: [String: [Movement]], values: [String: SliceValues]) {
         var accounts: [(values: SliceValues, movements: [Movement])] = []
         accounts.reserveCapacity(values.count)
+        var groups: [SliceDimension: [String?: [Int]]] = [:]
         var latest = Date.distantPast
-        var positions: [[String?: [Int]]] = SliceDimension.allCases.map { _ in [:] }
         for (id, value) in values {
             let history = movements[id] ?? []
-            for (index, dimension) in SliceDimension.allCases.enumerated() {
-                if history.isEmpty {
-                    if positions[index][value[dimension]] == nil { positions[index][value[dimension]] = [] }
-                } else {
-                    positions[index][value[dimension], default: []].append(accounts.count)
-                }
+            for dimension in SliceDimension.allCases {
+                // An account without movements still makes its value one of the groups.
+                groups[dimension, default: [:]][value[dimension], default: []].append(contentsOf: history.isEmpty ? [] : [accounts.count])
             }
             if let last = history.last?.at, last > latest { latest = last }
             accounts.append((value, history))
         }
         self.accounts = accounts
-        self.groups = Dictionary(uniqueKeysWithValues: zip(SliceDimension.allCases, positions))
+        self.groups = groups
         self.latest = latest
     }
 
